@@ -1,0 +1,70 @@
+/**
+ * buildApp(): the whole Lifeline web app, not listening. main.ts listens; tests inject requests.
+ * Modules plug in through their register(); the platform core does not know their routes.
+ */
+
+import qs from 'node:querystring'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import type { Env } from './env.ts'
+import { registerHome } from './modules/home/register.ts'
+import { registerStaff } from './modules/staff/register.ts'
+import { registerAuth } from './platform/auth/routes.ts'
+import type { Store } from './platform/db/database.ts'
+import { registerErrorPages } from './platform/error-pages.ts'
+import { registerHealth } from './platform/health.ts'
+import { registerAssets } from './platform/html/assets.ts'
+import { registerRequestContext } from './platform/request-context.ts'
+import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
+import { overrideMethod, registerSecurity } from './platform/security.ts'
+
+/** What buildApp needs: the open store and the validated settings. */
+export type AppOptions = { store: Store; env: Env; logger?: boolean }
+
+/** What every module's register() receives. */
+export type AppDeps = { store: Store; env: Env }
+
+/** The app plus the list of its routes with their policies (for the route-policy test). */
+export type App = FastifyInstance & { lifelineRoutes: RouteEntry[] }
+
+/** Builds the app with every module registered. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { env, store } = options
+  const secureCookies = env.publicUrl.startsWith('https://')
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: env.LOG_LEVEL },
+    // Request logs are written below without addresses, query strings or tokens in paths.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: env.LIFELINE_TRUST_PROXY,
+    bodyLimit: 256 * 1024,
+    rewriteUrl: overrideMethod,
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  const routes: RouteEntry[] = []
+  registerRoutePolicy(app, routes)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode },
+      'request',
+    )
+  })
+  await app.register(cookie)
+  // Plain forms post urlencoded bodies; repeated fields (checkboxes) become arrays.
+  await app.register(formbody, { bodyLimit: 256 * 1024, parser: (body) => qs.parse(body) })
+  await app.register(rateLimit, { max: 600, timeWindow: '1 minute' })
+  await registerSecurity(app, { secureCookies })
+  registerRequestContext(app, store, { secureCookies })
+  registerErrorPages(app)
+  registerAssets(app)
+  registerHealth(app, store)
+
+  const deps: AppDeps = { store, env }
+  registerAuth(app, deps)
+  registerHome(app, deps)
+  registerStaff(app, deps)
+
+  await app.ready()
+  return Object.assign(app as FastifyInstance, { lifelineRoutes: routes })
+}

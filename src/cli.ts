@@ -1,0 +1,147 @@
+/**
+ * `npm run lifeline -- <command>`: the same operations as the web, without HTTP.
+ * Each command opens the configured store (embedded or native) and closes it when done.
+ */
+import { createInterface } from 'node:readline/promises'
+import { Command, Option } from 'commander'
+import { type Env, EnvError, loadEnv } from './env.ts'
+import { audit } from './platform/audit.ts'
+import { createAccount } from './platform/auth/accounts.ts'
+import { createInvite } from './platform/auth/invites.ts'
+import { accountForm } from './platform/auth/schema.ts'
+import { registerBackupCommands } from './platform/backup/commands.ts'
+import { DataDirLockedError, openStore, type Store } from './platform/db/database.ts'
+import { migrateDown, migrateToLatest } from './platform/db/migrate.ts'
+import { isRole, roles } from './platform/policy.ts'
+import { serve } from './platform/serve.ts'
+
+/** Opens the store from the settings, runs `work`, closes the store. */
+export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  try {
+    await migrateToLatest(store.db)
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Asks a question on the terminal; with `hidden`, typed characters are not echoed. */
+export async function ask(question: string, hidden = false): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
+  if (hidden && process.stdin.isTTY) {
+    const write = (rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput
+    ;(rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) =>
+      write.call(rl, text.startsWith(question) ? text : '')
+  }
+  const answer = await rl.question(question)
+  rl.close()
+  if (hidden && process.stdin.isTTY) process.stdout.write('\n')
+  return answer
+}
+
+const program = new Command('lifeline').description('Lifeline: run the server and manage it from a terminal.')
+
+program
+  .command('serve')
+  .description('Run the web server (same as npm start). Settings come from the environment; see README.')
+  .action(async () => serve(loadEnv()))
+
+const db = program.command('db').description('Database tasks.')
+db.command('migrate')
+  .description('Apply every pending migration (also done at every start).')
+  .option('--down', 'revert the latest applied migration instead')
+  .action(async (options: { down?: boolean }) => {
+    const env = loadEnv()
+    const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+    try {
+      const names = options.down ? await migrateDown(store.db) : await migrateToLatest(store.db)
+      console.log(
+        names.length ? `${options.down ? 'Reverted' : 'Applied'}: ${names.join(', ')}` : 'Nothing to do.',
+      )
+    } finally {
+      await store.close()
+    }
+  })
+
+program
+  .command('admin')
+  .description('Administrator accounts.')
+  .command('create')
+  .description(
+    'Create an administrator. Asks for anything not given; the password is always asked (or read from stdin).',
+  )
+  .option('--email <email>', 'e-mail to sign in with')
+  .option('--name <name>', 'display name')
+  .action(async (options: { email?: string; name?: string }) => {
+    const email = options.email ?? (await ask('E-mail: '))
+    const displayName = options.name ?? (await ask('Name: '))
+    const password = await ask('Password (12+ characters): ', true)
+    const confirm = process.stdin.isTTY ? await ask('Password again: ', true) : password
+    const form = accountForm.safeParse({ email, displayName, password, confirm })
+    if (!form.success) {
+      for (const issue of form.error.issues)
+        console.error(`${issue.path.join('.')}: ${issue.message.replace('validation.', '')}`)
+      process.exit(1)
+    }
+    await withStore(loadEnv(), async (store) => {
+      const { id } = await store.db.transaction().execute(async (trx) => {
+        const account = await createAccount(trx, { ...form.data, roles: ['admin'] })
+        await audit(trx, {
+          actorId: null,
+          action: 'account.created_cli',
+          target: account.id,
+          detail: { roles: ['admin'] },
+        })
+        return account
+      })
+      console.log(
+        `Created administrator ${form.data.email} (${id}). Sign in at /login and set up the authenticator app.`,
+      )
+    })
+  })
+
+program
+  .command('user')
+  .description('Staff accounts.')
+  .command('invite')
+  .description('Print a one-time sign-up link (valid 7 days) for a new staff member.')
+  .addOption(
+    new Option('--roles <roles>', `comma-separated roles: ${roles.join(', ')}`).makeOptionMandatory(),
+  )
+  .option('--email <email>', 'pre-fill the sign-up form')
+  .action(async (options: { roles: string; email?: string }) => {
+    const wanted = options.roles.split(',').map((role) => role.trim())
+    const unknown = wanted.filter((role) => !isRole(role))
+    if (unknown.length) {
+      console.error(`Unknown role: ${unknown.join(', ')}. Roles: ${roles.join(', ')}`)
+      process.exit(1)
+    }
+    const env = loadEnv()
+    await withStore(env, async (store) => {
+      const invite = await createInvite(store.db, {
+        kind: 'invite',
+        roles: wanted,
+        email: options.email ?? null,
+      })
+      await audit(store.db, {
+        actorId: null,
+        action: 'invite.created',
+        target: invite.id,
+        detail: { roles: wanted, via: 'cli' },
+      })
+      console.log(`${env.publicUrl}/signup/${invite.token}`)
+    })
+  })
+
+registerBackupCommands(program)
+
+try {
+  await program.parseAsync()
+} catch (error) {
+  if (error instanceof EnvError || error instanceof DataDirLockedError) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  throw error
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+/** Every setting Lifeline reads from the environment, each with its default and a one-line doc. */
+const schema = z.object({
+  /** Address to listen on. Keep 127.0.0.1 behind a reverse proxy or onion service. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port to listen on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Folder for the embedded database and its lock; ignored for data when DATABASE_URL is set. */
+  LIFELINE_DATA_DIR: z.string().min(1).default('./data'),
+  /** postgres:// URL of a native PostgreSQL; unset means the embedded PGlite database. */
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  /** The address people reach Lifeline at, used in printed links; https turns on Secure cookies. */
+  LIFELINE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  /** Trust X-Forwarded-For from a reverse proxy in front (true/false); only for rate limits and throttling. */
+  LIFELINE_TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+/** Validated settings. */
+export type Env = z.infer<typeof schema> & { publicUrl: string }
+
+/** Thrown when a setting is invalid; the message names the setting and what is wrong. */
+export class EnvError extends Error {}
+
+/** Reads and validates the settings; throws EnvError naming each invalid one. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''))
+  const parsed = schema.safeParse(blankAsUnset)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new EnvError(`Invalid setting:\n${lines.join('\n')}`)
+  }
+  const env = parsed.data
+  const publicUrl = (env.LIFELINE_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '')
+  return { ...env, publicUrl }
+}

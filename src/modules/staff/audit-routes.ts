@@ -1,0 +1,52 @@
+/** The audit log for admins, filterable by action, actor and date, 50 entries a page. */
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { READ_AUDIT } from '../../platform/policy.ts'
+import { pageContext, sendPage } from '../../platform/request-context.ts'
+import { parseForm } from '../../platform/validation.ts'
+import { auditPage } from './pages/audit.ts'
+import { auditQuery } from './schema.ts'
+
+const PAGE_SIZE = 50
+
+/** Registers /staff/audit. */
+export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  app.get('/staff/audit', { config: { policy: { permission: READ_AUDIT } } }, async (request, reply) => {
+    const parsed = parseForm(auditQuery, request.query)
+    const filters = parsed.ok ? parsed.data : {}
+    let query = db
+      .selectFrom('audit_log')
+      .leftJoin('users', 'users.id', 'audit_log.actor_id')
+      .select([
+        'audit_log.id',
+        'audit_log.at',
+        'audit_log.action',
+        'audit_log.target',
+        'audit_log.detail',
+        'users.email',
+      ])
+      .orderBy('audit_log.id', 'desc')
+      .limit(PAGE_SIZE + 1)
+    if (filters.action) query = query.where('audit_log.action', '=', filters.action)
+    if (filters.actor) query = query.where('users.email', '=', filters.actor.toLowerCase())
+    if (filters.from) query = query.where('audit_log.at', '>=', new Date(`${filters.from}T00:00:00Z`))
+    if (filters.to)
+      query = query.where(
+        'audit_log.at',
+        '<',
+        new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000),
+      )
+    if (filters.before) query = query.where('audit_log.id', '<', filters.before)
+    const rows = await query.execute()
+    const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()
+    const page = auditPage(pageContext(request), {
+      entries: rows.slice(0, PAGE_SIZE),
+      nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.id : null,
+      actions: actions.map((row) => row.action),
+      filters,
+      errors: parsed.ok ? {} : parsed.errors,
+    })
+    return sendPage(reply, page, parsed.ok ? 200 : 400)
+  })
+}

@@ -1,0 +1,70 @@
+/** The audit log page: filters as a GET form, a table, and an "older" link. */
+import { html } from 'ghtml'
+import { errorSummary, field } from '../../../platform/html/forms.ts'
+import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatDateTime } from '../../../platform/i18n.ts'
+import type { FieldErrors } from '../../../platform/validation.ts'
+
+type Entry = {
+  id: number
+  at: Date
+  action: string
+  target: string | null
+  detail: unknown
+  email: string | null
+}
+type Filters = { action?: string; actor?: string; from?: string; to?: string }
+
+/** Renders one page of the audit log. */
+export function auditPage(
+  ctx: PageContext,
+  options: {
+    entries: Entry[]
+    nextBefore: number | null
+    actions: string[]
+    filters: Filters
+    errors: FieldErrors
+  },
+): string {
+  const { t, locale } = ctx
+  const { filters } = options
+  const rows = options.entries
+    .map(
+      (
+        entry,
+      ) => html`<tr><td>${formatDateTime(entry.at, locale)}</td><td>${entry.email ?? t('audit.system')}</td>
+<td><code>${entry.action}</code></td><td>${entry.target ?? ''}</td><td><code>${JSON.stringify(entry.detail)}</code></td></tr>`,
+    )
+    .join('')
+  const params = new URLSearchParams(
+    Object.entries(filters).filter(
+      (pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '',
+    ),
+  )
+  if (options.nextBefore) params.set('before', String(options.nextBefore))
+  const actionOptions = options.actions
+    .map(
+      (action) =>
+        html`<option value="${action}" ${filters.action === action ? 'selected' : ''}>${action}</option>`,
+    )
+    .join('')
+  const body = html`<h1>${t('audit.title')}</h1>
+!${errorSummary(ctx, options.errors, { from: t('audit.from'), to: t('audit.to') })}
+<form class="stack" method="get" action="/staff/audit">
+<div><label for="field-action">${t('audit.action')}</label>
+<select id="field-action" name="action"><option value="">${t('audit.any')}</option>!${actionOptions}</select></div>
+!${field(ctx, options.errors, { name: 'actor', label: t('audit.actor'), type: 'email', value: filters.actor })}
+!${field(ctx, options.errors, { name: 'from', label: t('audit.from'), type: 'date', value: filters.from })}
+!${field(ctx, options.errors, { name: 'to', label: t('audit.to'), type: 'date', value: filters.to })}
+<p><button type="submit">${t('audit.filter')}</button> <a href="/staff/audit">${t('audit.reset')}</a></p>
+</form>
+!${
+    options.entries.length
+      ? html`<div class="table-wrap"><table><caption>${t('audit.caption')}</caption>
+<thead><tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.actor')}</th><th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.target')}</th><th scope="col">${t('audit.detail')}</th></tr></thead>
+<tbody>!${rows}</tbody></table></div>`
+      : html`<p>${t('audit.empty')}</p>`
+  }
+!${options.nextBefore ? html`<p class="pager"><a href="/staff/audit?${params.toString()}">${t('audit.older')}</a></p>` : ''}`
+  return layout(ctx, { title: t('audit.title'), body })
+}

@@ -1,0 +1,113 @@
+/** Pages for managing staff: the list with the invite form, one member, the disable confirmation. */
+import { html } from 'ghtml'
+import { errorSummary, field } from '../../../platform/html/forms.ts'
+import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatDateTime } from '../../../platform/i18n.ts'
+import { roles } from '../../../platform/policy.ts'
+import type { FieldErrors } from '../../../platform/validation.ts'
+import type { StaffMember } from '../users.ts'
+
+function roleChecks(
+  ctx: PageContext,
+  checked: readonly string[],
+  errors: FieldErrors,
+  legend: string,
+): string {
+  const { t } = ctx
+  const error = errors.roles
+  return html`<fieldset class="checks" ${error ? 'aria-describedby="field-roles-error"' : ''}><legend id="field-roles">${legend}</legend>
+!${error ? html`<span class="field-error" id="field-roles-error">${t(error)}</span>` : ''}
+!${roles
+    .map(
+      (role) =>
+        html`<label><input type="checkbox" name="roles" value="${role}" ${checked.includes(role) ? 'checked' : ''}> ${t(`roles.${role}`)} <span class="hint">${t(`roles.${role}Hint`)}</span></label>`,
+    )
+    .join('')}
+</fieldset>`
+}
+
+function status(ctx: PageContext, user: StaffMember): string {
+  return user.disabled
+    ? ctx.t('users.disabled')
+    : user.totpEnabled
+      ? ctx.t('users.active')
+      : ctx.t('users.noTotp')
+}
+
+/** The list of staff and the invite form. */
+export function usersPage(
+  ctx: PageContext,
+  options: { users: StaffMember[]; values: Record<string, unknown>; errors: FieldErrors },
+): string {
+  const { t, locale } = ctx
+  const rows = options.users
+    .map(
+      (
+        user,
+      ) => html`<tr><td><a href="/staff/users/${user.id}">${user.displayName}</a></td><td>${user.email}</td>
+<td>${user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td><td>${status(ctx, user)}</td><td>${formatDateTime(user.createdAt, locale)}</td></tr>`,
+    )
+    .join('')
+  const chosen = ([] as unknown[]).concat(options.values.roles ?? []).map(String)
+  const body = html`<h1>${t('users.title')}</h1>
+<div class="table-wrap"><table><caption>${t('users.count', { count: options.users.length })}</caption>
+<thead><tr><th scope="col">${t('account.displayName')}</th><th scope="col">${t('account.email')}</th><th scope="col">${t('users.roles')}</th><th scope="col">${t('users.status')}</th><th scope="col">${t('users.created')}</th></tr></thead>
+<tbody>!${rows}</tbody></table></div>
+<h2 id="invite">${t('users.inviteTitle')}</h2>
+<p>${t('users.inviteIntro')}</p>
+!${errorSummary(ctx, options.errors, { email: t('account.email'), roles: t('users.roles') })}
+<form class="stack" method="post" action="/staff/invites" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, options.errors, { name: 'email', label: t('account.email'), hint: t('users.inviteEmailHint'), type: 'email', value: String(options.values.email ?? '') })}
+!${roleChecks(ctx, chosen, options.errors, t('users.roles'))}
+<p><button type="submit">${t('users.inviteSubmit')}</button></p>
+</form>`
+  return layout(ctx, { title: t('users.title'), body })
+}
+
+/** The one-time invitation link, shown once. */
+export function invitedPage(ctx: PageContext, options: { link: string; roles: string[] }): string {
+  const { t } = ctx
+  const body = html`<h1>${t('users.invitedTitle')}</h1>
+<p>${t('users.invitedIntro', { roles: options.roles.map((role) => t(`roles.${role}`)).join(', ') })}</p>
+<p class="secret">${options.link}</p>
+<p>${t('users.invitedOnce')}</p>
+<p><a href="/staff/users">${t('users.back')}</a></p>`
+  return layout(ctx, { title: t('users.invitedTitle'), body, narrow: true })
+}
+
+/** One member: roles form and the way to disable or enable them. */
+export function userPage(
+  ctx: PageContext,
+  options: { user: StaffMember; self: boolean; errors: FieldErrors },
+): string {
+  const { t } = ctx
+  const { user } = options
+  const disable = user.disabled
+    ? html`<form method="post" action="/staff/users/${user.id}/enable">!${csrfField(ctx)}<button type="submit">${t('users.enable')}</button></form>`
+    : options.self
+      ? ''
+      : html`<p><a class="button secondary" href="/staff/users/${user.id}/disable">${t('users.disable')}</a></p>`
+  const body = html`<h1>${user.displayName}</h1>
+<p>${user.email} · ${status(ctx, user)}</p>
+!${errorSummary(ctx, options.errors, { roles: t('users.roles') })}
+<form class="stack" method="post" action="/staff/users/${user.id}/roles?_method=PUT" novalidate>
+!${csrfField(ctx)}
+!${roleChecks(ctx, user.roles, options.errors, t('users.roles'))}
+<p><button type="submit">${t('users.saveRoles')}</button></p>
+</form>
+<h2>${t('users.access')}</h2>
+!${disable}
+<p><a href="/staff/users">${t('users.back')}</a></p>`
+  return layout(ctx, { title: user.displayName, body, narrow: true })
+}
+
+/** Asks before disabling: it ends every session of that person at once. */
+export function confirmDisablePage(ctx: PageContext, user: StaffMember): string {
+  const { t } = ctx
+  const body = html`<h1>${t('users.disableTitle', { name: user.displayName })}</h1>
+<p>${t('users.disableWarning')}</p>
+<form method="post" action="/staff/users/${user.id}/disable">!${csrfField(ctx)}<button class="danger" type="submit">${t('users.disableConfirm')}</button></form>
+<p><a href="/staff/users/${user.id}">${t('users.cancel')}</a></p>`
+  return layout(ctx, { title: t('users.disableTitle', { name: user.displayName }), body, narrow: true })
+}

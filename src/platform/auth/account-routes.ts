@@ -1,0 +1,132 @@
+/** One's own account: TOTP enrolment, recovery codes, password change. */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { audit } from '../audit.ts'
+import { notFound } from '../errors.ts'
+import { needsSecondFactor, STAFF } from '../policy.ts'
+import { pageContext, sendPage } from '../request-context.ts'
+import { parseForm } from '../validation.ts'
+import { changePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
+import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
+import { codeForm, passwordForm } from './schema.ts'
+import { updateSession } from './sessions.ts'
+import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
+
+/** Registers /account and its forms. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const session = { config: { policy: 'session' as const } }
+  const staff = { config: { policy: { permission: STAFF } } }
+
+  // Enrolment is open to a session that must enrol, and to a signed-in member without TOTP yet.
+  const enrolling = (request: FastifyRequest) => {
+    const current = request.session!
+    if (current.stage === 'second-factor' || (current.stage === 'full' && current.user.totpEnabled))
+      throw notFound()
+    return current
+  }
+
+  app.get('/account/totp', session, async (request, reply) => {
+    const current = enrolling(request)
+    let secret = current.secrets.pendingTotpSecret
+    if (!secret) {
+      secret = newTotpSecret()
+      await updateSession(db, current, { secrets: { ...current.secrets, pendingTotpSecret: secret } })
+    }
+    const { svg } = await totpEnrolment(secret, current.user.email)
+    const required = needsSecondFactor(current.roles)
+    return sendPage(reply, enrolPage(pageContext(request), { svg, secret, required, errors: {} }))
+  })
+
+  app.post('/account/totp', session, async (request, reply) => {
+    const current = enrolling(request)
+    const secret = current.secrets.pendingTotpSecret
+    if (!secret) return reply.redirect('/account/totp', 303)
+    const form = parseForm(codeForm, request.body)
+    const step = form.ok ? checkTotp(secret, form.data.code, null) : null
+    if (step === null) {
+      const { svg } = await totpEnrolment(secret, current.user.email)
+      const errors = form.ok ? { code: 'totp.wrong' } : form.errors
+      const page = enrolPage(pageContext(request), {
+        svg,
+        secret,
+        required: needsSecondFactor(current.roles),
+        errors,
+      })
+      return sendPage(reply, page, 400)
+    }
+    const codes = await db.transaction().execute(async (trx) => {
+      await saveTotpSecret(trx, current.user.id, current.user.publicKey, secret, step)
+      await audit(trx, { actorId: current.user.id, action: 'factor.totp_enrolled', target: current.user.id })
+      return newRecoveryCodes(trx, current.user.id)
+    })
+    const { pendingTotpSecret: _, ...rest } = current.secrets
+    await updateSession(db, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
+    // The codes are shown on this response only; the database keeps their hashes.
+    const ctx = { ...pageContext(request), staff: undefined }
+    return sendPage(reply, recoveryCodesPage(ctx, codes))
+  })
+
+  app.get<{ Querystring: { changed?: string } }>('/account', staff, async (request, reply) => {
+    const current = request.session!
+    const page = accountOverview(pageContext(request), {
+      email: current.user.email,
+      totpEnabled: current.user.totpEnabled,
+      codesLeft: await recoveryCodesLeft(db, current.user.id),
+      errors: {},
+      notice: request.query.changed ? request.t('account.passwordChanged') : undefined,
+    })
+    return sendPage(reply, page)
+  })
+
+  app.post('/account/recovery-codes', staff, async (request, reply) => {
+    const current = request.session!
+    if (!current.user.totpEnabled) throw notFound()
+    const codes = await db.transaction().execute(async (trx) => {
+      await audit(trx, {
+        actorId: current.user.id,
+        action: 'factor.recovery_codes_renewed',
+        target: current.user.id,
+      })
+      return newRecoveryCodes(trx, current.user.id)
+    })
+    return sendPage(reply, recoveryCodesPage(pageContext(request), codes))
+  })
+
+  app.post('/account/password', staff, async (request, reply) => {
+    const current = request.session!
+    const form = parseForm(passwordForm, request.body)
+    const show = async (errors: Record<string, string>) => {
+      const page = accountOverview(pageContext(request), {
+        email: current.user.email,
+        totpEnabled: current.user.totpEnabled,
+        codesLeft: await recoveryCodesLeft(db, current.user.id),
+        errors,
+      })
+      return sendPage(reply, page, 400)
+    }
+    if (!form.ok) return show(form.errors)
+    if (!(await unlockAccount(db, current.user.email, form.data.current)))
+      return show({ current: 'account.wrongPassword' })
+    await db.transaction().execute(async (trx) => {
+      await changePassword(
+        trx,
+        current.user.id,
+        Buffer.from(current.secrets.privateKey, 'base64'),
+        form.data.password,
+      )
+      await audit(trx, {
+        actorId: current.user.id,
+        action: 'account.password_changed',
+        target: current.user.id,
+      })
+    })
+    // Other sessions opened with the old password end; this one goes on.
+    await db
+      .deleteFrom('sessions')
+      .where('user_id', '=', current.user.id)
+      .where('id', '!=', current.id)
+      .execute()
+    return reply.redirect('/account?changed=1', 303)
+  })
+}

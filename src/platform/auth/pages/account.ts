@@ -1,0 +1,75 @@
+/** Pages about one's own account: TOTP enrolment, recovery codes, password. */
+import { html } from 'ghtml'
+import { errorSummary, field } from '../../html/forms.ts'
+import { csrfField, layout, type PageContext } from '../../html/layout.ts'
+import type { FieldErrors } from '../../validation.ts'
+
+/** Set up TOTP: QR code as inline SVG, the secret as text, and a code to confirm. */
+export function enrolPage(
+  ctx: PageContext,
+  options: { svg: string; secret: string; required: boolean; errors: FieldErrors },
+): string {
+  const { t } = ctx
+  const grouped = options.secret.match(/.{1,4}/g)?.join(' ') ?? options.secret
+  const body = html`<h1>${t('enrol.title')}</h1>
+<p>${options.required ? t('enrol.required') : t('enrol.optional')}</p>
+<ol>
+<li>${t('enrol.step1')}</li>
+<li>${t('enrol.step2')}
+<figure class="qr"><div role="img" aria-label="${t('enrol.qrAlt')}">!${options.svg}</div>
+<figcaption>${t('enrol.secretText')} <span class="secret">${grouped}</span></figcaption></figure></li>
+<li>${t('enrol.step3')}</li>
+</ol>
+!${errorSummary(ctx, options.errors, { code: t('totp.code') })}
+<form class="stack" method="post" action="/account/totp" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, options.errors, { name: 'code', label: t('totp.code'), hint: t('enrol.codeHint'), autocomplete: 'one-time-code', inputmode: 'numeric', required: true, maxlength: 10 })}
+<p><button type="submit">${t('enrol.submit')}</button></p>
+</form>`
+  return layout(ctx, { title: t('enrol.title'), body, narrow: true })
+}
+
+/** Freshly made recovery codes, shown once. */
+export function recoveryCodesPage(ctx: PageContext, codes: string[]): string {
+  const { t } = ctx
+  const body = html`<h1>${t('recovery.title')}</h1>
+<p>${t('recovery.intro')}</p>
+<ul class="codes">!${codes.map((code) => html`<li>${code}</li>`).join('')}</ul>
+<p><a class="button" href="/staff">${t('recovery.done')}</a></p>`
+  return layout(ctx, { title: t('recovery.title'), body, narrow: true })
+}
+
+/** One's own account: factors, recovery codes, password change. */
+export function accountOverview(
+  ctx: PageContext,
+  options: { email: string; totpEnabled: boolean; codesLeft: number; errors: FieldErrors; notice?: string },
+): string {
+  const { t } = ctx
+  const labels = {
+    current: t('account.currentPassword'),
+    password: t('account.newPassword'),
+    confirm: t('account.confirm'),
+  }
+  const body = html`<h1>${t('account.title')}</h1>
+!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+<p>${t('account.signedInAs', { email: options.email })}</p>
+<h2>${t('account.secondFactor')}</h2>
+<p>${options.totpEnabled ? t('account.totpOn') : t('account.totpOff')}</p>
+!${options.totpEnabled ? '' : html`<p><a class="button" href="/account/totp">${t('account.setUpTotp')}</a></p>`}
+!${
+    options.totpEnabled
+      ? html`<p>${t('account.codesLeft', { count: options.codesLeft })}</p>
+<form method="post" action="/account/recovery-codes">!${csrfField(ctx)}<button class="secondary" type="submit">${t('account.newCodes')}</button></form>`
+      : ''
+  }
+<h2>${t('account.changePassword')}</h2>
+!${errorSummary(ctx, options.errors, labels)}
+<form class="stack" method="post" action="/account/password" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, options.errors, { name: 'current', label: labels.current, type: 'password', autocomplete: 'current-password', required: true })}
+!${field(ctx, options.errors, { name: 'password', label: labels.password, hint: t('account.passwordHint'), type: 'password', autocomplete: 'new-password', required: true })}
+!${field(ctx, options.errors, { name: 'confirm', label: labels.confirm, type: 'password', autocomplete: 'new-password', required: true })}
+<p><button type="submit">${t('account.changePasswordSubmit')}</button></p>
+</form>`
+  return layout(ctx, { title: t('account.title'), body, narrow: true })
+}

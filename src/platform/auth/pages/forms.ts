@@ -1,0 +1,69 @@
+/** The sign-in, setup and sign-up pages. */
+import { html } from 'ghtml'
+import { errorSummary, field } from '../../html/forms.ts'
+import { csrfField, layout, type PageContext } from '../../html/layout.ts'
+import type { FieldErrors } from '../../validation.ts'
+
+/** The account form for the first admin (setup) and for invited staff (sign-up). */
+export function accountPage(
+  ctx: PageContext,
+  options: { kind: 'setup' | 'signup'; action: string; values: Record<string, string>; errors: FieldErrors },
+): string {
+  const { t } = ctx
+  const { values, errors } = options
+  const labels = {
+    displayName: t('account.displayName'),
+    email: t('account.email'),
+    password: t('account.password'),
+    confirm: t('account.confirm'),
+  }
+  const body = html`<h1>${t(`${options.kind}.title`)}</h1>
+<p>${t(`${options.kind}.intro`)}</p>
+!${errorSummary(ctx, errors, labels)}
+<form class="stack" method="post" action="${options.action}" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, errors, { name: 'displayName', label: labels.displayName, hint: t('account.displayNameHint'), value: values.displayName, autocomplete: 'name', required: true, maxlength: 100 })}
+!${field(ctx, errors, { name: 'email', label: labels.email, hint: t('account.emailHint'), type: 'email', value: values.email, autocomplete: 'username', required: true })}
+!${field(ctx, errors, { name: 'password', label: labels.password, hint: t('account.passwordHint'), type: 'password', autocomplete: 'new-password', required: true })}
+!${field(ctx, errors, { name: 'confirm', label: labels.confirm, type: 'password', autocomplete: 'new-password', required: true })}
+<p><button type="submit">${t(`${options.kind}.submit`)}</button></p>
+</form>`
+  return layout(ctx, { title: t(`${options.kind}.title`), body, narrow: true })
+}
+
+/** The e-mail and password form. */
+export function loginPage(
+  ctx: PageContext,
+  options: { next: string; email?: string; errors: FieldErrors; notice?: string },
+): string {
+  const { t } = ctx
+  const labels = { email: t('account.email'), password: t('account.password') }
+  const body = html`<h1>${t('login.title')}</h1>
+!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${errorSummary(ctx, options.errors, labels)}
+<form class="stack" method="post" action="/login" novalidate>
+!${csrfField(ctx)}
+<input type="hidden" name="next" value="${options.next}">
+!${field(ctx, options.errors, { name: 'email', label: labels.email, type: 'email', value: options.email, autocomplete: 'username', required: true })}
+!${field(ctx, options.errors, { name: 'password', label: labels.password, type: 'password', autocomplete: 'current-password', required: true })}
+<p><button type="submit">${t('login.submit')}</button></p>
+</form>
+<p class="hint">${t('login.forgot')}</p>`
+  return layout(ctx, { title: t('login.title'), body, narrow: true })
+}
+
+/** The second step: a TOTP code or a recovery code. */
+export function totpPage(ctx: PageContext, options: { next: string; errors: FieldErrors }): string {
+  const { t } = ctx
+  const labels = { code: t('totp.code') }
+  const body = html`<h1>${t('totp.title')}</h1>
+!${errorSummary(ctx, options.errors, labels)}
+<form class="stack" method="post" action="/login/totp" novalidate>
+!${csrfField(ctx)}
+<input type="hidden" name="next" value="${options.next}">
+!${field(ctx, options.errors, { name: 'code', label: labels.code, hint: t('totp.codeHint'), autocomplete: 'one-time-code', required: true, maxlength: 20 })}
+<p><button type="submit">${t('totp.submit')}</button></p>
+</form>
+<form method="post" action="/logout">!${csrfField(ctx)}<button class="secondary" type="submit">${t('totp.cancel')}</button></form>`
+  return layout(ctx, { title: t('totp.title'), body, narrow: true })
+}

@@ -1,0 +1,172 @@
+/**
+ * Sealed records: content only a desk's members can read. Each record has its own random key K; the
+ * content is sealed under K and K is wrapped to each member's public key. The server never holds K or
+ * the content in clear, and writing needs no private key, so public forms can seal what they receive.
+ *
+ * The one entry point for sealed data: desk membership and regrants live in sealed-desks.ts and are
+ * re-exported here.
+ */
+import type { Db } from '../db/database.ts'
+import { boxOpen, boxSeal, newSymmetricKey, secretOpen, secretSeal } from './primitives.ts'
+import {
+  audit,
+  deskRecipients,
+  inTransaction,
+  isUuid,
+  type KeyHolder,
+  lockDesk,
+  sealedNotFound,
+  writeWraps,
+} from './sealed-support.ts'
+
+export { addDeskMember, createDesk, regrantDesk, removeDeskMember } from './sealed-desks.ts'
+export { type KeyHolder, SealedError, type SealedErrorCode } from './sealed-support.ts'
+
+/** Seals `content` to every current member of the desk; returns the record id. */
+export async function sealRecord(
+  db: Db,
+  record: { deskId: string; kind: string; content: Buffer },
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    await lockDesk(trx, record.deskId, 'share')
+    const recipients = await deskRecipients(trx, record.deskId)
+    const key = newSymmetricKey()
+    try {
+      const { id } = await trx
+        .insertInto('sealed_records')
+        .values({ desk_id: record.deskId, kind: record.kind, ciphertext: secretSeal(record.content, key) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const wraps = recipients.map((member) => ({
+        record_id: id,
+        user_id: member.userId,
+        wrapped_key: boxSeal(key, member.publicKey),
+      }))
+      await writeWraps(trx, wraps)
+      return id
+    } finally {
+      key.fill(0)
+    }
+  })
+}
+
+/**
+ * Decrypts a record for its reader and audits the read. Throws ERR_SEALED_NOT_FOUND when the reader holds
+ * no key for it (callers answer 404) and CryptoError when their key pair or the stored bytes are wrong.
+ */
+export async function openRecord(
+  db: Db,
+  request: { recordId: string; reader: KeyHolder; reason?: string },
+): Promise<Buffer> {
+  const { recordId, reader } = request
+  if (!isUuid(recordId)) throw sealedNotFound(recordId)
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .selectFrom('sealed_records')
+      .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
+      .select([
+        'sealed_records.desk_id',
+        'sealed_records.kind',
+        'sealed_records.ciphertext',
+        'record_keys.wrapped_key',
+      ])
+      .where('sealed_records.id', '=', recordId)
+      .where('record_keys.user_id', '=', reader.userId)
+      .executeTakeFirst()
+    if (!row) throw sealedNotFound(recordId)
+    const key = boxOpen(row.wrapped_key, reader.keyPair)
+    let content: Buffer
+    try {
+      content = secretOpen(row.ciphertext, key)
+    } finally {
+      key.fill(0)
+    }
+    await audit(trx, {
+      actorId: reader.userId,
+      action: 'sealed.read',
+      target: recordId,
+      detail: { deskId: row.desk_id, kind: row.kind, ...(request.reason ? { reason: request.reason } : {}) },
+    })
+    return content
+  })
+}
+
+/**
+ * Re-encrypts a record under a fresh key wrapped to the desk's current members only, so a key anyone
+ * kept from before (a removed member's, say) no longer opens it. The rotator must be able to open it.
+ */
+export async function rotateRecord(db: Db, request: { recordId: string; rotator: KeyHolder }): Promise<void> {
+  const { recordId, rotator } = request
+  if (!isUuid(recordId)) throw sealedNotFound(recordId)
+  await inTransaction(db, async (trx) => {
+    const record = await trx
+      .selectFrom('sealed_records')
+      .select('desk_id')
+      .where('id', '=', recordId)
+      .executeTakeFirst()
+    if (!record) throw sealedNotFound(recordId)
+    await lockDesk(trx, record.desk_id, 'share')
+    const row = await trx
+      .selectFrom('sealed_records')
+      .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
+      .select(['sealed_records.kind', 'sealed_records.ciphertext', 'record_keys.wrapped_key'])
+      .where('sealed_records.id', '=', recordId)
+      .where('record_keys.user_id', '=', rotator.userId)
+      .forNoKeyUpdate('sealed_records')
+      .executeTakeFirst()
+    if (!row) throw sealedNotFound(recordId)
+    const recipients = await deskRecipients(trx, record.desk_id)
+    const oldKey = boxOpen(row.wrapped_key, rotator.keyPair)
+    const newKey = newSymmetricKey()
+    try {
+      const content = secretOpen(row.ciphertext, oldKey)
+      const ciphertext = secretSeal(content, newKey)
+      content.fill(0)
+      await trx.updateTable('sealed_records').set({ ciphertext }).where('id', '=', recordId).execute()
+      // Every old wrap goes, not just those of departed members: they all hold the old key.
+      await trx.deleteFrom('record_keys').where('record_id', '=', recordId).execute()
+      const wraps = recipients.map((member) => ({
+        record_id: recordId,
+        user_id: member.userId,
+        wrapped_key: boxSeal(newKey, member.publicKey),
+      }))
+      await writeWraps(trx, wraps)
+    } finally {
+      oldKey.fill(0)
+      newKey.fill(0)
+    }
+    await audit(trx, {
+      actorId: rotator.userId,
+      action: 'sealed.rotate',
+      target: recordId,
+      detail: { deskId: record.desk_id, kind: row.kind, recipients: recipients.length },
+    })
+  })
+}
+
+/**
+ * Crypto-shreds a record: deletes every wrapped key and the ciphertext. Throws ERR_SEALED_NOT_FOUND if
+ * it doesn't exist. Authorising the actor is the caller's job.
+ */
+export async function shredRecord(db: Db, request: { recordId: string; actorId: string }): Promise<void> {
+  const { recordId, actorId } = request
+  if (!isUuid(recordId)) throw sealedNotFound(recordId)
+  await inTransaction(db, async (trx) => {
+    // The record is locked before its key rows, the order every other operation takes.
+    const record = await trx
+      .selectFrom('sealed_records')
+      .select(['desk_id', 'kind'])
+      .where('id', '=', recordId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!record) throw sealedNotFound(recordId)
+    const keys = await trx.deleteFrom('record_keys').where('record_id', '=', recordId).executeTakeFirst()
+    await trx.deleteFrom('sealed_records').where('id', '=', recordId).execute()
+    await audit(trx, {
+      actorId,
+      action: 'sealed.shred',
+      target: recordId,
+      detail: { deskId: record.desk_id, kind: record.kind, keysRemoved: Number(keys.numDeletedRows) },
+    })
+  })
+}

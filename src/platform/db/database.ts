@@ -1,0 +1,81 @@
+import { fork } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './tables.ts'
+
+/** Kysely bound to Lifeline's tables. */
+export type Db = Kysely<Database>
+
+/** An open store: the query builder, the raw pool (for pg-boss) and how to close both. */
+export type Store = {
+  db: Db
+  pool: pg.Pool
+  engine: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/** Raised when another process already holds the embedded database. */
+export class DataDirLockedError extends Error {}
+
+// BIGINT counts come back as strings by default; Lifeline's counts fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+/** Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`. */
+export async function openStore(options: { databaseUrl?: string; dataDir: string }): Promise<Store> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
+    return storeFor(pool, 'postgres', async () => {})
+  }
+  return openEmbedded(resolve(options.dataDir))
+}
+
+async function openEmbedded(dataDir: string): Promise<Store> {
+  const socketDir = mkdtempSync(join(tmpdir(), 'lifeline-db-'))
+  const host = fork(
+    new URL('./pglite-host.ts', import.meta.url),
+    [dataDir, join(socketDir, '.s.PGSQL.5432')],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
+  const outcome = await new Promise<string>((done) => {
+    host.once('message', (message: { type: string }) => done(message.type))
+    host.once('exit', (code) => done(`exit ${code}`))
+  })
+  if (outcome !== 'ready') {
+    host.kill()
+    rmSync(socketDir, { recursive: true, force: true })
+    if (outcome === 'locked') {
+      throw new DataDirLockedError(
+        `The database in ${dataDir} is in use by another Lifeline process. Stop it first, or set DATABASE_URL to share a native PostgreSQL.`,
+      )
+    }
+    throw new Error(`The embedded database in ${dataDir} failed to open (${outcome}).`)
+  }
+  // PGlite is one connection: a pool of one is the single place where access is serialised.
+  const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 })
+  return storeFor(pool, 'pglite', async () => {
+    const exited = new Promise((done) => host.once('exit', done))
+    host.disconnect()
+    await exited
+    rmSync(socketDir, { recursive: true, force: true })
+  })
+}
+
+function storeFor(pool: pg.Pool, engine: Store['engine'], closeEngine: () => Promise<void>): Store {
+  // An idle client's error (the server went away) must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    pool,
+    engine,
+    async close() {
+      await db.destroy()
+      await closeEngine()
+    },
+  }
+}

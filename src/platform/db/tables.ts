@@ -1,0 +1,85 @@
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type CreatedAt = ColumnType<Date, never, never>
+
+/**
+ * Every table Lifeline's code may touch. Modules add their own tables by augmenting this interface
+ * (`declare module '../../platform/db/tables.ts' { interface Database { … } }`), so the platform never
+ * has to know about them.
+ */
+export interface Database {
+  users: UsersTable
+  user_roles: { user_id: string; role: string }
+  recovery_codes: { id: Generated<number>; user_id: string; code_hash: string; used_at: Date | null }
+  sessions: SessionsTable
+  invites: InvitesTable
+  login_failures: { id: Generated<number>; subject: string; at: Generated<Date> }
+  audit_log: AuditTable
+  settings: { key: string; value: string }
+  desks: { id: Generated<string>; slug: string; name: string; created_at: CreatedAt }
+  desk_members: { desk_id: string; user_id: string; added_at: CreatedAt }
+  sealed_records: {
+    id: Generated<string>
+    desk_id: string
+    kind: string
+    ciphertext: Buffer
+    created_at: CreatedAt
+  }
+  record_keys: { record_id: string; user_id: string; wrapped_key: Buffer }
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  email: string
+  display_name: string
+  password_hash: string
+  /** Salt for the password-derived key that wraps the private key. */
+  kdf_salt: Buffer
+  public_key: Buffer
+  /** X25519 private key, sealed under the password-derived key: never stored in clear. */
+  wrapped_private_key: Buffer
+  /** TOTP secret, sealed to the user's own public key; null until enrolled. */
+  wrapped_totp_secret: Buffer | null
+  totp_enabled_at: Date | null
+  /** The last TOTP time step accepted, so a code can't be replayed. */
+  totp_last_step: number | null
+  locale: string | null
+  disabled_at: Date | null
+  created_at: CreatedAt
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself lives only in the cookie. */
+  id: string
+  user_id: string
+  /** 'second-factor' until TOTP is checked, 'enrol' while TOTP must be set up, then 'full'. */
+  stage: string
+  /** The user's unwrapped secrets, sealed under a key that exists only in the session cookie. */
+  secrets: Buffer
+  created_at: CreatedAt
+  last_seen_at: Timestamp
+  expires_at: Date
+}
+
+export interface InvitesTable {
+  id: Generated<string>
+  token_hash: string
+  /** 'setup' creates the first admin; 'invite' signs up a staff member with `roles`. */
+  kind: string
+  email: string | null
+  roles: string[]
+  created_by: string | null
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: Date | null
+}
+
+export interface AuditTable {
+  id: Generated<number>
+  at: CreatedAt
+  actor_id: string | null
+  action: string
+  target: string | null
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>
+}

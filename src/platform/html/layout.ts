@@ -1,0 +1,81 @@
+/**
+ * The one page layout: landmarks, a skip link, the language chooser, staff navigation.
+ * Every value is escaped by ghtml's `html`; `!${…}` marks HTML that was itself built with `html`.
+ */
+import { html } from 'ghtml'
+import { type Locale, localeNames, locales, type T } from '../i18n.ts'
+import { assetUrl } from './assets.ts'
+
+/** What every page needs from the request. */
+export type PageContext = {
+  t: T
+  locale: Locale
+  /** The path without query, for aria-current and the language links. */
+  path: string
+  csrfToken: string
+  /** The signed-in staff member, if any, with what the navigation may offer them. */
+  staff?: { name: string; can: (permission: string) => boolean }
+}
+
+/** A staff navigation entry: shown only to those holding `permission`. */
+export type NavItem = { href: string; label: string; permission: string }
+const staffNav: NavItem[] = []
+
+/** Adds an entry to the staff navigation; modules call this from their register(). */
+export function addStaffNav(item: NavItem): void {
+  staffNav.push(item)
+}
+
+/** The hidden CSRF field every state-changing form carries. */
+export function csrfField(ctx: PageContext): string {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`
+}
+
+/** A whole HTML document around `body`. */
+export function layout(ctx: PageContext, options: { title: string; body: string; narrow?: boolean }): string {
+  const { t, locale, path } = ctx
+  const current = (href: string) => (path === href ? 'page' : undefined)
+  const nav = ctx.staff
+    ? staffNav
+        .filter((item) => ctx.staff?.can(item.permission))
+        .map(
+          (item) =>
+            html`<li><a href="${item.href}" aria-current="${current(item.href)}">${t(item.label)}</a></li>`,
+        )
+        .join('')
+    : ''
+  const signOut = ctx.staff
+    ? html`<li><form class="inline" method="post" action="/logout">!${csrfField(ctx)}<button class="link-button" type="submit">${t('nav.signOut')}</button></form></li>`
+    : ''
+  const languages = locales
+    .map((code) =>
+      code === locale
+        ? html`<span lang="${code}" aria-current="true"><strong>${localeNames[code]}</strong></span>`
+        : html`<a lang="${code}" hreflang="${code}" href="${path}?lang=${code}">${localeNames[code]}</a>`,
+    )
+    .join('')
+  return `<!doctype html>${html`<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${options.title} · Lifeline</title>
+<link rel="stylesheet" href="${assetUrl('style.css')}">
+<link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
+</head>
+<body>
+<a class="skip-link" href="#main">${t('layout.skip')}</a>
+<header class="site-header">
+<div class="bar">
+<a class="brand" href="${ctx.staff ? '/staff' : '/'}">Lifeline</a>
+!${ctx.staff ? html`<nav aria-label="${t('layout.mainNav')}"><ul>!${nav}!${signOut}</ul></nav>` : ''}
+<nav class="languages" aria-label="${t('layout.language')}">!${languages}</nav>
+</div>
+</header>
+<main id="main" tabindex="-1" class="${options.narrow ? 'narrow' : ''}">
+!${options.body}
+</main>
+<footer><p>${t('layout.footer')}</p></footer>
+</body>
+</html>`}`
+}

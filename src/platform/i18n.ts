@@ -1,0 +1,77 @@
+/**
+ * Three languages for every string, through i18next: Russian and Ukrainian plurals have three forms
+ * (`_one`, `_few`, `_many`), which i18next takes from Intl.PluralRules.
+ */
+import { readFileSync } from 'node:fs'
+import i18next, { type TFunction } from 'i18next'
+
+/** The languages Lifeline speaks, in the order the chooser shows them. */
+export const locales = ['ru', 'uk', 'en'] as const
+/** One of `locales`. */
+export type Locale = (typeof locales)[number]
+/** A translate function bound to one language. */
+export type T = TFunction
+
+/** Each language's own name, for the chooser. */
+export const localeNames: Record<Locale, string> = { ru: 'Русский', uk: 'Українська', en: 'English' }
+
+function load(locale: Locale): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../../locales/${locale}.json`, import.meta.url), 'utf8'))
+}
+
+/** The message catalogues as loaded, for the test that checks every key exists in every language. */
+export const catalogues = Object.fromEntries(locales.map((locale) => [locale, load(locale)])) as Record<
+  Locale,
+  Record<string, unknown>
+>
+
+const instance = i18next.createInstance()
+await instance.init({
+  resources: Object.fromEntries(locales.map((locale) => [locale, { translation: catalogues[locale] }])),
+  fallbackLng: 'en',
+  initAsync: false,
+  // Pages escape every interpolated value themselves (ghtml); escaping here would do it twice.
+  interpolation: { escapeValue: false },
+})
+
+/** The translate function for a language. */
+export function translator(locale: Locale): T {
+  return instance.getFixedT(locale)
+}
+
+/** True for a supported language code. */
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value)
+}
+
+/** The language to answer in: the remembered choice, else the browser's first supported one, else Russian. */
+export function pickLocale(chosen: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (isLocale(chosen)) return chosen
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';')
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      )
+      return { base: tag.split('-')[0], q: Number.isFinite(q) ? q : 0 }
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q)
+  return ranked.map((entry) => entry.base).find(isLocale) ?? 'ru'
+}
+
+/** A date and time in the reader's language. */
+export function formatDateTime(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
+    date,
+  )
+}
+
+/** A number in the reader's language. */
+export function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale).format(value)
+}

@@ -1,0 +1,65 @@
+/**
+ * Who may do what. Roles grant permissions; every route declares the policy it needs, and a route
+ * without one is refused at start-up (see app.ts) and by the route-policy test.
+ */
+
+/** Staff roles; one person may hold several. */
+export const roles = ['admin', 'coordinator', 'lawyer', 'editor', 'treasurer', 'volunteer'] as const
+/** One of `roles`. */
+export type Role = (typeof roles)[number]
+
+/** Roles that can read sealed data and so must use a second factor. */
+export const sealedReaders: ReadonlySet<Role> = new Set([
+  'admin',
+  'coordinator',
+  'lawyer',
+  'treasurer',
+  'volunteer',
+])
+
+/**
+ * A route's policy:
+ * - 'public': anyone, signed in or not;
+ * - 'session': anyone with a session at any stage, also half-way through signing in (password
+ *   checked, second factor not yet); the handler decides what each stage may do;
+ * - a permission name: a fully signed-in staff member whose roles grant it. Anyone else gets 404,
+ *   except a visitor who is not signed in, who is sent to the sign-in page.
+ */
+export type RoutePolicy = 'public' | 'session' | { permission: string }
+
+const grants = new Map<string, ReadonlySet<Role>>()
+
+/** Declares a permission and the roles that hold it; modules call this at load time. */
+export function definePermission(name: string, holders: readonly Role[]): string {
+  if (grants.has(name)) throw new Error(`Permission ${name} is defined twice`)
+  grants.set(name, new Set(holders))
+  return name
+}
+
+/** Whether any of `held` grants `permission`. Unknown permissions are granted to no one. */
+export function can(held: readonly string[], permission: string): boolean {
+  const holders = grants.get(permission)
+  return !!holders && held.some((role) => holders.has(role as Role))
+}
+
+/** Every declared permission with its roles, for the routes × roles test and the admin page. */
+export function permissionTable(): Map<string, ReadonlySet<Role>> {
+  return new Map(grants)
+}
+
+/** Any signed-in staff member. */
+export const STAFF = definePermission('staff.area', roles)
+/** Invite people, change roles, disable accounts. */
+export const MANAGE_USERS = definePermission('users.manage', ['admin'])
+/** Read the audit log. */
+export const READ_AUDIT = definePermission('audit.read', ['admin'])
+
+/** Whether a person with these roles must enrol a second factor. */
+export function needsSecondFactor(held: readonly string[]): boolean {
+  return held.some((role) => sealedReaders.has(role as Role))
+}
+
+/** True for a known role name. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value)
+}

@@ -1,0 +1,84 @@
+/**
+ * What each request carries once it is in: its language, its session (if any) and a page context
+ * for rendering. Fastify's request type is extended here, in one place.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { readSession, SESSION_COOKIE, type Session } from './auth/sessions.ts'
+import type { Store } from './db/database.ts'
+import type { PageContext } from './html/layout.ts'
+import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
+import { can, type RoutePolicy } from './policy.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale
+    t: T
+    session: Session | null
+    csrfToken: string
+    csrfCookieIsNew: boolean
+  }
+  interface FastifyContextConfig {
+    /** Who may call this route; see policy.ts. Every route must declare one. */
+    policy?: RoutePolicy
+  }
+}
+
+/** The language cookie's name. */
+export const LANG_COOKIE = 'lifeline_lang'
+
+/** Registers language choice and session loading. */
+export function registerRequestContext(
+  app: FastifyInstance,
+  store: Store,
+  options: { secureCookies: boolean },
+) {
+  app.decorateRequest('locale', 'ru')
+  app.decorateRequest('t', null as unknown as T)
+  app.decorateRequest('session', null)
+  app.decorateRequest('csrfToken', '')
+  app.decorateRequest('csrfCookieIsNew', false)
+
+  app.addHook('onRequest', async (request, reply) => {
+    const query = request.query as Record<string, unknown>
+    // `?lang=xx` on any page remembers the choice and comes back to the same page without it.
+    if (request.method === 'GET' && isLocale(query.lang)) {
+      reply.setCookie(LANG_COOKIE, query.lang, {
+        path: '/',
+        maxAge: 365 * 24 * 3600,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure: options.secureCookies,
+      })
+      const params = new URLSearchParams(request.url.split('?')[1] ?? '')
+      params.delete('lang')
+      const rest = params.toString()
+      return reply.redirect(`${request.url.split('?')[0]}${rest ? `?${rest}` : ''}`, 303)
+    }
+    request.locale = pickLocale(request.cookies[LANG_COOKIE], request.headers['accept-language'])
+    request.t = translator(request.locale)
+    if (request.cookies[SESSION_COOKIE]) {
+      request.session = await readSession(store.db, request.cookies[SESSION_COOKIE])
+      if (!request.session) reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    }
+  })
+}
+
+/** The page context a request renders with. */
+export function pageContext(request: FastifyRequest): PageContext {
+  const session = request.session
+  return {
+    t: request.t,
+    locale: request.locale,
+    path: request.url.split('?')[0] ?? '/',
+    csrfToken: request.csrfToken,
+    staff:
+      session?.stage === 'full'
+        ? { name: session.user.displayName, can: (permission) => can(session.roles, permission) }
+        : undefined,
+  }
+}
+
+/** Sends a rendered page. */
+export function sendPage(reply: FastifyReply, page: string, status = 200) {
+  return reply.status(status).type('text/html; charset=utf-8').send(page)
+}

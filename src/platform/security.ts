@@ -1,0 +1,83 @@
+/**
+ * The security baseline every response gets: strict headers, no caching of private pages, CSRF
+ * tokens on every state-changing request, and method override so plain forms can PUT and DELETE.
+ */
+import { createHmac } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { randomBytes, safeEqual } from './crypto/primitives.ts'
+import { badCsrf } from './errors.ts'
+
+/** The CSRF cookie's name: a random value per browser, tied to every form's token. */
+export const CSRF_COOKIE = 'lifeline_csrf'
+
+/**
+ * Lets a plain HTML form send PUT, PATCH or DELETE: a POST to `…?_method=DELETE` is routed as a
+ * DELETE. It runs before routing (Fastify's rewriteUrl), the one place that can still change the method.
+ */
+export function overrideMethod(request: IncomingMessage): string {
+  const url = request.url ?? '/'
+  if (request.method === 'POST') {
+    const wanted = /[?&]_method=(PUT|PATCH|DELETE)(?:&|$)/.exec(url)?.[1]
+    if (wanted) request.method = wanted
+  }
+  return url
+}
+
+/** Registers headers, cache rules and the CSRF check. */
+export async function registerSecurity(app: FastifyInstance, options: { secureCookies: boolean }) {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: options.secureCookies,
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    let cookie = request.cookies[CSRF_COOKIE]
+    if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) {
+      cookie = randomBytes(32).toString('base64url')
+      reply.setCookie(CSRF_COOKIE, cookie, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+      })
+      // A first visit posting a form has no cookie yet: its token can't match, which is right.
+      request.csrfCookieIsNew = true
+    }
+    request.csrfToken = csrfTokenFor(cookie)
+  })
+
+  app.addHook('preHandler', async (request) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return
+    const body = request.body as Record<string, unknown> | undefined
+    const sent = typeof body?._csrf === 'string' ? body._csrf : request.headers['x-csrf-token']
+    if (request.csrfCookieIsNew || typeof sent !== 'string' || !safeEqual(sent, request.csrfToken))
+      throw badCsrf()
+  })
+
+  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+  })
+}
+
+/** The token a form must carry for the browser holding this CSRF cookie. */
+export function csrfTokenFor(cookie: string): string {
+  return createHmac('sha256', cookie).update('lifeline-csrf').digest('base64url')
+}

@@ -1,0 +1,45 @@
+/**
+ * Starting and stopping the whole server: open the store, migrate, start jobs, listen, and on first
+ * run print a one-time setup link. main.ts and `lifeline serve` both come here.
+ */
+import { buildApp } from '../app.ts'
+import type { Env } from '../env.ts'
+import { hasAnyAccount } from './auth/accounts.ts'
+import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
+import { openStore } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import './jobs/expire-sessions.ts'
+import { startJobs } from './jobs/queue.ts'
+
+/** Runs Lifeline until SIGINT or SIGTERM. */
+export async function serve(env: Env): Promise<void> {
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  const applied = await migrateToLatest(store.db)
+  const app = await buildApp({ store, env })
+  const jobs = await startJobs(store, {
+    onError: (error) => app.log.error({ err: error }, 'job queue error'),
+  })
+  if (applied.length) app.log.info({ migrations: applied }, 'applied migrations')
+  await app.listen({ host: env.HOST, port: env.PORT })
+  const where = env.DATABASE_URL ? 'native PostgreSQL' : `the embedded database in ${env.LIFELINE_DATA_DIR}`
+  console.log(`\nLifeline is running at ${env.publicUrl} (${where}).`)
+  if (!(await hasAnyAccount(store.db))) {
+    const { token } = await createInvite(store.db, { kind: 'setup', roles: ['admin'] })
+    console.log(
+      `\nNo account exists yet. Create the administrator within ${SETUP_LINK_MS / 60_000} minutes at:\n  ${env.publicUrl}/setup/${token}\n` +
+        'or from a terminal:  npm run lifeline -- admin create\n',
+    )
+  }
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await app.close()
+    await jobs.stop()
+    await store.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}

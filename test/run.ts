@@ -1,0 +1,110 @@
+/**
+ * `npm test`: the whole suite, once on embedded PGlite and once on a throwaway native PostgreSQL,
+ * then the browser tests in Chromium. Prints one closing line: "tests: N passed, N failed".
+ *
+ * `npm test -- --engine pglite` (or postgres) runs one engine; `--no-browser` skips Chromium;
+ * any other arguments are test files to run instead of all of them.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { glob } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { openStore } from '../src/platform/db/database.ts'
+import { migrateToLatest } from '../src/platform/db/migrate.ts'
+import { startCluster } from './support/native-postgres.ts'
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { engine: { type: 'string' }, 'no-browser': { type: 'boolean', default: false } },
+})
+const engines = values.engine ? [values.engine] : ['pglite', 'postgres']
+
+async function files(pattern: string[]): Promise<string[]> {
+  const found: string[] = []
+  for await (const file of glob(pattern, { exclude: (name) => name.includes('node_modules') }))
+    found.push(file)
+  return found.sort()
+}
+
+const unitFiles = positionals.length ? positionals : await files(['src/**/*.test.ts', 'test/**/*.test.ts'])
+const serverFiles = unitFiles.filter((file) => !file.includes('/browser/'))
+const browserFiles = unitFiles.filter((file) => file.includes('/browser/'))
+
+type Tally = { passed: number; failed: number; skipped: number }
+const total: Tally = { passed: 0, failed: 0, skipped: 0 }
+
+function runNodeTest(label: string, testFiles: string[], env: Record<string, string>): Promise<void> {
+  if (!testFiles.length) return Promise.resolve()
+  console.log(`\n=== ${label}: ${testFiles.length} files ===`)
+  return new Promise((done) => {
+    const child = spawn(
+      process.execPath,
+      ['--test', '--test-reporter=spec', '--test-concurrency=2', ...testFiles],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let tail = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk)
+      tail = (tail + chunk.toString()).slice(-4000)
+    })
+    child.on('close', (code) => {
+      const count = (name: string) => Number(tail.match(new RegExp(`ℹ ${name} (\\d+)`))?.[1] ?? 0)
+      total.passed += count('pass')
+      total.failed += count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0)
+      total.skipped += count('skipped') + count('todo')
+      done()
+    })
+  })
+}
+
+async function embeddedTemplate(): Promise<{ dir: string; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-template-'))
+  const store = await openStore({ dataDir: dir })
+  await migrateToLatest(store.db)
+  await store.close()
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+for (const engine of engines) {
+  if (engine === 'pglite') {
+    const template = await embeddedTemplate()
+    const env = { LIFELINE_TEST_ENGINE: 'pglite', LIFELINE_TEST_PGLITE_TEMPLATE: template.dir }
+    await runNodeTest('PGlite', serverFiles, env)
+    if (!values['no-browser']) await runNodeTest('Chromium (PGlite)', browserFiles, env)
+    template.cleanup()
+  } else if (engine === 'postgres') {
+    const cluster = await startCluster()
+    try {
+      const admin = new pg.Client({ connectionString: cluster.url('postgres') })
+      await admin.connect()
+      await admin.query('CREATE DATABASE lifeline_template')
+      await admin.end()
+      const store = await openStore({ dataDir: 'unused', databaseUrl: cluster.url('lifeline_template') })
+      await migrateToLatest(store.db)
+      await store.close()
+      const env = {
+        LIFELINE_TEST_ENGINE: 'postgres',
+        LIFELINE_TEST_DATABASE_URL: cluster.url('lifeline_template'),
+      }
+      await runNodeTest('native PostgreSQL', serverFiles, env)
+    } finally {
+      cluster.stop()
+    }
+  } else {
+    console.error(`Unknown engine ${engine}: use pglite or postgres.`)
+    process.exit(2)
+  }
+}
+
+if (!existsSync('/usr/bin/chromium') && browserFiles.length && !values['no-browser']) {
+  console.log('note: /usr/bin/chromium is missing; install it with apt-get install chromium')
+}
+const skipped = total.skipped ? `, ${total.skipped} skipped` : ''
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${skipped}`)
+process.exit(total.failed ? 1 : 0)
