@@ -51,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     )
   })
   await app.register(cookie)
+  // Forms are urlencoded and the API is JSON; nothing takes plain text.
+  app.removeContentTypeParser('text/plain')
   // Plain forms post urlencoded bodies; repeated fields (checkboxes) become arrays.
   await app.register(formbody, { bodyLimit: 256 * 1024, parser: (body) => qs.parse(body) })
   await app.register(rateLimit, { max: 600, timeWindow: '1 minute' })

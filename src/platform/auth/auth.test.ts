@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { agent } from '../../../test/support/agent.ts'
+import { testApp, type TestApp } from '../../../test/support/app.ts'
+import { createStaff, signIn, totpCode } from '../../../test/support/factories.ts'
+import { keyPairFromPrivate } from '../crypto/primitives.ts'
+import { createInvite } from './invites.ts'
+import { currentTotp } from './totp.ts'
+
+let t: TestApp
+before(async () => {
+  t = await testApp()
+})
+after(() => t.close())
+
+const actions = async () =>
+  (await t.store.db.selectFrom('audit_log').select('action').orderBy('id').execute()).map((row) => row.action)
+
+describe('first run', () => {
+  it('creates the admin from the setup link, enrols TOTP and shows ten recovery codes', async () => {
+    const { token } = await createInvite(t.store.db, { kind: 'setup', roles: ['admin'] })
+    const admin = agent(t.app)
+    assert.equal((await admin.get(`/setup/${token}`)).statusCode, 200)
+    const created = await admin.post(`/setup/${token}`, {
+      displayName: 'Ada',
+      email: 'Ada@Example.org',
+      password: 'a long enough passphrase',
+      confirm: 'a long enough passphrase',
+    })
+    assert.equal(created.statusCode, 303)
+    assert.equal(created.headers.location, '/account/totp')
+    const cookie = created.headers['set-cookie']?.toString() ?? ''
+    assert.match(cookie, /lifeline_session=[^;]+;.*HttpOnly/i)
+    assert.match(cookie, /SameSite=Strict/i)
+
+    assert.equal((await admin.get('/staff')).headers.location, '/account/totp', 'staff area waits for TOTP')
+    const enrol = await admin.get('/account/totp')
+    assert.equal(enrol.statusCode, 200)
+    assert.match(enrol.body, /<svg/)
+    const secret = /class="secret">([A-Z2-7 ]+)</.exec(enrol.body)?.[1]?.replace(/ /g, '')
+    assert.ok(secret, 'the secret is shown as text')
+    assert.equal((await admin.post('/account/totp', { code: '000000' })).statusCode, 400)
+    const codes = await admin.post('/account/totp', { code: currentTotp(secret) })
+    assert.equal(codes.statusCode, 200)
+    assert.equal(codes.body.match(/<li>[a-z2-9]{5}-[a-z2-9]{5}<\/li>/g)?.length, 10)
+    assert.equal((await admin.get('/staff')).statusCode, 200)
+
+    assert.equal((await agent(t.app).get(`/setup/${token}`)).statusCode, 410, 'the link works once')
+    const user = await t.store.db.selectFrom('users').selectAll().where('email', '=', 'ada@example.org').executeTakeFirst()
+    assert.ok(user?.totp_enabled_at)
+    assert.deepEqual((await actions()).slice(0, 2), ['account.setup', 'factor.totp_enrolled'])
+  })
+
+  it('refuses an expired setup link', async () => {
+    const { id, token } = await createInvite(t.store.db, { kind: 'setup', roles: ['admin'] })
+    await t.store.db.updateTable('invites').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', id).execute()
+    assert.equal((await agent(t.app).get(`/setup/${token}`)).statusCode, 410)
+  })
+})
+
+describe('signing in', () => {
+  it('needs the password and then a TOTP code, and refuses the same code twice', async () => {
+    const lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    const first = await visitor.post('/login', { email: lawyer.email, password: lawyer.password })
+    assert.equal(first.headers.location, '/login/totp?next=%2Fstaff')
+    assert.equal((await visitor.get('/staff')).headers.location, '/login/totp')
+    const code = totpCode(lawyer.totpSecret!)
+    assert.equal((await visitor.post('/login/totp', { code })).statusCode, 303)
+    assert.equal((await visitor.get('/staff')).statusCode, 200)
+
+    const again = agent(t.app)
+    await again.get('/login')
+    await again.post('/login', { email: lawyer.email, password: lawyer.password })
+    assert.equal((await again.post('/login/totp', { code })).statusCode, 401, 'a used code is refused')
+  })
+
+  it('says the same for a wrong password and an unknown e-mail, and audits both', async () => {
+    const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    const wrong = await visitor.post('/login', { email: staff.email, password: 'not the password' })
+    const unknown = await visitor.post('/login', { email: 'nobody@example.org', password: 'not the password' })
+    assert.equal(wrong.statusCode, 401)
+    assert.equal(unknown.statusCode, 401)
+    const message = (body: string) => /class="error-summary"[\s\S]*?<li>(.*?)<\/li>/.exec(body)?.[1]
+    assert.equal(message(wrong.body), message(unknown.body))
+    assert.ok((await actions()).filter((action) => action === 'signin.failed').length >= 2)
+  })
+
+  it('throttles an account after five failures, even with the right password', async () => {
+    const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    for (let i = 0; i < 5; i++) await visitor.post('/login', { email: staff.email, password: 'wrong wrong wrong' })
+    const blocked = await visitor.post('/login', { email: staff.email, password: staff.password })
+    assert.equal(blocked.statusCode, 429)
+    assert.ok((await actions()).includes('signin.throttled'))
+  })
+
+  it('lets an editor without sealed access in without a second factor', async () => {
+    const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = await signIn(t.app, editor)
+    assert.equal((await visitor.get('/staff')).statusCode, 200)
+  })
+
+  it('accepts a recovery code once', async () => {
+    const admin = await createStaff(t.store.db, { roles: ['admin'] })
+    const session = await signIn(t.app, admin)
+    const page = await session.post('/account/recovery-codes')
+    const code = /<li>([a-z2-9]{5}-[a-z2-9]{5})<\/li>/.exec(page.body)?.[1]
+    assert.ok(code)
+    const use = async () => {
+      const visitor = agent(t.app)
+      await visitor.get('/login')
+      await visitor.post('/login', { email: admin.email, password: admin.password })
+      return (await visitor.post('/login/totp', { code: code.toUpperCase() })).statusCode
+    }
+    assert.equal(await use(), 303)
+    assert.equal(await use(), 401)
+  })
+})
+
+describe('sessions', () => {
+  it('end when an admin disables the account', async () => {
+    const admin = await createStaff(t.store.db, { roles: ['admin'] })
+    const volunteer = await createStaff(t.store.db, { roles: ['volunteer'] })
+    const adminAgent = await signIn(t.app, admin, 1)
+    const volunteerAgent = await signIn(t.app, volunteer, 1)
+    assert.equal((await volunteerAgent.get('/staff')).statusCode, 200)
+    await adminAgent.get(`/staff/users/${volunteer.id}/disable`)
+    assert.equal((await adminAgent.post(`/staff/users/${volunteer.id}/disable`)).statusCode, 303)
+    assert.equal((await volunteerAgent.get('/staff')).statusCode, 303, 'sent back to sign-in')
+    const retry = agent(t.app)
+    await retry.get('/login')
+    assert.equal((await retry.post('/login', { email: volunteer.email, password: volunteer.password })).statusCode, 401)
+  })
+
+  it('end after 30 idle minutes', async () => {
+    const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = await signIn(t.app, editor)
+    await t.store.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 31 * 60_000) })
+      .where('user_id', '=', editor.id)
+      .execute()
+    assert.equal((await visitor.get('/staff')).statusCode, 303)
+  })
+
+  it('end on sign-out', async () => {
+    const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = await signIn(t.app, editor)
+    await visitor.get('/staff')
+    assert.equal((await visitor.post('/logout')).statusCode, 303)
+    const left = await t.store.db.selectFrom('sessions').select('id').where('user_id', '=', editor.id).execute()
+    assert.equal(left.length, 0)
+  })
+})
+
+describe('changing the password', () => {
+  it('re-wraps the same private key under the new password', async () => {
+    const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    const visitor = await signIn(t.app, editor)
+    await visitor.get('/account')
+    const changed = await visitor.post('/account/password', {
+      current: editor.password,
+      password: 'a brand new passphrase',
+      confirm: 'a brand new passphrase',
+    })
+    assert.equal(changed.statusCode, 303)
+    const { unlockAccount } = await import('./accounts.ts')
+    assert.equal(await unlockAccount(t.store.db, editor.email, editor.password), null)
+    const unlocked = await unlockAccount(t.store.db, editor.email, 'a brand new passphrase')
+    assert.deepEqual(keyPairFromPrivate(unlocked!.keyPair.privateKey).publicKey, editor.keyPair.publicKey)
+  })
+})

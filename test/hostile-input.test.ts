@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { createInvite } from '../src/platform/auth/invites.ts'
+import { agent, type Agent, encodeForm } from './support/agent.ts'
+import { testApp, type TestApp } from './support/app.ts'
+import { createStaff, signIn } from './support/factories.ts'
+
+let t: TestApp
+let admin: Agent
+before(async () => {
+  t = await testApp()
+  admin = await signIn(t.app, await createStaff(t.store.db, { roles: ['admin'] }))
+  await admin.get('/staff/users')
+})
+after(() => t.close())
+
+const count = async (table: 'users' | 'invites' | 'user_roles') =>
+  Number((await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+
+async function signupLink(): Promise<string> {
+  return `/signup/${(await createInvite(t.store.db, { kind: 'invite', roles: ['volunteer'] })).token}`
+}
+
+const form = (overrides: Record<string, string> = {}) => ({
+  displayName: 'Someone',
+  email: `x${Math.random().toString(36).slice(2)}@example.org`,
+  password: 'twelve chars or more',
+  confirm: 'twelve chars or more',
+  ...overrides,
+})
+
+describe('CSRF', () => {
+  it('refuses a form without a token and changes nothing', async () => {
+    const before = await count('invites')
+    const response = await admin.post('/staff/invites', { roles: 'lawyer' }, { csrf: null })
+    assert.equal(response.statusCode, 403)
+    assert.match(response.body, /ERR_CSRF/)
+    assert.equal(await count('invites'), before)
+  })
+
+  it('refuses a token taken from another visitor', async () => {
+    const stranger = agent(t.app)
+    await stranger.get('/login')
+    const before = await count('invites')
+    const response = await admin.post('/staff/invites', { roles: 'lawyer' }, { csrf: stranger.csrf })
+    assert.equal(response.statusCode, 403)
+    assert.equal(await count('invites'), before)
+  })
+
+  it('refuses a first visit that posts without ever having loaded a form', async () => {
+    const response = await agent(t.app).post('/login', { email: 'a@b.cd', password: 'x' }, { csrf: 'forged' })
+    assert.equal(response.statusCode, 403)
+  })
+})
+
+describe('hostile form input', () => {
+  it('answers an oversized body with 413 and a page saying so', async () => {
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    const response = await visitor.post('/login', { email: 'a@b.cd', password: 'x'.repeat(300 * 1024) })
+    assert.equal(response.statusCode, 413)
+    assert.match(response.body, /ERR_TOO_LARGE/)
+  })
+
+  it('reports an overlong field next to the field and creates nothing', async () => {
+    const before = await count('users')
+    const visitor = agent(t.app)
+    const link = await signupLink()
+    await visitor.get(link)
+    const response = await visitor.post(link, form({ displayName: 'я'.repeat(10_000) }))
+    assert.equal(response.statusCode, 400)
+    assert.match(response.body, /field-displayName-error/)
+    assert.equal(await count('users'), before)
+  })
+
+  it('refuses broken UTF-8, NUL bytes and control characters', async () => {
+    const link = await signupLink()
+    const visitor = agent(t.app)
+    await visitor.get(link)
+    const base = encodeForm({ _csrf: visitor.csrf, ...form() }).replace('displayName=Someone&', '')
+    for (const broken of ['%FF%FE%FD', 'a%00b', 'a%1Bb']) {
+      const response = await visitor.send('POST', link, `displayName=${broken}&${base}`, {
+        'content-type': 'application/x-www-form-urlencoded',
+      })
+      assert.equal(response.statusCode, 400, broken)
+      assert.match(response.body, /field-displayName-error/, broken)
+    }
+    const raw = Buffer.concat([Buffer.from('displayName='), Buffer.from([0xc3, 0x28]), Buffer.from(`&${base}`)])
+    const response = await visitor.send('POST', link, raw, { 'content-type': 'application/x-www-form-urlencoded' })
+    assert.equal(response.statusCode, 400)
+  })
+
+  it('escapes markup everywhere it is shown', async () => {
+    const link = await signupLink()
+    const visitor = agent(t.app)
+    await visitor.get(link)
+    const markup = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    const response = await visitor.post(link, form({ displayName: markup }))
+    assert.equal(response.statusCode, 303)
+    const list = await admin.get('/staff/users')
+    assert.ok(!list.body.includes('<script>alert(1)'), 'markup is not echoed raw')
+    assert.ok(!list.body.includes('<img src=x'), 'markup is not echoed raw')
+    assert.match(list.body, /&#60;script&#62;alert\(1\)/)
+  })
+
+  it('treats SQL fragments as plain text', async () => {
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    const users = await count('users')
+    for (const email of ["' OR '1'='1' --", 'a@b.cd; DROP TABLE users; --']) {
+      const response = await visitor.post('/login', { email, password: "' OR 1=1 --" })
+      assert.equal(response.statusCode, 401)
+    }
+    assert.equal(await count('users'), users)
+  })
+
+  it('answers repeated fields and unexpected types with 400, not a crash', async () => {
+    const visitor = agent(t.app)
+    await visitor.get('/login')
+    const response = await visitor.post('/login', { email: ['a@b.cd', 'c@d.ef'], password: 'x' })
+    assert.equal(response.statusCode, 400)
+    const json = await visitor.send('POST', '/login', JSON.stringify({ _csrf: visitor.csrf, email: { $ne: 1 } }), {
+      'content-type': 'application/json',
+    })
+    assert.equal(json.statusCode, 400)
+    const text = await visitor.send('POST', '/login', 'email=a', { 'content-type': 'text/plain' })
+    assert.equal(text.statusCode, 415)
+  })
+
+  it('refuses an unknown role in an invitation and changes nothing', async () => {
+    const before = await count('invites')
+    const response = await admin.post('/staff/invites', { roles: ['lawyer', 'superuser'] })
+    assert.equal(response.statusCode, 400)
+    assert.equal(await count('invites'), before)
+  })
+
+  it('keeps an admin from removing their own admin role', async () => {
+    const self = await t.store.db.selectFrom('user_roles').select('user_id').where('role', '=', 'admin').executeTakeFirstOrThrow()
+    const response = await admin.send('POST', `/staff/users/${self.user_id}/roles?_method=PUT`, `_csrf=${admin.csrf}&roles=lawyer`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    })
+    assert.equal(response.statusCode, 409)
+    const left = await t.store.db.selectFrom('user_roles').select('role').where('user_id', '=', self.user_id).execute()
+    assert.deepEqual(left.map((row) => row.role), ['admin'])
+  })
+
+  it('sends only local paths as the place to go after sign-in', async () => {
+    const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example']) {
+      const visitor = agent(t.app)
+      await visitor.get('/login')
+      const response = await visitor.post('/login', { email: editor.email, password: editor.password, next })
+      assert.equal(response.headers.location, '/staff', next)
+    }
+  })
+})

@@ -1,0 +1,21 @@
+/** An app on a fresh database for one test file. */
+import { type App, buildApp } from '../../src/app.ts'
+import { loadEnv } from '../../src/env.ts'
+import { type TestStore, testStore } from './db.ts'
+
+/** The app, its store, and how to close both. */
+export type TestApp = { app: App; store: TestStore; close(): Promise<void> }
+
+/** Builds the app (not listening) on a fresh database. */
+export async function testApp(): Promise<TestApp> {
+  const store = await testStore()
+  const app = await buildApp({ store, env: loadEnv({ LIFELINE_DATA_DIR: store.dataDir }), logger: false })
+  return {
+    app,
+    store,
+    async close() {
+      await app.close()
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,50 @@
+/** Builds staff members and signs them in, the way the app itself does. */
+import type { FastifyInstance } from 'fastify'
+import { TOTP, Secret } from 'otpauth'
+import { createAccount, saveTotpSecret } from '../../src/platform/auth/accounts.ts'
+import { newTotpSecret } from '../../src/platform/auth/totp.ts'
+import type { KeyPair } from '../../src/platform/crypto/primitives.ts'
+import type { Db } from '../../src/platform/db/database.ts'
+import { type Agent, agent } from './agent.ts'
+
+let counter = 0
+
+/** A staff member made by `createStaff`, with what a test needs to act as them. */
+export type TestStaff = { id: string; email: string; password: string; totpSecret: string | null; keyPair: KeyPair }
+
+/** Creates a staff member with the given roles; with TOTP enrolled unless `totp: false`. */
+export async function createStaff(
+  db: Db,
+  options: { roles: string[]; totp?: boolean; email?: string; password?: string },
+): Promise<TestStaff> {
+  counter += 1
+  const email = options.email ?? `staff${counter}-${Date.now()}@example.org`
+  const password = options.password ?? `correct horse battery ${counter}`
+  const { id, keyPair } = await createAccount(db, { email, displayName: `Staff ${counter}`, password, roles: options.roles })
+  let totpSecret: string | null = null
+  if (options.totp !== false) {
+    totpSecret = newTotpSecret()
+    await saveTotpSecret(db, id, keyPair.publicKey, totpSecret, 0)
+  }
+  return { id, email, password, totpSecret, keyPair }
+}
+
+/** The TOTP code for `secret`, `stepsAhead` time steps from now (a step is 30 s). */
+export function totpCode(secret: string, stepsAhead = 0): string {
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6 })
+  return totp.generate({ timestamp: Date.now() + stepsAhead * 30_000 })
+}
+
+/** Signs a staff member in through the real forms and returns their agent. */
+export async function signIn(app: FastifyInstance, staff: TestStaff, stepsAhead = 0): Promise<Agent> {
+  const visitor = agent(app)
+  await visitor.get('/login')
+  const login = await visitor.post('/login', { email: staff.email, password: staff.password })
+  if (login.statusCode !== 303) throw new Error(`sign-in failed: ${login.statusCode}`)
+  if (staff.totpSecret) {
+    await visitor.get('/login/totp')
+    const second = await visitor.post('/login/totp', { code: totpCode(staff.totpSecret, stepsAhead) })
+    if (second.statusCode !== 303) throw new Error(`second factor failed: ${second.statusCode}`)
+  }
+  return visitor
+}
