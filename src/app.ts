@@ -21,7 +21,7 @@ import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts
 import { overrideMethod, registerSecurity } from './platform/security.ts'
 
 /** What buildApp needs: the open store and the validated settings. */
-export type AppOptions = { store: Store; env: Env; logger?: boolean }
+export type AppOptions = { store: Store; env: Env; logger?: boolean; logStream?: NodeJS.WritableStream }
 
 /** What every module's register() receives. */
 export type AppDeps = { store: Store; env: Env }
@@ -34,7 +34,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { env, store } = options
   const secureCookies = env.publicUrl.startsWith('https://')
   const app = Fastify({
-    logger: options.logger === false ? false : { level: env.LOG_LEVEL },
+    logger:
+      options.logger === false
+        ? false
+        : { level: env.LOG_LEVEL, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Request logs are written below without addresses, query strings or tokens in paths.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: env.LIFELINE_TRUST_PROXY,

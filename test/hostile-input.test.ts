@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createInvite } from '../src/platform/auth/invites.ts'
-import { agent, type Agent, encodeForm } from './support/agent.ts'
-import { testApp, type TestApp } from './support/app.ts'
+import { type Agent, agent, encodeForm } from './support/agent.ts'
+import { type TestApp, testApp } from './support/app.ts'
 import { createStaff, signIn } from './support/factories.ts'
 
 let t: TestApp
@@ -15,7 +15,14 @@ before(async () => {
 after(() => t.close())
 
 const count = async (table: 'users' | 'invites' | 'user_roles') =>
-  Number((await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await t.store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 async function signupLink(): Promise<string> {
   return `/signup/${(await createInvite(t.store.db, { kind: 'invite', roles: ['volunteer'] })).token}`
@@ -85,8 +92,14 @@ describe('hostile form input', () => {
       assert.equal(response.statusCode, 400, broken)
       assert.match(response.body, /field-displayName-error/, broken)
     }
-    const raw = Buffer.concat([Buffer.from('displayName='), Buffer.from([0xc3, 0x28]), Buffer.from(`&${base}`)])
-    const response = await visitor.send('POST', link, raw, { 'content-type': 'application/x-www-form-urlencoded' })
+    const raw = Buffer.concat([
+      Buffer.from('displayName='),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(`&${base}`),
+    ])
+    const response = await visitor.send('POST', link, raw, {
+      'content-type': 'application/x-www-form-urlencoded',
+    })
     assert.equal(response.statusCode, 400)
   })
 
@@ -119,9 +132,14 @@ describe('hostile form input', () => {
     await visitor.get('/login')
     const response = await visitor.post('/login', { email: ['a@b.cd', 'c@d.ef'], password: 'x' })
     assert.equal(response.statusCode, 400)
-    const json = await visitor.send('POST', '/login', JSON.stringify({ _csrf: visitor.csrf, email: { $ne: 1 } }), {
-      'content-type': 'application/json',
-    })
+    const json = await visitor.send(
+      'POST',
+      '/login',
+      JSON.stringify({ _csrf: visitor.csrf, email: { $ne: 1 } }),
+      {
+        'content-type': 'application/json',
+      },
+    )
     assert.equal(json.statusCode, 400)
     const text = await visitor.send('POST', '/login', 'email=a', { 'content-type': 'text/plain' })
     assert.equal(text.statusCode, 415)
@@ -135,13 +153,29 @@ describe('hostile form input', () => {
   })
 
   it('keeps an admin from removing their own admin role', async () => {
-    const self = await t.store.db.selectFrom('user_roles').select('user_id').where('role', '=', 'admin').executeTakeFirstOrThrow()
-    const response = await admin.send('POST', `/staff/users/${self.user_id}/roles?_method=PUT`, `_csrf=${admin.csrf}&roles=lawyer`, {
-      'content-type': 'application/x-www-form-urlencoded',
-    })
+    const self = await t.store.db
+      .selectFrom('user_roles')
+      .select('user_id')
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow()
+    const response = await admin.send(
+      'POST',
+      `/staff/users/${self.user_id}/roles?_method=PUT`,
+      `_csrf=${admin.csrf}&roles=lawyer`,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    )
     assert.equal(response.statusCode, 409)
-    const left = await t.store.db.selectFrom('user_roles').select('role').where('user_id', '=', self.user_id).execute()
-    assert.deepEqual(left.map((row) => row.role), ['admin'])
+    const left = await t.store.db
+      .selectFrom('user_roles')
+      .select('role')
+      .where('user_id', '=', self.user_id)
+      .execute()
+    assert.deepEqual(
+      left.map((row) => row.role),
+      ['admin'],
+    )
   })
 
   it('sends only local paths as the place to go after sign-in', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import Fastify from 'fastify'
-import { type RouteEntry, registerRoutePolicy } from '../src/platform/route-policy.ts'
 import { type Role, roles } from '../src/platform/policy.ts'
-import { agent, type Agent } from './support/agent.ts'
-import { testApp, type TestApp } from './support/app.ts'
+import { type RouteEntry, registerRoutePolicy } from '../src/platform/route-policy.ts'
+import { type Agent, agent } from './support/agent.ts'
+import { type TestApp, testApp } from './support/app.ts'
 import { createStaff, signIn, type TestStaff } from './support/factories.ts'
 
 /**
@@ -40,7 +40,8 @@ before(async () => {
 })
 after(() => t.close())
 
-const guarded = () => t.app.lifelineRoutes.filter((route) => typeof route.policy === 'object' && route.method !== 'HEAD')
+const guarded = () =>
+  t.app.lifelineRoutes.filter((route) => typeof route.policy === 'object' && route.method !== 'HEAD')
 const key = (route: RouteEntry) => `${route.method} ${route.url}`
 
 describe('route policies', () => {
@@ -73,7 +74,8 @@ describe('route policies', () => {
                 'content-type': 'application/x-www-form-urlencoded',
               })
         const allowed = response.statusCode !== 404
-        if (allowed !== expected[key(route)]!.includes(role)) mismatches.push(`${key(route)} as ${role}: ${response.statusCode}`)
+        if (allowed !== expected[key(route)]!.includes(role))
+          mismatches.push(`${key(route)} as ${role}: ${response.statusCode}`)
       }
     }
     assert.deepEqual(mismatches, [])
@@ -89,7 +91,8 @@ describe('route policies', () => {
           : await visitor.send(route.method, url, `_csrf=${visitor.csrf}`, {
               'content-type': 'application/x-www-form-urlencoded',
             })
-      if (route.method === 'GET') assert.match(String(response.headers.location), /^\/login\?next=/, key(route))
+      if (route.method === 'GET')
+        assert.match(String(response.headers.location), /^\/login\?next=/, key(route))
       else assert.equal(response.statusCode, 404, key(route))
     }
   })

@@ -10,8 +10,17 @@ export type Agent = {
   /** The CSRF token from the last HTML page seen. */
   csrf: string
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>
-  post(url: string, form?: Record<string, string | string[]>, options?: { csrf?: string | null }): Promise<LightMyRequestResponse>
-  send(method: string, url: string, body: string | Buffer, headers: Record<string, string>): Promise<LightMyRequestResponse>
+  post(
+    url: string,
+    form?: Record<string, string | string[]>,
+    options?: { csrf?: string | null },
+  ): Promise<LightMyRequestResponse>
+  send(
+    method: string,
+    url: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): Promise<LightMyRequestResponse>
 }
 
 /** Encodes a form the way a browser does, repeating keys for arrays. */
@@ -40,7 +49,12 @@ export function agent(app: FastifyInstance, language = 'en'): Agent {
           ...headers,
         },
       })
-      for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      for (const cookie of response.cookies as {
+        name: string
+        value: string
+        maxAge?: number
+        expires?: Date
+      }[]) {
         const expired = cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now())
         if (expired) cookies.delete(cookie.name)
         else cookies.set(cookie.name, cookie.value)

@@ -1,6 +1,6 @@
 /** Builds staff members and signs them in, the way the app itself does. */
 import type { FastifyInstance } from 'fastify'
-import { TOTP, Secret } from 'otpauth'
+import { Secret, TOTP } from 'otpauth'
 import { createAccount, saveTotpSecret } from '../../src/platform/auth/accounts.ts'
 import { newTotpSecret } from '../../src/platform/auth/totp.ts'
 import type { KeyPair } from '../../src/platform/crypto/primitives.ts'
@@ -10,7 +10,13 @@ import { type Agent, agent } from './agent.ts'
 let counter = 0
 
 /** A staff member made by `createStaff`, with what a test needs to act as them. */
-export type TestStaff = { id: string; email: string; password: string; totpSecret: string | null; keyPair: KeyPair }
+export type TestStaff = {
+  id: string
+  email: string
+  password: string
+  totpSecret: string | null
+  keyPair: KeyPair
+}
 
 /** Creates a staff member with the given roles; with TOTP enrolled unless `totp: false`. */
 export async function createStaff(
@@ -20,7 +26,12 @@ export async function createStaff(
   counter += 1
   const email = options.email ?? `staff${counter}-${Date.now()}@example.org`
   const password = options.password ?? `correct horse battery ${counter}`
-  const { id, keyPair } = await createAccount(db, { email, displayName: `Staff ${counter}`, password, roles: options.roles })
+  const { id, keyPair } = await createAccount(db, {
+    email,
+    displayName: `Staff ${counter}`,
+    password,
+    roles: options.roles,
+  })
   let totpSecret: string | null = null
   if (options.totp !== false) {
     totpSecret = newTotpSecret()

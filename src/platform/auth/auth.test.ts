@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { agent } from '../../../test/support/agent.ts'
-import { testApp, type TestApp } from '../../../test/support/app.ts'
+import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, totpCode } from '../../../test/support/factories.ts'
 import { keyPairFromPrivate } from '../crypto/primitives.ts'
 import { createInvite } from './invites.ts'
@@ -46,14 +46,22 @@ describe('first run', () => {
     assert.equal((await admin.get('/staff')).statusCode, 200)
 
     assert.equal((await agent(t.app).get(`/setup/${token}`)).statusCode, 410, 'the link works once')
-    const user = await t.store.db.selectFrom('users').selectAll().where('email', '=', 'ada@example.org').executeTakeFirst()
+    const user = await t.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'ada@example.org')
+      .executeTakeFirst()
     assert.ok(user?.totp_enabled_at)
     assert.deepEqual((await actions()).slice(0, 2), ['account.setup', 'factor.totp_enrolled'])
   })
 
   it('refuses an expired setup link', async () => {
     const { id, token } = await createInvite(t.store.db, { kind: 'setup', roles: ['admin'] })
-    await t.store.db.updateTable('invites').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', id).execute()
+    await t.store.db
+      .updateTable('invites')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute()
     assert.equal((await agent(t.app).get(`/setup/${token}`)).statusCode, 410)
   })
 })
@@ -81,7 +89,10 @@ describe('signing in', () => {
     const visitor = agent(t.app)
     await visitor.get('/login')
     const wrong = await visitor.post('/login', { email: staff.email, password: 'not the password' })
-    const unknown = await visitor.post('/login', { email: 'nobody@example.org', password: 'not the password' })
+    const unknown = await visitor.post('/login', {
+      email: 'nobody@example.org',
+      password: 'not the password',
+    })
     assert.equal(wrong.statusCode, 401)
     assert.equal(unknown.statusCode, 401)
     const message = (body: string) => /class="error-summary"[\s\S]*?<li>(.*?)<\/li>/.exec(body)?.[1]
@@ -93,7 +104,8 @@ describe('signing in', () => {
     const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
     const visitor = agent(t.app)
     await visitor.get('/login')
-    for (let i = 0; i < 5; i++) await visitor.post('/login', { email: staff.email, password: 'wrong wrong wrong' })
+    for (let i = 0; i < 5; i++)
+      await visitor.post('/login', { email: staff.email, password: 'wrong wrong wrong' })
     const blocked = await visitor.post('/login', { email: staff.email, password: staff.password })
     assert.equal(blocked.statusCode, 429)
     assert.ok((await actions()).includes('signin.throttled'))
@@ -134,7 +146,10 @@ describe('sessions', () => {
     assert.equal((await volunteerAgent.get('/staff')).statusCode, 303, 'sent back to sign-in')
     const retry = agent(t.app)
     await retry.get('/login')
-    assert.equal((await retry.post('/login', { email: volunteer.email, password: volunteer.password })).statusCode, 401)
+    assert.equal(
+      (await retry.post('/login', { email: volunteer.email, password: volunteer.password })).statusCode,
+      401,
+    )
   })
 
   it('end after 30 idle minutes', async () => {
@@ -153,7 +168,11 @@ describe('sessions', () => {
     const visitor = await signIn(t.app, editor)
     await visitor.get('/staff')
     assert.equal((await visitor.post('/logout')).statusCode, 303)
-    const left = await t.store.db.selectFrom('sessions').select('id').where('user_id', '=', editor.id).execute()
+    const left = await t.store.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', editor.id)
+      .execute()
     assert.equal(left.length, 0)
   })
 })

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { EnvError, loadEnv } from './env.ts'
+
+describe('settings', () => {
+  it('has working defaults', () => {
+    const env = loadEnv({})
+    assert.equal(env.HOST, '127.0.0.1')
+    assert.equal(env.PORT, 8080)
+    assert.equal(env.LIFELINE_DATA_DIR, './data')
+    assert.equal(env.DATABASE_URL, undefined)
+    assert.equal(env.publicUrl, 'http://127.0.0.1:8080')
+    assert.equal(env.LOG_LEVEL, 'info')
+    assert.equal(env.LIFELINE_TRUST_PROXY, false)
+  })
+
+  it('treats an empty value as unset', () => {
+    assert.equal(loadEnv({ DATABASE_URL: '', PORT: '' }).PORT, 8080)
+  })
+
+  it('names each invalid setting', () => {
+    const cases: Record<string, string> = {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/x',
+      LIFELINE_PUBLIC_URL: 'ftp://example.org',
+      LOG_LEVEL: 'loud',
+      LIFELINE_TRUST_PROXY: 'maybe',
+    }
+    for (const [name, value] of Object.entries(cases)) {
+      assert.throws(
+        () => loadEnv({ [name]: value }),
+        (error: Error) => error instanceof EnvError && error.message.includes(name),
+        name,
+      )
+    }
+    assert.throws(() => loadEnv({ PORT: '70000' }), /PORT/)
+  })
+
+  it('takes the public address without a trailing slash', () => {
+    assert.equal(
+      loadEnv({ LIFELINE_PUBLIC_URL: 'https://lifeline.example/' }).publicUrl,
+      'https://lifeline.example',
+    )
+  })
+})
