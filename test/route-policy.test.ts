@@ -16,6 +16,9 @@ const expected: Record<string, readonly Role[]> = {
   'GET /account': roles,
   'POST /account/recovery-codes': roles,
   'POST /account/password': roles,
+  'GET /account/passkeys/options': roles,
+  'POST /account/passkeys': roles,
+  'DELETE /account/passkeys/:id': roles,
   'GET /staff/users': ['admin'],
   'POST /staff/invites': ['admin'],
   'GET /staff/users/:id': ['admin'],
@@ -36,6 +39,11 @@ before(async () => {
   for (const role of roles) {
     const staff = await createStaff(t.store.db, { roles: [role] })
     members.set(role, { staff, agent: await signIn(t.app, staff) })
+    // Each member owns one passkey, so the route that removes one has something of theirs to find.
+    await t.store.db
+      .insertInto('passkeys')
+      .values({ id: `passkey-${role}`, user_id: staff.id, public_key: Buffer.from('x'), name: role })
+      .execute()
   }
 })
 after(() => t.close())
@@ -64,8 +72,11 @@ describe('route policies', () => {
     const mismatches: string[] = []
     for (const route of guarded()) {
       // Harmless bodies: a refused request must change nothing, an allowed one only proves it got in.
-      const url = route.url.replace(':id', target.id)
       for (const role of roles) {
+        const url = route.url.replace(
+          ':id',
+          route.url.startsWith('/account/passkeys') ? `passkey-${role}` : target.id,
+        )
         const { agent: member } = members.get(role)!
         const response =
           route.method === 'GET'

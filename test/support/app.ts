@@ -9,7 +9,9 @@ export type TestApp = { app: App; store: TestStore; close(): Promise<void> }
 /** Builds the app (not listening) on a fresh database. */
 export async function testApp(): Promise<TestApp> {
   const store = await testStore()
-  const app = await buildApp({ store, env: loadEnv({ LIFELINE_DATA_DIR: store.dataDir }), logger: false })
+  // A host name rather than an IP address, as passkeys need one; nothing ever connects to it.
+  const env = loadEnv({ LIFELINE_DATA_DIR: store.dataDir, LIFELINE_PUBLIC_URL: 'http://localhost:8080' })
+  const app = await buildApp({ store, env, logger: false })
   return {
     app,
     store,

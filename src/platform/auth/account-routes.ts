@@ -5,9 +5,10 @@ import { audit } from '../audit.ts'
 import { notFound } from '../errors.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
-import { parseForm } from '../validation.ts'
+import { type FieldErrors, parseForm } from '../validation.ts'
 import { changePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
 import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
+import { listPasskeys, relyingParty } from './passkeys.ts'
 import { codeForm, passwordForm } from './schema.ts'
 import { updateSession } from './sessions.ts'
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
@@ -67,17 +68,32 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
     return sendPage(reply, recoveryCodesPage(ctx, codes))
   })
 
-  app.get<{ Querystring: { changed?: string } }>('/account', staff, async (request, reply) => {
+  // The account page, with what the member has set up and, after a failed form, its errors.
+  const overview = async (request: FastifyRequest, errors: FieldErrors, notice?: string) => {
     const current = request.session!
-    const page = accountOverview(pageContext(request), {
+    return accountOverview(pageContext(request), {
       email: current.user.email,
       totpEnabled: current.user.totpEnabled,
       codesLeft: await recoveryCodesLeft(db, current.user.id),
-      errors: {},
-      notice: request.query.changed ? request.t('account.passwordChanged') : undefined,
+      passkeys: relyingParty(deps.env.publicUrl) ? await listPasskeys(db, current.user.id) : null,
+      errors,
+      notice,
     })
-    return sendPage(reply, page)
-  })
+  }
+
+  app.get<{ Querystring: { changed?: string; passkey?: string } }>(
+    '/account',
+    staff,
+    async (request, reply) => {
+      const { changed, passkey } = request.query
+      const notice = changed
+        ? request.t('account.passwordChanged')
+        : passkey
+          ? request.t('passkeys.added')
+          : undefined
+      return sendPage(reply, await overview(request, {}, notice))
+    },
+  )
 
   app.post('/account/recovery-codes', staff, async (request, reply) => {
     const current = request.session!
@@ -96,15 +112,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/account/password', staff, async (request, reply) => {
     const current = request.session!
     const form = parseForm(passwordForm, request.body)
-    const show = async (errors: Record<string, string>) => {
-      const page = accountOverview(pageContext(request), {
-        email: current.user.email,
-        totpEnabled: current.user.totpEnabled,
-        codesLeft: await recoveryCodesLeft(db, current.user.id),
-        errors,
-      })
-      return sendPage(reply, page, 400)
-    }
+    const show = async (errors: FieldErrors) => sendPage(reply, await overview(request, errors), 400)
     if (!form.ok) return show(form.errors)
     if (!(await unlockAccount(db, current.user.email, form.data.current)))
       return show({ current: 'account.wrongPassword' })

@@ -8,6 +8,7 @@ import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
 import { unlockAccount } from './accounts.ts'
 import { loginPage, totpPage } from './pages/forms.ts'
+import { hasPasskey, relyingParty } from './passkeys.ts'
 import { setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
 import { endSession, SESSION_COOKIE, startSession, updateSession } from './sessions.ts'
@@ -72,7 +73,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       if (request.session?.stage !== 'second-factor') return reply.redirect('/staff', 303)
       const next = nextPath.parse(request.query.next)
-      return sendPage(reply, totpPage(pageContext(request), { next, errors: {} }))
+      const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session.user.id))
+      return sendPage(reply, totpPage(pageContext(request), { next, errors: {}, passkey }))
     },
   )
 

@@ -14,6 +14,7 @@ import { createAccount } from './accounts.ts'
 import { consumeInvite, findInvite } from './invites.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { accountPage } from './pages/forms.ts'
+import { registerPasskeyRoutes } from './passkey-routes.ts'
 import { accountForm } from './schema.ts'
 import { SESSION_COOKIE, startSession } from './sessions.ts'
 
@@ -33,6 +34,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
   registerInviteRoutes(app, deps, 'signup')
   registerLoginRoutes(app, deps)
   registerAccountRoutes(app, deps)
+  registerPasskeyRoutes(app, deps)
 }
 
 // The setup link creates the first admin; an invitation creates staff with the roles it names.

@@ -21,7 +21,13 @@ const TOUCH_EVERY_MS = 60_000
 export type Stage = 'second-factor' | 'enrol' | 'full'
 
 /** Secrets carried by a session, sealed under the cookie's key. Base64 strings. */
-export type SessionSecrets = { privateKey: string; totpSecret?: string; pendingTotpSecret?: string }
+export type SessionSecrets = {
+  privateKey: string
+  totpSecret?: string
+  pendingTotpSecret?: string
+  /** The WebAuthn challenge of a passkey ceremony under way. */
+  passkeyChallenge?: string
+}
 
 /** A live session, opened with its cookie. */
 export type Session = {

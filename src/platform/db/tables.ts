@@ -27,6 +27,19 @@ export interface Database {
     created_at: CreatedAt
   }
   record_keys: { record_id: string; user_id: string; wrapped_key: Buffer }
+  passkeys: PasskeysTable
+}
+
+export interface PasskeysTable {
+  /** The WebAuthn credential id, base64url. */
+  id: string
+  user_id: string
+  public_key: Buffer
+  counter: number
+  transports: string[]
+  name: string
+  created_at: CreatedAt
+  last_used_at: Date | null
 }
 
 export interface UsersTable {

@@ -8,6 +8,13 @@ import { extname } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 
 const folder = new URL('../../../public/', import.meta.url)
+// Browser code from npm packages, served from here like everything else (never from a CDN).
+const vendored: Record<string, URL> = {
+  'webauthn.js': new URL(
+    '../../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js',
+    import.meta.url,
+  ),
+}
 const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -18,11 +25,16 @@ const types: Record<string, string> = {
 
 type Asset = { url: string; body: Buffer; type: string }
 
+const files: [string, URL][] = [
+  ...readdirSync(folder).map((name): [string, URL] => [name, new URL(name, folder)]),
+  ...Object.entries(vendored),
+]
+
 const assets = new Map<string, Asset>(
-  readdirSync(folder)
-    .filter((name) => types[extname(name)])
-    .map((name) => {
-      const body = readFileSync(new URL(name, folder))
+  files
+    .filter(([name]) => types[extname(name)])
+    .map(([name, file]) => {
+      const body = readFileSync(file)
       const hash = createHash('sha256').update(body).digest('hex').slice(0, 12)
       const ext = extname(name)
       const url = `/assets/${name.slice(0, -ext.length)}.${hash}${ext}`

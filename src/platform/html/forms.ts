@@ -21,12 +21,15 @@ export function field(ctx: PageContext, errors: FieldErrors, options: FieldOptio
   const id = `field-${options.name}`
   const error = errors[options.name]
   const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  // Hints sit outside the label: tied by aria-describedby, they are read once, after the name.
+  // Fragments built with `html` go in with `!${…}`; with `${…}` they would be escaped into text.
   return html`<div>
-<label for="${id}">${options.label}${options.hint ? html` <span class="hint" id="${id}-hint">${options.hint}</span>` : ''}</label>
+<label for="${id}">${options.label}</label>
+!${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
 !${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
 <input id="${id}" name="${options.name}" type="${options.type ?? 'text'}" value="${options.type === 'password' ? '' : (options.value ?? '')}"
- autocomplete="${options.autocomplete ?? 'off'}" ${options.required ? 'required' : ''} ${options.inputmode ? html`inputmode="${options.inputmode}"` : ''}
- ${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} aria-invalid="${error ? 'true' : 'false'}" ${describedBy ? html`aria-describedby="${describedBy}"` : ''}>
+ autocomplete="${options.autocomplete ?? 'off'}" !${options.required ? 'required' : ''} !${options.inputmode ? html`inputmode="${options.inputmode}"` : ''}
+ !${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} aria-invalid="${error ? 'true' : 'false'}" !${describedBy ? html`aria-describedby="${describedBy}"` : ''}>
 </div>`
 }
 

@@ -32,7 +32,10 @@ export function csrfField(ctx: PageContext): string {
 }
 
 /** A whole HTML document around `body`. */
-export function layout(ctx: PageContext, options: { title: string; body: string; narrow?: boolean }): string {
+export function layout(
+  ctx: PageContext,
+  options: { title: string; body: string; narrow?: boolean; scripts?: string[] },
+): string {
   const { t, locale, path } = ctx
   const current = (href: string) => (path === href ? 'page' : undefined)
   const nav = ctx.staff
@@ -62,6 +65,7 @@ export function layout(ctx: PageContext, options: { title: string; body: string;
 <title>${options.title} · Lifeline</title>
 <link rel="stylesheet" href="${assetUrl('style.css')}">
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
+!${(options.scripts ?? []).map((name) => html`<script src="${assetUrl(name)}" defer></script>`).join('')}
 </head>
 <body>
 <a class="skip-link" href="#main">${t('layout.skip')}</a>

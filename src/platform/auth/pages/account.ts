@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../html/layout.ts'
+import { formatDateTime } from '../../i18n.ts'
 import type { FieldErrors } from '../../validation.ts'
 
 /** Set up TOTP: QR code as inline SVG, the secret as text, and a code to confirm. */
@@ -42,7 +43,15 @@ export function recoveryCodesPage(ctx: PageContext, codes: string[]): string {
 /** One's own account: factors, recovery codes, password change. */
 export function accountOverview(
   ctx: PageContext,
-  options: { email: string; totpEnabled: boolean; codesLeft: number; errors: FieldErrors; notice?: string },
+  options: {
+    email: string
+    totpEnabled: boolean
+    codesLeft: number
+    /** The member's passkeys; null where passkeys can't work (the site is reached by IP address). */
+    passkeys: { id: string; name: string; created_at: Date; last_used_at: Date | null }[] | null
+    errors: FieldErrors
+    notice?: string
+  },
 ): string {
   const { t } = ctx
   const labels = {
@@ -62,6 +71,7 @@ export function accountOverview(
 <form method="post" action="/account/recovery-codes">!${csrfField(ctx)}<button class="secondary" type="submit">${t('account.newCodes')}</button></form>`
       : ''
   }
+!${options.passkeys && options.totpEnabled ? passkeySection(ctx, options.passkeys) : ''}
 <h2>${t('account.changePassword')}</h2>
 !${errorSummary(ctx, options.errors, labels)}
 <form class="stack" method="post" action="/account/password" novalidate>
@@ -71,5 +81,30 @@ export function accountOverview(
 !${field(ctx, options.errors, { name: 'confirm', label: labels.confirm, type: 'password', autocomplete: 'new-password', required: true })}
 <p><button type="submit">${t('account.changePasswordSubmit')}</button></p>
 </form>`
-  return layout(ctx, { title: t('account.title'), body, narrow: true })
+  const scripts = options.passkeys && options.totpEnabled ? ['webauthn.js', 'passkeys.js'] : []
+  return layout(ctx, { title: t('account.title'), body, narrow: true, scripts })
+}
+
+function passkeySection(
+  ctx: PageContext,
+  passkeys: { id: string; name: string; created_at: Date; last_used_at: Date | null }[],
+) {
+  const { t, locale } = ctx
+  const rows = passkeys
+    .map(
+      (
+        key,
+      ) => html`<li>${key.name} <span class="hint">${t('passkeys.added_on', { date: formatDateTime(key.created_at, locale) })}</span>
+<form class="inline" method="post" action="/account/passkeys/${encodeURIComponent(key.id)}?_method=DELETE">!${csrfField(ctx)}<button class="link-button" type="submit">${t('passkeys.remove')}</button></form></li>`,
+    )
+    .join('')
+  return html`<h2>${t('passkeys.title')}</h2>
+<p>${t('passkeys.intro')}</p>
+!${passkeys.length ? html`<ul>!${rows}</ul>` : html`<p>${t('passkeys.none')}</p>`}
+<noscript><p>${t('passkeys.needsScript')}</p></noscript>
+<div class="stack">
+!${field(ctx, {}, { name: 'passkeyName', label: t('passkeys.name'), hint: t('passkeys.nameHint'), maxlength: 60 })}
+<p><button type="button" class="secondary" hidden data-passkey="register" data-failed="${t('passkeys.failed')}" aria-controls="passkey-status">${t('passkeys.add')}</button></p>
+<p id="passkey-status" role="status" aria-live="polite"></p>
+</div>`
 }

@@ -53,7 +53,10 @@ export function loginPage(
 }
 
 /** The second step: a TOTP code or a recovery code. */
-export function totpPage(ctx: PageContext, options: { next: string; errors: FieldErrors }): string {
+export function totpPage(
+  ctx: PageContext,
+  options: { next: string; errors: FieldErrors; passkey?: boolean },
+): string {
   const { t } = ctx
   const labels = { code: t('totp.code') }
   const body = html`<h1>${t('totp.title')}</h1>
@@ -64,6 +67,13 @@ export function totpPage(ctx: PageContext, options: { next: string; errors: Fiel
 !${field(ctx, options.errors, { name: 'code', label: labels.code, hint: t('totp.codeHint'), autocomplete: 'one-time-code', required: true, maxlength: 20 })}
 <p><button type="submit">${t('totp.submit')}</button></p>
 </form>
+!${
+    options.passkey
+      ? html`<p><button type="button" class="secondary" hidden data-passkey="login" data-next="${options.next}" data-failed="${t('passkeys.failed')}" aria-controls="passkey-status">${t('passkeys.signIn')}</button></p>
+<p id="passkey-status" role="status" aria-live="polite"></p>`
+      : ''
+  }
 <form method="post" action="/logout">!${csrfField(ctx)}<button class="secondary" type="submit">${t('totp.cancel')}</button></form>`
-  return layout(ctx, { title: t('totp.title'), body, narrow: true })
+  const scripts = options.passkey ? ['webauthn.js', 'passkeys.js'] : []
+  return layout(ctx, { title: t('totp.title'), body, narrow: true, scripts })
 }

@@ -1,0 +1,128 @@
+/** Adding and removing passkeys, and signing in with one: JSON for the browser's WebAuthn calls. */
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AppDeps } from '../../app.ts'
+import { audit } from '../audit.ts'
+import { AppError, notFound } from '../errors.ts'
+import { STAFF } from '../policy.ts'
+import { text } from '../validation.ts'
+import {
+  addPasskey,
+  authenticationOptions,
+  checkPasskey,
+  registrationOptions,
+  relyingParty,
+} from './passkeys.ts'
+import { nextPath } from './schema.ts'
+import { updateSession } from './sessions.ts'
+import { isThrottled, recordFailure, subjectsFor } from './throttle.ts'
+
+// The browser's WebAuthn answers are checked by @simplewebauthn/server; here only their outline.
+const credential = z
+  .object({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key') })
+  .loose()
+const addForm = z.object({ response: credential, name: text(60).optional() })
+const signInForm = z.object({ response: credential, next: nextPath })
+
+/** Registers the passkey routes. */
+export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const staff = { config: { policy: { permission: STAFF } } }
+  const session = { config: { policy: 'session' as const, rateLimit: { max: 30, timeWindow: '1 minute' } } }
+  const rp = () => {
+    const found = relyingParty(deps.env.publicUrl)
+    if (!found) throw notFound()
+    return found
+  }
+  const failed = () => new AppError('ERR_PASSKEY_FAILED', 400)
+  const challengeOf = async (request: FastifyRequest) => {
+    const current = request.session!
+    const challenge = current.secrets.passkeyChallenge
+    if (!challenge) throw failed()
+    const { passkeyChallenge: _, ...rest } = current.secrets
+    await updateSession(db, current, { secrets: rest })
+    return challenge
+  }
+
+  app.get('/account/passkeys/options', staff, async (request) => {
+    const current = request.session!
+    if (!current.user.totpEnabled) throw notFound()
+    const user = { id: current.user.id, email: current.user.email, name: current.user.displayName }
+    const options = await registrationOptions(db, rp(), user)
+    await updateSession(db, current, { secrets: { ...current.secrets, passkeyChallenge: options.challenge } })
+    return options
+  })
+
+  app.post('/account/passkeys', staff, async (request) => {
+    const current = request.session!
+    const form = addForm.safeParse(request.body)
+    if (!form.success || !current.user.totpEnabled) throw failed()
+    const name = form.data.name || request.t('passkeys.defaultName')
+    const added = await addPasskey(db, rp(), {
+      userId: current.user.id,
+      challenge: await challengeOf(request),
+      response: form.data.response as unknown as RegistrationResponseJSON,
+      name,
+    })
+    if (!added) throw failed()
+    await audit(db, {
+      actorId: current.user.id,
+      action: 'factor.passkey_added',
+      target: current.user.id,
+      detail: { name },
+    })
+    return { ok: true }
+  })
+
+  app.delete<{ Params: { id: string } }>('/account/passkeys/:id', staff, async (request, reply) => {
+    const current = request.session!
+    const removed = await db
+      .deleteFrom('passkeys')
+      .where('id', '=', request.params.id)
+      .where('user_id', '=', current.user.id)
+      .executeTakeFirst()
+    if (!Number(removed.numDeletedRows)) throw notFound()
+    await audit(db, { actorId: current.user.id, action: 'factor.passkey_removed', target: current.user.id })
+    return reply.redirect('/account', 303)
+  })
+
+  app.get('/login/passkey/options', session, async (request) => {
+    const current = request.session!
+    if (current.stage !== 'second-factor') throw notFound()
+    const options = await authenticationOptions(db, rp(), current.user.id)
+    await updateSession(db, current, { secrets: { ...current.secrets, passkeyChallenge: options.challenge } })
+    return options
+  })
+
+  app.post('/login/passkey', session, async (request) => {
+    const current = request.session!
+    if (current.stage !== 'second-factor') throw notFound()
+    const form = signInForm.safeParse(request.body)
+    if (!form.success) throw failed()
+    const subjects = await subjectsFor(db, current.user.email, request.ip)
+    if (await isThrottled(db, subjects)) throw new AppError('ERR_RATE_LIMITED', 429)
+    const ok = await checkPasskey(db, rp(), {
+      userId: current.user.id,
+      challenge: await challengeOf(request),
+      response: form.data.response as unknown as AuthenticationResponseJSON,
+    })
+    if (!ok) {
+      await recordFailure(db, subjects)
+      await audit(db, {
+        actorId: current.user.id,
+        action: 'signin.second_factor_failed',
+        target: current.user.id,
+      })
+      throw failed()
+    }
+    await updateSession(db, current, { stage: 'full' })
+    await audit(db, {
+      actorId: current.user.id,
+      action: 'signin.success',
+      target: current.user.id,
+      detail: { factor: 'passkey' },
+    })
+    return { next: form.data.next }
+  })
+}
