@@ -35,8 +35,8 @@ export interface PasskeysTable {
   id: string
   user_id: string
   public_key: Buffer
-  counter: number
-  transports: string[]
+  counter: Generated<number>
+  transports: Generated<string[]>
   name: string
   created_at: CreatedAt
   last_used_at: Date | null
