@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, totpCode } from '../../../test/support/factories.ts'
+import { buildApp } from '../../app.ts'
+import { loadEnv } from '../../env.ts'
 import { keyPairFromPrivate } from '../crypto/primitives.ts'
 import { createInvite } from './invites.ts'
 import { currentTotp } from './totp.ts'
@@ -109,6 +111,31 @@ describe('signing in', () => {
     const blocked = await visitor.post('/login', { email: staff.email, password: staff.password })
     assert.equal(blocked.statusCode, 429)
     assert.ok((await actions()).includes('signin.throttled'))
+  })
+
+  it('throttles an address after twenty failures across accounts', async () => {
+    const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
+    // Behind a trusted proxy, so each test address counts apart from the others' 127.0.0.1.
+    const env = loadEnv({ LIFELINE_DATA_DIR: t.store.dataDir, LIFELINE_TRUST_PROXY: 'true' })
+    const proxied = await buildApp({ store: t.store, env, logger: false })
+    const visitor = agent(proxied)
+    await visitor.get('/login')
+    const from = { 'x-forwarded-for': '198.51.100.7' }
+    const attempt = (email: string, password: string) =>
+      visitor.send(
+        'POST',
+        '/login',
+        new URLSearchParams({ _csrf: visitor.csrf, email, password }).toString(),
+        {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...from,
+        },
+      )
+    for (let i = 0; i < 20; i++) await attempt(`nobody${i}@example.org`, 'wrong wrong wrong')
+    assert.equal((await attempt(staff.email, staff.password)).statusCode, 429)
+    from['x-forwarded-for'] = '198.51.100.8'
+    assert.equal((await attempt(staff.email, staff.password)).statusCode, 303, 'another address gets in')
+    await proxied.close()
   })
 
   it('lets an editor without sealed access in without a second factor', async () => {
