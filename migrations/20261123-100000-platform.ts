@@ -2,6 +2,8 @@ import { type Kysely, sql } from 'kysely'
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    -- Trigram similarity for fuzzy search of names and places; a trusted extension since PostgreSQL 13.
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
     CREATE TABLE users (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       email text NOT NULL UNIQUE CHECK (email = lower(email)),

@@ -15,7 +15,7 @@ function roleChecks(
 ): string {
   const { t } = ctx
   const error = errors.roles
-  return html`<fieldset class="checks" ${error ? 'aria-describedby="field-roles-error"' : ''}><legend id="field-roles">${legend}</legend>
+  return html`<fieldset class="checks" !${error ? 'aria-describedby="field-roles-error"' : ''}><legend id="field-roles">${legend}</legend>
 !${error ? html`<span class="field-error" id="field-roles-error">${t(error)}</span>` : ''}
 !${roles
     .map(
