@@ -20,11 +20,16 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
   const config = { policy: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } }
 
-  app.get<{ Querystring: { next?: string } }>('/login', { config }, async (request, reply) => {
-    if (request.session?.stage === 'full') return reply.redirect('/staff', 303)
-    const next = nextPath.parse(request.query.next)
-    return sendPage(reply, loginPage(pageContext(request), { next, errors: {} }))
-  })
+  app.get<{ Querystring: { next?: string; signedOut?: string } }>(
+    '/login',
+    { config },
+    async (request, reply) => {
+      if (request.session?.stage === 'full') return reply.redirect('/staff', 303)
+      const next = nextPath.parse(request.query.next)
+      const notice = request.query.signedOut ? request.t('login.signedOut') : undefined
+      return sendPage(reply, loginPage(pageContext(request), { next, errors: {}, notice }))
+    },
+  )
 
   app.post('/login', { config }, async (request, reply) => {
     const ctx = pageContext(request)

@@ -37,13 +37,13 @@ export function layout(
   options: { title: string; body: string; narrow?: boolean; scripts?: string[] },
 ): string {
   const { t, locale, path } = ctx
-  const current = (href: string) => (path === href ? 'page' : undefined)
   const nav = ctx.staff
     ? staffNav
         .filter((item) => ctx.staff?.can(item.permission))
-        .map(
-          (item) =>
-            html`<li><a href="${item.href}" aria-current="${current(item.href)}">${t(item.label)}</a></li>`,
+        .map((item) =>
+          path === item.href
+            ? html`<li><a href="${item.href}" aria-current="page">${t(item.label)}</a></li>`
+            : html`<li><a href="${item.href}">${t(item.label)}</a></li>`,
         )
         .join('')
     : ''
