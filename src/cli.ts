@@ -2,7 +2,6 @@
  * `npm run lifeline -- <command>`: the same operations as the web, without HTTP.
  * Each command opens the configured store (embedded or native) and closes it when done.
  */
-import { createInterface } from 'node:readline/promises'
 import { Command, Option } from 'commander'
 import { type Env, EnvError, loadEnv } from './env.ts'
 import { audit } from './platform/audit.ts'
@@ -10,6 +9,7 @@ import { createAccount } from './platform/auth/accounts.ts'
 import { createInvite } from './platform/auth/invites.ts'
 import { accountForm } from './platform/auth/schema.ts'
 import { registerBackupCommands } from './platform/backup/commands.ts'
+import { ask } from './platform/cli-prompt.ts'
 import { DataDirLockedError, openStore, type Store } from './platform/db/database.ts'
 import { migrateDown, migrateToLatest } from './platform/db/migrate.ts'
 import { isRole, roles } from './platform/policy.ts'
@@ -24,20 +24,6 @@ export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>)
   } finally {
     await store.close()
   }
-}
-
-/** Asks a question on the terminal; with `hidden`, typed characters are not echoed. */
-export async function ask(question: string, hidden = false): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
-  if (hidden && process.stdin.isTTY) {
-    const write = (rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput
-    ;(rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) =>
-      write.call(rl, text.startsWith(question) ? text : '')
-  }
-  const answer = await rl.question(question)
-  rl.close()
-  if (hidden && process.stdin.isTTY) process.stdout.write('\n')
-  return answer
 }
 
 const program = new Command('lifeline').description('Lifeline: run the server and manage it from a terminal.')

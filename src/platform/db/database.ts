@@ -1,7 +1,9 @@
-import { fork } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { Readable } from 'node:stream'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './tables.ts'
@@ -14,6 +16,8 @@ export type Store = {
   db: Db
   pool: pg.Pool
   engine: 'pglite' | 'postgres'
+  /** Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between queries. */
+  dump?(): Promise<Readable>
   close(): Promise<void>
 }
 
@@ -57,12 +61,52 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   }
   // PGlite is one connection: a pool of one is the single place where access is serialised.
   const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 })
-  return storeFor(pool, 'pglite', async () => {
+  const store = storeFor(pool, 'pglite', async () => {
     const exited = new Promise((done) => host.once('exit', done))
     host.disconnect()
     await exited
     rmSync(socketDir, { recursive: true, force: true })
   })
+  return { ...store, dump: dumpFrom(host) }
+}
+
+/** What pglite-host.ts answers to `{ type: 'dump', id }`. */
+type DumpReply =
+  | { type: 'dumped'; id: number; path: string }
+  | { type: 'dump-failed'; id: number; error: string }
+
+// The host writes the dump to a file in the data dir rather than sending it as one IPC message: a
+// database can be larger than is wise to hold twice in memory and push through a pipe at once.
+function dumpFrom(host: ChildProcess): () => Promise<Readable> {
+  let lastId = 0
+  return () =>
+    new Promise((done, fail) => {
+      const id = ++lastId
+      const onMessage = (reply: DumpReply) => {
+        if (reply.id !== id) return
+        stopListening()
+        if (reply.type === 'dumped') readOnce(reply.path).then(done, fail)
+        else fail(new Error(`The embedded database could not be copied: ${reply.error}`))
+      }
+      const onExit = () => {
+        stopListening()
+        fail(new Error('The embedded database stopped while it was being copied.'))
+      }
+      const stopListening = () => {
+        host.off('message', onMessage)
+        host.off('exit', onExit)
+      }
+      host.on('message', onMessage)
+      host.once('exit', onExit)
+      host.send({ type: 'dump', id })
+    })
+}
+
+// Unlinked as soon as it is open: the copy is gone when the stream closes, even if this process dies.
+async function readOnce(path: string): Promise<Readable> {
+  const handle = await open(path, 'r')
+  await rm(path, { force: true })
+  return handle.createReadStream()
 }
 
 function storeFor(pool: pg.Pool, engine: Store['engine'], closeEngine: () => Promise<void>): Store {

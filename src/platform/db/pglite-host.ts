@@ -5,7 +5,9 @@
  * web process. Here it gets its own process, reached through an ordinary `pg` pool, so the app speaks
  * the same protocol to PGlite and to a native PostgreSQL.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
@@ -25,12 +27,32 @@ try {
   process.send({ type: 'locked' })
   process.exit(3)
 }
+// A dump left by a backup that died between our reply and its read; only this process writes them.
+for (const name of readdirSync(dataDir)) if (/^dump-.*\.tmp$/.test(name)) rmSync(join(dataDir, name))
 
 const db = await PGlite.create({ dataDir: `${dataDir}/pglite`, extensions: { pg_trgm } })
 await db.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
 const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 })
 await server.start()
 process.send({ type: 'ready' })
+
+// A backup asks for a copy of the data dir. dumpDataDir holds PGlite's query lock, so no statement runs
+// mid-copy; a transaction a client left open is not in it (the copy opens as after a crash, rolling it back).
+// The copy is written next to the database (the same protection as the data itself) and its path sent back.
+process.on('message', async (message: { type?: string; id?: number }) => {
+  if (message.type !== 'dump') return
+  const path = join(dataDir, `dump-${message.id}.tmp`)
+  try {
+    // A checkpoint first, so the copy opens without replaying WAL; the copy is consistent either way.
+    await db.exec('CHECKPOINT').catch(() => {})
+    const tarball = await db.dumpDataDir('gzip')
+    await writeFile(path, new Uint8Array(await tarball.arrayBuffer()), { mode: 0o600 })
+    process.send?.({ type: 'dumped', id: message.id, path })
+  } catch (error) {
+    await rm(path, { force: true })
+    process.send?.({ type: 'dump-failed', id: message.id, error: String(error) })
+  }
+})
 
 let closing = false
 async function shutdown() {

@@ -1,0 +1,106 @@
+/**
+ * Restoring the embedded database: PGlite rebuilds a data dir from its own dump, beside the target, and
+ * only a complete, opened copy is moved into place. An old data dir is moved aside, never deleted.
+ */
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import lockfile from 'proper-lockfile'
+import { BackupError } from './errors.ts'
+
+// The same lock pglite-host.ts takes while a server (or a command) has the database open.
+const LOCK_NAME = 'lifeline.lock'
+function lockOptions(dataDir: string) {
+  return { lockfilePath: `${dataDir}/${LOCK_NAME}`, stale: 10_000, realpath: false }
+}
+
+/** What is in the way of a restore into `dataDir`: nothing, an empty folder, or a database. */
+export type EmbeddedTargetState = 'missing' | 'empty' | 'full'
+
+/** Refuses a data dir that a running Lifeline holds, or that has data when `force` isn't given. */
+export async function checkEmbeddedTarget(dataDir: string, force: boolean): Promise<EmbeddedTargetState> {
+  const target = resolve(dataDir)
+  const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null
+    throw error
+  })
+  if (entries === null) return 'missing'
+  if (await lockfile.check(target, lockOptions(target))) throw inUse(target)
+  // A lock folder left by a crash is not data.
+  const state = entries.some((name) => name !== LOCK_NAME) ? 'full' : 'empty'
+  if (state === 'full' && !force)
+    throw new BackupError(
+      'ERR_BACKUP_TARGET_NOT_EMPTY',
+      `${target} already holds data. Restore into an empty folder (set LIFELINE_DATA_DIR), or pass --force to move the old one aside to ${target}.before-restore-<time> first.`,
+    )
+  return state
+}
+
+/** Builds a data dir from a decrypted dump (PGlite's gzip'd tar) and puts it at `dataDir`; returns where the old one went. */
+export async function restoreEmbedded(
+  tarball: Buffer,
+  dataDir: string,
+  force: boolean,
+): Promise<{ movedAside?: string }> {
+  const target = resolve(dataDir)
+  await checkEmbeddedTarget(target, force)
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const staging = `${target}.restoring-${stamp}`
+  await mkdir(dirname(target), { recursive: true })
+  await mkdir(staging)
+  try {
+    const db = await PGlite.create({
+      dataDir: `${staging}/pglite`,
+      loadDataDir: new Blob([new Uint8Array(tarball)], { type: 'application/gzip' }),
+      extensions: { pg_trgm },
+    })
+    await db.query('SELECT 1')
+    await db.close()
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true })
+    throw new BackupError(
+      'ERR_BACKUP_DAMAGED',
+      `The backup decrypted, but PGlite could not open it: ${error}`,
+    )
+  }
+  return swapIn(staging, target, stamp)
+}
+
+// Checked again under the lock: a server may have started while the copy was being built.
+async function swapIn(staging: string, target: string, stamp: string): Promise<{ movedAside?: string }> {
+  const state = await checkEmbeddedTarget(target, true).catch(async (error: unknown) => {
+    await rm(staging, { recursive: true, force: true })
+    throw error
+  })
+  let movedAside: string | undefined
+  if (state !== 'missing') {
+    const release = await lockfile
+      .lock(target, { ...lockOptions(target), onCompromised: () => {} })
+      .catch(async () => {
+        await rm(staging, { recursive: true, force: true })
+        throw inUse(target)
+      })
+    if (state === 'full') {
+      movedAside = `${target}.before-restore-${stamp}`
+      await rename(target, movedAside)
+    }
+    await release().catch(() => {})
+    if (movedAside) await rm(`${movedAside}/${LOCK_NAME}`, { recursive: true, force: true })
+  }
+  // Renaming onto an empty folder replaces it; onto anything else it fails, and the copy stays for a person to move.
+  await rename(staging, target).catch((error: NodeJS.ErrnoException) => {
+    throw new BackupError(
+      'ERR_BACKUP_TARGET_IN_USE',
+      `Something appeared in ${target} during the restore (${error.code}). The restored data is complete in ${staging}: stop whatever uses ${target} and move it there.`,
+    )
+  })
+  return movedAside ? { movedAside } : {}
+}
+
+function inUse(target: string): BackupError {
+  return new BackupError(
+    'ERR_BACKUP_TARGET_IN_USE',
+    `The database in ${target} is in use by a running Lifeline. Stop the server, then restore again (or restore into another folder and point LIFELINE_DATA_DIR at it).`,
+  )
+}
