@@ -38,7 +38,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   if (request.url.startsWith('/api/')) {
     return reply.status(error.status).send({ error: { code: error.code, message } })
   }
-  const ctx = { ...pageContext(request), t }
+  const ctx = Object.assign(pageContext(request), { t })
   const body = html`<h1>${t('errors.title')}</h1><p>${message}</p><p class="hint">${t('errors.code')}: <code>${error.code}</code></p>
 <p><a href="/">${t('errors.home')}</a></p>`
   return sendPage(reply, layout(ctx, { title: t('errors.title'), body, narrow: true }), error.status)

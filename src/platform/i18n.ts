@@ -34,9 +34,30 @@ await instance.init({
   interpolation: { escapeValue: false },
 })
 
+// Most calls are a bare key; the catalogues never change while running, so those answers are kept.
+function memoised(locale: Locale): T {
+  const fixed = instance.getFixedT(locale)
+  const known = new Map<string, string>()
+  const t = (key: string, options?: unknown) => {
+    if (options !== undefined || typeof key !== 'string') return fixed(key as never, options as never)
+    let text = known.get(key)
+    if (text === undefined) {
+      text = fixed(key) as string
+      known.set(key, text)
+    }
+    return text
+  }
+  return t as T
+}
+
+const translators = Object.fromEntries(locales.map((locale) => [locale, memoised(locale)])) as Record<
+  Locale,
+  T
+>
+
 /** The translate function for a language. */
 export function translator(locale: Locale): T {
-  return instance.getFixedT(locale)
+  return translators[locale]
 }
 
 /** True for a supported language code. */

@@ -8,13 +8,15 @@ import type { Store } from './db/database.ts'
 import type { PageContext } from './html/layout.ts'
 import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
 import { can, type RoutePolicy } from './policy.ts'
+import { csrfToken } from './security.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale
     t: T
     session: Session | null
-    csrfToken: string
+    /** The browser's CSRF cookie, or one made for this response; null until needed. */
+    csrfCookie: string | null
     csrfCookieIsNew: boolean
   }
   interface FastifyContextConfig {
@@ -35,7 +37,7 @@ export function registerRequestContext(
   app.decorateRequest('locale', 'ru')
   app.decorateRequest('t', null as unknown as T)
   app.decorateRequest('session', null)
-  app.decorateRequest('csrfToken', '')
+  app.decorateRequest('csrfCookie', null)
   app.decorateRequest('csrfCookieIsNew', false)
 
   app.addHook('onRequest', async (request, reply) => {
@@ -70,7 +72,10 @@ export function pageContext(request: FastifyRequest): PageContext {
     t: request.t,
     locale: request.locale,
     path: request.url.split('?')[0] ?? '/',
-    csrfToken: request.csrfToken,
+    // A getter: only pages with a form make a token, and so a CSRF cookie.
+    get csrfToken() {
+      return csrfToken(request)
+    },
     staff:
       session?.stage === 'full'
         ? { name: session.user.displayName, can: (permission) => can(session.roles, permission) }

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import helmet from '@fastify/helmet'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { randomBytes, safeEqual } from './crypto/primitives.ts'
 import { badCsrf } from './errors.ts'
 
@@ -48,31 +48,33 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
     strictTransportSecurity: options.secureCookies,
   })
 
-  app.addHook('onRequest', async (request, reply) => {
-    let cookie = request.cookies[CSRF_COOKIE]
-    if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) {
-      cookie = randomBytes(32).toString('base64url')
-      reply.setCookie(CSRF_COOKIE, cookie, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: options.secureCookies,
-      })
-      // A first visit posting a form has no cookie yet: its token can't match, which is right.
-      request.csrfCookieIsNew = true
-    }
-    request.csrfToken = csrfTokenFor(cookie)
+  app.addHook('onRequest', async (request) => {
+    const cookie = request.cookies[CSRF_COOKIE]
+    request.csrfCookie = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? cookie : null
   })
 
   app.addHook('preHandler', async (request) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return
     const body = request.body as Record<string, unknown> | undefined
     const sent = typeof body?._csrf === 'string' ? body._csrf : request.headers['x-csrf-token']
-    if (request.csrfCookieIsNew || typeof sent !== 'string' || !safeEqual(sent, request.csrfToken))
+    // A post from a browser that never got a form has no cookie yet: its token can't match.
+    if (!request.csrfCookie || typeof sent !== 'string' || !safeEqual(sent, csrfToken(request)))
       throw badCsrf()
   })
 
-  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onSend', async (request, reply) => {
+    // The cookie is set only by pages that rendered a form, so reading a public page leaves no cookie.
+    if (request.csrfCookieIsNew) {
+      reply.setCookie(CSRF_COOKIE, request.csrfCookie!, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+      })
+    }
+  })
+
+  app.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
   })
 }
@@ -80,4 +82,13 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
 /** The token a form must carry for the browser holding this CSRF cookie. */
 export function csrfTokenFor(cookie: string): string {
   return createHmac('sha256', cookie).update('lifeline-csrf').digest('base64url')
+}
+
+/** This request's CSRF token, giving the browser a CSRF cookie with the response if it has none. */
+export function csrfToken(request: FastifyRequest): string {
+  if (!request.csrfCookie) {
+    request.csrfCookie = randomBytes(32).toString('base64url')
+    request.csrfCookieIsNew = true
+  }
+  return csrfTokenFor(request.csrfCookie)
 }

@@ -48,6 +48,14 @@ describe('every response', () => {
   })
 })
 
+describe('cookies', () => {
+  it('are not set by reading a public page; a page with a form sets the CSRF cookie only', async () => {
+    assert.equal((await t.app.inject('/')).headers['set-cookie'], undefined)
+    const login = await t.app.inject('/login')
+    assert.match(String(login.headers['set-cookie']), /^lifeline_csrf=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/)
+  })
+})
+
 describe('languages', () => {
   it('follows the browser, then the remembered choice', async () => {
     const visitor = agent(t.app, 'uk-UA,uk;q=0.9,en;q=0.5')
