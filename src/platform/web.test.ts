@@ -52,7 +52,10 @@ describe('cookies', () => {
   it('are not set by reading a public page; a page with a form sets the CSRF cookie only', async () => {
     assert.equal((await t.app.inject('/')).headers['set-cookie'], undefined)
     const login = await t.app.inject('/login')
-    assert.match(String(login.headers['set-cookie']), /^lifeline_csrf=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/)
+    assert.match(
+      String(login.headers['set-cookie']),
+      /^lifeline_csrf=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/,
+    )
   })
 })
 
