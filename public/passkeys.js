@@ -10,7 +10,7 @@
     const response = await fetch(url, {
       method: body === undefined ? 'GET' : 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrf },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const data = await response.json().catch(() => ({}))

@@ -7,7 +7,7 @@ import qs from 'node:querystring'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify'
 import type { Env } from './env.ts'
 import { registerHome } from './modules/home/register.ts'
 import { registerStaff } from './modules/staff/register.ts'
@@ -18,7 +18,12 @@ import { registerHealth } from './platform/health.ts'
 import { registerAssets } from './platform/html/assets.ts'
 import { registerRequestContext } from './platform/request-context.ts'
 import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
-import { overrideMethod, registerSecurity } from './platform/security.ts'
+import { bareErrorHeaders, overrideMethod, registerSecurity } from './platform/security.ts'
+
+// Believe exactly `hops` proxies: X-Forwarded-For entries further left are the client's own claims.
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops
+}
 
 /** What buildApp needs: the open store and the validated settings. */
 export type AppOptions = { store: Store; env: Env; logger?: boolean; logStream?: NodeJS.WritableStream }
@@ -40,9 +45,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
         : { level: env.LOG_LEVEL, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Request logs are written below without addresses, query strings or tokens in paths.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: env.LIFELINE_TRUST_PROXY,
+    trustProxy:
+      typeof env.LIFELINE_TRUST_PROXY === 'number'
+        ? trustHops(env.LIFELINE_TRUST_PROXY)
+        : env.LIFELINE_TRUST_PROXY,
     bodyLimit: 256 * 1024,
     rewriteUrl: overrideMethod,
+    // A URL that can't even be routed (bad percent-encoding) gets a plain 400 with the usual strict headers.
+    frameworkErrors: (_error, _request, reply) => {
+      ;(reply as FastifyReply)
+        .code(400)
+        .headers(bareErrorHeaders)
+        .type('text/plain; charset=utf-8')
+        .send('400 Bad Request')
+    },
     routerOptions: { ignoreTrailingSlash: true },
   })
   const routes: RouteEntry[] = []

@@ -16,8 +16,25 @@ const schema = z.object({
   LIFELINE_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
-  /** Trust X-Forwarded-For from a reverse proxy in front (true/false); only for rate limits and throttling. */
-  LIFELINE_TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
+  /**
+   * Which reverse proxies to believe about the client's address (X-Forwarded-For), for rate limits and
+   * sign-in throttling: `false` (none), a number of proxy hops in front (`true` means 1), or a
+   * comma-separated list of proxy addresses or CIDR ranges. Trusting more than is there lets anyone
+   * pick their own address.
+   */
+  LIFELINE_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const text = value.trim().toLowerCase()
+      if (text === 'false' || text === '0') return false
+      if (text === 'true') return 1
+      if (/^\d{1,2}$/.test(text)) return Number(text)
+      const list = text.split(',').map((item) => item.trim())
+      if (list.every((item) => /^[\da-f.:]+(\/\d{1,3})?$/.test(item))) return list
+      ctx.addIssue({ code: 'custom', message: 'must be false, a number of proxy hops, or proxy addresses' })
+      return z.NEVER
+    }),
   /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -187,4 +187,57 @@ describe('hostile form input', () => {
       assert.equal(response.headers.location, '/staff', next)
     }
   })
+
+  it('answers a repeated next parameter with the page, not a crash', async () => {
+    const response = await agent(t.app).get('/login?next=/a&next=/b')
+    assert.equal(response.statusCode, 200)
+    assert.match(response.body, /name="next" value="\/staff"/)
+  })
+
+  it('never redirects or links to another host through the language switch', async () => {
+    for (const path of ['//evil.example/', '/\\evil.example/', '///evil.example/']) {
+      const response = await agent(t.app).get(`${path}?lang=en`)
+      assert.equal(response.statusCode, 303, path)
+      assert.match(String(response.headers.location), /^\/(?![/\\])/, path)
+    }
+    const page = await agent(t.app).get('//evil.example/')
+    assert.doesNotMatch(page.body, /href="\/\//)
+  })
+
+  it('saves repeated roles once', async () => {
+    const target = await createStaff(t.store.db, { roles: ['volunteer'] })
+    const response = await admin.send(
+      'POST',
+      `/staff/users/${target.id}/roles?_method=PUT`,
+      `_csrf=${admin.csrf}&roles=lawyer&roles=lawyer`,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    )
+    assert.equal(response.statusCode, 303)
+    const roles = await t.store.db
+      .selectFrom('user_roles')
+      .select('role')
+      .where('user_id', '=', target.id)
+      .execute()
+    assert.deepEqual(
+      roles.map((row) => row.role),
+      ['lawyer'],
+    )
+  })
+
+  it('answers a URL that cannot be decoded with 400 and the strict headers', async () => {
+    const response = await t.app.inject('/%')
+    assert.equal(response.statusCode, 400)
+    assert.match(String(response.headers['content-security-policy']), /default-src 'none'/)
+    assert.equal(response.headers['cache-control'], 'no-store')
+  })
+
+  it('gives JSON callers their errors as JSON', async () => {
+    const response = await admin.send('POST', '/account/passkeys', JSON.stringify({ response: 'nonsense' }), {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-csrf-token': admin.csrf,
+    })
+    assert.equal(response.statusCode, 400)
+    assert.equal(response.json().error.code, 'ERR_PASSKEY_FAILED')
+  })
 })

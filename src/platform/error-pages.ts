@@ -30,12 +30,23 @@ function toAppError(error: FastifyError | AppError): AppError {
   return new AppError('ERR_INTERNAL', 500)
 }
 
+// The API, and the scripts that call JSON endpoints (passkeys), get errors as JSON.
+function wantsJson(request: FastifyRequest): boolean {
+  const contentType = String(request.headers['content-type'] ?? '')
+  const accept = String(request.headers.accept ?? '')
+  return (
+    request.url.startsWith('/api/') ||
+    contentType.startsWith('application/json') ||
+    /^application\/json/.test(accept)
+  )
+}
+
 /** Renders an error for this request. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   // A request that failed before its language was known still gets a translated page.
   const t = request.t ?? translator(request.locale ?? 'ru')
   const message = t(`errors.${error.code}`)
-  if (request.url.startsWith('/api/')) {
+  if (wantsJson(request)) {
     return reply.status(error.status).send({ error: { code: error.code, message } })
   }
   const ctx = Object.assign(pageContext(request), { t })

@@ -54,7 +54,7 @@ export function registerRequestContext(
       const params = new URLSearchParams(request.url.split('?')[1] ?? '')
       params.delete('lang')
       const rest = params.toString()
-      return reply.redirect(`${request.url.split('?')[0]}${rest ? `?${rest}` : ''}`, 303)
+      return reply.redirect(`${localPath(request.url)}${rest ? `?${rest}` : ''}`, 303)
     }
     request.locale = pickLocale(request.cookies[LANG_COOKIE], request.headers['accept-language'])
     request.t = translator(request.locale)
@@ -65,13 +65,21 @@ export function registerRequestContext(
   })
 }
 
+/**
+ * The path of a request URL, safe to send back as a link or redirect: `//evil.example/` or `/\\evil`
+ * would point browsers at another host, so leading slashes and backslashes collapse to one slash.
+ */
+export function localPath(url: string): string {
+  return `/${(url.split('?')[0] ?? '').replace(/^[/\\]+/, '')}`
+}
+
 /** The page context a request renders with. */
 export function pageContext(request: FastifyRequest): PageContext {
   const session = request.session
   return {
     t: request.t,
     locale: request.locale,
-    path: request.url.split('?')[0] ?? '/',
+    path: localPath(request.url),
     // A getter: only pages with a form make a token, and so a CSRF cookie.
     get csrfToken() {
       return csrfToken(request)

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { notFound } from './errors.ts'
-import { can, type RoutePolicy } from './policy.ts'
+import { can, needsSecondFactor, type RoutePolicy } from './policy.ts'
 
 /** A registered route and the policy it declared. */
 export type RouteEntry = { method: string; url: string; policy: RoutePolicy | undefined }
@@ -35,7 +35,10 @@ export function registerRoutePolicy(app: FastifyInstance, routes: RouteEntry[]) 
       throw notFound()
     }
     if (session.stage === 'second-factor') return reply.redirect('/login/totp', 303)
-    if (session.stage === 'enrol') return reply.redirect('/account/totp', 303)
+    // Also a member who gained a sealed-data role while signed in without TOTP: enrol before going on.
+    if (session.stage === 'enrol' || (!session.user.totpEnabled && needsSecondFactor(session.roles))) {
+      return reply.redirect('/account/totp', 303)
+    }
     if (!can(session.roles, policy.permission)) throw notFound()
   })
 }

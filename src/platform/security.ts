@@ -25,6 +25,14 @@ export function overrideMethod(request: IncomingMessage): string {
   return url
 }
 
+/** Headers for the few answers Fastify gives before routing (a malformed URL): as strict as any page. */
+export const bareErrorHeaders = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+}
+
 /** Registers headers, cache rules and the CSRF check. */
 export async function registerSecurity(app: FastifyInstance, options: { secureCookies: boolean }) {
   await app.register(helmet, {

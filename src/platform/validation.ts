@@ -35,9 +35,12 @@ export const newPassword = () =>
     .max(256, 'validation.tooLong')
     .refine((value) => !unsafeText.test(value), 'validation.badCharacters')
 
-/** A checkbox group: absent, one value, or many become an array. */
+/** A checkbox group: absent, one value, or many become an array, each value once. */
 export const many = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
+  z.preprocess(
+    (value) => [...new Set(value === undefined ? [] : Array.isArray(value) ? value : [value])],
+    z.array(item),
+  )
 
 /** Field name → i18n key of what is wrong with it. */
 export type FieldErrors = Record<string, string>

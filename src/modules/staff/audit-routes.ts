@@ -1,6 +1,8 @@
 /** The audit log for admins, filterable by action, actor and date, 50 entries a page. */
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import type { AppDeps } from '../../app.ts'
+import type { Db } from '../../platform/db/database.ts'
 import { READ_AUDIT } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
@@ -39,14 +41,28 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
       )
     if (filters.before) query = query.where('audit_log.id', '<', filters.before)
     const rows = await query.execute()
-    const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()
+    const actions = await distinctActions(db)
     const page = auditPage(pageContext(request), {
       entries: rows.slice(0, PAGE_SIZE),
       nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.id : null,
-      actions: actions.map((row) => row.action),
+      actions,
       filters,
       errors: parsed.ok ? {} : parsed.errors,
     })
     return sendPage(reply, page, parsed.ok ? 200 : 400)
   })
+}
+
+// The event names for the filter. A plain DISTINCT reads the whole log; this walks the (action, at)
+// index from one name to the next, a few lookups per name however long the log grows.
+async function distinctActions(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ action: string }>`
+    WITH RECURSIVE names AS (
+      (SELECT action FROM audit_log ORDER BY action LIMIT 1)
+      UNION ALL
+      SELECT (SELECT action FROM audit_log WHERE action > names.action ORDER BY action LIMIT 1)
+      FROM names WHERE names.action IS NOT NULL
+    )
+    SELECT action FROM names WHERE action IS NOT NULL`.execute(db)
+  return rows.map((row) => row.action)
 }

@@ -56,10 +56,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps) {
     return sendPage(reply, invitedPage(pageContext(request), { link, roles: form.data.roles }), 201)
   })
 
-  app.get('/staff/users/:id', { config }, async (request, reply) => {
+  app.get<{ Querystring: { saved?: string } }>('/staff/users/:id', { config }, async (request, reply) => {
     const user = await target(request)
     const self = user.id === request.session!.user.id
-    return sendPage(reply, userPage(pageContext(request), { user, self, errors: {} }))
+    const notice = request.query.saved ? request.t('users.saved') : undefined
+    return sendPage(reply, userPage(pageContext(request), { user, self, errors: {}, notice }))
   })
 
   app.put('/staff/users/:id/roles', { config }, async (request, reply) => {

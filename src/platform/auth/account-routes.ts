@@ -2,15 +2,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
-import { notFound } from '../errors.ts'
+import { notFound, tooMany } from '../errors.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { type FieldErrors, parseForm } from '../validation.ts'
-import { changePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
+import { passwordMaterial, savePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
 import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
 import { listPasskeys, relyingParty } from './passkeys.ts'
 import { codeForm, passwordForm } from './schema.ts'
 import { updateSession } from './sessions.ts'
+import { attemptSucceeded, beginAttempt } from './throttle.ts'
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
 
 /** Registers /account and its forms. */
@@ -22,8 +23,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
   // Enrolment is open to a session that must enrol, and to a signed-in member without TOTP yet.
   const enrolling = (request: FastifyRequest) => {
     const current = request.session!
-    if (current.stage === 'second-factor' || (current.stage === 'full' && current.user.totpEnabled))
-      throw notFound()
+    if (current.stage === 'second-factor' || current.user.totpEnabled) throw notFound()
     return current
   }
 
@@ -56,13 +56,14 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
       })
       return sendPage(reply, page, 400)
     }
+    const { pendingTotpSecret: _, ...rest } = current.secrets
     const codes = await db.transaction().execute(async (trx) => {
-      await saveTotpSecret(trx, current.user.id, current.user.publicKey, secret, step)
+      if (!(await saveTotpSecret(trx, current.user.id, current.user.publicKey, secret, step)))
+        throw notFound()
       await audit(trx, { actorId: current.user.id, action: 'factor.totp_enrolled', target: current.user.id })
+      await updateSession(trx, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
       return newRecoveryCodes(trx, current.user.id)
     })
-    const { pendingTotpSecret: _, ...rest } = current.secrets
-    await updateSession(db, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
     // The codes are shown on this response only; the database keeps their hashes.
     const ctx = { ...pageContext(request), staff: undefined }
     return sendPage(reply, recoveryCodesPage(ctx, codes))
@@ -114,27 +115,36 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
     const form = parseForm(passwordForm, request.body)
     const show = async (errors: FieldErrors) => sendPage(reply, await overview(request, errors), 400)
     if (!form.ok) return show(form.errors)
-    if (!(await unlockAccount(db, current.user.email, form.data.current)))
+    // A stolen session must not become a way to guess the password: the sign-in throttle applies here too.
+    const attempt = await beginAttempt(db, current.user.email, request.ip)
+    if (attempt.throttled) throw tooMany()
+    if (!(await unlockAccount(db, current.user.email, form.data.current))) {
+      await audit(db, {
+        actorId: current.user.id,
+        action: 'account.password_check_failed',
+        target: current.user.id,
+      })
       return show({ current: 'account.wrongPassword' })
+    }
+    const material = await passwordMaterial(
+      form.data.password,
+      Buffer.from(current.secrets.privateKey, 'base64'),
+    )
     await db.transaction().execute(async (trx) => {
-      await changePassword(
-        trx,
-        current.user.id,
-        Buffer.from(current.secrets.privateKey, 'base64'),
-        form.data.password,
-      )
+      await attemptSucceeded(trx, attempt)
+      await savePassword(trx, current.user.id, material)
       await audit(trx, {
         actorId: current.user.id,
         action: 'account.password_changed',
         target: current.user.id,
       })
+      // Other sessions opened with the old password end; this one goes on.
+      await trx
+        .deleteFrom('sessions')
+        .where('user_id', '=', current.user.id)
+        .where('id', '!=', current.id)
+        .execute()
     })
-    // Other sessions opened with the old password end; this one goes on.
-    await db
-      .deleteFrom('sessions')
-      .where('user_id', '=', current.user.id)
-      .where('id', '!=', current.id)
-      .execute()
     return reply.redirect('/account?changed=1', 303)
   })
 }

@@ -24,20 +24,48 @@ export type NewAccount = { email: string; displayName: string; password: string;
 // Checked against when no account matches, so a wrong e-mail costs as long as a wrong password.
 const decoyHash = hashPassword('lifeline-decoy-password')
 
-/** Creates an account with a fresh key pair; returns its id and key pair. Run it inside a transaction. */
-export async function createAccount(db: Db, account: NewAccount): Promise<{ id: string; keyPair: KeyPair }> {
-  const keyPair = newKeyPair()
+/** The stored form of a password: its hash, and the private key wrapped under a key derived from it. */
+export type PasswordMaterial = { passwordHash: string; salt: Buffer; wrappedPrivateKey: Buffer }
+
+/**
+ * Hashes a password and wraps the private key under it. Argon2 takes a while: do this before opening a
+ * transaction, so the embedded database's single connection isn't held meanwhile.
+ */
+export async function passwordMaterial(password: string, privateKey: Buffer): Promise<PasswordMaterial> {
   const salt = newSalt()
-  const wrappingKey = await deriveKey(account.password, salt)
+  const [wrappingKey, passwordHash] = await Promise.all([deriveKey(password, salt), hashPassword(password)])
+  return { passwordHash, salt, wrappedPrivateKey: secretSeal(privateKey, wrappingKey) }
+}
+
+/** A new account with its key pair and password material, ready for `insertAccount`. */
+export type PreparedAccount = NewAccount & { keyPair: KeyPair; material: PasswordMaterial }
+
+/** Makes the key pair and password material of a new account (slow: outside any transaction). */
+export async function prepareAccount(account: NewAccount): Promise<PreparedAccount> {
+  const keyPair = newKeyPair()
+  return { ...account, keyPair, material: await passwordMaterial(account.password, keyPair.privateKey) }
+}
+
+/** Creates an account; returns its id and key pair. */
+export async function createAccount(db: Db, account: NewAccount): Promise<{ id: string; keyPair: KeyPair }> {
+  return insertAccount(db, await prepareAccount(account))
+}
+
+/** Stores a prepared account and its roles. Run it inside a transaction. */
+export async function insertAccount(
+  db: Db,
+  account: PreparedAccount,
+): Promise<{ id: string; keyPair: KeyPair }> {
+  const { keyPair, material } = account
   const { id } = await db
     .insertInto('users')
     .values({
       email: account.email,
       display_name: account.displayName,
-      password_hash: await hashPassword(account.password),
-      kdf_salt: salt,
+      password_hash: material.passwordHash,
+      kdf_salt: material.salt,
       public_key: keyPair.publicKey,
-      wrapped_private_key: secretSeal(keyPair.privateKey, wrappingKey),
+      wrapped_private_key: material.wrappedPrivateKey,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -84,15 +112,16 @@ export async function unlockAccount(db: Db, email: string, password: string): Pr
   }
 }
 
-/** Stores a confirmed TOTP secret, sealed to the user's own public key. */
+/** Stores a confirmed TOTP secret, sealed to the user's own public key; false if one is already set. */
 export async function saveTotpSecret(
   db: Db,
   userId: string,
   publicKey: Buffer,
   secret: string,
   step: number,
-) {
-  await db
+): Promise<boolean> {
+  // Only where none is set: a second, older enrolment page must not replace a working factor.
+  const result = await db
     .updateTable('users')
     .set({
       wrapped_totp_secret: boxSeal(Buffer.from(secret), publicKey),
@@ -100,24 +129,19 @@ export async function saveTotpSecret(
       totp_last_step: step,
     })
     .where('id', '=', userId)
-    .execute()
+    .where('wrapped_totp_secret', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
-/** Sets a new password, re-wrapping the private key the session already holds. */
-export async function changePassword(
-  db: Db,
-  userId: string,
-  privateKey: Buffer,
-  password: string,
-): Promise<void> {
-  const salt = newSalt()
-  const wrappingKey = await deriveKey(password, salt)
+/** Stores a new password's material (see `passwordMaterial`), re-wrapping the same private key. */
+export async function savePassword(db: Db, userId: string, material: PasswordMaterial): Promise<void> {
   await db
     .updateTable('users')
     .set({
-      password_hash: await hashPassword(password),
-      kdf_salt: salt,
-      wrapped_private_key: secretSeal(privateKey, wrappingKey),
+      password_hash: material.passwordHash,
+      kdf_salt: material.salt,
+      wrapped_private_key: material.wrappedPrivateKey,
     })
     .where('id', '=', userId)
     .execute()

@@ -1,33 +1,64 @@
-/** Password, then TOTP (or a recovery code), then out. */
-import type { FastifyInstance } from 'fastify'
+/** Password, then TOTP (or a recovery code, or a passkey), then out. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
+import type { Db } from '../db/database.ts'
 import { tooMany } from '../errors.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
+import type { FieldErrors } from '../validation.ts'
 import { parseForm } from '../validation.ts'
 import { unlockAccount } from './accounts.ts'
 import { loginPage, totpPage } from './pages/forms.ts'
 import { hasPasskey, relyingParty } from './passkeys.ts'
 import { setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
-import { endSession, SESSION_COOKIE, startSession, updateSession } from './sessions.ts'
-import { clearFailures, isThrottled, recordFailure, subjectsFor } from './throttle.ts'
-import { checkTotp, useRecoveryCode } from './totp.ts'
+import { endSession, SESSION_COOKIE, type Session, startSession, updateSession } from './sessions.ts'
+import { attemptSucceeded, beginAttempt, forgetAccountFailures } from './throttle.ts'
+import { checkTotp, claimTotpStep, useRecoveryCode } from './totp.ts'
+
+/** The account an e-mail names, for the audit log (never the typed text: it may be a mistyped password). */
+async function accountId(db: Db, email: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
+/** A query or form value as a local path to go to after signing in. */
+function nextFrom(value: unknown): string {
+  const parsed = nextPath.safeParse(typeof value === 'string' ? value : undefined)
+  return parsed.success ? parsed.data : '/staff'
+}
 
 /** Registers /login, /login/totp and /logout. */
 export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
   const config = { policy: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } }
 
-  app.get<{ Querystring: { next?: string; signedOut?: string } }>(
+  const showTotp = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: string,
+    errors: FieldErrors,
+    status = 200,
+  ) => {
+    const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session!.user.id))
+    return sendPage(reply, totpPage(pageContext(request), { next, errors, passkey }), status)
+  }
+
+  app.get<{ Querystring: { next?: unknown; signedOut?: string } }>(
     '/login',
     { config },
     async (request, reply) => {
       if (request.session?.stage === 'full') return reply.redirect('/staff', 303)
-      const next = nextPath.parse(request.query.next)
       const notice = request.query.signedOut ? request.t('login.signedOut') : undefined
-      return sendPage(reply, loginPage(pageContext(request), { next, errors: {}, notice }))
+      return sendPage(
+        reply,
+        loginPage(pageContext(request), { next: nextFrom(request.query.next), errors: {}, notice }),
+      )
     },
   )
 
@@ -36,33 +67,46 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     const form = parseForm(loginForm, request.body)
     const body = (request.body ?? {}) as Record<string, unknown>
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
-    const next = nextPath.parse(typeof body.next === 'string' ? body.next : undefined)
+    const next = nextFrom(body.next)
     if (!form.ok) return sendPage(reply, loginPage(ctx, { next, email, errors: form.errors }), 400)
-    const subjects = await subjectsFor(db, form.data.email, request.ip)
-    if (await isThrottled(db, subjects)) {
-      await audit(db, { actorId: null, action: 'signin.throttled', target: form.data.email.toLowerCase() })
+    const attempt = await beginAttempt(db, form.data.email, request.ip)
+    if (attempt.throttled) {
+      await audit(db, {
+        actorId: null,
+        action: 'signin.throttled',
+        target: await accountId(db, form.data.email),
+      })
       throw tooMany()
     }
     const user = await unlockAccount(db, form.data.email, form.data.password)
     if (!user || user.disabled) {
-      await recordFailure(db, subjects)
       await audit(db, {
-        actorId: user?.id ?? null,
+        actorId: null,
         action: 'signin.failed',
-        target: form.data.email.toLowerCase(),
+        target: await accountId(db, form.data.email),
       })
-      const errors = { _form: 'login.wrong' }
-      return sendPage(reply, loginPage(ctx, { next, email, errors }), 401)
+      return sendPage(reply, loginPage(ctx, { next, email, errors: { _form: 'login.wrong' } }), 401)
     }
-    await clearFailures(db, subjects)
-    if (request.session) await endSession(db, request.session.id)
+    await attemptSucceeded(db, attempt)
     const stage = user.totpSecret ? 'second-factor' : needsSecondFactor(user.roles) ? 'enrol' : 'full'
     const secrets = {
       privateKey: user.keyPair.privateKey.toString('base64'),
       ...(user.totpSecret ? { totpSecret: user.totpSecret } : {}),
     }
-    setSessionCookie(deps, reply, await startSession(db, user.id, stage, secrets))
-    if (stage === 'full') await audit(db, { actorId: user.id, action: 'signin.success', target: user.id })
+    const cookie = await db.transaction().execute(async (trx) => {
+      if (request.session) await endSession(trx, request.session.id)
+      if (stage === 'full') {
+        await forgetAccountFailures(trx, attempt)
+        await audit(trx, {
+          actorId: user.id,
+          action: 'signin.success',
+          target: user.id,
+          detail: { factor: 'password' },
+        })
+      }
+      return startSession(trx, user.id, stage, secrets)
+    })
+    setSessionCookie(deps, reply, cookie)
     const target =
       stage === 'second-factor'
         ? `/login/totp?next=${encodeURIComponent(next)}`
@@ -72,68 +116,75 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.redirect(target, 303)
   })
 
-  app.get<{ Querystring: { next?: string } }>(
-    '/login/totp',
-    { config: { ...config, policy: 'session' } },
-    async (request, reply) => {
-      if (request.session?.stage !== 'second-factor') return reply.redirect('/staff', 303)
-      const next = nextPath.parse(request.query.next)
-      const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session.user.id))
-      return sendPage(reply, totpPage(pageContext(request), { next, errors: {}, passkey }))
-    },
-  )
+  const secondFactor = { config: { ...config, policy: 'session' as const } }
 
-  app.post('/login/totp', { config: { ...config, policy: 'session' } }, async (request, reply) => {
+  app.get<{ Querystring: { next?: unknown } }>('/login/totp', secondFactor, async (request, reply) => {
+    if (request.session?.stage !== 'second-factor') return reply.redirect('/staff', 303)
+    return showTotp(request, reply, nextFrom(request.query.next), {})
+  })
+
+  app.post('/login/totp', secondFactor, async (request, reply) => {
     const session = request.session!
     if (session.stage !== 'second-factor' || !session.secrets.totpSecret) return reply.redirect('/staff', 303)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const next = nextFrom(body.next)
     const form = parseForm(codeForm, request.body)
-    const next = form.ok ? form.data.next : '/staff'
-    if (!form.ok) return sendPage(reply, totpPage(pageContext(request), { next, errors: form.errors }), 400)
-    const subjects = await subjectsFor(db, session.user.email, request.ip)
-    if (await isThrottled(db, subjects)) {
+    if (!form.ok) return showTotp(request, reply, next, form.errors, 400)
+    const attempt = await beginAttempt(db, session.user.email, request.ip)
+    if (attempt.throttled) {
       await endSession(db, session.id)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       throw tooMany()
     }
-    const user = await db
-      .selectFrom('users')
-      .select('totp_last_step')
-      .where('id', '=', session.user.id)
-      .executeTakeFirstOrThrow()
-    const step = checkTotp(session.secrets.totpSecret, form.data.code, user.totp_last_step)
-    const viaRecovery = step === null && (await useRecoveryCode(db, session.user.id, form.data.code))
-    if (step === null && !viaRecovery) {
-      await recordFailure(db, subjects)
+    const factor = await checkSecondFactor(db, session, form.data.code)
+    if (!factor) {
       await audit(db, {
         actorId: session.user.id,
         action: 'signin.second_factor_failed',
         target: session.user.id,
       })
-      return sendPage(reply, totpPage(pageContext(request), { next, errors: { code: 'totp.wrong' } }), 401)
+      return showTotp(request, reply, next, { code: 'totp.wrong' }, 401)
     }
-    if (step !== null)
-      await db.updateTable('users').set({ totp_last_step: step }).where('id', '=', session.user.id).execute()
-    await clearFailures(db, subjects)
-    await updateSession(db, session, { stage: 'full' })
-    await audit(db, {
-      actorId: session.user.id,
-      action: 'signin.success',
-      target: session.user.id,
-      detail: { factor: viaRecovery ? 'recovery-code' : 'totp' },
+    await db.transaction().execute(async (trx) => {
+      await attemptSucceeded(trx, attempt)
+      await forgetAccountFailures(trx, attempt)
+      await updateSession(trx, session, { stage: 'full' })
+      await audit(trx, {
+        actorId: session.user.id,
+        action: 'signin.success',
+        target: session.user.id,
+        detail: { factor },
+      })
     })
     return reply.redirect(next, 303)
   })
 
   app.post('/logout', { config: { policy: 'public' } }, async (request, reply) => {
-    if (request.session) {
-      await endSession(db, request.session.id)
-      await audit(db, {
-        actorId: request.session.user.id,
-        action: 'signout',
-        target: request.session.user.id,
+    const session = request.session
+    if (session) {
+      await db.transaction().execute(async (trx) => {
+        await endSession(trx, session.id)
+        await audit(trx, { actorId: session.user.id, action: 'signout', target: session.user.id })
       })
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/login?signedOut=1', 303)
   })
+}
+
+/** Checks a TOTP code (claiming its time step, so it works once) or else a recovery code. */
+async function checkSecondFactor(
+  db: Db,
+  session: Session,
+  code: string,
+): Promise<'totp' | 'recovery-code' | null> {
+  const user = await db
+    .selectFrom('users')
+    .select('totp_last_step')
+    .where('id', '=', session.user.id)
+    .executeTakeFirstOrThrow()
+  const step = checkTotp(session.secrets.totpSecret!, code, user.totp_last_step)
+  if (step !== null && (await claimTotpStep(db, session.user.id, step))) return 'totp'
+  if (await useRecoveryCode(db, session.user.id, code)) return 'recovery-code'
+  return null
 }

@@ -8,15 +8,16 @@ import { AppError, notFound } from '../errors.ts'
 import { STAFF } from '../policy.ts'
 import { text } from '../validation.ts'
 import {
-  addPasskey,
   authenticationOptions,
   checkPasskey,
   registrationOptions,
   relyingParty,
+  storePasskey,
+  verifyNewPasskey,
 } from './passkeys.ts'
 import { nextPath } from './schema.ts'
 import { updateSession } from './sessions.ts'
-import { isThrottled, recordFailure, subjectsFor } from './throttle.ts'
+import { attemptSucceeded, beginAttempt, forgetAccountFailures } from './throttle.ts'
 
 // The browser's WebAuthn answers are checked by @simplewebauthn/server; here only their outline.
 const credential = z
@@ -59,31 +60,40 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
     const form = addForm.safeParse(request.body)
     if (!form.success || !current.user.totpEnabled) throw failed()
     const name = form.data.name || request.t('passkeys.defaultName')
-    const added = await addPasskey(db, rp(), {
-      userId: current.user.id,
+    const key = await verifyNewPasskey(rp(), {
       challenge: await challengeOf(request),
       response: form.data.response as unknown as RegistrationResponseJSON,
-      name,
     })
-    if (!added) throw failed()
-    await audit(db, {
-      actorId: current.user.id,
-      action: 'factor.passkey_added',
-      target: current.user.id,
-      detail: { name },
+    if (!key) throw failed()
+    const added = await db.transaction().execute(async (trx) => {
+      if (!(await storePasskey(trx, current.user.id, key, name))) return false
+      await audit(trx, {
+        actorId: current.user.id,
+        action: 'factor.passkey_added',
+        target: current.user.id,
+        detail: { name },
+      })
+      return true
     })
+    if (!added) throw new AppError('ERR_PASSKEY_KNOWN', 409)
     return { ok: true }
   })
 
   app.delete<{ Params: { id: string } }>('/account/passkeys/:id', staff, async (request, reply) => {
     const current = request.session!
-    const removed = await db
-      .deleteFrom('passkeys')
-      .where('id', '=', request.params.id)
-      .where('user_id', '=', current.user.id)
-      .executeTakeFirst()
-    if (!Number(removed.numDeletedRows)) throw notFound()
-    await audit(db, { actorId: current.user.id, action: 'factor.passkey_removed', target: current.user.id })
+    await db.transaction().execute(async (trx) => {
+      const removed = await trx
+        .deleteFrom('passkeys')
+        .where('id', '=', request.params.id)
+        .where('user_id', '=', current.user.id)
+        .executeTakeFirst()
+      if (!Number(removed.numDeletedRows)) throw notFound()
+      await audit(trx, {
+        actorId: current.user.id,
+        action: 'factor.passkey_removed',
+        target: current.user.id,
+      })
+    })
     return reply.redirect('/account', 303)
   })
 
@@ -100,15 +110,14 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
     if (current.stage !== 'second-factor') throw notFound()
     const form = signInForm.safeParse(request.body)
     if (!form.success) throw failed()
-    const subjects = await subjectsFor(db, current.user.email, request.ip)
-    if (await isThrottled(db, subjects)) throw new AppError('ERR_RATE_LIMITED', 429)
+    const attempt = await beginAttempt(db, current.user.email, request.ip)
+    if (attempt.throttled) throw new AppError('ERR_RATE_LIMITED', 429)
     const ok = await checkPasskey(db, rp(), {
       userId: current.user.id,
       challenge: await challengeOf(request),
       response: form.data.response as unknown as AuthenticationResponseJSON,
     })
     if (!ok) {
-      await recordFailure(db, subjects)
       await audit(db, {
         actorId: current.user.id,
         action: 'signin.second_factor_failed',
@@ -116,12 +125,16 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
       })
       throw failed()
     }
-    await updateSession(db, current, { stage: 'full' })
-    await audit(db, {
-      actorId: current.user.id,
-      action: 'signin.success',
-      target: current.user.id,
-      detail: { factor: 'passkey' },
+    await db.transaction().execute(async (trx) => {
+      await attemptSucceeded(trx, attempt)
+      await forgetAccountFailures(trx, attempt)
+      await updateSession(trx, current, { stage: 'full' })
+      await audit(trx, {
+        actorId: current.user.id,
+        action: 'signin.success',
+        target: current.user.id,
+        detail: { factor: 'passkey' },
+      })
     })
     return { next: form.data.next }
   })

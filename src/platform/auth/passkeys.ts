@@ -51,12 +51,14 @@ export async function registrationOptions(
   })
 }
 
-/** Checks the browser's answer and stores the new passkey; false if it doesn't verify. */
-export async function addPasskey(
-  db: Db,
+/** A new passkey the browser created, checked and ready to store. */
+export type NewPasskey = { id: string; publicKey: Buffer; counter: number; transports: string[] }
+
+/** Checks the browser's answer to `registrationOptions`; null if it doesn't verify. */
+export async function verifyNewPasskey(
   rp: RelyingParty,
-  options: { userId: string; challenge: string; response: RegistrationResponseJSON; name: string },
-): Promise<boolean> {
+  options: { challenge: string; response: RegistrationResponseJSON },
+): Promise<NewPasskey | null> {
   const verification = await verifyRegistrationResponse({
     response: options.response,
     expectedChallenge: options.challenge,
@@ -64,21 +66,31 @@ export async function addPasskey(
     expectedRPID: rp.id,
     requireUserVerification: false,
   }).catch(() => null)
-  if (!verification?.verified) return false
+  if (!verification?.verified) return null
   const { credential } = verification.registrationInfo
-  await db
+  return {
+    id: credential.id,
+    publicKey: Buffer.from(credential.publicKey),
+    counter: credential.counter,
+    transports: credential.transports ?? [],
+  }
+}
+
+/** Stores a verified passkey; false if that credential is already registered. */
+export async function storePasskey(db: Db, userId: string, key: NewPasskey, name: string): Promise<boolean> {
+  const result = await db
     .insertInto('passkeys')
     .values({
-      id: credential.id,
-      user_id: options.userId,
-      public_key: Buffer.from(credential.publicKey),
-      counter: credential.counter,
-      transports: credential.transports ?? [],
-      name: options.name,
+      id: key.id,
+      user_id: userId,
+      public_key: key.publicKey,
+      counter: key.counter,
+      transports: key.transports,
+      name,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .execute()
-  return true
+    .executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
 }
 
 /** Options for the browser to sign in with one of the user's passkeys. */

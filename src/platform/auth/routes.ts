@@ -10,7 +10,7 @@ import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
 import { registerAccountRoutes } from './account-routes.ts'
-import { createAccount } from './accounts.ts'
+import { hasAnyAccount, insertAccount, prepareAccount } from './accounts.ts'
 import { consumeInvite, findInvite } from './invites.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { accountPage } from './pages/forms.ts'
@@ -45,7 +45,7 @@ function registerInviteRoutes(app: FastifyInstance, deps: AppDeps, kind: 'setup'
 
   const load = async (request: FastifyRequest<{ Params: { token: string } }>) => {
     const invite = await findInvite(db, inviteKind, request.params.token)
-    if (!invite) throw linkExpired()
+    if (!invite || (kind === 'setup' && (await hasAnyAccount(db)))) throw linkExpired()
     return invite
   }
 
@@ -69,7 +69,8 @@ function registerInviteRoutes(app: FastifyInstance, deps: AppDeps, kind: 'setup'
       const page = accountPage(pageContext(request), { kind, action, values, errors: form.errors })
       return sendPage(reply, page, 400)
     }
-    const roles = kind === 'setup' ? ['admin'] : invite.roles
+    const roles = [...new Set(kind === 'setup' ? ['admin'] : invite.roles)]
+    const prepared = await prepareAccount({ ...form.data, roles })
     const created = await db.transaction().execute(async (trx) => {
       if (
         await trx.selectFrom('users').select('id').where('email', '=', form.data.email).executeTakeFirst()
@@ -77,7 +78,17 @@ function registerInviteRoutes(app: FastifyInstance, deps: AppDeps, kind: 'setup'
         return null
       }
       if (!(await consumeInvite(trx, invite.id))) throw linkExpired()
-      const account = await createAccount(trx, { ...form.data, roles })
+      if (kind === 'setup') {
+        // The setup link creates the first account only; any other setup link dies with it.
+        if ((await trx.selectFrom('users').select('id').limit(1).execute()).length) throw linkExpired()
+        await trx
+          .updateTable('invites')
+          .set({ used_at: new Date() })
+          .where('kind', '=', 'setup')
+          .where('used_at', 'is', null)
+          .execute()
+      }
+      const account = await insertAccount(trx, prepared)
       await audit(trx, {
         actorId: account.id,
         action: kind === 'setup' ? 'account.setup' : 'account.signup',

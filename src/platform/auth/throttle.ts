@@ -23,39 +23,56 @@ async function addressKey(db: Db): Promise<string> {
   return row.value
 }
 
-/** The throttle subjects for a sign-in attempt: the account named and the caller's address. */
-export async function subjectsFor(db: Db, account: string, address: string) {
-  const hashed = createHmac('sha256', await addressKey(db))
-    .update(address)
-    .digest('base64url')
-  return { account: `account:${account.toLowerCase()}`, address: `address:${hashed}` }
-}
+/** An attempt being checked: the rows that count it, and whether it is over a limit. */
+export type Attempt = { ids: number[]; account: string; throttled: boolean }
 
-/** Whether either subject has failed too often in the last 15 minutes. */
-export async function isThrottled(db: Db, subjects: { account: string; address: string }): Promise<boolean> {
-  const since = new Date(Date.now() - WINDOW_MS)
+/**
+ * Counts an attempt before it is checked, so guesses sent at the same moment all count: the attempt
+ * is throttled when the account or the address is over its limit, this attempt included. Loopback
+ * addresses (an onion service, a proxy not trusted) are shared by everyone, so only the account counts.
+ */
+export async function beginAttempt(db: Db, account: string, address: string): Promise<Attempt> {
+  const subjects = [`account:${account.toLowerCase()}`]
+  if (!isLoopback(address)) {
+    subjects.push(
+      `address:${createHmac('sha256', await addressKey(db))
+        .update(address)
+        .digest('base64url')}`,
+    )
+  }
   const rows = await db
+    .insertInto('login_failures')
+    .values(subjects.map((subject) => ({ subject })))
+    .returning('id')
+    .execute()
+  const counts = await db
     .selectFrom('login_failures')
     .select(['subject', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('subject', 'in', [subjects.account, subjects.address])
-    .where('at', '>', since)
+    .where('subject', 'in', subjects)
+    .where('at', '>', new Date(Date.now() - WINDOW_MS))
     .groupBy('subject')
     .execute()
-  const count = (subject: string) => Number(rows.find((row) => row.subject === subject)?.count ?? 0)
-  return count(subjects.account) >= LIMITS.account || count(subjects.address) >= LIMITS.address
+  const over = counts.some(
+    (row) => Number(row.count) > (row.subject.startsWith('account:') ? LIMITS.account : LIMITS.address),
+  )
+  return { ids: rows.map((row) => row.id), account: subjects[0]!, throttled: over }
 }
 
-/** Records a failed attempt against both subjects. */
-export async function recordFailure(db: Db, subjects: { account: string; address: string }): Promise<void> {
-  await db
-    .insertInto('login_failures')
-    .values([{ subject: subjects.account }, { subject: subjects.address }])
-    .execute()
+/** The attempt was right: it no longer counts. */
+export async function attemptSucceeded(db: Db, attempt: Attempt): Promise<void> {
+  await db.deleteFrom('login_failures').where('id', 'in', attempt.ids).execute()
 }
 
-/** Forgets an account's failures after a successful sign-in. */
-export async function clearFailures(db: Db, subjects: { account: string }): Promise<void> {
-  await db.deleteFrom('login_failures').where('subject', '=', subjects.account).execute()
+/**
+ * Forgets an account's failures once it is fully signed in (never after the password alone, or a
+ * phished password could reset the count of second-factor guesses).
+ */
+export async function forgetAccountFailures(db: Db, attempt: Attempt): Promise<void> {
+  await db.deleteFrom('login_failures').where('subject', '=', attempt.account).execute()
+}
+
+function isLoopback(address: string): boolean {
+  return /^(127\.|::1$|::ffff:127\.)/.test(address)
 }
 
 /** Deletes failures older than the window; returns how many. */

@@ -35,6 +35,17 @@ export function checkTotp(secret: string, code: string, lastStep: number | null)
   return lastStep !== null && step <= lastStep ? null : step
 }
 
+/** Records `step` as the last one used, unless a later or equal one already was; true if it was claimed. */
+export async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
 /** The current code for a secret (for tests and the CLI). */
 export function currentTotp(secret: string): string {
   return totp(secret).generate()

@@ -101,6 +101,15 @@ test('both members of a desk open what was sealed to it', async () => {
   assert.equal(await open(recordId, bob), 'my brother was detained in Kursk')
 })
 
+test('a disabled member gets no key to records sealed after the account was disabled', async () => {
+  const [alice, bob] = [await makeUser('alice'), await makeUser('bob')]
+  const deskId = await deskWith(alice, bob)
+  await db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', bob.userId).execute()
+  const recordId = await seal(deskId, 'sealed after bob was disabled')
+  assert.deepEqual(await keyHolders(recordId), [alice.userId])
+  await assert.rejects(openRecord(db, { recordId, reader: bob }), notFound)
+})
+
 test('a non-member, a missing record and a malformed id all get ERR_SEALED_NOT_FOUND', async () => {
   const [alice, mallory] = [await makeUser('alice'), await makeUser('mallory')]
   const recordId = await seal(await deskWith(alice), 'secret')

@@ -92,6 +92,8 @@ export async function deskRecipients(
     .innerJoin('users', 'users.id', 'desk_members.user_id')
     .select(['users.id', 'users.public_key'])
     .where('desk_members.desk_id', '=', deskId)
+    // A disabled account (perhaps phished) gets no key to anything sealed from now on.
+    .where('users.disabled_at', 'is', null)
     .execute()
   if (!rows.length) throw new SealedError('ERR_DESK_HAS_NO_MEMBERS', `Desk ${deskId} has no members`)
   return rows.map((row) => ({ userId: row.id, publicKey: row.public_key }))

@@ -79,7 +79,7 @@ export function invitedPage(ctx: PageContext, options: { link: string; roles: st
 /** One member: roles form and the way to disable or enable them. */
 export function userPage(
   ctx: PageContext,
-  options: { user: StaffMember; self: boolean; errors: FieldErrors },
+  options: { user: StaffMember; self: boolean; errors: FieldErrors; notice?: string },
 ): string {
   const { t } = ctx
   const { user } = options
@@ -89,6 +89,7 @@ export function userPage(
       ? ''
       : html`<p><a class="button secondary" href="/staff/users/${user.id}/disable">${t('users.disable')}</a></p>`
   const body = html`<h1>${user.displayName}</h1>
+!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 <p>${user.email} · ${status(ctx, user)}</p>
 !${errorSummary(ctx, options.errors, { roles: t('users.roles') })}
 <form class="stack" method="post" action="/staff/users/${user.id}/roles?_method=PUT" novalidate>
