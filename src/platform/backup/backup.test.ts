@@ -143,6 +143,15 @@ describe(`backup and restore (${engine})`, () => {
     await refused(file, ['ERR_BACKUP_WRONG_PASSPHRASE'])
   })
 
+  it('refuses a header with a salt of the wrong length as not a backup, before deriving a key', async () => {
+    const file = variant('short-salt.llbackup', (bytes) => {
+      const text = bytes.toString('latin1')
+      const salt = /"salt":"([^"]+)"/.exec(text)![1]!
+      return Buffer.from(text.replace(salt, Buffer.alloc(8, 7).toString('base64')), 'latin1')
+    })
+    await refused(file, ['ERR_BACKUP_NOT_A_BACKUP'])
+  })
+
   it('refuses a file cut short, by a byte or at a chunk boundary', async () => {
     await refused(
       variant('short-by-one.llbackup', (bytes) => bytes.subarray(0, bytes.length - 1)),

@@ -6,14 +6,8 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import lockfile from 'proper-lockfile'
+import { DATA_DIR_LOCK_NAME, isDataDirLocked, lockDataDir } from '../db/data-dir-lock.ts'
 import { BackupError } from './errors.ts'
-
-// The same lock pglite-host.ts takes while a server (or a command) has the database open.
-const LOCK_NAME = 'lifeline.lock'
-function lockOptions(dataDir: string) {
-  return { lockfilePath: `${dataDir}/${LOCK_NAME}`, stale: 10_000, realpath: false }
-}
 
 /** What is in the way of a restore into `dataDir`: nothing, an empty folder, or a database. */
 export type EmbeddedTargetState = 'missing' | 'empty' | 'full'
@@ -26,9 +20,10 @@ export async function checkEmbeddedTarget(dataDir: string, force: boolean): Prom
     throw error
   })
   if (entries === null) return 'missing'
-  if (await lockfile.check(target, lockOptions(target))) throw inUse(target)
+  // The same lock pglite-host.ts holds while a server (or a command) has the database open.
+  if (await isDataDirLocked(target)) throw inUse(target)
   // A lock folder left by a crash is not data.
-  const state = entries.some((name) => name !== LOCK_NAME) ? 'full' : 'empty'
+  const state = entries.some((name) => name !== DATA_DIR_LOCK_NAME) ? 'full' : 'empty'
   if (state === 'full' && !force)
     throw new BackupError(
       'ERR_BACKUP_TARGET_NOT_EMPTY',
@@ -75,18 +70,21 @@ async function swapIn(staging: string, target: string, stamp: string): Promise<{
   })
   let movedAside: string | undefined
   if (state !== 'missing') {
-    const release = await lockfile
-      .lock(target, { ...lockOptions(target), onCompromised: () => {} })
-      .catch(async () => {
-        await rm(staging, { recursive: true, force: true })
-        throw inUse(target)
-      })
+    // The rename carries the lock folder away with the old data dir, which would look like a lost lock.
+    const lock = await lockDataDir(target, { exitIfLost: false }).catch(() => null)
+    if (!lock) {
+      await rm(staging, { recursive: true, force: true })
+      throw inUse(target)
+    }
     if (state === 'full') {
       movedAside = `${target}.before-restore-${stamp}`
-      await rename(target, movedAside)
+      await rename(target, movedAside).catch(async (error: unknown) => {
+        await lock.release()
+        throw error
+      })
     }
-    await release().catch(() => {})
-    if (movedAside) await rm(`${movedAside}/${LOCK_NAME}`, { recursive: true, force: true })
+    await lock.release()
+    if (movedAside) await rm(`${movedAside}/${DATA_DIR_LOCK_NAME}`, { recursive: true, force: true })
   }
   // Renaming onto an empty folder replaces it; onto anything else it fails, and the copy stays for a person to move.
   await rename(staging, target).catch((error: NodeJS.ErrnoException) => {

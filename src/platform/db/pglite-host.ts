@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
-import lockfile from 'proper-lockfile'
+import { lockDataDir } from './data-dir-lock.ts'
 
 const [dataDir, socketPath] = process.argv.slice(2)
 if (!dataDir || !socketPath || !process.send) {
@@ -20,11 +20,10 @@ if (!dataDir || !socketPath || !process.send) {
 }
 
 mkdirSync(dataDir, { recursive: true })
-let release: () => Promise<void>
-try {
-  release = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}/lifeline.lock`, stale: 10_000 })
-} catch {
-  process.send({ type: 'locked' })
+// Held from a worker thread: PGlite below blocks this one for as long as a query runs.
+const lock = (await lockDataDir(dataDir)) ?? heldElsewhere()
+function heldElsewhere(): never {
+  process.send?.({ type: 'locked' })
   process.exit(3)
 }
 // A dump left by a backup that died between our reply and its read; only this process writes them.
@@ -60,7 +59,7 @@ async function shutdown() {
   closing = true
   await server.stop()
   await db.close()
-  await release()
+  await lock.release()
   process.exit(0)
 }
 // The parent going away (even by SIGKILL) closes the IPC channel: close the database cleanly then.
