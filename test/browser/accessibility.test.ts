@@ -3,13 +3,12 @@
  * violation. axe is injected as a script, so this runs with JavaScript on and the page's CSP bypassed.
  */
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import {
   enrolTotp,
   fillAccount,
   follow,
-  launchChromium,
   newPage,
   pathOf,
   person,
@@ -19,19 +18,13 @@ import {
   text,
   visit,
 } from '../support/browser.ts'
-import { setupLink, startTestServer, type TestServer } from '../support/server.ts'
+import { setupLink, type TestServer, useServerAndBrowser } from '../support/server.ts'
 
 let server: TestServer
 let browser: Browser
 
-before(async () => {
-  server = await startTestServer()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 test('every page passes axe without serious or critical violations', slow, async () => {

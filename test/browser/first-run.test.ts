@@ -3,7 +3,7 @@
  * then signing out and back in with password and code. Once without JavaScript, once with it.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import {
   type Enrolled,
@@ -12,7 +12,6 @@ import {
   follow,
   heading,
   jsModes,
-  launchChromium,
   newPage,
   pathOf,
   person,
@@ -21,23 +20,20 @@ import {
   text,
   visit,
 } from '../support/browser.ts'
-import { setupLink, startTestServer, type TestServer } from '../support/server.ts'
+import { setupLink, type TestServer, useBrowser, useServer } from '../support/server.ts'
 
 let server: TestServer
 let browser: Browser
 
-before(async () => {
-  server = await startTestServer()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useBrowser((started) => {
+  browser = started
 })
 
 for (const mode of jsModes) {
   describe(`first run, ${mode.label}`, () => {
+    useServer((started) => {
+      server = started
+    })
     const admin = person('Ada Admin', `admin-js-${mode.javaScriptEnabled ? 'on' : 'off'}`)
     let page: Page
     let enrolled: Enrolled

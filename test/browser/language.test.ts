@@ -1,22 +1,16 @@
 /** The language links in the header: they switch the page's language, and the choice is remembered. */
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { translator } from '../../src/platform/i18n.ts'
-import { follow, heading, jsModes, launchChromium, newPage, pathOf, slow, visit } from '../support/browser.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
+import { follow, heading, jsModes, newPage, pathOf, slow, visit } from '../support/browser.ts'
+import { type TestServer, useServerAndBrowser } from '../support/server.ts'
 
 let server: TestServer
 let browser: Browser
 
-before(async () => {
-  server = await startTestServer()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
+useServerAndBrowser((started) => {
+  ;({ server, browser } = started)
 })
 
 const ru = translator('ru')

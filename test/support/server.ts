@@ -3,10 +3,13 @@
  * server, such as a browser driving the pages.
  */
 import type { AddressInfo } from 'node:net'
+import { after, before } from 'node:test'
+import type { Browser } from 'playwright-core'
 import { type App, buildApp } from '../../src/app.ts'
 import { loadEnv } from '../../src/env.ts'
 import { createInvite } from '../../src/platform/auth/invites.ts'
 import type { Store } from '../../src/platform/db/database.ts'
+import { launchChromium } from './browser.ts'
 import { type TestStore, testStore } from './db.ts'
 
 /** A listening app: its base URL (no trailing slash), store, app, and how to stop all of it. */
@@ -46,4 +49,43 @@ export async function startTestServer(): Promise<TestServer> {
 export async function setupLink(store: Store, baseUrl: string): Promise<string> {
   const { token } = await createInvite(store.db, { kind: 'setup', roles: ['admin'] })
   return `${baseUrl}/setup/${token}`
+}
+
+/**
+ * Starts a server (fresh database) before the tests of the enclosing suite and stops it after them.
+ * A first-run scenario needs its own: the setup link works only while no account exists.
+ */
+export function useServer(started: (server: TestServer) => void): void {
+  let server: TestServer | undefined
+  before(async () => {
+    server = await startTestServer()
+    started(server)
+  })
+  after(() => server?.close())
+}
+
+/** Starts Chromium before the enclosing suite's tests and closes it after them. */
+export function useBrowser(started: (browser: Browser) => void): void {
+  let browser: Browser | undefined
+  before(async () => {
+    browser = await launchChromium()
+    started(browser)
+  })
+  after(() => browser?.close())
+}
+
+/** Starts a server and Chromium before a file's tests and stops both after them. */
+export function useServerAndBrowser(
+  started: (running: { server: TestServer; browser: Browser }) => void,
+): void {
+  // One hook for both: node:test does not wait for one root-level `before` before starting the next.
+  let running: { server: TestServer; browser: Browser } | undefined
+  before(async () => {
+    running = { server: await startTestServer(), browser: await launchChromium() }
+    started(running)
+  })
+  after(async () => {
+    await running?.browser.close()
+    await running?.server.close()
+  })
 }

@@ -13,7 +13,8 @@ import { loginPage, totpPage } from './pages/forms.ts'
 import { hasPasskey, relyingParty } from './passkeys.ts'
 import { setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
-import { endSession, SESSION_COOKIE, type Session, startSession, updateSession } from './sessions.ts'
+import { secondFactorFailed, secondFactorPassed } from './second-factor.ts'
+import { endSession, SESSION_COOKIE, type Session, startSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt, forgetAccountFailures } from './throttle.ts'
 import { checkTotp, claimTotpStep, useRecoveryCode } from './totp.ts'
 
@@ -138,24 +139,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     }
     const factor = await checkSecondFactor(db, session, form.data.code)
     if (!factor) {
-      await audit(db, {
-        actorId: session.user.id,
-        action: 'signin.second_factor_failed',
-        target: session.user.id,
-      })
+      await secondFactorFailed(db, session)
       return showTotp(request, reply, next, { code: 'totp.wrong' }, 401)
     }
-    await db.transaction().execute(async (trx) => {
-      await attemptSucceeded(trx, attempt)
-      await forgetAccountFailures(trx, attempt)
-      await updateSession(trx, session, { stage: 'full' })
-      await audit(trx, {
-        actorId: session.user.id,
-        action: 'signin.success',
-        target: session.user.id,
-        detail: { factor },
-      })
-    })
+    await secondFactorPassed(db, session, attempt, factor)
     return reply.redirect(next, 303)
   })
 

@@ -16,8 +16,9 @@ import {
   verifyNewPasskey,
 } from './passkeys.ts'
 import { nextPath } from './schema.ts'
+import { secondFactorFailed, secondFactorPassed } from './second-factor.ts'
 import { updateSession } from './sessions.ts'
-import { attemptSucceeded, beginAttempt, forgetAccountFailures } from './throttle.ts'
+import { beginAttempt } from './throttle.ts'
 
 // The browser's WebAuthn answers are checked by @simplewebauthn/server; here only their outline.
 const credential = z
@@ -118,24 +119,10 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
       response: form.data.response as unknown as AuthenticationResponseJSON,
     })
     if (!ok) {
-      await audit(db, {
-        actorId: current.user.id,
-        action: 'signin.second_factor_failed',
-        target: current.user.id,
-      })
+      await secondFactorFailed(db, current)
       throw failed()
     }
-    await db.transaction().execute(async (trx) => {
-      await attemptSucceeded(trx, attempt)
-      await forgetAccountFailures(trx, attempt)
-      await updateSession(trx, current, { stage: 'full' })
-      await audit(trx, {
-        actorId: current.user.id,
-        action: 'signin.success',
-        target: current.user.id,
-        detail: { factor: 'passkey' },
-      })
-    })
+    await secondFactorPassed(db, current, attempt, 'passkey')
     return { next: form.data.next }
   })
 }

@@ -23,7 +23,10 @@ const staffNav: NavItem[] = []
 
 /** Adds an entry to the staff navigation; modules call this from their register(). */
 export function addStaffNav(item: NavItem): void {
-  staffNav.push(item)
+  // Registering twice (a second app in the same process, as tests build) must not list it twice.
+  const known = staffNav.findIndex((entry) => entry.href === item.href)
+  if (known >= 0) staffNav[known] = item
+  else staffNav.push(item)
 }
 
 /** The hidden CSRF field every state-changing form carries. */
