@@ -26,6 +26,7 @@ const expected: Record<string, readonly Role[]> = {
   'GET /staff/users/:id/disable': ['admin'],
   'POST /staff/users/:id/disable': ['admin'],
   'POST /staff/users/:id/enable': ['admin'],
+  'POST /staff/users/:id/reset-link': ['admin'],
   'GET /staff/audit': ['admin'],
 }
 

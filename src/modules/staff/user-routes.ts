@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../platform/errors.ts'
 import { MANAGE_USERS } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
-import { confirmDisablePage, invitedPage, userPage, usersPage } from './pages/users.ts'
+import { confirmDisablePage, invitedPage, resetLinkPage, userPage, usersPage } from './pages/users.ts'
 import { inviteForm, rolesForm, userParams } from './schema.ts'
 import { findUser, listUsers } from './users.ts'
 
@@ -90,6 +90,24 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps) {
       })
     })
     return reply.redirect(`/staff/users/${user.id}?saved=1`, 303)
+  })
+
+  app.post('/staff/users/:id/reset-link', { config }, async (request, reply) => {
+    const user = await target(request)
+    const actorId = request.session!.user.id
+    if (user.id === actorId || user.disabled) throw new AppError('ERR_RESET_NOT_ALLOWED', 409)
+    const invite = await db.transaction().execute(async (trx) => {
+      const created = await createInvite(trx, {
+        kind: 'reset',
+        roles: [],
+        userId: user.id,
+        createdBy: actorId,
+      })
+      await audit(trx, { actorId, action: 'account.reset_link_created', target: user.id })
+      return created
+    })
+    const link = `${deps.env.publicUrl}/reset/${invite.token}`
+    return sendPage(reply, resetLinkPage(pageContext(request), { link, user }), 201)
   })
 
   app.get('/staff/users/:id/disable', { config }, async (request, reply) => {

@@ -147,6 +147,35 @@ export async function savePassword(db: Db, userId: string, material: PasswordMat
     .execute()
 }
 
+/**
+ * Gives a member who lost their password a new one and a new key pair. Without escrow the old private
+ * key is gone: their keys to sealed records are deleted (a desk member re-grants them), and so are
+ * their second factors and sessions, which the new password must set up again.
+ */
+export async function resetAccount(
+  db: Db,
+  userId: string,
+  keyPair: KeyPair,
+  material: PasswordMaterial,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: material.passwordHash,
+      kdf_salt: material.salt,
+      public_key: keyPair.publicKey,
+      wrapped_private_key: material.wrappedPrivateKey,
+      wrapped_totp_secret: null,
+      totp_enabled_at: null,
+      totp_last_step: null,
+    })
+    .where('id', '=', userId)
+    .execute()
+  for (const table of ['recovery_codes', 'passkeys', 'sessions', 'record_keys'] as const) {
+    await db.deleteFrom(table).where('user_id', '=', userId).execute()
+  }
+}
+
 /** Whether any account exists yet (the first-run path shows only while none does). */
 export async function hasAnyAccount(db: Db): Promise<boolean> {
   return !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst())

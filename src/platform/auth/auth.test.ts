@@ -6,6 +6,7 @@ import { createStaff, signIn, totpCode } from '../../../test/support/factories.t
 import { buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { keyPairFromPrivate } from '../crypto/primitives.ts'
+import { addDeskMember, createDesk, openRecord, regrantDesk, sealRecord } from '../crypto/sealed-records.ts'
 import { createInvite } from './invites.ts'
 import { currentTotp } from './totp.ts'
 
@@ -219,5 +220,54 @@ describe('changing the password', () => {
     assert.equal(await unlockAccount(t.store.db, editor.email, editor.password), null)
     const unlocked = await unlockAccount(t.store.db, editor.email, 'a brand new passphrase')
     assert.deepEqual(keyPairFromPrivate(unlocked!.keyPair.privateKey).publicKey, editor.keyPair.publicKey)
+  })
+})
+
+describe('a forgotten password', () => {
+  it('is replaced through a reset link; sealed records wait for a colleague to re-grant them', async () => {
+    const admin = await createStaff(t.store.db, { roles: ['admin'] })
+    const lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
+    const deskId = await createDesk(t.store.db, { slug: 'reset-desk', name: 'Reset desk' })
+    for (const member of [admin, lawyer]) {
+      await addDeskMember(t.store.db, { deskId, userId: member.id, actorId: admin.id })
+    }
+    const recordId = await sealRecord(t.store.db, {
+      deskId,
+      kind: 'note',
+      content: Buffer.from('before the reset'),
+    })
+
+    const adminAgent = await signIn(t.app, admin, 1)
+    await adminAgent.get(`/staff/users/${lawyer.id}`)
+    const made = await adminAgent.post(`/staff/users/${lawyer.id}/reset-link`)
+    assert.equal(made.statusCode, 201)
+    const link = /class="secret">[^<]*(\/reset\/[\w-]{43})</.exec(made.body)![1]!
+
+    const visitor = agent(t.app)
+    assert.equal((await visitor.get(link)).statusCode, 200)
+    assert.equal((await visitor.post(link, { password: 'short', confirm: 'short' })).statusCode, 400)
+    const done = await visitor.post(link, {
+      password: 'a whole new passphrase',
+      confirm: 'a whole new passphrase',
+    })
+    assert.equal(done.headers.location, '/account/totp', 'the second factor is set up again')
+    assert.equal((await agent(t.app).get(link)).statusCode, 410, 'the link works once')
+
+    const { unlockAccount } = await import('./accounts.ts')
+    assert.equal(await unlockAccount(t.store.db, lawyer.email, lawyer.password), null)
+    const renewed = (await unlockAccount(t.store.db, lawyer.email, 'a whole new passphrase'))!
+    assert.equal(renewed.totpSecret, null)
+    const reader = { userId: lawyer.id, keyPair: renewed.keyPair }
+    await assert.rejects(openRecord(t.store.db, { recordId, reader }), { code: 'ERR_SEALED_NOT_FOUND' })
+    await regrantDesk(t.store.db, {
+      deskId,
+      granter: { userId: admin.id, keyPair: admin.keyPair },
+      granteeId: lawyer.id,
+    })
+    assert.equal((await openRecord(t.store.db, { recordId, reader })).toString(), 'before the reset')
+    const actions = (
+      await t.store.db.selectFrom('audit_log').select('action').where('target', '=', lawyer.id).execute()
+    ).map((row) => row.action)
+    assert.ok(actions.includes('account.reset_link_created') && actions.includes('account.reset'))
   })
 })

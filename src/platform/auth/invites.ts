@@ -3,7 +3,10 @@
 import { randomBytes, sha256 } from '../crypto/primitives.ts'
 import type { Db } from '../db/database.ts'
 
-/** How long a link stays valid. */
+/** What a link does: create the first admin, sign up invited staff, or renew a member's password. */
+export type InviteKind = 'setup' | 'invite' | 'reset'
+
+/** How long a setup or reset link stays valid. */
 export const SETUP_LINK_MS = 60 * 60_000
 /** Invitations last a week. */
 export const INVITE_LINK_MS = 7 * 24 * 60 * 60_000
@@ -12,14 +15,15 @@ export const INVITE_LINK_MS = 7 * 24 * 60 * 60_000
 export async function createInvite(
   db: Db,
   invite: {
-    kind: 'setup' | 'invite'
+    kind: InviteKind
     roles: readonly string[]
     email?: string | null
     createdBy?: string | null
+    userId?: string | null
   },
 ): Promise<{ id: string; token: string }> {
   const token = randomBytes(32).toString('base64url')
-  const ttl = invite.kind === 'setup' ? SETUP_LINK_MS : INVITE_LINK_MS
+  const ttl = invite.kind === 'invite' ? INVITE_LINK_MS : SETUP_LINK_MS
   const { id } = await db
     .insertInto('invites')
     .values({
@@ -28,6 +32,7 @@ export async function createInvite(
       roles: [...invite.roles],
       email: invite.email ?? null,
       created_by: invite.createdBy ?? null,
+      user_id: invite.userId ?? null,
       expires_at: new Date(Date.now() + ttl),
     })
     .returning('id')
@@ -36,7 +41,7 @@ export async function createInvite(
 }
 
 /** The unused, unexpired link a token names, or null. */
-export async function findInvite(db: Db, kind: 'setup' | 'invite', token: string) {
+export async function findInvite(db: Db, kind: InviteKind, token: string) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null
   return (
     (await db

@@ -15,6 +15,7 @@ import { consumeInvite, findInvite } from './invites.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { accountPage } from './pages/forms.ts'
 import { registerPasskeyRoutes } from './passkey-routes.ts'
+import { registerResetRoutes } from './reset-routes.ts'
 import { accountForm } from './schema.ts'
 import { SESSION_COOKIE, startSession } from './sessions.ts'
 
@@ -35,6 +36,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
   registerLoginRoutes(app, deps)
   registerAccountRoutes(app, deps)
   registerPasskeyRoutes(app, deps)
+  registerResetRoutes(app, deps)
 }
 
 // The setup link creates the first admin; an invitation creates staff with the roles it names.

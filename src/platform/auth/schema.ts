@@ -50,3 +50,11 @@ export const passwordForm = z
     path: ['confirm'],
     message: 'validation.passwordsDiffer',
   })
+
+/** A new password through a reset link. */
+export const resetForm = z
+  .object({ password: newPassword(), confirm: z.string({ error: 'validation.required' }) })
+  .refine((form) => form.password === form.confirm, {
+    path: ['confirm'],
+    message: 'validation.passwordsDiffer',
+  })

@@ -78,11 +78,13 @@ export interface SessionsTable {
 export interface InvitesTable {
   id: Generated<string>
   token_hash: string
-  /** 'setup' creates the first admin; 'invite' signs up a staff member with `roles`. */
+  /** 'setup' creates the first admin; 'invite' signs up a staff member with `roles`; 'reset' renews `user_id`'s password. */
   kind: string
   email: string | null
   roles: string[]
   created_by: string | null
+  /** For a reset link: whose access it renews. */
+  user_id: ColumnType<string | null, string | null | undefined, never>
   created_at: CreatedAt
   expires_at: Date
   used_at: Date | null

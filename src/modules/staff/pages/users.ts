@@ -88,6 +88,11 @@ export function userPage(
     : options.self
       ? ''
       : html`<p><a class="button secondary" href="/staff/users/${user.id}/disable">${t('users.disable')}</a></p>`
+  const reset =
+    user.disabled || options.self
+      ? ''
+      : html`<p>${t('users.resetHint')}</p>
+<form method="post" action="/staff/users/${user.id}/reset-link">!${csrfField(ctx)}<button class="secondary" type="submit">${t('users.resetLink')}</button></form>`
   const body = html`<h1>${user.displayName}</h1>
 !${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 <p>${user.email} · ${status(ctx, user)}</p>
@@ -98,9 +103,25 @@ export function userPage(
 <p><button type="submit">${t('users.saveRoles')}</button></p>
 </form>
 <h2>${t('users.access')}</h2>
+!${reset}
 !${disable}
 <p><a href="/staff/users">${t('users.back')}</a></p>`
   return layout(ctx, { title: user.displayName, body, narrow: true })
+}
+
+/** A one-time link that lets a member who forgot their password set a new one, shown once. */
+export function resetLinkPage(ctx: PageContext, options: { link: string; user: StaffMember }): string {
+  const { t } = ctx
+  const body = html`<h1>${t('users.resetLinkTitle', { name: options.user.displayName })}</h1>
+<p>${t('users.resetLinkIntro')}</p>
+<p class="secret">${options.link}</p>
+<p>${t('users.invitedOnce')}</p>
+<p><a href="/staff/users/${options.user.id}">${t('users.back')}</a></p>`
+  return layout(ctx, {
+    title: t('users.resetLinkTitle', { name: options.user.displayName }),
+    body,
+    narrow: true,
+  })
 }
 
 /** Asks before disabling: it ends every session of that person at once. */

@@ -77,3 +77,23 @@ export function totpPage(
   const scripts = options.passkey ? ['webauthn.js', 'passkeys.js'] : []
   return layout(ctx, { title: t('totp.title'), body, narrow: true, scripts })
 }
+
+/** A new password through a reset link. */
+export function resetPage(
+  ctx: PageContext,
+  options: { action: string; email: string; errors: FieldErrors },
+): string {
+  const { t } = ctx
+  const labels = { password: t('account.newPassword'), confirm: t('account.confirm') }
+  const body = html`<h1>${t('reset.title')}</h1>
+<p>${t('reset.intro', { email: options.email })}</p>
+<p>${t('reset.consequences')}</p>
+!${errorSummary(ctx, options.errors, labels)}
+<form class="stack" method="post" action="${options.action}" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, options.errors, { name: 'password', label: labels.password, hint: t('account.passwordHint'), type: 'password', autocomplete: 'new-password', required: true })}
+!${field(ctx, options.errors, { name: 'confirm', label: labels.confirm, type: 'password', autocomplete: 'new-password', required: true })}
+<p><button type="submit">${t('reset.submit')}</button></p>
+</form>`
+  return layout(ctx, { title: t('reset.title'), body, narrow: true })
+}

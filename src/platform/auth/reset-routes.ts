@@ -1,0 +1,74 @@
+/** /reset/:token: a member who forgot their password sets a new one (and gets a new key pair). */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { audit } from '../audit.ts'
+import { newKeyPair } from '../crypto/primitives.ts'
+import { linkExpired } from '../errors.ts'
+import { needsSecondFactor } from '../policy.ts'
+import { pageContext, sendPage } from '../request-context.ts'
+import { parseForm } from '../validation.ts'
+import { passwordMaterial, resetAccount } from './accounts.ts'
+import { consumeInvite, findInvite } from './invites.ts'
+import { resetPage } from './pages/forms.ts'
+import { setSessionCookie } from './routes.ts'
+import { resetForm } from './schema.ts'
+import { startSession } from './sessions.ts'
+
+/** Registers the reset link's page and form. */
+export function registerResetRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const config = { policy: 'public' as const, rateLimit: { max: 20, timeWindow: '1 minute' } }
+
+  const load = async (request: FastifyRequest<{ Params: { token: string } }>) => {
+    const invite = await findInvite(db, 'reset', request.params.token)
+    const user = invite?.user_id
+      ? await db
+          .selectFrom('users')
+          .select(['id', 'email', 'disabled_at'])
+          .where('id', '=', invite.user_id)
+          .executeTakeFirst()
+      : undefined
+    if (!invite || !user || user.disabled_at) throw linkExpired()
+    return { invite, user }
+  }
+
+  app.get<{ Params: { token: string } }>('/reset/:token', { config }, async (request, reply) => {
+    const { user } = await load(request)
+    const action = `/reset/${request.params.token}`
+    return sendPage(reply, resetPage(pageContext(request), { action, email: user.email, errors: {} }))
+  })
+
+  app.post<{ Params: { token: string } }>('/reset/:token', { config }, async (request, reply) => {
+    const { invite, user } = await load(request)
+    const form = parseForm(resetForm, request.body)
+    if (!form.ok) {
+      const page = resetPage(pageContext(request), {
+        action: `/reset/${request.params.token}`,
+        email: user.email,
+        errors: form.errors,
+      })
+      return sendPage(reply, page, 400)
+    }
+    const keyPair = newKeyPair()
+    const material = await passwordMaterial(form.data.password, keyPair.privateKey)
+    const roles = await db.transaction().execute(async (trx) => {
+      if (!(await consumeInvite(trx, invite.id))) throw linkExpired()
+      await resetAccount(trx, user.id, keyPair, material)
+      await audit(trx, {
+        actorId: user.id,
+        action: 'account.reset',
+        target: user.id,
+        detail: { link: invite.id },
+      })
+      const rows = await trx.selectFrom('user_roles').select('role').where('user_id', '=', user.id).execute()
+      return rows.map((row) => row.role)
+    })
+    const stage = needsSecondFactor(roles) ? 'enrol' : 'full'
+    setSessionCookie(
+      deps,
+      reply,
+      await startSession(db, user.id, stage, { privateKey: keyPair.privateKey.toString('base64') }),
+    )
+    return reply.redirect(stage === 'enrol' ? '/account/totp' : '/staff', 303)
+  })
+}
