@@ -9,6 +9,7 @@ import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify'
 import type { Env } from './env.ts'
+import { registerChronicle } from './modules/chronicle/register.ts'
 import { registerHome } from './modules/home/register.ts'
 import { registerStaff } from './modules/staff/register.ts'
 import { registerAuth } from './platform/auth/routes.ts'
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerAuth(app, deps)
   registerHome(app, deps)
   registerStaff(app, deps)
+  registerChronicle(app, deps)
 
   await app.ready()
   return Object.assign(app as FastifyInstance, { lifelineRoutes: routes })

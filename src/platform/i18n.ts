@@ -2,7 +2,7 @@
  * Three languages for every string, through i18next: Russian and Ukrainian plurals have three forms
  * (`_one`, `_few`, `_many`), which i18next takes from Intl.PluralRules.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import i18next, { type TFunction } from 'i18next'
 
 /** The languages Lifeline speaks, in the order the chooser shows them. */
@@ -15,8 +15,42 @@ export type T = TFunction
 /** Each language's own name, for the chooser. */
 export const localeNames: Record<Locale, string> = { ru: 'Русский', uk: 'Українська', en: 'English' }
 
-function load(locale: Locale): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../locales/${locale}.json`, import.meta.url), 'utf8'))
+type Catalogue = Record<string, unknown>
+
+// Modules keep their own messages beside their code, in `src/modules/<module>/locales/<part>.<locale>.json`.
+const modulesFolder = new URL('../modules/', import.meta.url)
+
+function moduleCatalogues(locale: Locale): URL[] {
+  return readdirSync(modulesFolder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/locales/`, modulesFolder)))
+    .flatMap((entry) => {
+      const folder = new URL(`${entry.name}/locales/`, modulesFolder)
+      return readdirSync(folder)
+        .filter((name) => name.endsWith(`.${locale}.json`))
+        .sort()
+        .map((name) => new URL(name, folder))
+    })
+}
+
+// Merges `extra` into `into`; the same message defined twice is a mistake, so it stops the start.
+function merge(into: Catalogue, extra: Catalogue, where: string): Catalogue {
+  for (const [key, value] of Object.entries(extra)) {
+    const known = into[key]
+    if (known && typeof known === 'object' && value && typeof value === 'object') {
+      merge(known as Catalogue, value as Catalogue, `${where}.${key}`)
+    } else if (known !== undefined) {
+      throw new Error(`Message ${where}.${key} is defined twice`)
+    } else {
+      into[key] = value
+    }
+  }
+  return into
+}
+
+function load(locale: Locale): Catalogue {
+  const read = (url: URL): Catalogue => JSON.parse(readFileSync(url, 'utf8'))
+  const base = read(new URL(`../../locales/${locale}.json`, import.meta.url))
+  return moduleCatalogues(locale).reduce((all, url) => merge(all, read(url), locale), base)
 }
 
 /** The message catalogues as loaded, for the test that checks every key exists in every language. */

@@ -26,6 +26,8 @@ export class DataDirLockedError extends Error {}
 
 // BIGINT counts come back as strings by default; Lifeline's counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so no time zone can shift it.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
 /** Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`. */
 export async function openStore(options: { databaseUrl?: string; dataDir: string }): Promise<Store> {

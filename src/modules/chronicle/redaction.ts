@@ -1,0 +1,102 @@
+/**
+ * The one step every public output goes through (pages, API, feeds, exports, charts): it drops what
+ * may not be public. A withheld person never appears; an anonymous one appears only as a description;
+ * a sensitive event's place is blurred to its locality and its dates to the month.
+ */
+import type { Localised, Precision } from './tables.ts'
+
+/** An event as stored, with what redaction needs. */
+export type EventForRedaction = {
+  start_date: string | null
+  start_precision: Precision
+  end_date: string | null
+  end_precision: Precision
+  locality: string | null
+  latitude: number | null
+  longitude: number | null
+  coord_precision: string | null
+  sensitive: boolean
+}
+
+/** The same event with its place and time as they may be shown. */
+export function redactEvent<E extends EventForRedaction>(event: E): E {
+  if (!event.sensitive) return event
+  return {
+    ...event,
+    start_date: blurDate(event.start_date, event.start_precision),
+    start_precision: coarser(event.start_precision),
+    end_date: blurDate(event.end_date, event.end_precision),
+    end_precision: coarser(event.end_precision),
+    latitude: null,
+    longitude: null,
+    coord_precision: event.locality ? 'locality' : null,
+  }
+}
+
+function blurDate(date: string | null, precision: Precision): string | null {
+  if (!date) return null
+  return precision === 'day' ? `${date.slice(0, 7)}-01` : date
+}
+
+function coarser(precision: Precision): Precision {
+  return precision === 'day' ? 'month' : precision
+}
+
+/** A person as stored, with what redaction needs. */
+export type PersonForRedaction = {
+  id: number
+  kind: 'individual' | 'group'
+  group_size: number | null
+  name_cyrillic: string | null
+  name_latin: string | null
+  visibility: 'named' | 'anonymous' | 'withheld'
+  visibility_source: string | null
+  locality: string | null
+  birth_year: number | null
+}
+
+/** How a person may be shown in public: a name with its source, a description, or not at all. */
+export type PublicPerson =
+  | {
+      id: number
+      shown: 'named'
+      kind: 'individual' | 'group'
+      name: Localised
+      groupSize: number | null
+      source: string
+    }
+  | {
+      id: number
+      shown: 'anonymous'
+      kind: 'individual' | 'group'
+      locality: string | null
+      age: number | null
+      groupSize: number | null
+    }
+
+/** The public form of a person, or null for a withheld one (which no public output may mention). */
+export function redactPerson(person: PersonForRedaction, asOfYear: number): PublicPerson | null {
+  if (person.visibility === 'withheld') return null
+  if (person.visibility === 'named' && person.visibility_source) {
+    const name: Localised = {}
+    if (person.name_cyrillic) name.ru = person.name_cyrillic
+    if (person.name_cyrillic) name.uk = person.name_cyrillic
+    if (person.name_latin) name.en = person.name_latin
+    return {
+      id: person.id,
+      shown: 'named',
+      kind: person.kind,
+      name,
+      groupSize: person.group_size,
+      source: person.visibility_source,
+    }
+  }
+  return {
+    id: person.id,
+    shown: 'anonymous',
+    kind: person.kind,
+    locality: person.locality,
+    age: person.birth_year ? asOfYear - person.birth_year : null,
+    groupSize: person.group_size,
+  }
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+
+/** Registers this part of the chronicle (being built). */
+export function registerStaffRoutes(_app: FastifyInstance, _deps: AppDeps) {}

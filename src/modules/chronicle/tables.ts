@@ -1,0 +1,163 @@
+/** The chronicle's tables, added to the platform's Database type. */
+import type { ColumnType, Generated } from 'kysely'
+
+type CreatedAt = ColumnType<Date, never, never>
+type Json<T> = ColumnType<T, string | undefined, string>
+/** A text per language: { ru?, en?, uk? }. */
+export type Localised = Partial<Record<'ru' | 'en' | 'uk', string>>
+/** How exactly a date is known. */
+export type Precision = 'day' | 'month' | 'year' | 'unknown'
+
+declare module '../../platform/db/tables.ts' {
+  interface Database {
+    vocab_terms: VocabTermsTable
+    chronicle_events: EventsTable
+    chronicle_sources: SourcesTable
+    chronicle_persons: PersonsTable
+    chronicle_cases: CasesTable
+    chronicle_case_articles: { case_id: number; article_id: number }
+    chronicle_case_stages: {
+      id: Generated<number>
+      case_id: number
+      stage: string
+      on_date: string | null
+      date_precision: Generated<Precision>
+    }
+    chronicle_acts: {
+      id: Generated<number>
+      event_id: number
+      act_type_id: number
+      person_id: number | null
+      case_id: number | null
+    }
+    chronicle_history: {
+      id: Generated<number>
+      entity: string
+      entity_id: number
+      version: number
+      changed_by: string | null
+      changed_at: Generated<Date>
+      changes: Json<Record<string, { from: unknown; to: unknown }>>
+    }
+    chronicle_verifications: { event_id: number; user_id: string; at: Generated<Date> }
+    chronicle_rollup: {
+      month: string
+      region_id: number
+      type_id: number
+      events: number
+      detained: number
+      participants: number
+    }
+    chronicle_mappings: {
+      id: Generated<number>
+      name: string
+      mapping: Json<unknown>
+      created_by: string | null
+      created_at: CreatedAt
+    }
+    chronicle_jobs: {
+      id: Generated<string>
+      kind: 'import' | 'export'
+      state: Generated<'queued' | 'running' | 'done' | 'failed'>
+      params: Json<Record<string, unknown>>
+      done_rows: Generated<number>
+      total_rows: number | null
+      result: Json<Record<string, unknown> | null> | null
+      file_path: string | null
+      created_by: string | null
+      created_at: CreatedAt
+      finished_at: Date | null
+    }
+  }
+}
+
+/** A vocabulary term: event type, act type, region or article. */
+export interface VocabTermsTable {
+  id: Generated<number>
+  vocabulary: 'event_type' | 'act_type' | 'region' | 'article'
+  code: string
+  labels: Json<Localised>
+  status: Generated<'approved' | 'proposed' | 'rejected'>
+  /** Per vocabulary: a region's ISO 3166-2 code, an article's code (КоАП / УК) and number. */
+  extra: Json<Record<string, string | number | boolean>>
+  proposed_by: string | null
+  decided_by: string | null
+  created_at: CreatedAt
+}
+
+/** An event: what happened, when (with precision), where, how many, how sure we are. */
+export interface EventsTable {
+  id: Generated<number>
+  external_source: string | null
+  external_id: string | null
+  title: Json<Localised>
+  summary: Json<Localised>
+  type_id: number | null
+  start_date: string | null
+  start_precision: Generated<Precision>
+  end_date: string | null
+  end_precision: Generated<Precision>
+  region_id: number | null
+  locality: string | null
+  latitude: number | null
+  longitude: number | null
+  coord_precision: 'exact' | 'street' | 'locality' | 'region' | null
+  participants: number | null
+  detained: number | null
+  authorised: boolean | null
+  subject: string | null
+  organisers: string | null
+  status: Generated<'reported' | 'verified' | 'disputed'>
+  sensitive: Generated<boolean>
+  published_at: Date | null
+  import_raw: Json<Record<string, unknown> | null> | null
+  version: Generated<number>
+  created_by: string | null
+  updated_by: string | null
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+  search: ColumnType<string, never, never>
+}
+
+/** Where we know an event from. */
+export interface SourcesTable {
+  id: Generated<number>
+  event_id: number
+  url: string | null
+  description: string | null
+  publisher: string | null
+  published_on: string | null
+  reliability: Generated<'high' | 'medium' | 'low' | 'unknown'>
+}
+
+/** A person or a group; what of them may be public is `visibility`. */
+export interface PersonsTable {
+  id: Generated<number>
+  kind: Generated<'individual' | 'group'>
+  group_size: number | null
+  name_cyrillic: string | null
+  name_latin: string | null
+  visibility: Generated<'named' | 'anonymous' | 'withheld'>
+  visibility_source: string | null
+  region_id: number | null
+  locality: string | null
+  birth_year: number | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
+
+/** An administrative or criminal case. Fines are in minor units (kopecks). */
+export interface CasesTable {
+  id: Generated<number>
+  kind: 'administrative' | 'criminal'
+  court: string | null
+  region_id: number | null
+  status: Generated<'open' | 'closed' | 'appeal'>
+  outcome: 'fine' | 'term' | 'suspended' | 'acquitted' | 'dismissed' | 'other' | null
+  fine_minor: number | null
+  term_months: number | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
