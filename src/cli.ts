@@ -8,6 +8,8 @@ import { audit } from './platform/audit.ts'
 import { createAccount } from './platform/auth/accounts.ts'
 import { createInvite } from './platform/auth/invites.ts'
 import { accountForm } from './platform/auth/schema.ts'
+import { registerChronicleCommands } from './modules/chronicle/cli.ts'
+import { registerDemoCommand } from './modules/chronicle/demo/cli.ts'
 import { registerBackupCommands } from './platform/backup/commands.ts'
 import { ask } from './platform/cli-prompt.ts'
 import { DataDirLockedError, openStore, type Store } from './platform/db/database.ts'
@@ -121,6 +123,8 @@ program
   })
 
 registerBackupCommands(program)
+registerChronicleCommands(program)
+registerDemoCommand(program)
 
 try {
   await program.parseAsync()

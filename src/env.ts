@@ -35,6 +35,8 @@ const schema = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be false, a number of proxy hops, or proxy addresses' })
       return z.NEVER
     }),
+  /** Exports with more rows than this run as background jobs with a progress page. */
+  LIFELINE_EXPORT_JOB_ROWS: z.coerce.number().int().min(0).default(100_000),
   /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -28,6 +28,30 @@ const expected: Record<string, readonly Role[]> = {
   'POST /staff/users/:id/enable': ['admin'],
   'POST /staff/users/:id/reset-link': ['admin'],
   'GET /staff/audit': ['admin'],
+  'GET /staff/chronicle/vocabularies': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/vocabularies/terms': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/vocabularies/terms/:id/approve': ['admin', 'editor'],
+  'GET /staff/chronicle/vocabularies/terms/:id/reject': ['admin', 'editor'],
+  'POST /staff/chronicle/vocabularies/terms/:id/reject': ['admin', 'editor'],
+  'GET /staff/chronicle/import': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/import': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle/import/jobs/:id': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/import/jobs/:id/run': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/import/mappings': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle/events/new': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/events': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle/events/:id': ['admin', 'coordinator', 'editor'],
+  'PUT /staff/chronicle/events/:id': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/events/:id/sources': ['admin', 'coordinator', 'editor'],
+  'DELETE /staff/chronicle/events/:id/sources/:sourceId': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle/events/:id/history': ['admin', 'coordinator', 'editor'],
+  'GET /staff/chronicle/events/:id/compare': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/events/:id/verify': ['admin', 'editor'],
+  'POST /staff/chronicle/events/:id/dispute': ['admin', 'editor'],
+  'POST /staff/chronicle/events/:id/publish': ['admin', 'editor'],
+  'GET /staff/chronicle/events/:id/unpublish': ['admin', 'editor'],
+  'POST /staff/chronicle/events/:id/unpublish': ['admin', 'editor'],
 }
 
 let t: TestApp
@@ -46,8 +70,68 @@ before(async () => {
       .values({ id: `passkey-${role}`, user_id: staff.id, public_key: Buffer.from('x'), name: role })
       .execute()
   }
+  await createIds()
 })
 after(() => t.close())
+
+// Real ids for the routes that need them, so an allowed role reaches the handler, not a 404.
+const ids = { event: '', sources: {} as Record<string, string>, term: '', importJob: '' }
+async function createIds() {
+  const db = t.store.db
+  const event = await db
+    .insertInto('chronicle_events')
+    .values({ title: JSON.stringify({ en: 'Policy walk' }) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const source = await db
+    .insertInto('chronicle_sources')
+    .values({ event_id: event.id, description: 'a' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  // One source per role, so each allowed role has one of its own to remove, and one always stays.
+  for (const role of roles) {
+    const own = await db
+      .insertInto('chronicle_sources')
+      .values({ event_id: event.id, description: role })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    ids.sources[role] = String(own.id)
+  }
+  const term = await db
+    .insertInto('vocab_terms')
+    .values({
+      vocabulary: 'event_type',
+      code: 'policy-walk',
+      labels: JSON.stringify({ en: 'x' }),
+      status: 'proposed',
+      extra: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const job = await db
+    .insertInto('chronicle_jobs')
+    .values({ kind: 'import', params: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  Object.assign(ids, {
+    event: String(event.id),
+    source: String(source.id),
+    term: String(term.id),
+    importJob: job.id,
+  })
+}
+
+function urlFor(url: string, role: string): string {
+  if (url.startsWith('/account/passkeys')) return url.replace(':id', `passkey-${role}`)
+  if (url.startsWith('/staff/chronicle/events/'))
+    return url
+      .replace(':id', ids.event)
+      .replace(':sourceId', ids.sources[role]!)
+      .replace(/\/compare$/, '/compare?a=1&b=1')
+  if (url.startsWith('/staff/chronicle/vocabularies/')) return url.replace(':id', ids.term)
+  if (url.startsWith('/staff/chronicle/import/jobs/')) return url.replace(':id', ids.importJob)
+  return url.replace(':id', target.id)
+}
 
 const guarded = () =>
   t.app.lifelineRoutes.filter((route) => typeof route.policy === 'object' && route.method !== 'HEAD')
@@ -74,10 +158,7 @@ describe('route policies', () => {
     for (const route of guarded()) {
       // Harmless bodies: a refused request must change nothing, an allowed one only proves it got in.
       for (const role of roles) {
-        const url = route.url.replace(
-          ':id',
-          route.url.startsWith('/account/passkeys') ? `passkey-${role}` : target.id,
-        )
+        const url = urlFor(route.url, role)
         const { agent: member } = members.get(role)!
         const response =
           route.method === 'GET'

@@ -1,5 +1,14 @@
+/** Open data: the JSON API and its OpenAPI document, Atom feeds, and exports (streamed or as jobs). */
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../app.ts'
+import { registerFeedRoutes } from './api/feed.ts'
+import { registerApiRoutes } from './api/routes.ts'
+import './export/job.ts'
+import { registerExportRoutes } from './export/routes.ts'
 
-/** Registers this part of the chronicle (being built). */
-export function registerDataRoutes(_app: FastifyInstance, _deps: AppDeps) {}
+/** Registers the chronicle's open data routes. */
+export function registerDataRoutes(app: FastifyInstance, deps: AppDeps) {
+  registerApiRoutes(app, deps)
+  registerFeedRoutes(app, deps)
+  registerExportRoutes(app, deps)
+}

@@ -1,5 +1,222 @@
-import type { FastifyInstance } from 'fastify'
+/**
+ * Staff import pages under /staff/chronicle/import: upload a CSV or NDJSON file with a saved mapping
+ * for a dry run or an import, follow the job, run the import a dry run checked, save mappings.
+ */
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import multipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
+import { audit } from '../../platform/audit.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
+import { addStaffNav } from '../../platform/html/layout.ts'
+import { can } from '../../platform/policy.ts'
+import { pageContext, sendPage } from '../../platform/request-context.ts'
+import { parseForm } from '../../platform/validation.ts'
+import { findImportJob, recentImportJobs, startImportJob } from './import/jobs.ts'
+import {
+  describeProblems,
+  findMapping,
+  listMappings,
+  type Mapping,
+  MappingError,
+  parseMappingText,
+  saveMapping,
+} from './import/mapping.ts'
+import { jobParams, mappingForm, runForm, type UploadedFile, uploadForm } from './import/schema.ts'
+import { importPage } from './pages/import.ts'
+import { importJobPage } from './pages/import-job.ts'
+import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
 
-/** Registers this part of the chronicle (being built). */
-export function registerImportRoutes(_app: FastifyInstance, _deps: AppDeps) {}
+/** The largest file the page accepts; bigger imports go through `lifeline chronicle import`. */
+export const uploadLimitBytes = 64 * 1024 * 1024
+
+const uploads = new WeakMap<FastifyRequest, { path: string; claimed: boolean }>()
+
+async function discard(request: FastifyRequest) {
+  const upload = uploads.get(request)
+  if (!upload || upload.claimed) return
+  upload.claimed = true
+  await rm(upload.path, { force: true })
+}
+
+/** Registers the import pages. */
+export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const config = { policy: { permission: EDIT_CHRONICLE } }
+  const folder = resolve(deps.env.LIFELINE_DATA_DIR, 'imports')
+  addStaffNav({ href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE })
+
+  // A mapping that publishes skips review, so only reviewers may run it for real.
+  const mayRun = (request: FastifyRequest, mapping: Mapping) =>
+    !mapping.publish || can(request.session?.roles ?? [], REVIEW_CHRONICLE)
+
+  const showPage = async (
+    request: FastifyRequest,
+    extra: {
+      errors?: Record<string, string>
+      mappingErrors?: string[]
+      values?: Record<string, string>
+      notice?: string
+    } = {},
+  ) =>
+    importPage(pageContext(request), {
+      mappings: await listMappings(db),
+      jobs: await recentImportJobs(db),
+      errors: extra.errors ?? {},
+      mappingErrors: extra.mappingErrors,
+      values: extra.values,
+      notice: extra.notice,
+      uploadLimitMb: uploadLimitBytes / 1024 / 1024,
+    })
+
+  app.get<{ Querystring: { saved?: string } }>(
+    '/staff/chronicle/import',
+    { config },
+    async (request, reply) => {
+      const notice = request.query.saved ? request.t('chronicle.import.page.mappingSaved') : undefined
+      return sendPage(reply, await showPage(request, { notice }))
+    },
+  )
+
+  // Checks an upload and starts its job; the upload is the job's from then on.
+  const receive = async (request: FastifyRequest, reply: FastifyReply) => {
+    const form = parseForm(uploadForm, request.body)
+    const values = { mapping: String((request.body as Record<string, unknown> | undefined)?.mapping ?? '') }
+    if (!form.ok) return sendPage(reply, await showPage(request, { errors: form.errors, values }), 400)
+    const { file } = form.data
+    const errors: Record<string, string> = {}
+    if (!file?.size) errors.file = 'chronicle.import.page.fileMissing'
+    else if (file.truncated) throw new AppError('ERR_IMPORT_TOO_LARGE', 413)
+    const mapping = await findMapping(db, form.data.mapping)
+    if (!mapping) errors.mapping = 'chronicle.import.page.mappingUnknown'
+    if (!file || !mapping || Object.keys(errors).length)
+      return sendPage(reply, await showPage(request, { errors, values }), 400)
+    const dryRun = form.data.mode === 'dry'
+    if (!dryRun && !mayRun(request, mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
+    const upload = uploads.get(request)
+    if (upload) upload.claimed = true
+    const id = await startImportJob(db, {
+      filePath: file.path,
+      actorId: request.session!.user.id,
+      params: {
+        mapping,
+        fileName: file.name,
+        totalBytes: file.size,
+        dryRun,
+        partial: form.data.partial,
+        blankUnknown: form.data.blankUnknown,
+      },
+    })
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  }
+
+  // The upload lives in its own scope, the only one that parses multipart bodies.
+  app.register(async (scope) => {
+    // Only a signed-in editor's upload is even read; anyone else is refused before the body is parsed.
+    scope.addHook('onRequest', async (request) => {
+      const session = request.session
+      if (session?.stage !== 'full' || !can(session.roles, EDIT_CHRONICLE)) throw notFound()
+    })
+    // An upload the handler did not take over (refused, invalid, failed) is removed before answering.
+    scope.addHook('onError', async (request) => discard(request))
+    scope.addHook('onResponse', async (request) => discard(request))
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: uploadLimitBytes, files: 1, fields: 8, fieldSize: 1000, parts: 10 },
+      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
+        if (part.fieldname !== 'file' || uploads.has(this)) {
+          part.file.resume()
+          return
+        }
+        mkdirSync(folder, { recursive: true })
+        const path = join(folder, randomUUID())
+        uploads.set(this, { path, claimed: false })
+        await pipeline(part.file, createWriteStream(path))
+        part.value = {
+          path,
+          name: part.filename.slice(0, 200),
+          size: part.file.bytesRead,
+          truncated: part.file.truncated,
+        } satisfies UploadedFile
+      },
+    })
+
+    scope.post('/staff/chronicle/import', { config }, async (request, reply) => {
+      try {
+        return await receive(request, reply)
+      } finally {
+        await discard(request)
+      }
+    })
+  })
+
+  const job = async (request: FastifyRequest) => {
+    const params = jobParams.safeParse(request.params)
+    const found = params.success ? await findImportJob(db, params.data.id) : null
+    if (!found) throw notFound()
+    return found
+  }
+
+  app.get('/staff/chronicle/import/jobs/:id', { config }, async (request, reply) =>
+    sendPage(reply, importJobPage(pageContext(request), await job(request))),
+  )
+
+  app.post('/staff/chronicle/import/jobs/:id/run', { config }, async (request, reply) => {
+    const checked = await job(request)
+    const form = parseForm(runForm, request.body)
+    if (!form.ok) throw new AppError('ERR_BAD_REQUEST', 400)
+    // Only a finished dry run whose file is still there can be imported; each file only once.
+    if (!checked.params.dryRun || checked.state !== 'done' || !checked.filePath || checked.report?.fileError)
+      throw new AppError('ERR_IMPORT_NOT_READY', 409)
+    if (!mayRun(request, checked.params.mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
+    const claimed = await db
+      .updateTable('chronicle_jobs')
+      .set({ file_path: null })
+      .where('id', '=', checked.id)
+      .where('file_path', '=', checked.filePath)
+      .executeTakeFirst()
+    if (!claimed.numUpdatedRows) throw new AppError('ERR_IMPORT_NOT_READY', 409)
+    const id = await startImportJob(db, {
+      filePath: checked.filePath,
+      actorId: request.session!.user.id,
+      params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
+    })
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  })
+
+  app.post('/staff/chronicle/import/mappings', { config }, async (request, reply) => {
+    const form = parseForm(mappingForm, request.body)
+    const values = {
+      mappingJson: String((request.body as Record<string, unknown> | undefined)?.mappingJson ?? ''),
+    }
+    if (!form.ok)
+      return sendPage(
+        reply,
+        await showPage(request, {
+          mappingErrors: Object.values(form.errors).map((key) => request.t(key)),
+          values,
+        }),
+        400,
+      )
+    let mapping: Mapping
+    try {
+      mapping = parseMappingText(form.data.mappingJson)
+    } catch (error) {
+      if (!(error instanceof MappingError)) throw error
+      const mappingErrors = describeProblems(request.t, error.problems)
+      return sendPage(reply, await showPage(request, { mappingErrors, values }), 400)
+    }
+    if (!mayRun(request, mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
+    const actorId = request.session!.user.id
+    await db.transaction().execute(async (trx) => {
+      await saveMapping(trx, mapping, actorId)
+      await audit(trx, { actorId, action: 'chronicle.mapping_saved', target: mapping.name })
+    })
+    return reply.redirect('/staff/chronicle/import?saved=1', 303)
+  })
+}

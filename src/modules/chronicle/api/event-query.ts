@@ -1,0 +1,174 @@
+/**
+ * Published events read in keyset order: newest first, undated last, in pages (the API); by id in
+ * batches (exports). A page never holds a connection between requests, so a long export
+ * on the embedded database's single connection leaves room for every other request between batches.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../../../platform/db/database.ts'
+import type { ResolvedFilter } from '../filters.ts'
+import { wherePublic } from '../queries.ts'
+import type { Localised, Precision } from '../tables.ts'
+
+/** Where a page ends: the last row's start date (null once in the undated tail) and id. */
+export type Cursor = { date: string | null; id: number }
+
+/** An event row as the public outputs read it, before redaction. */
+export type EventRow = {
+  id: number
+  title: Localised
+  summary: Localised
+  type: string | null
+  region: string | null
+  start_date: string | null
+  start_precision: Precision
+  end_date: string | null
+  end_precision: Precision
+  locality: string | null
+  latitude: number | null
+  longitude: number | null
+  coord_precision: string | null
+  participants: number | null
+  detained: number | null
+  authorised: boolean | null
+  subject: string | null
+  organisers: string | null
+  status: 'reported' | 'verified' | 'disputed'
+  sensitive: boolean
+  published_at: Date | null
+  updated_at: Date
+}
+
+/** The opaque text form of a cursor. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.date ?? ''}:${cursor.id}`).toString('base64url')
+}
+
+/** A cursor from its text form, or null when it is not one this server made. */
+export function decodeCursor(text: string): Cursor | null {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(text)) return null
+  const match = /^(\d{4}-\d{2}-\d{2})?:(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString('latin1'))
+  if (!match) return null
+  // A day that does not exist (2022-02-30) would reach the database as an error.
+  if (match[1]) {
+    const day = Date.parse(`${match[1]}T00:00:00Z`)
+    if (Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== match[1]) return null
+  }
+  return { date: match[1] ?? null, id: Number(match[2]) }
+}
+
+/** The select every public reading of events starts from, with type and region as codes. */
+export function selectEvents(db: Db) {
+  return db
+    .selectFrom('chronicle_events as e')
+    .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
+    .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
+    .select([
+      'e.id',
+      'e.title',
+      'e.summary',
+      't.code as type',
+      'r.code as region',
+      'e.start_date',
+      'e.start_precision',
+      'e.end_date',
+      'e.end_precision',
+      'e.locality',
+      'e.latitude',
+      'e.longitude',
+      'e.coord_precision',
+      'e.participants',
+      'e.detained',
+      'e.authorised',
+      'e.subject',
+      'e.organisers',
+      'e.status',
+      'e.sensitive',
+      'e.published_at',
+      'e.updated_at',
+    ])
+}
+
+/**
+ * The date an event is listed under in public: a sensitive event's day is blurred to its month (as
+ * redactEvent does), and it must be sorted by the blurred date too — sorted by the true day, its place
+ * among its neighbours, or a cursor holding its date, would give the day away.
+ */
+export const publicDate = sql<string | null>`(CASE WHEN e.sensitive AND e.start_precision = 'day'
+  THEN e.start_date - (extract(day FROM e.start_date)::int - 1) ELSE e.start_date END)`
+
+/**
+ * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
+ * (null on the last): dated events by (public date, id) descending, then undated ones by id descending.
+ */
+export async function eventPage(
+  db: Db,
+  filter: ResolvedFilter,
+  after: Cursor | null,
+  limit: number,
+): Promise<{ rows: EventRow[]; next: Cursor | null }> {
+  const wanted = limit + 1
+  let rows: (EventRow & { public_date: string | null })[] = []
+  if (!after || after.date !== null) {
+    let dated = wherePublic(selectEvents(db).select(publicDate.as('public_date')), filter).where(
+      'e.start_date',
+      'is not',
+      null,
+    )
+    if (after?.date) {
+      dated = dated.where(sql<boolean>`(${publicDate}, e.id) < (${after.date}::date, ${after.id}::bigint)`)
+    }
+    rows = (await dated
+      .orderBy(publicDate, 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(wanted)
+      .execute()) as typeof rows
+  }
+  if (rows.length < wanted) {
+    let undated = wherePublic(selectEvents(db), filter).where('e.start_date', 'is', null)
+    if (after && after.date === null) undated = undated.where('e.id', '<', after.id)
+    const more = (await undated
+      .orderBy('e.id', 'desc')
+      .limit(wanted - rows.length)
+      .execute()) as EventRow[]
+    rows = rows.concat(more.map((row) => ({ ...row, public_date: null })))
+  }
+  if (rows.length <= limit) return { rows, next: null }
+  rows = rows.slice(0, limit)
+  const last = rows[limit - 1]!
+  return { rows, next: { date: last.public_date, id: last.id } }
+}
+
+/**
+ * Every published event matching `filter`, in batches of `size` by id (the primary key: cheap to
+ * resume whatever the filter, and an order that says nothing about blurred dates).
+ */
+export async function* eventBatches(db: Db, filter: ResolvedFilter, size = 5000): AsyncGenerator<EventRow[]> {
+  let after = 0
+  for (;;) {
+    const rows = (await wherePublic(selectEvents(db), filter)
+      .where('e.id', '>', after)
+      .orderBy('e.id')
+      .limit(size)
+      .execute()) as EventRow[]
+    if (rows.length) yield rows
+    if (rows.length < size) return
+    after = rows[rows.length - 1]!.id
+  }
+}
+
+/** How many published events match `filter`. */
+export async function countEvents(db: Db, filter: ResolvedFilter): Promise<number> {
+  const row = await wherePublic(
+    db.selectFrom('chronicle_events as e').select((eb) => eb.fn.countAll<number>().as('n')),
+    filter,
+  ).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** One published event by id, or undefined. */
+export async function publishedEvent(db: Db, id: number): Promise<EventRow | undefined> {
+  return (await selectEvents(db)
+    .where('e.id', '=', id)
+    .where('e.published_at', 'is not', null)
+    .executeTakeFirst()) as EventRow | undefined
+}

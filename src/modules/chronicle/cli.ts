@@ -1,0 +1,184 @@
+/**
+ * `lifeline chronicle …`: the chronicle's terminal commands. Imports run the same command as the
+ * staff page, without HTTP: `npm run lifeline -- chronicle import FILE --mapping NAME|PATH`.
+ */
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import type { Command } from 'commander'
+import { loadEnv } from '../../env.ts'
+import { audit } from '../../platform/audit.ts'
+import { openStore, type Store } from '../../platform/db/database.ts'
+import { migrateToLatest } from '../../platform/db/migrate.ts'
+import { translator } from '../../platform/i18n.ts'
+import {
+  describeProblems,
+  findMapping,
+  listMappings,
+  type Mapping,
+  MappingError,
+  parseMappingText,
+  saveMapping,
+} from './import/mapping.ts'
+import { runImport } from './import/run.ts'
+import { summaryLines } from './import/summary.ts'
+import './tables.ts'
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const env = loadEnv()
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  try {
+    await migrateToLatest(store.db)
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+// A path (anything ending in .json, or an existing file) is read; anything else is a saved or bundled name.
+async function resolveMapping(store: Store, wanted: string): Promise<Mapping> {
+  if (wanted.endsWith('.json') || existsSync(wanted)) return parseMappingText(readFileSync(wanted, 'utf8'))
+  const found = await findMapping(store.db, wanted)
+  if (!found)
+    throw new MappingError([`--mapping: no saved or bundled mapping is named ${JSON.stringify(wanted)}`])
+  return found
+}
+
+// A refusal to explain in one line; thrown so the store still closes on the way out.
+class Refusal extends Error {}
+
+function fail(message: string): never {
+  throw new Refusal(message)
+}
+
+// Runs a command action, printing a refusal instead of a stack trace.
+function refusing<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await action(...args)
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      console.error(error.message)
+      process.exitCode = 1
+    }
+  }
+}
+
+/** Adds `chronicle import` and `chronicle mapping list|save` to the `lifeline` command. */
+export function registerChronicleCommands(program: Command): void {
+  const chronicle = program.command('chronicle').description('The chronicle of repression and resistance.')
+  const t = translator('en')
+
+  chronicle
+    .command('import')
+    .description(
+      'Import events from a CSV or NDJSON file through a column mapping. All rows valid or nothing is written, unless --partial.',
+    )
+    .argument('<file>', 'the file to import')
+    .requiredOption('--mapping <name|path>', 'a saved or bundled mapping name, or a mapping JSON file')
+    .option('--dry-run', 'check every row and list unknown terms; write nothing')
+    .option('--partial', 'write the valid rows even if some are invalid (those are reported)')
+    .option(
+      '--blank-unknown-terms',
+      'a value that maps to no approved term leaves the field empty (its raw value stays in import_raw) instead of refusing the row',
+    )
+    .action(
+      refusing(
+        async (
+          file: string,
+          options: { mapping: string; dryRun?: boolean; partial?: boolean; blankUnknownTerms?: boolean },
+        ) => {
+          if (!existsSync(file) || !statSync(file).isFile()) fail(`No such file: ${file}`)
+          const totalBytes = statSync(file).size
+          const exitCode = await withStore(async (store) => {
+            let mapping: Mapping
+            try {
+              mapping = await resolveMapping(store, options.mapping)
+            } catch (error) {
+              if (error instanceof MappingError)
+                fail(`Mapping: ${describeProblems(t, error.problems).join('; ')}`)
+              throw error
+            }
+            const tty = process.stderr.isTTY
+            let shown = -1
+            const started = Date.now()
+            const report = await runImport(store.db, {
+              mapping,
+              open: () => createReadStream(file),
+              totalBytes,
+              dryRun: options.dryRun,
+              partial: options.partial,
+              blankUnknown: options.blankUnknownTerms,
+              onProgress: ({ rows, bytes }) => {
+                const percent = totalBytes ? Math.floor((bytes / totalBytes) * 100) : 100
+                if (!tty && percent < shown + 10 && percent !== 100) return
+                shown = percent
+                process.stderr.write(
+                  `${tty ? '\r' : ''}${t('chronicle.import.report.progress', { rows, percent })}${tty ? '' : '\n'}`,
+                )
+              },
+            })
+            if (tty) process.stderr.write('\n')
+            if (report.written)
+              await audit(store.db, {
+                actorId: null,
+                action: 'chronicle.imported',
+                target: mapping.externalSource,
+                detail: {
+                  via: 'cli',
+                  mapping: mapping.name,
+                  inserted: report.inserted,
+                  updated: report.updated,
+                  partial: !!options.partial,
+                },
+              })
+            const seconds = (Date.now() - started) / 1000
+            console.log(
+              `${options.dryRun ? t('chronicle.import.report.dryRunTitle') : t('chronicle.import.report.title')} (${mapping.name}, ${seconds.toFixed(1)} s)`,
+            )
+            for (const line of summaryLines(t, report)) console.log(line)
+            const failed = report.fileError || report.invalid > 0
+            return failed && !(report.written && options.partial) ? 1 : 0
+          })
+          process.exitCode = exitCode
+        },
+      ),
+    )
+
+  const mappings = chronicle.command('mapping').description('Saved import column mappings.')
+  mappings
+    .command('list')
+    .description('List the saved and bundled mappings.')
+    .action(async () => {
+      await withStore(async (store) => {
+        for (const mapping of await listMappings(store.db))
+          console.log(
+            `${mapping.name}\t${mapping.format}\t${mapping.externalSource}${mapping.publish ? '\tpublishes' : ''}`,
+          )
+      })
+    })
+  mappings
+    .command('save')
+    .description('Check a mapping JSON file and save it under its name (replacing one of the same name).')
+    .argument('<file>', 'the mapping JSON file')
+    .action(
+      refusing(async (file: string) => {
+        let mapping: Mapping
+        try {
+          mapping = parseMappingText(readFileSync(file, 'utf8'))
+        } catch (error) {
+          if (error instanceof MappingError)
+            fail(`Mapping: ${describeProblems(t, error.problems).join('; ')}`)
+          throw error
+        }
+        await withStore(async (store) => {
+          await saveMapping(store.db, mapping, null)
+          await audit(store.db, {
+            actorId: null,
+            action: 'chronicle.mapping_saved',
+            target: mapping.name,
+            detail: { via: 'cli' },
+          })
+        })
+        console.log(`Saved mapping ${mapping.name}.`)
+      }),
+    )
+}

@@ -1,0 +1,85 @@
+/**
+ * Publishing and unpublishing. Publishing needs a verified event with a source; with the setting
+ * `chronicle.require_second_verification` on, it needs two reviewers' verifications, the latest by
+ * someone other than the author of the last edit. Statistics follow by the rollup trigger.
+ */
+import { sql } from 'kysely'
+import { audit } from '../../../platform/audit.ts'
+import type { Db } from '../../../platform/db/database.ts'
+import { AppError, notFound } from '../../../platform/errors.ts'
+import { loadEvent } from './event-record.ts'
+import { nextVersion } from './history.ts'
+import { eventAtVersion, listVerifications } from './review.ts'
+
+/** The settings key that asks for a second reviewer before publishing. */
+export const SECOND_VERIFICATION_SETTING = 'chronicle.require_second_verification'
+
+/** Whether publishing needs two reviewers. */
+export async function secondVerificationRequired(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', SECOND_VERIFICATION_SETTING)
+    .executeTakeFirst()
+  return row?.value === 'true'
+}
+
+/** Why an event can't be published now (an error code), or null when it can. */
+export async function publishBlocker(
+  db: Db,
+  event: { id: number; record: { status: string; sources: unknown[] }; updatedBy: string | null },
+): Promise<string | null> {
+  if (!event.record.sources.length) return 'ERR_EVENT_NO_SOURCE'
+  if (event.record.status !== 'verified') return 'ERR_EVENT_NOT_VERIFIED'
+  if (await secondVerificationRequired(db)) {
+    const verifications = await listVerifications(db, event.id)
+    if (verifications.length < 2) return 'ERR_EVENT_SECOND_VERIFICATION'
+    const latest = verifications[verifications.length - 1]!
+    if (latest.user_id === event.updatedBy) return 'ERR_EVENT_VERIFIER_IS_AUTHOR'
+  }
+  return null
+}
+
+/** Publishes the event at the version the reviewer saw. Run it in a transaction. */
+export async function publishEvent(
+  db: Db,
+  options: { actorId: string; eventId: number; version: number },
+): Promise<void> {
+  const event = await eventAtVersion(db, options.eventId, options.version)
+  if (event.record.published) return
+  const blocker = await publishBlocker(db, event)
+  if (blocker) throw new AppError(blocker, 409)
+  const version = await nextVersion(db, {
+    eventId: event.id,
+    actorId: options.actorId,
+    edit: false,
+    set: { published_at: sql<Date>`now()` },
+    changes: { published: { from: false, to: true } },
+  })
+  await audit(db, {
+    actorId: options.actorId,
+    action: 'chronicle.event.published',
+    target: `event:${event.id}`,
+    detail: { version },
+  })
+}
+
+/** Takes the event out of public view; its review status stays. Run it in a transaction. */
+export async function unpublishEvent(db: Db, options: { actorId: string; eventId: number }): Promise<void> {
+  const event = await loadEvent(db, options.eventId, { forUpdate: true })
+  if (!event) throw notFound()
+  if (!event.record.published) return
+  const version = await nextVersion(db, {
+    eventId: event.id,
+    actorId: options.actorId,
+    edit: false,
+    set: { published_at: null },
+    changes: { published: { from: true, to: false } },
+  })
+  await audit(db, {
+    actorId: options.actorId,
+    action: 'chronicle.event.unpublished',
+    target: `event:${event.id}`,
+    detail: { version },
+  })
+}

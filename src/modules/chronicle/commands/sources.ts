@@ -1,0 +1,69 @@
+/**
+ * Adding and removing an event's sources. Each is a change of the event's content: a new version, a
+ * history row (the list of sources before → after) and an audit entry. The last source can't go.
+ */
+import { audit } from '../../../platform/audit.ts'
+import type { Db } from '../../../platform/db/database.ts'
+import { AppError, notFound } from '../../../platform/errors.ts'
+import type { SourceInput } from '../schema.ts'
+import { loadEvent } from './event-record.ts'
+import { nextVersion } from './history.ts'
+import { sourceColumns } from './save-event.ts'
+
+/** Adds a source to an event. Run it in a transaction. */
+export async function addSource(
+  db: Db,
+  options: { actorId: string; eventId: number; source: SourceInput },
+): Promise<number> {
+  const event = await loadEvent(db, options.eventId, { forUpdate: true })
+  if (!event) throw notFound()
+  const { id } = await db
+    .insertInto('chronicle_sources')
+    .values(sourceColumns(options.eventId, options.source))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const after = (await loadEvent(db, options.eventId))!.record.sources
+  const version = await nextVersion(db, {
+    eventId: options.eventId,
+    actorId: options.actorId,
+    edit: true,
+    changes: { sources: { from: event.record.sources, to: after } },
+  })
+  await audit(db, {
+    actorId: options.actorId,
+    action: 'chronicle.source.added',
+    target: `event:${options.eventId}`,
+    detail: { source: id, version },
+  })
+  return version
+}
+
+/** Removes one of an event's sources, unless it is the last one. Run it in a transaction. */
+export async function removeSource(
+  db: Db,
+  options: { actorId: string; eventId: number; sourceId: number },
+): Promise<number> {
+  const event = await loadEvent(db, options.eventId, { forUpdate: true })
+  if (!event) throw notFound()
+  if (!event.record.sources.some((source) => source.id === options.sourceId)) throw notFound()
+  if (event.record.sources.length === 1) throw new AppError('ERR_EVENT_LAST_SOURCE', 409)
+  await db
+    .deleteFrom('chronicle_sources')
+    .where('id', '=', options.sourceId)
+    .where('event_id', '=', options.eventId)
+    .execute()
+  const after = event.record.sources.filter((source) => source.id !== options.sourceId)
+  const version = await nextVersion(db, {
+    eventId: options.eventId,
+    actorId: options.actorId,
+    edit: true,
+    changes: { sources: { from: event.record.sources, to: after } },
+  })
+  await audit(db, {
+    actorId: options.actorId,
+    action: 'chronicle.source.removed',
+    target: `event:${options.eventId}`,
+    detail: { source: options.sourceId, version },
+  })
+  return version
+}

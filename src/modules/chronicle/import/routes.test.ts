@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { sql } from 'kysely'
+import type { Agent } from '../../../../test/support/agent.ts'
+import { agent } from '../../../../test/support/agent.ts'
+import { type TestApp, testApp } from '../../../../test/support/app.ts'
+import { createStaff, signIn } from '../../../../test/support/factories.ts'
+import { uploadLimitBytes } from '../import-routes.ts'
+import { settleImports } from './jobs.ts'
+import { ensureTerms } from './test-support.ts'
+
+const ovdinfo = readFileSync(
+  new URL('../../../../../shared/data/ovdinfo-moscow-2011-2012.csv', import.meta.url),
+)
+let context: TestApp
+let editor: Agent
+let coordinator: Agent
+
+before(async () => {
+  context = await testApp()
+  await ensureTerms(context.store.db)
+  editor = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
+  coordinator = await signIn(context.app, await createStaff(context.store.db, { roles: ['coordinator'] }))
+})
+after(async () => {
+  await settleImports()
+  await context.close()
+})
+
+function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
+  const boundary = `----lifeline${Math.random().toString(36).slice(2)}`
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries(fields))
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    )
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      file.content,
+      Buffer.from('\r\n'),
+    )
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return {
+    body: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  }
+}
+
+async function upload(who: Agent, fields: Record<string, string>, content: Buffer, csrf?: string) {
+  await who.get('/staff/chronicle/import')
+  const { body, headers } = multipart({ _csrf: csrf ?? who.csrf, ...fields }, { name: 'file.csv', content })
+  return who.send('POST', '/staff/chronicle/import', body, headers)
+}
+
+const uploadsLeft = () => {
+  const folder = join(context.store.dataDir, 'imports')
+  return existsSync(folder) ? readdirSync(folder).length : 0
+}
+const eventCount = async () =>
+  (
+    await context.store.db
+      .selectFrom('chronicle_events')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .executeTakeFirstOrThrow()
+  ).count
+
+test('the import page offers the bundled OVD-Info mapping to editors and coordinators only', async () => {
+  const page = await editor.get('/staff/chronicle/import')
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /<option value="ovdinfo-moscow-2011-2012"/)
+  assert.match(page.body, /enctype="multipart\/form-data"/)
+  assert.equal((await coordinator.get('/staff/chronicle/import')).statusCode, 200)
+  const lawyer = await signIn(context.app, await createStaff(context.store.db, { roles: ['lawyer'] }))
+  assert.equal((await lawyer.get('/staff/chronicle/import')).statusCode, 404)
+  assert.equal((await agent(context.app).get('/staff/chronicle/import')).statusCode, 303)
+})
+
+test('upload → dry run report → import: 180 events, and the file is gone afterwards', async () => {
+  const dry = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, ovdinfo)
+  assert.equal(dry.statusCode, 303, dry.body)
+  await settleImports()
+  const report = await editor.get(dry.headers.location as string)
+  assert.equal(report.statusCode, 200)
+  assert.match(report.body, /Every row is valid/)
+  assert.match(report.body, /<dd>180<\/dd>/)
+  assert.equal(await eventCount(), 0)
+  assert.equal(uploadsLeft(), 1)
+
+  const jobId = (dry.headers.location as string).split('/').pop()
+  const run = await editor.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})
+  assert.equal(run.statusCode, 303)
+  await settleImports()
+  const done = await editor.get(run.headers.location as string)
+  assert.match(done.body, /Written: 180 new, 0 updated, 0 unchanged/)
+  assert.equal(await eventCount(), 180)
+  assert.equal(uploadsLeft(), 0)
+  // The same dry run can't be imported twice.
+  assert.equal((await editor.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})).statusCode, 409)
+  const audited = await context.store.db
+    .selectFrom('audit_log')
+    .select('action')
+    .where('action', '=', 'chronicle.imported')
+    .execute()
+  assert.equal(audited.length, 1)
+})
+
+test('a coordinator may dry-run a publishing mapping but not import with it', async () => {
+  const refused = await upload(coordinator, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' }, ovdinfo)
+  assert.equal(refused.statusCode, 403)
+  assert.match(refused.body, /ERR_IMPORT_PUBLISH_FORBIDDEN/)
+  assert.equal(uploadsLeft(), 0)
+  const dry = await upload(coordinator, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, ovdinfo)
+  assert.equal(dry.statusCode, 303)
+  await settleImports()
+  const jobId = (dry.headers.location as string).split('/').pop()
+  assert.equal((await coordinator.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})).statusCode, 403)
+})
+
+test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — refused or reported, nothing written', async () => {
+  const before = await eventCount()
+  const files = uploadsLeft()
+  const forged = await upload(
+    editor,
+    { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' },
+    ovdinfo,
+    'forged',
+  )
+  assert.equal(forged.statusCode, 403)
+  assert.equal(uploadsLeft(), files)
+
+  const stranger = agent(context.app)
+  const { body, headers } = multipart(
+    { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' },
+    { name: 'x.csv', content: ovdinfo },
+  )
+  assert.equal((await stranger.send('POST', '/staff/chronicle/import', body, headers)).statusCode, 404)
+  assert.equal(uploadsLeft(), files)
+
+  const huge = await upload(
+    editor,
+    { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' },
+    Buffer.alloc(uploadLimitBytes + 10, 'a'),
+  )
+  assert.equal(huge.statusCode, 413)
+  assert.match(huge.body, /ERR_IMPORT_TOO_LARGE/)
+  assert.equal(uploadsLeft(), files)
+
+  const empty = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, Buffer.alloc(0))
+  assert.equal(empty.statusCode, 400)
+  const unknown = await upload(editor, { mapping: '<b>nope</b>', mode: 'dry' }, ovdinfo)
+  assert.equal(unknown.statusCode, 400)
+  assert.doesNotMatch(unknown.body, /<b>nope/)
+
+  // Windows-1251 bytes where UTF-8 is expected: every Cyrillic row reported, and an import writes nothing.
+  const cp1251 = Buffer.from(
+    [...ovdinfo.toString('utf8')].map((char) => {
+      const code = char.charCodeAt(0)
+      return code >= 0x410 && code <= 0x44f ? code - 0x410 + 0xc0 : code < 0x80 ? code : 0x3f
+    }),
+  )
+  const broken = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' }, cp1251)
+  assert.equal(broken.statusCode, 303)
+  await settleImports()
+  const page = await editor.get(broken.headers.location as string)
+  assert.match(page.body, /Nothing was written/)
+  assert.match(page.body, /not valid in the file&#39;s encoding|not valid in the file's encoding/)
+  assert.equal(await eventCount(), before)
+})
+
+test('saving a mapping: invalid JSON and invalid mappings are explained; a valid one is listed', async () => {
+  await editor.get('/staff/chronicle/import')
+  const notJson = await editor.post('/staff/chronicle/import/mappings', { mappingJson: '{"name": <script>' })
+  assert.equal(notJson.statusCode, 400)
+  assert.match(notJson.body, /This is not valid JSON/)
+  assert.doesNotMatch(notJson.body, /<script>/)
+  const invalid = await editor.post('/staff/chronicle/import/mappings', {
+    mappingJson: JSON.stringify({ name: 'x', externalSource: 's', source: {}, fields: {}, publish: true }),
+  })
+  assert.equal(invalid.statusCode, 400)
+  assert.match(invalid.body, /Only verified events can be published/)
+  const mapping = {
+    name: 'Memorial list',
+    externalSource: 'memorial',
+    source: { description: 'Memorial' },
+    fields: { 'title.ru': { column: 'name' }, externalId: { column: 'id' } },
+  }
+  const saved = await editor.post('/staff/chronicle/import/mappings', {
+    mappingJson: JSON.stringify(mapping),
+  })
+  assert.equal(saved.statusCode, 303)
+  const page = await editor.get('/staff/chronicle/import?saved=1')
+  assert.match(page.body, /<option value="Memorial list"/)
+  assert.match(page.body, /The mapping was saved/)
+})
+
+test('job pages: a malformed or unknown id is 404; an NDJSON dry run reports broken lines', async () => {
+  assert.equal((await editor.get('/staff/chronicle/import/jobs/not-a-uuid')).statusCode, 404)
+  assert.equal((await editor.get("/staff/chronicle/import/jobs/1' OR '1'='1")).statusCode, 404)
+  assert.equal(
+    (await editor.get('/staff/chronicle/import/jobs/00000000-0000-4000-8000-000000000000')).statusCode,
+    404,
+  )
+  await editor.get('/staff/chronicle/import')
+  const mapping = {
+    name: 'ndjson test',
+    format: 'ndjson',
+    externalSource: 'ndjson-test',
+    source: { description: 'test' },
+    fields: { externalId: { column: 'id' }, 'title.en': { column: 'title' } },
+  }
+  assert.equal(
+    (await editor.post('/staff/chronicle/import/mappings', { mappingJson: JSON.stringify(mapping) }))
+      .statusCode,
+    303,
+  )
+  const lines = Buffer.from('{"id": 1, "title": "<img src=x onerror=alert(1)>"}\n{broken\n')
+  const dry = await upload(editor, { mapping: 'ndjson test', mode: 'dry' }, lines)
+  assert.equal(dry.statusCode, 303)
+  await settleImports()
+  const page = await editor.get(dry.headers.location as string)
+  assert.match(page.body, /This line is not valid JSON/)
+  assert.match(page.body, /Contains HTML markup/)
+  assert.doesNotMatch(page.body, /<img src=x/)
+})

@@ -1,0 +1,105 @@
+/** One import job: progress while it runs, then the report (counts, unknown terms, errors, warnings). */
+import { html } from 'ghtml'
+import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatNumber } from '../../../platform/i18n.ts'
+import type { RowIssue } from '../import/convert.ts'
+import type { ImportJob } from '../import/jobs.ts'
+import type { ImportReport } from '../import/run.ts'
+
+function issuesTable(ctx: PageContext, caption: string, issues: RowIssue[]): string {
+  const { t, locale } = ctx
+  const rows = issues
+    .map(
+      (
+        issue,
+      ) => html`<tr><td class="number">${formatNumber(issue.row, locale)}</td><td>${issue.column ?? issue.field ?? ''}</td>
+<td>${t(issue.key)}</td><td>!${issue.value === undefined ? '' : html`<code>${issue.value}</code>`}</td></tr>`,
+    )
+    .join('')
+  return html`<div class="table-wrap"><table><caption>${caption}</caption>
+<thead><tr><th scope="col">${t('chronicle.import.job.row')}</th><th scope="col">${t('chronicle.import.job.column')}</th>
+<th scope="col">${t('chronicle.import.job.problem')}</th><th scope="col">${t('chronicle.import.job.value')}</th></tr></thead>
+<tbody>!${rows}</tbody></table></div>`
+}
+
+function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): string {
+  const { t, locale } = ctx
+  const n = (value: number) => formatNumber(value, locale)
+  const terms = report.unknownTerms
+    .map(
+      (term) =>
+        html`<tr><td>${t(`chronicle.import.field.${term.field}`)}</td><td>${term.value}</td><td><code>${term.code}</code></td><td class="number">${n(term.count)}</td></tr>`,
+    )
+    .join('')
+  const outcome = report.dryRun
+    ? report.invalid || report.fileError
+      ? t('chronicle.import.job.dryRunProblems')
+      : t('chronicle.import.job.dryRunClean')
+    : report.written
+      ? t('chronicle.import.report.written', {
+          inserted: n(report.inserted),
+          updated: n(report.updated),
+          unchanged: n(report.unchanged),
+        })
+      : t('chronicle.import.report.nothingWritten')
+  const canRun = report.dryRun && !report.fileError && job.filePath
+  return html`<p class="${report.written || (report.dryRun && !report.invalid && !report.fileError) ? 'notice' : 'error-summary'}" role="status">${outcome}</p>
+!${report.fileError ? html`<p class="error-summary" role="alert">${t(report.fileError.key)}${report.fileError.detail ? ` (${report.fileError.detail})` : ''}</p>` : ''}
+<dl>
+<dt>${t('chronicle.import.job.rows')}</dt><dd>${n(report.rows)}</dd>
+<dt>${t('chronicle.import.job.valid')}</dt><dd>${n(report.valid)}</dd>
+<dt>${t('chronicle.import.job.invalid')}</dt><dd>${n(report.invalid)}</dd>
+<dt>${t('chronicle.import.job.warnings')}</dt><dd>${n(report.warningCount)}</dd>
+</dl>
+!${report.stoppedAt !== null ? html`<p>${t('chronicle.import.report.stopped', { row: n(report.stoppedAt) })}</p>` : ''}
+!${
+    terms
+      ? html`<h2>${t('chronicle.import.report.unknownTerms')}</h2><p>${t('chronicle.import.job.unknownTermsHint')}</p>
+<div class="table-wrap"><table><caption>${t('chronicle.import.job.termsCaption')}</caption>
+<thead><tr><th scope="col">${t('chronicle.import.job.field')}</th><th scope="col">${t('chronicle.import.job.fileValue')}</th><th scope="col">${t('chronicle.import.job.code')}</th><th scope="col">${t('chronicle.import.job.count')}</th></tr></thead>
+<tbody>!${terms}</tbody></table></div>`
+      : ''
+  }
+!${report.errorCount ? html`<h2>${t('chronicle.import.report.errors', { count: report.errorCount })}</h2>!${issuesTable(ctx, t('chronicle.import.job.errorsCaption', { shown: n(report.errors.length), count: n(report.errorCount) }), report.errors)}` : ''}
+!${report.warningCount ? html`<h2>${t('chronicle.import.report.warnings', { count: report.warningCount })}</h2><p>${t('chronicle.import.job.warningsHint')}</p>!${issuesTable(ctx, t('chronicle.import.job.warningsCaption', { shown: n(report.warnings.length), count: n(report.warningCount) }), report.warnings)}` : ''}
+!${
+    canRun
+      ? html`<h2>${t('chronicle.import.job.runTitle')}</h2>
+<form class="stack" method="post" action="/staff/chronicle/import/jobs/${job.id}/run">
+!${csrfField(ctx)}
+<fieldset class="checks"><legend>${t('chronicle.import.page.options')}</legend>
+<label><input type="checkbox" name="partial" value="1" ${job.params.partial ? 'checked' : ''}> ${t('chronicle.import.page.partial')}</label>
+<label><input type="checkbox" name="blankUnknown" value="1" ${job.params.blankUnknown ? 'checked' : ''}> ${t('chronicle.import.page.blankUnknown')}</label>
+</fieldset>
+<p><button type="submit">${t('chronicle.import.page.runImport')}</button></p></form>`
+      : ''
+  }`
+}
+
+/** Renders a job's page. */
+export function importJobPage(ctx: PageContext, job: ImportJob): string {
+  const { t, locale } = ctx
+  const { params } = job
+  const title = params.dryRun ? t('chronicle.import.job.dryRunTitle') : t('chronicle.import.job.importTitle')
+  let state: string
+  if (job.state === 'running' || job.state === 'queued') {
+    const progress = job.progress
+    const percent =
+      progress?.totalBytes && progress.bytes
+        ? Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100))
+        : 0
+    state = html`<p role="status">${t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })}</p>
+<p><progress max="100" value="${percent}" aria-label="${t('chronicle.import.job.progress')}">${percent}%</progress></p>
+<p><a href="/staff/chronicle/import/jobs/${job.id}">${t('chronicle.import.job.refresh')}</a></p>`
+  } else if (job.state === 'failed' || !job.report) {
+    state = html`<p class="error-summary" role="alert">${t('chronicle.import.error.failed')}</p>`
+  } else {
+    state = reportSection(ctx, job, job.report)
+  }
+  const body = html`<h1>${title}</h1>
+<p>${t('chronicle.import.job.about', { file: params.fileName, mapping: params.mapping.name })}</p>
+!${params.mapping.publish ? html`<p>${t('chronicle.import.job.publishes')}</p>` : ''}
+!${state}
+<p><a href="/staff/chronicle/import">${t('chronicle.import.job.back')}</a></p>`
+  return layout(ctx, { title, body })
+}

@@ -1,0 +1,119 @@
+/** An event's permalink page: its facts, what was done to whom (as visibility allows), cases, sources. */
+import { html } from 'ghtml'
+import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
+import { type PublicAct, type PublicCase, type PublicEvent, type PublicSource, pickText } from '../present.ts'
+import { badges, dateHtml, titleHtml } from './public-parts.ts'
+
+/** Paragraphs of a text, each escaped. */
+export function paragraphs(text: string, lang?: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => (lang ? html`<p lang="${lang}">${part}</p>` : html`<p>${part}</p>`))
+    .join('')
+}
+
+function row(label: string, value: string): string {
+  return value ? html`<tr><th scope="row">${label}</th><td>!${value}</td></tr>` : ''
+}
+
+/** A case as a line: its kind, articles and a link. */
+export function caseLine(ctx: PageContext, item: PublicCase): string {
+  const articles = item.articles
+    .map((article) => html`${article.reference ? `${article.reference} — ` : ''}${article.label}`)
+    .join('; ')
+  return html`<a href="${item.url}">${ctx.t(`chronicle.public.case.kind.${item.kind}`)} #${item.id}</a>!${articles ? html` (${articles})` : ''}`
+}
+
+/** The table of acts: what was done, to whom, in which case. */
+export function actsTable(
+  ctx: PageContext,
+  acts: PublicAct[],
+  options: { caption: string; showEvent?: Map<number, PublicEvent> },
+): string {
+  const { t } = ctx
+  if (!acts.length) return ''
+  const rows = acts
+    .map((act) => {
+      const person = act.person
+        ? html`<a href="${act.person.url}">${act.person.label}</a>`
+        : html`${t('chronicle.public.event.noPerson')}`
+      const event = options.showEvent?.get(act.eventId)
+      return html`<tr>
+!${options.showEvent ? html`<td>!${event ? html`<a href="${event.url}">!${titleHtml(ctx, event)}</a>` : ''}</td>` : ''}
+<td>${act.type?.label ?? ''}</td><td>!${person}</td>
+<td>!${act.caseId ? html`<a href="/chronicle/cases/${act.caseId}">#${act.caseId}</a>` : ''}</td></tr>`
+    })
+    .join('')
+  return html`<div class="table-wrap"><table><caption>${options.caption}</caption>
+<thead><tr>!${options.showEvent ? html`<th scope="col">${t('chronicle.public.event.event')}</th>` : ''}<th scope="col">${t('chronicle.public.event.act')}</th><th scope="col">${t('chronicle.public.event.person')}</th><th scope="col">${t('chronicle.public.event.case')}</th></tr></thead>
+<tbody>!${rows}</tbody></table></div>`
+}
+
+function sourceItem(ctx: PageContext, source: PublicSource): string {
+  const { t } = ctx
+  const what = source.url
+    ? html`<a href="${source.url}" rel="noopener noreferrer nofollow">${source.description ?? source.url}</a>`
+    : html`${source.description ?? ''}`
+  const meta = [
+    source.publisher ?? '',
+    source.publishedOn.text ?? '',
+    t(`chronicle.public.source.reliability.${source.reliability}`),
+  ].filter(Boolean)
+  return html`<li>!${what} <span class="hint">(${meta.join(', ')})</span></li>`
+}
+
+/** Renders an event's page. */
+export function publicEventPage(
+  ctx: PageContext,
+  data: { event: PublicEvent; sources: PublicSource[]; acts: PublicAct[]; cases: PublicCase[] },
+): string {
+  const { t, locale } = ctx
+  const { event } = data
+  const yesNo = (value: boolean | null) =>
+    value == null ? '' : html`${t(value ? 'chronicle.public.yes' : 'chronicle.public.no')}`
+  const number = (value: number | null) => (value == null ? '' : html`${formatNumber(value, locale)}`)
+  const place = event.coordinates
+    ? html`${event.coordinates.latitude.toFixed(5)}, ${event.coordinates.longitude.toFixed(5)}`
+    : ''
+  const summary = pickText(event.summary, locale)
+  const title = pickText(event.title, locale)?.text ?? t('chronicle.public.untitled', { id: event.id })
+  const otherLanguages = (['ru', 'uk', 'en'] as const).filter(
+    (lang) => lang !== summary?.lang && (event.summary[lang] || event.title[lang]),
+  )
+  const translations = otherLanguages.length
+    ? html`<details><summary>${t('chronicle.public.event.otherLanguages')}</summary>!${otherLanguages
+        .map(
+          (lang) =>
+            html`<section lang="${lang}"><h3>${event.title[lang] ?? ''}</h3>!${paragraphs(event.summary[lang] ?? '')}</section>`,
+        )
+        .join('')}</details>`
+    : ''
+  const body = html`<p><a href="/chronicle">${t('chronicle.public.event.back')}</a></p>
+<h1>!${titleHtml(ctx, event)}</h1>
+<p>!${badges(ctx, event)}</p>
+!${summary ? paragraphs(summary.text, summary.lang === locale ? undefined : summary.lang) : ''}
+!${event.blurred ? html`<p class="notice">${t('chronicle.public.event.blurredNote')}</p>` : ''}
+<div class="table-wrap"><table><caption>${t('chronicle.public.event.facts')}</caption><tbody>
+!${row(t('chronicle.public.event.when'), dateHtml(ctx, event.start, event.end))}
+!${row(t('chronicle.public.event.type'), event.type ? html`${event.type.label}` : '')}
+!${row(t('chronicle.public.event.region'), event.region ? html`${event.region.label}` : '')}
+!${row(t('chronicle.public.event.locality'), event.locality ? html`${event.locality}` : '')}
+!${row(t('chronicle.public.event.coordinates'), place)}
+!${row(t('chronicle.public.event.participants'), number(event.participants))}
+!${row(t('chronicle.public.event.detained'), number(event.detained))}
+!${row(t('chronicle.public.event.authorised'), yesNo(event.authorised))}
+!${row(t('chronicle.public.event.subject'), event.subject ? html`${event.subject}` : '')}
+!${row(t('chronicle.public.event.organisers'), event.organisers ? html`${event.organisers}` : '')}
+!${row(t('chronicle.public.event.status'), html`${t(`chronicle.public.status.${event.status}`)}`)}
+!${row(t('chronicle.public.event.published'), event.publishedAt ? html`${formatDateTime(new Date(event.publishedAt), locale)}` : '')}
+</tbody></table></div>
+!${translations}
+!${data.acts.length ? html`<h2>${t('chronicle.public.event.people')}</h2>!${actsTable(ctx, data.acts, { caption: t('chronicle.public.event.actsCaption') })}` : ''}
+!${data.cases.length ? html`<h2>${t('chronicle.public.event.cases')}</h2><ul>!${data.cases.map((item) => html`<li>!${caseLine(ctx, item)}</li>`).join('')}</ul>` : ''}
+<h2>${t('chronicle.public.event.sources')}</h2>
+!${data.sources.length ? html`<ul>!${data.sources.map((source) => sourceItem(ctx, source)).join('')}</ul>` : html`<p>${t('chronicle.public.event.noSources')}</p>`}`
+  return layout(ctx, { title, body })
+}

@@ -1,0 +1,56 @@
+/** Pieces the public chronicle pages share: an event's date, its one-line facts, badges. */
+import { html } from 'ghtml'
+import type { PageContext } from '../../../platform/html/layout.ts'
+import { formatNumber } from '../../../platform/i18n.ts'
+import { type PublicDate, type PublicEvent, pickText } from '../present.ts'
+
+/** A date range in words, "6 May 2012 – 7 May 2012", or "date unknown". */
+export function dateText(ctx: PageContext, start: PublicDate, end: PublicDate): string {
+  if (!start.text) return ctx.t('chronicle.public.unknownDate')
+  return end.text && end.text !== start.text ? `${start.text} – ${end.text}` : start.text
+}
+
+/** A date range as HTML, with a machine-readable <time> where the date is exact enough. */
+export function dateHtml(ctx: PageContext, start: PublicDate, end: PublicDate): string {
+  const text = dateText(ctx, start, end)
+  if (!start.date || !start.text) return html`${text}`
+  const machine =
+    start.precision === 'day'
+      ? start.date
+      : start.precision === 'month'
+        ? start.date.slice(0, 7)
+        : start.date.slice(0, 4)
+  return html`<time datetime="${machine}">${text}</time>`
+}
+
+/** An event's title in the reader's language (or another it has), with its lang attribute. */
+export function titleHtml(ctx: PageContext, event: PublicEvent, marked?: string): string {
+  const picked = pickText(event.title, ctx.locale)
+  if (!picked) return html`${ctx.t('chronicle.public.untitled', { id: event.id })}`
+  const inner = marked ?? html`${picked.text}`
+  return picked.lang === ctx.locale ? inner : html`<span lang="${picked.lang}">!${inner}</span>`
+}
+
+/** The status and blur badges of an event. */
+export function badges(ctx: PageContext, event: PublicEvent): string {
+  const { t } = ctx
+  return [
+    html`<span class="badge">${t(`chronicle.public.status.${event.status}`)}</span>`,
+    event.blurred ? html`<span class="badge">${t('chronicle.public.blurred')}</span>` : '',
+  ].join(' ')
+}
+
+/** The one-line facts of an event: when, what, where, how many. */
+export function factsLine(ctx: PageContext, event: PublicEvent): string {
+  const { t, locale } = ctx
+  const place = [event.region?.label, event.locality].filter(Boolean).join(', ')
+  const parts = [
+    dateHtml(ctx, event.start, event.end),
+    event.type ? html`${event.type.label}` : '',
+    place ? html`${place}` : '',
+    event.detained != null
+      ? html`${t('chronicle.public.detained', { count: event.detained, n: formatNumber(event.detained, locale) })}`
+      : '',
+  ].filter(Boolean)
+  return parts.join(' · ')
+}

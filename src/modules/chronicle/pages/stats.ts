@@ -1,0 +1,124 @@
+/**
+ * /chronicle/stats: the filter form, then for each breakdown a chart, the table of its figures (the
+ * chart's text alternative) and a CSV link; and the map of regions with the regions it can't draw.
+ */
+import { html } from 'ghtml'
+import { errorSummary } from '../../../platform/html/forms.ts'
+import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatNumber } from '../../../platform/i18n.ts'
+import { type Bar, barChart, columnChart } from '../stats/charts.ts'
+import { mapSection } from '../stats/map-section.ts'
+import { monthName, type Row, rowsOf } from '../stats/present.ts'
+import type { Breakdown, Stats } from '../stats/queries.ts'
+import { formLabels, type StatsFormInput, statsForm } from './stats-form.ts'
+
+/** Which figure the charts and the map show. */
+export type Measure = 'events' | 'detained'
+
+/** What the page shows: the form, and the figures when the filter was valid. */
+export type StatsPage = {
+  form: StatsFormInput
+  result?: { stats: Stats; measure: Measure; query: string }
+}
+
+/** "40 events", "40 people detained", in the reader's language and plural. */
+export function measured(ctx: PageContext, measure: Measure, value: number): string {
+  return ctx.t(`chronicle.stats.count.${measure}`, { count: value, n: formatNumber(value, ctx.locale) })
+}
+
+function ticks(rows: Row[], ctx: PageContext): (string | undefined)[] {
+  if (rows.length <= 12)
+    return rows.map((row) => (row.key ? monthName(row.key, ctx.locale, 'short') : undefined))
+  // About a dozen year labels at most, each on a January (or on the first month shown).
+  const every = Math.max(1, Math.ceil(rows.length / 144))
+  return rows.map((row, i) => {
+    if (!row.key) return undefined
+    const year = Number(row.key.slice(0, 4))
+    const january = row.key.endsWith('-01') || i === 0
+    return january && year % every === 0 ? String(year) : undefined
+  })
+}
+
+function chart(ctx: PageContext, breakdown: Breakdown, rows: Row[], measure: Measure): string {
+  const { t } = ctx
+  const dated = breakdown === 'month' ? rows.filter((row) => row.key !== null) : rows
+  if (!dated.length) return ''
+  const tickOf = breakdown === 'month' ? ticks(dated, ctx) : []
+  const bars: Bar[] = dated.map((row, i) => ({ name: row.name, value: row[measure], tick: tickOf[i] }))
+  const peak = bars.reduce((best, bar) => (bar.value > best.value ? bar : best), bars[0]!)
+  const label = t(`chronicle.stats.chart.${breakdown}`, {
+    measure: t(`chronicle.stats.measure.${measure}`),
+    first: dated[0]!.name,
+    last: dated.at(-1)!.name,
+    top: peak.name,
+    value: measured(ctx, measure, peak.value),
+  })
+  const options = {
+    label,
+    bars,
+    format: (value: number) => formatNumber(value, ctx.locale),
+    describe: (bar: Bar) => `${bar.name}: ${measured(ctx, measure, bar.value)}`,
+  }
+  return breakdown === 'month' ? columnChart(options) : barChart(options)
+}
+
+function table(ctx: PageContext, breakdown: Breakdown, rows: Row[], stats: Stats): string {
+  const { t, locale } = ctx
+  const body = rows.map(
+    (row) =>
+      html`<tr><th scope="row">${row.name}</th><td>${formatNumber(row.events, locale)}</td><td>${formatNumber(row.detained, locale)}</td></tr>`,
+  )
+  // Articles overlap (an event can have several), so only the other breakdowns add up to the total.
+  const total =
+    breakdown === 'article'
+      ? ''
+      : html`<tfoot><tr><th scope="row">${t('chronicle.stats.total')}</th><td>${formatNumber(stats.totals.events, locale)}</td><td>${formatNumber(stats.totals.detained, locale)}</td></tr></tfoot>`
+  return html`<div class="table-wrap"><table>
+<caption>${t(`chronicle.stats.caption.${breakdown}`)}</caption>
+<thead><tr><th scope="col">${t(`chronicle.stats.column.${breakdown}`)}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
+<tbody>!${body.join('')}</tbody>!${total}</table></div>`
+}
+
+function section(ctx: PageContext, breakdown: Breakdown, stats: Stats, measure: Measure, query: string) {
+  const { t } = ctx
+  const rows = rowsOf(stats, breakdown, t, ctx.locale)
+  const csv = `/chronicle/stats/${breakdown}.csv${query ? `?${query}` : ''}`
+  const content = rows.length
+    ? html`<figure>!${chart(ctx, breakdown, rows, measure)}</figure>!${table(ctx, breakdown, rows, stats)}`
+    : html`<p>${t('chronicle.stats.emptyBreakdown')}</p>`
+  return html`<section aria-labelledby="stats-${breakdown}">
+<h2 id="stats-${breakdown}">${t(`chronicle.stats.heading.${breakdown}`)}</h2>
+!${breakdown === 'article' ? html`<p class="hint">${t('chronicle.stats.articleNote')}</p>` : ''}
+!${content}
+<p><a href="${csv}" download>${t('chronicle.stats.csv', { what: t(`chronicle.stats.heading.${breakdown}`) })}</a></p>
+</section>`
+}
+
+/** The whole statistics page. */
+export function statsPage(ctx: PageContext, page: StatsPage): string {
+  const { t } = ctx
+  const result = page.result
+  let figures = ''
+  if (result) {
+    const { stats, measure, query } = result
+    const json = `/api/v1/stats${query ? `?${query}` : ''}`
+    figures = stats.totals.events
+      ? html`<p class="notice">${t('chronicle.stats.totals', {
+          events: measured(ctx, 'events', stats.totals.events),
+          detained: measured(ctx, 'detained', stats.totals.detained),
+        })}</p>
+!${section(ctx, 'month', stats, measure, query)}
+!${mapSection(ctx, stats, measure, new Map(page.form.options.region.map((o) => [o.code, o.label])))}
+!${section(ctx, 'region', stats, measure, query)}
+!${section(ctx, 'type', stats, measure, query)}
+!${section(ctx, 'article', stats, measure, query)}
+<p><a href="${json}">${t('chronicle.stats.json')}</a></p>`
+      : html`<p class="notice">${t('chronicle.stats.empty')}</p>`
+  }
+  const body = html`<h1>${t('chronicle.stats.title')}</h1>
+<p>${t('chronicle.stats.lead')}</p>
+!${errorSummary(ctx, page.form.errors, formLabels(ctx))}
+!${statsForm(ctx, page.form)}
+!${figures}`
+  return layout(ctx, { title: t('chronicle.stats.title'), body })
+}

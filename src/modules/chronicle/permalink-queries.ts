@@ -1,0 +1,167 @@
+/**
+ * Reads behind the public permalinks: an event's sources and acts, a person, a case. Only records
+ * reached through a published event are read; what leaves here still goes through present.ts.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db/database.ts'
+import { type EventRow, eventColumns } from './queries.ts'
+
+/** An event's sources. */
+export function eventSources(db: Db, eventId: number) {
+  return db
+    .selectFrom('chronicle_sources')
+    .select(['id', 'url', 'description', 'publisher', 'published_on', 'reliability'])
+    .where('event_id', '=', eventId)
+    .orderBy('id')
+    .execute()
+}
+
+const personColumns = [
+  'p.id',
+  'p.kind',
+  'p.group_size',
+  'p.name_cyrillic',
+  'p.name_latin',
+  'p.visibility',
+  'p.visibility_source',
+  'p.locality',
+  'p.birth_year',
+] as const
+
+/** Acts of published events (of one event, one person or one case), with their person as stored. */
+export function publicActs(db: Db, where: { eventId?: number; personId?: number; caseId?: number }) {
+  let query = db
+    .selectFrom('chronicle_acts as a')
+    .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
+    .leftJoin('chronicle_persons as p', 'p.id', 'a.person_id')
+    .select([
+      'a.id as act_id',
+      'a.act_type_id',
+      'a.case_id',
+      'a.event_id',
+      ...personColumns,
+      'e.start_date as event_start_date',
+    ])
+    .where('e.published_at', 'is not', null)
+    .orderBy('e.start_date', 'desc')
+    .orderBy('a.id')
+    .limit(1000)
+  if (where.eventId !== undefined) query = query.where('a.event_id', '=', where.eventId)
+  if (where.personId !== undefined) query = query.where('a.person_id', '=', where.personId)
+  if (where.caseId !== undefined) query = query.where('a.case_id', '=', where.caseId)
+  return query.execute()
+}
+
+/** A row of `publicActs`. */
+export type ActRow = Awaited<ReturnType<typeof publicActs>>[number]
+
+/** Published events by id, newest first. */
+export async function eventsByIds(db: Db, ids: number[]): Promise<EventRow[]> {
+  if (!ids.length) return []
+  return db
+    .selectFrom('chronicle_events as e')
+    .select(eventColumns)
+    .where('e.id', 'in', ids)
+    .where('e.published_at', 'is not', null)
+    .orderBy('e.start_date', 'desc')
+    .orderBy('e.id', 'desc')
+    .execute()
+}
+
+/** A person who is not withheld and appears in at least one published event, or undefined. */
+export function publicPerson(db: Db, id: number) {
+  return db
+    .selectFrom('chronicle_persons as p')
+    .select(personColumns)
+    .where('p.id', '=', id)
+    .where('p.visibility', '<>', 'withheld')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('chronicle_acts as a')
+          .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
+          .whereRef('a.person_id', '=', 'p.id')
+          .where('e.published_at', 'is not', null)
+          .select(sql`1`.as('one')),
+      ),
+    )
+    .executeTakeFirst()
+}
+
+/** A case linked to at least one published event, or undefined. */
+export function publicCase(db: Db, id: number) {
+  return db
+    .selectFrom('chronicle_cases as c')
+    .select([
+      'c.id',
+      'c.kind',
+      'c.court',
+      'c.region_id',
+      'c.status',
+      'c.outcome',
+      'c.fine_minor',
+      'c.term_months',
+    ])
+    .where('c.id', '=', id)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('chronicle_acts as a')
+          .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
+          .whereRef('a.case_id', '=', 'c.id')
+          .where('e.published_at', 'is not', null)
+          .select(sql`1`.as('one')),
+      ),
+    )
+    .executeTakeFirst()
+}
+
+/** A row of `publicCase`. */
+export type CaseRow = NonNullable<Awaited<ReturnType<typeof publicCase>>>
+
+/** Cases by id with their article ids (only cases reached through a published event are asked for). */
+export async function casesByIds(db: Db, ids: number[]) {
+  if (!ids.length) return []
+  const [cases, articles] = await Promise.all([
+    db
+      .selectFrom('chronicle_cases as c')
+      .select([
+        'c.id',
+        'c.kind',
+        'c.court',
+        'c.region_id',
+        'c.status',
+        'c.outcome',
+        'c.fine_minor',
+        'c.term_months',
+      ])
+      .where('c.id', 'in', ids)
+      .orderBy('c.id')
+      .execute(),
+    caseArticles(db, ids),
+  ])
+  return cases.map((row) => ({ ...row, articleIds: articles.get(row.id) ?? [] }))
+}
+
+/** Article ids of each case. */
+export async function caseArticles(db: Db, ids: number[]): Promise<Map<number, number[]>> {
+  const byCase = new Map<number, number[]>()
+  if (!ids.length) return byCase
+  const rows = await db
+    .selectFrom('chronicle_case_articles')
+    .select(['case_id', 'article_id'])
+    .where('case_id', 'in', ids)
+    .orderBy('article_id')
+    .execute()
+  for (const row of rows) byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.article_id])
+  return byCase
+}
+
+/** A case's stages in order. */
+export function caseStages(db: Db, caseId: number) {
+  return db
+    .selectFrom('chronicle_case_stages')
+    .select(['id', 'stage', 'on_date', 'date_precision'])
+    .where('case_id', '=', caseId)
+    .orderBy('on_date')
+    .orderBy('id')
+    .execute()
+}
