@@ -61,11 +61,11 @@ export type EventPage = { rows: EventRow[]; newer: number | null; older: number 
 async function anchorOf(db: Db, id: number): Promise<Anchor | null> {
   const row = await db
     .selectFrom('chronicle_events')
-    .select(['id', 'start_date'])
+    .select(['id', 'public_date'])
     .where('id', '=', id)
     .where('published_at', 'is not', null)
     .executeTakeFirst()
-  return row ? { date: row.start_date, id: row.id } : null
+  return row ? { date: row.public_date, id: row.id } : null
 }
 
 // Whether a range bound falls on a month's first (for `from`) or last (for `to`) day.
@@ -145,7 +145,7 @@ export async function listEvents(
       rows = await undated().where('e.id', '>', before.id).orderBy('e.id', 'asc').limit(want).execute()
       if (rows.length < want) {
         const more = await dated()
-          .orderBy('e.start_date', 'asc')
+          .orderBy('e.public_date', 'asc')
           .orderBy('e.id', 'asc')
           .limit(want - rows.length)
           .execute()
@@ -153,8 +153,8 @@ export async function listEvents(
       }
     } else {
       rows = await dated()
-        .where(sql<boolean>`(e.start_date, e.id) > (${before.date}::date, ${before.id}::bigint)`)
-        .orderBy('e.start_date', 'asc')
+        .where(sql<boolean>`(e.public_date, e.id) > (${before.date}::date, ${before.id}::bigint)`)
+        .orderBy('e.public_date', 'asc')
         .orderBy('e.id', 'asc')
         .limit(want)
         .execute()
@@ -171,8 +171,8 @@ export async function listEvents(
   if (!after || after.date !== null) {
     let query = dated()
     if (after)
-      query = query.where(sql<boolean>`(e.start_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
-    rows = await query.orderBy('e.start_date', 'desc').orderBy('e.id', 'desc').limit(want).execute()
+      query = query.where(sql<boolean>`(e.public_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
+    rows = await query.orderBy('e.public_date', 'desc').orderBy('e.id', 'desc').limit(want).execute()
   }
   if (rows.length < want) {
     let query = undated()

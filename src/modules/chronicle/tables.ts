@@ -117,6 +117,8 @@ export interface EventsTable {
   created_at: CreatedAt
   updated_at: Generated<Date>
   search: ColumnType<string, never, never>
+  /** start_date as the public may see it: blurred to the month for a sensitive event. */
+  public_date: ColumnType<string | null, never, never>
 }
 
 /** Where we know an event from. */

@@ -93,8 +93,7 @@ export function selectEvents(db: Db) {
  * redactEvent does), and it must be sorted by the blurred date too — sorted by the true day, its place
  * among its neighbours, or a cursor holding its date, would give the day away.
  */
-export const publicDate = sql<string | null>`(CASE WHEN e.sensitive AND e.start_precision = 'day'
-  THEN e.start_date - (extract(day FROM e.start_date)::int - 1) ELSE e.start_date END)`
+export const publicDate = sql<string | null>`e.public_date`
 
 /**
  * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
