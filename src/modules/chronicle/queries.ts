@@ -9,13 +9,8 @@ import type { Database } from '../../platform/db/tables.ts'
 import { type ResolvedFilter, searchQuery, whereFilter } from './filters.ts'
 import type { Term, TermIndex } from './present.ts'
 
-/** The event columns every public output may draw from (redaction still applies). */
-export const eventColumns = [
-  'e.id',
-  'e.title',
-  'e.summary',
-  'e.type_id',
-  'e.region_id',
+/** An event's when, where, how many and review state, as every public output reads them. */
+export const eventFactColumns = [
   'e.start_date',
   'e.start_precision',
   'e.end_date',
@@ -32,6 +27,16 @@ export const eventColumns = [
   'e.status',
   'e.sensitive',
   'e.published_at',
+] as const
+
+/** The event columns every public output may draw from (redaction still applies). */
+export const eventColumns = [
+  'e.id',
+  'e.title',
+  'e.summary',
+  'e.type_id',
+  'e.region_id',
+  ...eventFactColumns,
 ] as const
 
 /** A published event as read for public output. */

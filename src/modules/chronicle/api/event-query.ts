@@ -6,7 +6,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import type { ResolvedFilter } from '../filters.ts'
-import { wherePublic } from '../queries.ts'
+import { eventFactColumns, wherePublic } from '../queries.ts'
 import type { Localised, Precision } from '../tables.ts'
 
 /** Where a page ends: the last row's start date (null once in the undated tail) and id. */
@@ -68,22 +68,7 @@ export function selectEvents(db: Db) {
       'e.summary',
       't.code as type',
       'r.code as region',
-      'e.start_date',
-      'e.start_precision',
-      'e.end_date',
-      'e.end_precision',
-      'e.locality',
-      'e.latitude',
-      'e.longitude',
-      'e.coord_precision',
-      'e.participants',
-      'e.detained',
-      'e.authorised',
-      'e.subject',
-      'e.organisers',
-      'e.status',
-      'e.sensitive',
-      'e.published_at',
+      ...eventFactColumns,
       'e.updated_at',
     ])
 }
