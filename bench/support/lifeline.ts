@@ -12,12 +12,28 @@ import { freePort, type Group, spawnGroup, tail } from './processes.ts'
 /** The repository root (bench/support/../..). */
 export const root = join(import.meta.dirname, '..', '..')
 
-/** Where one Lifeline instance keeps its data and which database it uses. */
-export type Instance = { dataDir: string; databaseUrl?: string; port: number; log: string }
+/** Where one Lifeline instance keeps its data, which database it uses, and settings of its own. */
+export type Instance = {
+  dataDir: string
+  databaseUrl?: string
+  port: number
+  log: string
+  env?: Record<string, string>
+}
 
 /** A new instance description with a free port; its log goes into `dataDir`'s parent. */
-export async function instance(dir: string, databaseUrl?: string): Promise<Instance> {
-  return { dataDir: join(dir, 'data'), databaseUrl, port: await freePort(), log: join(dir, 'server.log') }
+export async function instance(
+  dir: string,
+  databaseUrl?: string,
+  env?: Record<string, string>,
+): Promise<Instance> {
+  return {
+    dataDir: join(dir, 'data'),
+    databaseUrl,
+    port: await freePort(),
+    log: join(dir, 'server.log'),
+    env,
+  }
 }
 
 function envFor(target: Instance): NodeJS.ProcessEnv {
@@ -31,6 +47,7 @@ function envFor(target: Instance): NodeJS.ProcessEnv {
     // and the load generator spreads its requests over many of them: the global rate limit
     // (600 a minute per address) would otherwise answer nearly every request with a 429.
     LIFELINE_TRUST_PROXY: 'true',
+    ...target.env,
   }
   delete env.DATABASE_URL
   delete env.LIFELINE_PUBLIC_URL
@@ -38,22 +55,46 @@ function envFor(target: Instance): NodeJS.ProcessEnv {
   return env
 }
 
+/**
+ * Runs `lifeline <args>` against the instance, `input` on stdin; resolves with its output and how long
+ * it ran, or throws with the output when it fails. `onLine` hears each output line as it comes.
+ */
+export async function runCli(
+  target: Instance,
+  args: string[],
+  options: { input?: string; onLine?: (line: string) => void } = {},
+): Promise<{ output: string; ms: number }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, ['src/cli.ts', ...args], {
+    cwd: root,
+    env: envFor(target),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let output = ''
+  let partial = ''
+  const take = (chunk: Buffer) => {
+    output += chunk
+    const lines = (partial + chunk).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) options.onLine?.(line)
+  }
+  child.stdout.on('data', take)
+  child.stderr.on('data', take)
+  child.stdin.end(options.input ?? '')
+  const code = await new Promise<number | null>((done) => child.on('close', done))
+  if (code !== 0)
+    throw new Error(`lifeline ${args.slice(0, 2).join(' ')} failed (${code}):\n${output.slice(-4000)}`)
+  return { output, ms: performance.now() - started }
+}
+
 /** Creates an administrator through the CLI, the password on stdin. */
 export async function createAdmin(
   target: Instance,
   account: { email: string; name: string; password: string },
 ) {
-  const child = spawn(
-    process.execPath,
-    ['src/cli.ts', 'admin', 'create', '--email', account.email, '--name', account.name],
-    { cwd: root, env: envFor(target), stdio: ['pipe', 'pipe', 'pipe'] },
-  )
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk))
-  child.stdin.end(`${account.password}\n`)
-  const code = await new Promise<number | null>((done) => child.on('close', done))
-  if (code !== 0) throw new Error(`admin create failed (${code}):\n${output}`)
+  await runCli(target, ['admin', 'create', '--email', account.email, '--name', account.name], {
+    input: `${account.password}\n`,
+  })
 }
 
 /** A plain GET without keep-alive; resolves with the status, or 0 when nothing listens yet. */
