@@ -103,6 +103,45 @@ describe('hostile form input', () => {
     assert.equal(response.statusCode, 400)
   })
 
+  it("refuses bidirectional controls, saying why in the reader's language, and creates nothing", async () => {
+    const before = await count('users')
+    for (const [language, why] of [
+      ['en', /change the direction of text/],
+      ['ru', /меняющие направление текста/],
+      ['uk', /змінюють напрямок тексту/],
+    ] as const) {
+      const link = await signupLink()
+      const visitor = agent(t.app, language)
+      await visitor.get(link)
+      // U+202E reverses what follows: "Admin" + RLO + "gnp.exe" shows as "Adminexe.png".
+      const response = await visitor.post(link, form({ displayName: 'Admin\u202Egnp.exe' }))
+      assert.equal(response.statusCode, 400, language)
+      assert.match(response.body, /id="field-displayName-error">[^<]+</, language)
+      assert.match(response.body, why, language)
+    }
+    const isolate = await signupLink()
+    const visitor = agent(t.app)
+    await visitor.get(isolate)
+    const response = await visitor.post(isolate, form({ displayName: 'a\u2067b\u2069c' }))
+    assert.equal(response.statusCode, 400)
+    assert.equal(await count('users'), before)
+  })
+
+  it('drops a byte order mark inside a field, not only a leading one', async () => {
+    const link = await signupLink()
+    const visitor = agent(t.app)
+    await visitor.get(link)
+    const email = `bom${Math.random().toString(36).slice(2)}@example.org`
+    const response = await visitor.post(link, form({ displayName: '\uFEFFAnna\uFEFF Bom', email }))
+    assert.equal(response.statusCode, 303)
+    const saved = await t.store.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow()
+    assert.equal(saved.display_name, 'Anna Bom')
+  })
+
   it('escapes markup everywhere it is shown', async () => {
     const link = await signupLink()
     const visitor = agent(t.app)

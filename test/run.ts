@@ -3,10 +3,11 @@
  * then the browser tests in Chromium. Prints one closing line: "tests: N passed, N failed".
  *
  * `npm test -- --engine pglite` (or postgres) runs one engine; `--no-browser` skips Chromium;
- * any other arguments are test files to run instead of all of them.
+ * any other arguments are test files or quoted globs ('test/browser/*.test.ts') to run instead of
+ * all of them. A file that does not exist, or a glob that matches nothing, fails the run at once.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { glob } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,9 +30,38 @@ async function files(pattern: string[]): Promise<string[]> {
   return found.sort()
 }
 
-const unitFiles = positionals.length ? positionals : await files(['src/**/*.test.ts', 'test/**/*.test.ts'])
+// Each argument names files: a mistyped one would otherwise run nothing and report success.
+async function named(patterns: string[]): Promise<string[]> {
+  const found = new Set<string>()
+  const missing: string[] = []
+  for (const argument of patterns) {
+    const matches = /[*?[{]/.test(argument)
+      ? await files([argument])
+      : existsSync(argument) && statSync(argument).isFile()
+        ? [argument]
+        : []
+    if (!matches.length) missing.push(argument)
+    for (const file of matches) found.add(file)
+  }
+  if (missing.length) {
+    for (const argument of missing)
+      console.error(`No test file matches ${argument} (give files or globs, not folders).`)
+    process.exit(2)
+  }
+  return [...found]
+}
+
+const unitFiles = positionals.length
+  ? await named(positionals)
+  : await files(['src/**/*.test.ts', 'test/**/*.test.ts'])
 const serverFiles = unitFiles.filter((file) => !file.includes('/browser/'))
 const browserFiles = unitFiles.filter((file) => file.includes('/browser/'))
+// Browser tests run once, with the PGlite engine.
+const browsersRun = !values['no-browser'] && engines.includes('pglite')
+if (!serverFiles.length && !(browsersRun && browserFiles.length)) {
+  console.error('Nothing to run: browser tests run only with the pglite engine and without --no-browser.')
+  process.exit(2)
+}
 
 type Tally = { passed: number; failed: number; skipped: number }
 const total: Tally = { passed: 0, failed: 0, skipped: 0 }
@@ -76,7 +106,7 @@ for (const engine of engines) {
     const template = await embeddedTemplate()
     const env = { LIFELINE_TEST_ENGINE: 'pglite', LIFELINE_TEST_PGLITE_TEMPLATE: template.dir }
     await runNodeTest('PGlite', serverFiles, env)
-    if (!values['no-browser']) await runNodeTest('Chromium (PGlite)', browserFiles, env)
+    if (browsersRun) await runNodeTest('Chromium (PGlite)', browserFiles, env)
     template.cleanup()
   } else if (engine === 'postgres') {
     const cluster = await startCluster()

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import {
   enrolTotp,
   fillAccount,
@@ -18,16 +18,12 @@ import {
   text,
   visit,
 } from '../support/browser.ts'
-import { setupLink, type TestServer, useServerAndBrowser } from '../support/server.ts'
+import { setupLink, useServerAndBrowser } from '../support/server.ts'
 
-let server: TestServer
-let browser: Browser
-
-useServerAndBrowser((started) => {
-  ;({ server, browser } = started)
-})
+const running = useServerAndBrowser()
 
 test('every page passes axe without serious or critical violations', slow, async () => {
+  const { server, browser } = running
   const problems: string[] = []
   const check = async (page: Page, label: string) => problems.push(...(await seriousViolations(page, label)))
   const options = { javaScriptEnabled: true, bypassCSP: true }

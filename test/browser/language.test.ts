@@ -1,17 +1,12 @@
 /** The language links in the header: they switch the page's language, and the choice is remembered. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { translator } from '../../src/platform/i18n.ts'
 import { follow, heading, jsModes, newPage, pathOf, slow, visit } from '../support/browser.ts'
-import { type TestServer, useServerAndBrowser } from '../support/server.ts'
+import { useServerAndBrowser } from '../support/server.ts'
 
-let server: TestServer
-let browser: Browser
-
-useServerAndBrowser((started) => {
-  ;({ server, browser } = started)
-})
+const running = useServerAndBrowser()
 
 const ru = translator('ru')
 const uk = translator('uk')
@@ -22,6 +17,7 @@ async function language(page: Page): Promise<string | null> {
 
 for (const mode of jsModes) {
   test(`a language link switches the page and the next pages keep it (${mode.label})`, slow, async () => {
+    const { server, browser } = running
     const page = await newPage(browser, mode)
     await visit(page, `${server.url}/`)
     assert.equal(await language(page), 'en', 'an English browser gets English first')

@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { type App, buildApp } from '../../src/app.ts'
-import { loadEnv } from '../../src/env.ts'
-import { launchChromium } from '../support/browser.ts'
-import { type TestStore, testStore } from '../support/db.ts'
+import { describe, it } from 'node:test'
 import { createStaff, totpCode } from '../support/factories.ts'
+import { useServerAndBrowser } from '../support/server.ts'
 
 // WebAuthn refuses IP addresses as relying parties, so this server is reached as localhost.
-let store: TestStore
-let app: App
-let base: string
-let browser: Browser
-
-before(async () => {
-  store = await testStore()
-  const env = loadEnv({ LIFELINE_DATA_DIR: store.dataDir, LIFELINE_PUBLIC_URL: 'http://localhost:1' })
-  app = await buildApp({ store, env, logger: false })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  base = `http://localhost:${(app.server.address() as AddressInfo).port}`
-  Object.assign(env, loadEnv({ LIFELINE_DATA_DIR: store.dataDir, LIFELINE_PUBLIC_URL: base }))
-  browser = await launchChromium()
-})
-after(async () => {
-  await browser?.close()
-  await app?.close()
-  await store?.close()
-})
+const running = useServerAndBrowser(undefined, { host: 'localhost' })
 
 describe('passkeys', () => {
   it('are added on the account page and then sign in instead of the TOTP code', async () => {
+    const { server, browser } = running
+    const { store, url: base } = server
     const staff = await createStaff(store.db, { roles: ['lawyer'] })
     const context = await browser.newContext({ locale: 'en-US' })
     const page = await context.newPage()
@@ -85,6 +64,8 @@ describe('passkeys', () => {
   })
 
   it('stay hidden with JavaScript off, where the TOTP form does the job', async () => {
+    const { server, browser } = running
+    const { store, url: base } = server
     const staff = await createStaff(store.db, { roles: ['lawyer'] })
     await store.db
       .insertInto('passkeys')

@@ -9,6 +9,8 @@ import type axe from 'axe-core'
 import { Secret, TOTP } from 'otpauth'
 import { type Browser, chromium, type Locator, type Page, type Response } from 'playwright-core'
 import { currentTotp } from '../../src/platform/auth/totp.ts'
+import { createStaff } from './factories.ts'
+import type { Running } from './server.ts'
 
 /** Starts headless Chromium; close it in an `after()` hook. */
 export function launchChromium(): Promise<Browser> {
@@ -33,6 +35,9 @@ export const jsModes = [
   { label: 'JavaScript off', javaScriptEnabled: false },
   { label: 'JavaScript on', javaScriptEnabled: true },
 ] as const
+
+/** One of `jsModes`. */
+export type JsMode = (typeof jsModes)[number]
 
 // Requests a page made to other hosts, checked with the page itself.
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -59,7 +64,11 @@ export async function newPage(
   return page
 }
 
-/** Checks the page just loaded: a CSP without unsafe-*, and nothing referring to or loaded from another host. */
+/**
+ * Checks the page just loaded: a CSP without unsafe-*, and nothing loaded from or sent to another host.
+ * A link (`<a href>`) to another host is allowed, as an event cites its sources: it loads nothing until
+ * followed, and the layout's no-referrer policy keeps the page's address from going along.
+ */
 export async function checkPage(page: Page, response: Response): Promise<void> {
   const where = `${response.request().method()} ${new URL(page.url()).pathname}`
   const csp = (await response.allHeaders())['content-security-policy']
@@ -71,7 +80,7 @@ export async function checkPage(page: Page, response: Response): Promise<void> {
     for (const element of document.querySelectorAll('*')) {
       for (const name of names) {
         const value = element.getAttribute(name)
-        if (value === null) continue
+        if (value === null || (name === 'href' && element.localName === 'a')) continue
         const urls =
           name === 'srcset' ? value.split(',').map((part) => part.trim().split(/\s+/)[0]!) : [value]
         for (const url of urls) {
@@ -148,6 +157,38 @@ export async function seriousViolations(page: Page, label: string): Promise<stri
     })
 }
 
+/**
+ * Collects axe's serious violations on the pages a scenario looks at. Only a page with JavaScript on
+ * can run axe, injected past the CSP: `options` opens pages that way in the JavaScript-on mode, and in
+ * the other `look` does nothing.
+ */
+export function axeReview(mode: JsMode) {
+  const problems: string[] = []
+  return {
+    /** How to open the scenario's pages (see `newPage`). */
+    options: { javaScriptEnabled: mode.javaScriptEnabled, bypassCSP: mode.javaScriptEnabled },
+    /** Runs axe on the page as it is now. */
+    async look(page: Page, label: string): Promise<void> {
+      if (mode.javaScriptEnabled) problems.push(...(await seriousViolations(page, label)))
+    },
+    /** Fails with every violation found since the last call, and starts a new list. */
+    assertNone(): void {
+      const found = problems.splice(0)
+      assert.equal(found.length, 0, `axe found problems:\n${found.join('\n')}`)
+    },
+  }
+}
+
+/** The button named exactly `name`. */
+export function button(page: Page, name: string): Locator {
+  return page.getByRole('button', { name, exact: true })
+}
+
+/** The link named exactly `name`. */
+export function link(page: Page, name: string): Locator {
+  return page.getByRole('link', { name, exact: true })
+}
+
 /** Someone filling in the setup or sign-up form. */
 export type Person = { name: string; email: string; password: string }
 
@@ -208,7 +249,12 @@ export async function signUp(page: Page, link: string, who: Person, submit: stri
 }
 
 /** Signs in from the sign-in page with e-mail, password and the next TOTP code; returns the step used. */
-export async function signIn(page: Page, who: Person, secret: string, lastStep: number): Promise<number> {
+export async function signIn(
+  page: Page,
+  who: Pick<Person, 'email' | 'password'>,
+  secret: string,
+  lastStep: number,
+): Promise<number> {
   await page.locator('#field-email').fill(who.email)
   await page.locator('#field-password').fill(who.password)
   await follow(page, page.getByRole('button', { name: 'Sign in' }))
@@ -217,4 +263,23 @@ export async function signIn(page: Page, who: Person, secret: string, lastStep: 
   await page.locator('#field-code').fill(code)
   await follow(page, page.getByRole('button', { name: 'Continue' }))
   return step
+}
+
+/**
+ * A new staff member with `roles` (and TOTP), signed in through the sign-in forms, password then code,
+ * in a browser of their own (no cookies shared), on /staff.
+ */
+export async function staffPage(
+  running: Running,
+  roles: string[],
+  options: { javaScriptEnabled: boolean; bypassCSP?: boolean },
+): Promise<Page> {
+  const { server, browser } = running
+  const staff = await createStaff(server.store.db, { roles })
+  const page = await newPage(browser, options)
+  await visit(page, `${server.url}/login`)
+  // createStaff records step 0 as used, so the current step's code is accepted.
+  await signIn(page, staff, staff.totpSecret!, 0)
+  assert.equal(pathOf(page), '/staff', `${staff.email} did not reach the staff area`)
+  return page
 }

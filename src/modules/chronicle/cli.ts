@@ -38,7 +38,13 @@ async function resolveMapping(store: Store, wanted: string): Promise<Mapping> {
   if (wanted.endsWith('.json') || existsSync(wanted)) return parseMappingText(readFileSync(wanted, 'utf8'))
   const found = await findMapping(store.db, wanted)
   if (!found)
-    throw new MappingError([`--mapping: no saved or bundled mapping is named ${JSON.stringify(wanted)}`])
+    throw new MappingError([
+      {
+        path: '--mapping',
+        key: 'chronicle.import.mapping.unknown',
+        values: { name: JSON.stringify(wanted) },
+      },
+    ])
   return found
 }
 

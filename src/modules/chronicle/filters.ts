@@ -63,7 +63,7 @@ export async function termIds(
   return rows.length ? rows.map((row) => row.id) : [-1]
 }
 
-/** The filter with codes resolved to ids, ready for `whereFilter`. */
+/** The filter with codes resolved to ids, ready for `wherePublic`. */
 export type ResolvedFilter = {
   q: string | null
   typeIds: number[] | null
@@ -92,8 +92,20 @@ export function searchQuery(q: string) {
   return sql`(websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q}) || websearch_to_tsquery('simple', ${q}))`
 }
 
-/** Adds the filter to a query over published events (`chronicle_events` as `e`). */
-export function whereFilter<O>(
+/** Whether a range is whole months (or open at that end): what the monthly rollup can answer. */
+export function wholeMonths(filter: ResolvedFilter): boolean {
+  const startsMonth = !filter.from || filter.from.endsWith('-01')
+  const endsMonth = !filter.to || filter.to === rangeEnd(filter.to.slice(0, 7))
+  return startsMonth && endsMonth
+}
+
+/**
+ * Adds the filter to a query over published events (`chronicle_events` as `e`). A date range matches
+ * `public_date`, the date public outputs show and sort by, where a sensitive event's day is blurred
+ * to the 1st of its month (see the public-date migration): matched by its true day, a sensitive event
+ * would appear and vanish as a range is narrowed day by day, and so give its day away.
+ */
+export function wherePublic<O>(
   query: SelectQueryBuilder<Database & { e: Database['chronicle_events'] }, 'e', O>,
   filter: ResolvedFilter,
 ) {
@@ -101,20 +113,10 @@ export function whereFilter<O>(
   if (filter.typeIds) q = q.where('e.type_id', 'in', filter.typeIds)
   if (filter.regionIds) q = q.where('e.region_id', 'in', filter.regionIds)
   if (filter.statuses) q = q.where('e.status', 'in', filter.statuses)
-  if (filter.from) q = q.where('e.start_date', '>=', filter.from)
-  if (filter.to) q = q.where('e.start_date', '<=', filter.to)
+  if (filter.from) q = q.where('e.public_date', '>=', filter.from)
+  if (filter.to) q = q.where('e.public_date', '<=', filter.to)
   if (filter.q) q = q.where(sql<boolean>`e.search @@ ${searchQuery(filter.q)}`)
-  if (filter.articleIds) {
-    const articleIds = filter.articleIds
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('chronicle_acts as a')
-          .innerJoin('chronicle_case_articles as ca', 'ca.case_id', 'a.case_id')
-          .whereRef('a.event_id', '=', 'e.id')
-          .where('ca.article_id', 'in', articleIds)
-          .select(sql`1`.as('one')),
-      ),
-    )
-  }
+  // Each event keeps its articles (through acts and cases) in article_ids, indexed, kept by triggers.
+  if (filter.articleIds) q = q.where(sql<boolean>`e.article_ids && ${filter.articleIds}::int[]`)
   return q
 }

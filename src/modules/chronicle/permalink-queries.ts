@@ -40,10 +40,12 @@ export function publicActs(db: Db, where: { eventId?: number; personId?: number;
       'a.case_id',
       'a.event_id',
       ...personColumns,
-      'e.start_date as event_start_date',
+      'e.public_date as event_date',
     ])
     .where('e.published_at', 'is not', null)
-    .orderBy('e.start_date', 'desc')
+    // By the public date (see filters.ts): by the true day, a sensitive event's place among a
+    // person's or a case's other events would narrow its day down.
+    .orderBy('e.public_date', 'desc')
     .orderBy('a.id')
     .limit(1000)
   if (where.eventId !== undefined) query = query.where('a.event_id', '=', where.eventId)
@@ -55,7 +57,7 @@ export function publicActs(db: Db, where: { eventId?: number; personId?: number;
 /** A row of `publicActs`. */
 export type ActRow = Awaited<ReturnType<typeof publicActs>>[number]
 
-/** Published events by id, newest first. */
+/** Published events by id, newest (by public date) first. */
 export async function eventsByIds(db: Db, ids: number[]): Promise<EventRow[]> {
   if (!ids.length) return []
   return db
@@ -63,10 +65,15 @@ export async function eventsByIds(db: Db, ids: number[]): Promise<EventRow[]> {
     .select(eventColumns)
     .where('e.id', 'in', ids)
     .where('e.published_at', 'is not', null)
-    .orderBy('e.start_date', 'desc')
+    .orderBy('e.public_date', 'desc')
     .orderBy('e.id', 'desc')
     .execute()
 }
+
+// Whether an act of a published event names the person or case: only those have public pages.
+const inPublishedEvent = (link: 'a.person_id' | 'a.case_id', id: 'p.id' | 'c.id') =>
+  sql<boolean>`EXISTS (SELECT 1 FROM chronicle_acts a JOIN chronicle_events e ON e.id = a.event_id
+    WHERE ${sql.ref(link)} = ${sql.ref(id)} AND e.published_at IS NOT NULL)`
 
 /** A person who is not withheld and appears in at least one published event, or undefined. */
 export function publicPerson(db: Db, id: number) {
@@ -75,42 +82,28 @@ export function publicPerson(db: Db, id: number) {
     .select(personColumns)
     .where('p.id', '=', id)
     .where('p.visibility', '<>', 'withheld')
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('chronicle_acts as a')
-          .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
-          .whereRef('a.person_id', '=', 'p.id')
-          .where('e.published_at', 'is not', null)
-          .select(sql`1`.as('one')),
-      ),
-    )
+    .where(inPublishedEvent('a.person_id', 'p.id'))
     .executeTakeFirst()
 }
+
+const caseColumns = [
+  'c.id',
+  'c.kind',
+  'c.court',
+  'c.region_id',
+  'c.status',
+  'c.outcome',
+  'c.fine_minor',
+  'c.term_months',
+] as const
 
 /** A case linked to at least one published event, or undefined. */
 export function publicCase(db: Db, id: number) {
   return db
     .selectFrom('chronicle_cases as c')
-    .select([
-      'c.id',
-      'c.kind',
-      'c.court',
-      'c.region_id',
-      'c.status',
-      'c.outcome',
-      'c.fine_minor',
-      'c.term_months',
-    ])
+    .select(caseColumns)
     .where('c.id', '=', id)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('chronicle_acts as a')
-          .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
-          .whereRef('a.case_id', '=', 'c.id')
-          .where('e.published_at', 'is not', null)
-          .select(sql`1`.as('one')),
-      ),
-    )
+    .where(inPublishedEvent('a.case_id', 'c.id'))
     .executeTakeFirst()
 }
 
@@ -123,16 +116,7 @@ export async function casesByIds(db: Db, ids: number[]) {
   const [cases, articles] = await Promise.all([
     db
       .selectFrom('chronicle_cases as c')
-      .select([
-        'c.id',
-        'c.kind',
-        'c.court',
-        'c.region_id',
-        'c.status',
-        'c.outcome',
-        'c.fine_minor',
-        'c.term_months',
-      ])
+      .select(caseColumns)
       .where('c.id', 'in', ids)
       .orderBy('c.id')
       .execute(),

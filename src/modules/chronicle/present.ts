@@ -11,6 +11,7 @@ import {
   type PublicPerson,
   redactEvent,
   redactPerson,
+  redactSource,
 } from './redaction.ts'
 import type { Localised, Precision } from './tables.ts'
 
@@ -61,13 +62,11 @@ export type PublicEvent = {
   publishedAt: string | null
 }
 
-/** What presentEvent reads from an event row. */
-export type EventInput = EventForRedaction & {
+/** What every public form of an event reads from its row, besides its type and region. */
+export type EventFacts = EventForRedaction & {
   id: number
   title: Localised
   summary: Localised
-  type_id: number | null
-  region_id: number | null
   participants: number | null
   detained: number | null
   authorised: boolean | null
@@ -76,6 +75,9 @@ export type EventInput = EventForRedaction & {
   status: 'reported' | 'verified' | 'disputed'
   published_at: Date | null
 }
+
+/** What presentEvent reads from an event row. */
+export type EventInput = EventFacts & { type_id: number | null; region_id: number | null }
 
 const allLanguages: readonly Locale[] = ['ru', 'en', 'uk']
 
@@ -135,19 +137,27 @@ function publicDate(date: string | null, precision: Precision, locale?: Locale):
   return { date: known, precision, text: locale ? formatPublicDate(known, precision, locale) : null }
 }
 
-/** An event for public output (page data or JSON), redacted. With `locale`, labels and dates in words. */
-export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale): PublicEvent {
+/**
+ * An event's fields as every public output shows them, in one order, after redaction. How its link,
+ * type, region and dates read differs by output (page data: terms and dates in words; the API:
+ * codes and plain dates), so the caller gives those; dates are formed from the redacted ones.
+ */
+export function eventFields<T, D>(
+  row: EventFacts,
+  form: { url: string; type: T; region: T; date: (date: string | null, precision: Precision) => D },
+) {
   const event = redactEvent(row)
   return {
     id: event.id,
-    url: `/chronicle/events/${event.id}`,
+    url: form.url,
     title: { ...event.title },
     summary: { ...event.summary },
-    type: presentTerm(terms, event.type_id, locale),
-    status: event.status === 'disputed' ? 'disputed' : 'verified',
-    start: publicDate(event.start_date, event.start_precision, locale),
-    end: publicDate(event.end_date, event.end_precision, locale),
-    region: presentTerm(terms, event.region_id, locale),
+    type: form.type,
+    // Only verified or disputed events are ever published (a database CHECK holds it).
+    status: event.status === 'disputed' ? ('disputed' as const) : ('verified' as const),
+    start: form.date(event.start_date, event.start_precision),
+    end: form.date(event.end_date, event.end_precision),
+    region: form.region,
     locality: event.locality,
     coordinates:
       event.latitude != null && event.longitude != null
@@ -158,9 +168,27 @@ export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale)
     authorised: event.authorised,
     subject: event.subject,
     organisers: event.organisers,
+    /** True when place and time were blurred to the locality and the month. */
     blurred: event.sensitive,
-    publishedAt: event.published_at ? event.published_at.toISOString() : null,
   }
+}
+
+/** An event for public output (page data), redacted. With `locale`, labels and dates in words. */
+export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale): PublicEvent {
+  return {
+    ...eventFields(row, {
+      url: `/chronicle/events/${row.id}`,
+      type: presentTerm(terms, row.type_id, locale),
+      region: presentTerm(terms, row.region_id, locale),
+      date: (date, precision) => publicDate(date, precision, locale),
+    }),
+    publishedAt: row.published_at ? row.published_at.toISOString() : null,
+  }
+}
+
+/** The year an anonymous person's age is counted at: their event's (a year is never blurred), else this one. */
+export function ageYear(eventDate: string | null | undefined): number {
+  return eventDate ? Number(eventDate.slice(0, 4)) : new Date().getUTCFullYear()
 }
 
 /** A person as public output shows them: redacted, with a link and a line to show. */
@@ -243,23 +271,18 @@ export function safeUrl(url: string | null): string | null {
   }
 }
 
-/**
- * A source for public output. A sensitive event's source date is blurred to the month like the
- * event's own, since a report's date gives the day away.
- */
+/** A source for public output; its date as redaction allows (see redaction.ts `redactSource`). */
 export function presentSource(
   source: SourceInput,
   event: { sensitive: boolean },
   locale?: Locale,
 ): PublicSource {
-  const blur = event.sensitive && source.published_on
+  const shown = redactSource(source, event)
   return {
     url: safeUrl(source.url),
     description: source.description ?? (source.url && !safeUrl(source.url) ? source.url : null),
     publisher: source.publisher,
-    publishedOn: blur
-      ? publicDate(`${source.published_on!.slice(0, 7)}-01`, 'month', locale)
-      : publicDate(source.published_on, source.published_on ? 'day' : 'unknown', locale),
+    publishedOn: publicDate(shown.published_on, shown.published_precision, locale),
     reliability: source.reliability,
   }
 }

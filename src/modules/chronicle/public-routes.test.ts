@@ -208,6 +208,28 @@ describe('the public list', () => {
     assert.match(response.body, /126 events/)
   })
 
+  it('counts statuses and articles beside the options, each under every filter but its own', async () => {
+    const option = (code: string, n: number, selected = '') =>
+      new RegExp(`<option value="${code.replaceAll('.', '\\.')}" ${selected}>[^<]* \\(${n}\\)</option>`)
+    const count = (n: number) =>
+      `<span class="hint">\\(<span class="visually-hidden">events: <\\/span>${n}\\)`
+    // 18 of the 120 fillers and the Moscow picket are disputed.
+    const all = await visitor.get('/chronicle')
+    assert.match(all.body, new RegExp(`<label for="field-status-verified">verified ${count(107)}`))
+    assert.match(all.body, new RegExp(`<label for="field-status-disputed">disputed ${count(19)}`))
+    // Two acts of the picket name one case: the event counts once.
+    assert.match(all.body, option('koap-20.3.3', 1))
+    const disputed = await visitor.get('/chronicle?status=disputed&article=koap-20.3.3')
+    assert.deepEqual(eventIds(disputed.body), [moscowPicket])
+    assert.match(disputed.body, /name="status" value="disputed" checked/)
+    assert.match(disputed.body, new RegExp(`<label for="field-status-verified">verified ${count(0)}`))
+    assert.match(disputed.body, new RegExp(`<label for="field-status-disputed">disputed ${count(1)}`))
+    assert.match(disputed.body, option('koap-20.3.3', 1, 'selected'))
+    assert.match(disputed.body, option('koap-20.2', 0))
+    const spb = await visitor.get('/chronicle?region=RU-SPE')
+    assert.match(spb.body, option('koap-20.3.3', 0))
+  })
+
   it('shows a month-precision date as a month in the reader’s language', async () => {
     const en = await visitor.get('/chronicle?from=2012-05&to=2012-05')
     assert.match(en.body, /<time datetime="2012-05">May 2012<\/time>/)

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../app.ts'
 import { notFound } from '../../platform/errors.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import type { FieldErrors } from '../../platform/validation.ts'
+import { facetCounts } from './facets.ts'
 import { type EventFilter, eventFilterSchema, resolveFilter } from './filters.ts'
 import { publicCasePage } from './pages/public-case.ts'
 import { publicEventPage } from './pages/public-event.ts'
@@ -24,6 +25,7 @@ import {
   publicPerson,
 } from './permalink-queries.ts'
 import {
+  ageYear,
   languageOrder,
   presentAct,
   presentCase,
@@ -32,7 +34,7 @@ import {
   presentSource,
   presentStage,
 } from './present.ts'
-import { facetCounts, highlights, listEvents, loadTerms, publicEvent } from './queries.ts'
+import { highlights, listEvents, loadTerms, publicEvent } from './queries.ts'
 
 /** Events on one page of the list. */
 export const PAGE_SIZE = 50
@@ -168,7 +170,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!row) throw notFound()
     const ctx = pageContext(request)
     const terms = await loadTerms(db)
-    const year = row.start_date ? Number(row.start_date.slice(0, 4)) : new Date().getUTCFullYear()
+    const year = ageYear(row.start_date)
     const actRows = await publicActs(db, { eventId: id })
     const cases = await casesByIds(db, unique(actRows.map((act) => act.case_id)))
     const sources = await eventSources(db, id)
@@ -189,22 +191,15 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
     const actRows = await publicActs(db, { personId: id })
     const events = await eventsByIds(db, unique(actRows.map((act) => act.event_id)))
     // An anonymous person's age as of their latest published event, so it doesn't drift each year.
-    const latest = actRows.find((act) => act.event_start_date)?.event_start_date
-    const year = latest ? Number(latest.slice(0, 4)) : new Date().getUTCFullYear()
+    const latest = actRows.find((act) => act.event_date)?.event_date
+    const year = ageYear(latest)
     const person = presentPerson(row, year, ctx.locale)
     if (!person) throw notFound()
     const terms = await loadTerms(db)
     const page = publicPersonPage(ctx, {
       person,
       events: events.map((event) => presentEvent(event, terms, ctx.locale)),
-      acts: actRows.map((act) =>
-        presentAct(
-          act,
-          terms,
-          act.event_start_date ? Number(act.event_start_date.slice(0, 4)) : year,
-          ctx.locale,
-        ),
-      ),
+      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date ?? latest), ctx.locale)),
     })
     return sendPage(reply, page)
   })
@@ -223,14 +218,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
       item: presentCase({ ...row, articleIds: articles.get(id) ?? [] }, terms, ctx.locale),
       stages: stages.map((stage) => presentStage(stage, ctx.locale)),
       events: events.map((event) => presentEvent(event, terms, ctx.locale)),
-      acts: actRows.map((act) =>
-        presentAct(
-          act,
-          terms,
-          act.event_start_date ? Number(act.event_start_date.slice(0, 4)) : new Date().getUTCFullYear(),
-          ctx.locale,
-        ),
-      ),
+      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date), ctx.locale)),
     })
     return sendPage(reply, page)
   })

@@ -1,12 +1,11 @@
 /**
- * Reads behind the public chronicle: the list (keyset pages over `(start_date, id)`, newest first,
- * undated events last), facet counts, search highlights and the permalinks' records. Only published
- * events are read, always through filters.ts; what leaves here still goes through present.ts.
+ * Reads behind the public chronicle: the list (keyset pages over `(public_date, id)`, newest first,
+ * undated events last), search highlights and the permalinks' records (facet counts: facets.ts). Only
+ * published events are read, always through filters.ts; what leaves here still goes through present.ts.
  */
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
-import type { Database } from '../../platform/db/tables.ts'
-import { type ResolvedFilter, searchQuery, whereFilter } from './filters.ts'
+import { type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
 import type { Term, TermIndex } from './present.ts'
 
 /** An event's when, where, how many and review state, as every public output reads them. */
@@ -39,6 +38,17 @@ export const eventColumns = [
   ...eventFactColumns,
 ] as const
 
+/**
+ * Events as `e` with their type as `t` and their region as `r` (vocabulary terms), for reads that
+ * want codes or labels rather than ids. Filters nothing: public reads add `wherePublic`.
+ */
+export function eventsWithTerms(db: Db) {
+  return db
+    .selectFrom('chronicle_events as e')
+    .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
+    .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
+}
+
 /** A published event as read for public output. */
 export type EventRow = NonNullable<Awaited<ReturnType<typeof publicEvent>>>
 
@@ -53,7 +63,7 @@ export async function loadTerms(db: Db): Promise<TermIndex> {
   return new Map(rows.map((row): [number, Term] => [row.id, row]))
 }
 
-/** A place in the list's order: an event's start date (null for undated ones) and id. */
+/** A place in the list's order: an event's public date (null for undated ones) and id. */
 type Anchor = { date: string | null; id: number }
 
 /**
@@ -73,57 +83,6 @@ async function anchorOf(db: Db, id: number): Promise<Anchor | null> {
   return row ? { date: row.public_date, id: row.id } : null
 }
 
-// Whether a range bound falls on a month's first (for `from`) or last (for `to`) day.
-const monthStart = (day: string | null) => !day || day.endsWith('-01')
-function monthEnd(day: string | null): boolean {
-  if (!day) return true
-  const next = new Date(`${day}T00:00:00Z`)
-  next.setUTCDate(next.getUTCDate() + 1)
-  return next.getUTCDate() === 1
-}
-
-/**
- * The filter as whereFilter applies it, except the date range for sensitive events: those match by
- * their blurred date (the month), so narrowing the range day by day can't reveal their exact day.
- * A range of whole months is the same either way and stays a plain index range.
- */
-export function wherePublic<O>(
-  query: SelectQueryBuilder<Database & { e: Database['chronicle_events'] }, 'e', O>,
-  filter: ResolvedFilter,
-) {
-  const aligned = monthStart(filter.from) && monthEnd(filter.to)
-  if (aligned) return whereFilter(query, filter)
-  const { from, to } = filter
-  const blurredFrom = from && !monthStart(from) ? nextMonth(from) : from
-  const blurredTo = to ? endOfMonth(to) : null
-  return whereFilter(query, { ...filter, from: null, to: null }).where(({ and, or, eb }) =>
-    or([
-      and([
-        eb('e.sensitive', '=', false),
-        ...(from ? [eb('e.start_date', '>=', from)] : []),
-        ...(to ? [eb('e.start_date', '<=', to)] : []),
-      ]),
-      and([
-        eb('e.sensitive', '=', true),
-        ...(blurredFrom ? [eb('e.start_date', '>=', blurredFrom)] : []),
-        ...(blurredTo ? [eb('e.start_date', '<=', blurredTo)] : []),
-      ]),
-    ]),
-  )
-}
-
-function nextMonth(day: string): string {
-  const date = new Date(`${day.slice(0, 7)}-01T00:00:00Z`)
-  date.setUTCMonth(date.getUTCMonth() + 1)
-  return date.toISOString().slice(0, 10)
-}
-
-function endOfMonth(day: string): string {
-  const date = new Date(`${nextMonth(day)}T00:00:00Z`)
-  date.setUTCDate(0)
-  return date.toISOString().slice(0, 10)
-}
-
 /**
  * One page of published events matching the filter, newest first, after (older than) or before
  * (newer than) the event with a given id. Keyset only: each page reads `limit + 1` rows off an index
@@ -137,8 +96,8 @@ export async function listEvents(
   limit = 50,
 ): Promise<EventPage> {
   const base = () => wherePublic(db.selectFrom('chronicle_events as e').select(eventColumns), filter)
-  const dated = () => base().where('e.start_date', 'is not', null)
-  const undated = () => base().where('e.start_date', 'is', null)
+  const dated = () => base().where('e.public_date', 'is not', null)
+  const undated = () => base().where('e.public_date', 'is', null)
   const want = limit + 1
   const before = position.before ? await anchorOf(db, position.before) : null
   const after = !before && position.after ? await anchorOf(db, position.after) : null
@@ -197,88 +156,13 @@ export async function listEvents(
   }
 }
 
-/** Counts for the filter form: the total, and per type and per region (ids; 0 = none). */
-export type Facets = { total: number; types: Map<number, number>; regions: Map<number, number> }
-
-// More distinct (type, region) pairs than any real vocabulary holds; a guard, not a limit in use.
-const PAIR_LIMIT = 20_000
-/** Facet values shown per facet, the biggest first. */
-export const FACET_LIMIT = 100
-
-/**
- * Facet counts for a filter. A type's count applies every filter but the type one (so the other
- * types stay choosable), a region's every filter but the region one. One pass reads counts per
- * (type, region) pair: from the maintained monthly rollup when the filter is only types, regions
- * and whole months, else by a GROUP BY over the events the other filters select.
- */
-export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facets> {
-  const pairs = usesRollup(filter) ? await rollupPairs(db, filter) : await scannedPairs(db, filter)
-  const types = new Map<number, number>()
-  const regions = new Map<number, number>()
-  let total = 0
-  const typeOk = (id: number) => !filter.typeIds || filter.typeIds.includes(id)
-  const regionOk = (id: number) => !filter.regionIds || filter.regionIds.includes(id)
-  for (const { type_id, region_id, n } of pairs) {
-    if (regionOk(region_id)) types.set(type_id, (types.get(type_id) ?? 0) + n)
-    if (typeOk(type_id)) regions.set(region_id, (regions.get(region_id) ?? 0) + n)
-    if (typeOk(type_id) && regionOk(region_id)) total += n
-  }
-  return { total, types: topValues(types), regions: topValues(regions) }
-}
-
-function topValues(counts: Map<number, number>): Map<number, number> {
-  return new Map(
-    [...counts]
-      .filter(([, n]) => n > 0)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, FACET_LIMIT),
-  )
-}
-
-function usesRollup(filter: ResolvedFilter): boolean {
-  return !filter.q && !filter.articleIds && !filter.statuses && monthStart(filter.from) && monthEnd(filter.to)
-}
-
-type Pair = { type_id: number; region_id: number; n: number }
-
-async function rollupPairs(db: Db, filter: ResolvedFilter): Promise<Pair[]> {
-  let query = db
-    .selectFrom('chronicle_rollup')
-    .select(['type_id', 'region_id', sql<number>`sum(events)::int`.as('n')])
-    .groupBy(['type_id', 'region_id'])
-    .having(sql<boolean>`sum(events) > 0`)
-    .limit(PAIR_LIMIT)
-  if (filter.from) query = query.where('month', '>=', filter.from)
-  if (filter.to) query = query.where('month', '<=', `${filter.to.slice(0, 7)}-01`)
-  const rows = await query.execute()
-  if (filter.from || filter.to) return rows
-  // The rollup counts dated events only; undated ones are few and counted directly.
-  const undated = await db
-    .selectFrom('chronicle_events')
-    .select([
-      sql<number>`coalesce(type_id, 0)`.as('type_id'),
-      sql<number>`coalesce(region_id, 0)`.as('region_id'),
-      sql<number>`count(*)::int`.as('n'),
-    ])
-    .where('published_at', 'is not', null)
-    .where('start_date', 'is', null)
-    .groupBy(['type_id', 'region_id'])
-    .limit(PAIR_LIMIT)
-    .execute()
-  return rows.concat(undated)
-}
-
-async function scannedPairs(db: Db, filter: ResolvedFilter): Promise<Pair[]> {
-  const others: ResolvedFilter = { ...filter, typeIds: null, regionIds: null }
-  return wherePublic(db.selectFrom('chronicle_events as e'), others)
-    .select([
-      sql<number>`coalesce(e.type_id, 0)`.as('type_id'),
-      sql<number>`coalesce(e.region_id, 0)`.as('region_id'),
-      sql<number>`count(*)::int`.as('n'),
-    ])
-    .groupBy([sql`1`, sql`2`])
-    .limit(PAIR_LIMIT)
-    .execute()
+/** Whether more than `n` published events match; reads at most n + 1 rows, never counts them all. */
+export async function moreThan(db: Db, filter: ResolvedFilter, n: number): Promise<boolean> {
+  const row = await wherePublic(db.selectFrom('chronicle_events as e').select('e.id'), filter)
+    .offset(n)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** Search highlights of one event: title and an excerpt of the summary, each with its language. */

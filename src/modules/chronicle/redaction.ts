@@ -1,7 +1,8 @@
 /**
  * The one step every public output goes through (pages, API, feeds, exports, charts): it drops what
  * may not be public. A withheld person never appears; an anonymous one appears only as a description;
- * a sensitive event's place is blurred to its locality and its dates to the month.
+ * a sensitive event's place is blurred to its locality and its dates (its sources' too) to the month.
+ * Filters and orders match that blurred date through the stored `public_date` (see filters.ts).
  */
 import type { Localised, Precision } from './tables.ts'
 
@@ -31,6 +32,19 @@ export function redactEvent<E extends EventForRedaction>(event: E): E {
     longitude: null,
     coord_precision: event.locality ? 'locality' : null,
   }
+}
+
+/**
+ * A source's date as it may be shown, with its precision: a sensitive event's source is dated to the
+ * month like the event itself, since the date of a report gives the day away.
+ */
+export function redactSource<S extends { published_on: string | null }>(
+  source: S,
+  event: { sensitive: boolean },
+): S & { published_precision: Precision } {
+  if (!source.published_on) return { ...source, published_precision: 'unknown' }
+  if (!event.sensitive) return { ...source, published_precision: 'day' }
+  return { ...source, published_on: blurDate(source.published_on, 'day'), published_precision: 'month' }
 }
 
 function blurDate(date: string | null, precision: Precision): string | null {

@@ -165,12 +165,15 @@ export const createEventForm = z
     },
   }))
 
-// The version the editor started from: saving over a newer one is refused with a warning.
-const version = z.coerce
-  .number({ error: 'validation.invalid' })
-  .int('validation.invalid')
-  .min(1, 'validation.invalid')
-  .max(2_000_000_000, 'validation.invalid')
+// The version the editor started from: saving over a newer one is refused with a warning. Digits
+// only, as Number() would also read "0x1f", "1e3" or " 7 " as a version.
+const digits = z
+  .string()
+  .regex(/^\d{1,10}$/)
+  .transform(Number)
+const version = z
+  .union([z.int(), digits], { error: 'validation.invalid' })
+  .pipe(z.number().min(1, 'validation.invalid').max(2_000_000_000, 'validation.invalid'))
 
 /** Changes to an event, with the version they were made on. */
 export const updateEventForm = z

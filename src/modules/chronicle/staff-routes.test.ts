@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { type Agent, encodeForm } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
@@ -83,6 +84,23 @@ const countEvents = async () =>
         .executeTakeFirstOrThrow()
     ).n,
   )
+
+/** The rows a staff form could add or change, counted, to prove that a refused form changed nothing. */
+async function snapshot() {
+  const count = async (
+    table: 'chronicle_events' | 'chronicle_sources' | 'chronicle_history' | 'chronicle_verifications',
+  ) =>
+    (await t.store.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow())
+      .n
+  return {
+    events: await count('chronicle_events'),
+    sources: await count('chronicle_sources'),
+    history: await count('chronicle_history'),
+    verifications: await count('chronicle_verifications'),
+  }
+}
+
+const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
 
 async function create(who: Agent, overrides: Record<string, string> = {}): Promise<number> {
   await who.get('/staff/chronicle/events/new')
@@ -601,6 +619,179 @@ describe('hostile input on the event forms', () => {
     )
     assert.equal(list.statusCode, 400)
     assert.match(list.body, /id="field-status-error"/)
+  })
+})
+
+describe('hostile input on every staff form changes nothing', () => {
+  let id: number
+  before(async () => {
+    id = await create(agents.editor!)
+  })
+
+  /** Sends `request` and checks it was refused with `status`, the event and every count unchanged. */
+  const unchanged = async (status: number, request: () => Promise<{ statusCode: number; body: string }>) => {
+    const counts = await snapshot()
+    const row = await eventRow(id)
+    const response = await request()
+    assert.equal(response.statusCode, status, response.body.slice(0, 300))
+    assert.deepEqual(await snapshot(), counts)
+    assert.deepEqual(await eventRow(id), row)
+    return response
+  }
+
+  const errorOn = (field: string) => new RegExp(`id="field-${field}-error"`)
+
+  it('refuses CR or LF in one-line fields of a new event, with the error next to the field', async () => {
+    await agents.editor!.get('/staff/chronicle/events/new')
+    for (const [name, value] of [
+      ['title_en', 'Women\r\nblocked a bridge'],
+      ['locality', 'Тула\rЛенинский район'],
+      ['source_publisher', 'ОВД\nИнфо'],
+    ] as const) {
+      const response = await unchanged(400, () =>
+        agents.editor!.post('/staff/chronicle/events', eventForm({ [name]: value })),
+      )
+      assert.match(response.body, errorOn(name), name)
+      assert.match(response.body, /characters that can&#39;t be used here/, name)
+    }
+  })
+
+  it('keeps line breaks in a summary as LF, and drops a leading byte order mark', async () => {
+    const created = await create(agents.editor!, {
+      title_en: '\uFEFFWomen blocked a bridge',
+      summary_ru: 'Первая строка\r\nвторая строка',
+    })
+    const row = await eventRow(created)
+    assert.equal((row.title as { en: string }).en, 'Women blocked a bridge')
+    assert.equal((row.summary as { ru: string }).ru, 'Первая строка\nвторая строка')
+  })
+
+  it('refuses raw bytes that are not UTF-8, and a body that starts with a byte order mark', async () => {
+    await agents.editor!.get('/staff/chronicle/events/new')
+    const { locality: _, ...fields } = eventForm()
+    const form = encodeForm({ _csrf: agents.editor!.csrf, ...fields })
+    // Bytes as a client that does not percent-encode would send them: Т, then two that are no UTF-8.
+    const raw = Buffer.concat([Buffer.from(`${form}&locality=%D0%A2`), Buffer.from([0xff, 0xfe, 0x41])])
+    const bytes = await unchanged(400, () =>
+      agents.editor!.send('POST', '/staff/chronicle/events', raw, formHeaders),
+    )
+    assert.match(bytes.body, errorOn('locality'))
+    // The mark glues itself to the first field's name, so the CSRF token is not found.
+    const marked = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(form)])
+    const bom = await unchanged(403, () =>
+      agents.editor!.send('POST', '/staff/chronicle/events', marked, formHeaders),
+    )
+    assert.match(bom.body, /ERR_CSRF/)
+  })
+
+  it('keeps formula-looking text as typed, and the public CSV export defuses it', async () => {
+    const formula = '=HYPERLINK("http://evil.example/","click")'
+    const created = await create(agents.editor!, {
+      title_en: formula,
+      title_ru: '+cmd|" /C calc"!A0',
+      subject: '@SUM(1+1)*cmd',
+    })
+    const row = await eventRow(created)
+    assert.equal((row.title as { en: string }).en, formula)
+    assert.equal(row.subject, '@SUM(1+1)*cmd')
+    assert.equal((await review(agents.admin!, created, 'verify')).statusCode, 303)
+    assert.equal((await review(agents.admin!, created, 'publish')).statusCode, 303)
+    const csv = await agents.editor!.get('/chronicle/export.csv')
+    assert.equal(csv.statusCode, 200)
+    const line = csv.body.split('\r\n').find((text) => text.startsWith(`${created},`))
+    assert.ok(line, 'the published event is exported')
+    assert.ok(line.includes(`"'=HYPERLINK(""http://evil.example/"",""click"")"`), line)
+    assert.ok(line.includes(`"'+cmd|"" /C calc""!A0"`), line)
+    assert.doesNotMatch(line, /(^|,)"?[=+@]/, 'no cell starts like a formula')
+  })
+
+  it('refuses hostile edits: broken UTF-8, CR/LF, unknown codes, oversized bodies, no CSRF token', async () => {
+    await agents.editor!.get(`/staff/chronicle/events/${id}`)
+    const form = await editForm(id)
+    const broken = encodeForm({ _csrf: agents.editor!.csrf, ...form }).replace(
+      'title_en=Women',
+      'title_en=%FF%FEWomen',
+    )
+    const response = await unchanged(400, () =>
+      agents.editor!.send('POST', `/staff/chronicle/events/${id}?_method=PUT`, broken, formHeaders),
+    )
+    assert.match(response.body, errorOn('title_en'))
+    for (const [name, value] of [
+      ['title_en', 'Women\r\nblocked'],
+      ['type', "protest' OR '1'='1"],
+      ['region', 'RU-MOW; DROP TABLE chronicle_events'],
+      ['summary_en', 'bad\u0007bell'],
+    ] as const) {
+      const refused = await unchanged(400, async () => put(agents.editor!, id, { ...form, [name]: value }))
+      assert.match(refused.body, errorOn(name), name)
+    }
+    await unchanged(413, async () => put(agents.editor!, id, { ...form, summary_en: 'я'.repeat(300_000) }))
+    await unchanged(403, async () =>
+      agents.editor!.post(`/staff/chronicle/events/${id}?_method=PUT`, form, { csrf: null }),
+    )
+  })
+
+  it('refuses hostile sources, and shows markup in an accepted one as text', async () => {
+    await agents.editor!.get(`/staff/chronicle/events/${id}`)
+    const url = `/staff/chronicle/events/${id}/sources`
+    const source = { url: '', description: 'Звонок', publisher: '', published_on: '', reliability: 'low' }
+    for (const [name, value] of [
+      ['url', 'data:text/html,<script>alert(1)</script>'],
+      ['url', 'https://example.org/a b'],
+      ['publisher', 'ОВД\r\nИнфо'],
+      ['description', 'Звонок\u0000'],
+      ['published_on', "2022-10-15' OR '1'='1"],
+    ] as const) {
+      const refused = await unchanged(400, () => agents.editor!.post(url, { ...source, [name]: value }))
+      assert.match(refused.body, errorOn(name), `${name}: ${value}`)
+      assert.doesNotMatch(refused.body, /<script>alert/)
+    }
+    const broken = encodeForm({ _csrf: agents.editor!.csrf, ...source }).replace(
+      'description=',
+      'description=%C3%28',
+    )
+    const bytes = await unchanged(400, () => agents.editor!.send('POST', url, broken, formHeaders))
+    assert.match(bytes.body, errorOn('description'))
+    await unchanged(413, () => agents.editor!.post(url, { ...source, description: 'я'.repeat(300_000) }))
+    await unchanged(403, () => agents.editor!.post(url, source, { csrf: null }))
+
+    const markup = '<img src=x onerror=alert(1)>'
+    assert.equal((await agents.editor!.post(url, { ...source, description: markup })).statusCode, 303)
+    const page = await agents.editor!.get(`/staff/chronicle/events/${id}`)
+    assert.match(page.body, /&#60;img src&#61;x onerror&#61;alert\(1\)&#62;/)
+    assert.doesNotMatch(page.body, /<img src=x/)
+  })
+
+  it('refuses hostile review actions, comparisons and filters without a change', async () => {
+    await agents.admin!.get(`/staff/chronicle/events/${id}`)
+    const version = String((await eventRow(id)).version)
+    for (const action of ['verify', 'dispute', 'publish']) {
+      for (const bad of ["1' OR '1'='1", '', '0x1', '１']) {
+        await unchanged(400, () =>
+          agents.admin!.post(`/staff/chronicle/events/${id}/${action}`, { version: bad }),
+        )
+      }
+      await unchanged(403, () =>
+        agents.admin!.post(`/staff/chronicle/events/${id}/${action}`, { version }, { csrf: null }),
+      )
+    }
+    await unchanged(403, () =>
+      agents.admin!.post(`/staff/chronicle/events/${id}/unpublish`, {}, { csrf: null }),
+    )
+    for (const query of ['a=1&b=1%20OR%201=1', 'a=-1&b=1', 'a=1&a=2&b=1', 'a=%FF&b=1', 'a=1e3&b=1'])
+      await unchanged(404, () => agents.editor!.get(`/staff/chronicle/events/${id}/compare?${query}`))
+    for (const query of [
+      `q=${encodeURIComponent('a\r\nb')}`,
+      'published=maybe',
+      'status=verified&status=reported',
+    ])
+      await unchanged(400, () => agents.editor!.get(`/staff/chronicle?${query}`))
+    // Undecodable escapes stay as typed: a search for the text "%FF%FE", not broken characters.
+    const literal = await unchanged(200, () => agents.editor!.get('/staff/chronicle?q=%FF%FE'))
+    assert.match(literal.body, /id="field-q"[^>]* value="%FF%FE"/)
+    const cursor = await unchanged(400, () => agents.editor!.get("/staff/chronicle?before=1'--"))
+    assert.match(cursor.body, /<li>The link to older events is broken\./)
+    assert.doesNotMatch(cursor.body, /href="#field-before"/)
   })
 })
 

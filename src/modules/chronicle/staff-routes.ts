@@ -138,11 +138,13 @@ export function registerStaffRoutes(app: FastifyInstance, deps: AppDeps) {
     const parsed = parseStaffForm(staffListQuery, request.query)
     const filter = parsed.ok ? parsed.data : {}
     const { rows, nextBefore } = await listStaffEvents(db, filter)
+    // The cursor comes from the "older" link, not from a field: a broken one is said above the form.
+    const { before, ...errors } = parsed.ok ? {} : parsed.errors
     const page = staffListPage(pageContext(request), {
       rows,
       nextBefore,
       filter: parsed.ok ? filter : typedValues(request.query),
-      errors: parsed.ok ? {} : parsed.errors,
+      errors: before ? { ...errors, _form: 'chronicle.staff.errors.cursor' } : errors,
     })
     return sendPage(reply, page, parsed.ok ? 200 : 400)
   })

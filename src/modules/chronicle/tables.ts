@@ -44,6 +44,18 @@ declare module '../../platform/db/tables.ts' {
       month: string
       region_id: number
       type_id: number
+      status: 'verified' | 'disputed'
+      events: number
+      detained: number
+      participants: number
+    }
+    /** chronicle_rollup with the article as a further key (see the article rollup migration). */
+    chronicle_article_rollup: {
+      month: string
+      region_id: number
+      type_id: number
+      status: 'verified' | 'disputed'
+      article_id: number
       events: number
       detained: number
       participants: number
@@ -119,6 +131,8 @@ export interface EventsTable {
   search: ColumnType<string, never, never>
   /** start_date as the public may see it: blurred to the month for a sensitive event. */
   public_date: ColumnType<string | null, never, never>
+  /** The event's articles (through acts and cases), kept by triggers; writers may give it up front. */
+  article_ids: Generated<number[]>
 }
 
 /** Where we know an event from. */

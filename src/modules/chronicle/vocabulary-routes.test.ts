@@ -94,7 +94,7 @@ describe('proposing a term', () => {
     assert.equal(await count(), before)
   })
 
-  const hostile: [string, Record<string, string>, string][] = [
+  const hostile: [string, Record<string, string | string[]>, string][] = [
     ['an oversized label', proposal('big', { label_ru: 'я'.repeat(10_000) }), 'label_ru'],
     ['broken UTF-8', proposal('broken', { label_uk: 'Пік\uFFFDет' }), 'label_uk'],
     ['a control character', proposal('ctrl', { label_en: 'Pick\u0000et' }), 'label_en'],
@@ -103,6 +103,12 @@ describe('proposing a term', () => {
     ['a Cyrillic code', proposal('пикет'), 'code'],
     ['an unknown vocabulary', proposal('ok_code', { vocabulary: 'users' }), 'vocabulary'],
     ['an empty label', proposal('empty', { label_en: '   ' }), 'label_en'],
+    ['CR and LF in a label', proposal('crlf', { label_en: 'Per\r\nformance' }), 'label_en'],
+    ['a lone CR in a label', proposal('cr', { label_ru: 'Пер\rформанс' }), 'label_ru'],
+    ['an overlong code', proposal('c'.repeat(41)), 'code'],
+    // A byte order mark is dropped from any text (validation.ts); a direction override is refused.
+    ['a right-to-left override in a label', proposal('bidi', { label_en: 'abc\u202Edef' }), 'label_en'],
+    ['a repeated vocabulary', { ...proposal('twice'), vocabulary: ['event_type', 'region'] }, 'vocabulary'],
   ]
   for (const [what, form, field] of hostile) {
     it(`reports ${what} next to the field and changes nothing`, async () => {
@@ -141,6 +147,21 @@ describe('proposing a term', () => {
     const page = await as.editor!.get(base)
     assert.match(page.body, /&#60;img src&#61;x onerror&#61;alert\(1\)&#62;/)
     assert.doesNotMatch(page.body, /<img src=x/)
+  })
+
+  it('keeps a formula-looking label as typed and shows it as text', async () => {
+    await as.editor!.get(base)
+    const formula = '=HYPERLINK("http://evil.example/","click")'
+    const response = await as.editor!.post(`${base}/terms`, proposal('formula', { label_en: formula }))
+    assert.equal(response.statusCode, 303)
+    const row = await t.store.db
+      .selectFrom('vocab_terms')
+      .select('labels')
+      .where('code', '=', 'formula')
+      .executeTakeFirstOrThrow()
+    assert.equal((row.labels as { en: string }).en, formula)
+    const page = await as.editor!.get(base)
+    assert.match(page.body, /&#61;HYPERLINK\(&#34;http:\/\/evil\.example\/&#34;,&#34;click&#34;\)/)
   })
 
   it('refuses a form without its CSRF token', async () => {
@@ -204,14 +225,39 @@ describe('deciding on a term', () => {
     assert.equal(row?.status, 'proposed')
   })
 
-  it('answers 404 for ids that are not terms', async () => {
+  it('answers 404 for ids that are not terms, to approving, asking to reject and rejecting', async () => {
     await as.editor!.get(base)
+    const before = await count()
     for (const id of ['999999', 'abc', '-1', '1e3', '99999999999999999999', '1;DROP TABLE vocab_terms']) {
-      assert.equal(
-        (await as.editor!.post(`${base}/terms/${encodeURIComponent(id)}/approve`)).statusCode,
-        404,
-        id,
-      )
+      const path = `${base}/terms/${encodeURIComponent(id)}`
+      assert.equal((await as.editor!.post(`${path}/approve`)).statusCode, 404, id)
+      assert.equal((await as.editor!.get(`${path}/reject`)).statusCode, 404, id)
+      assert.equal((await as.editor!.post(`${path}/reject`)).statusCode, 404, id)
     }
+    assert.equal(await count(), before)
+  })
+
+  it('refuses a decision without its CSRF token, and a second decision, leaving the term as it was', async () => {
+    const term = await propose('csrf_decision')
+    const status = async () =>
+      (
+        await t.store.db
+          .selectFrom('vocab_terms')
+          .select('status')
+          .where('id', '=', term.id)
+          .executeTakeFirstOrThrow()
+      ).status
+    await as.editor!.get(base)
+    for (const action of ['approve', 'reject']) {
+      const response = await as.editor!.post(`${base}/terms/${term.id}/${action}`, {}, { csrf: null })
+      assert.equal(response.statusCode, 403, action)
+      assert.equal(await status(), 'proposed', action)
+    }
+    assert.equal((await as.editor!.post(`${base}/terms/${term.id}/reject`)).statusCode, 303)
+    const approve = await as.editor!.post(`${base}/terms/${term.id}/approve`)
+    assert.equal(approve.statusCode, 409)
+    assert.match(approve.body, /already approved or rejected/)
+    assert.equal((await as.editor!.get(`${base}/terms/${term.id}/reject`)).statusCode, 409)
+    assert.equal(await status(), 'rejected')
   })
 })

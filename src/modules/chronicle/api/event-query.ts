@@ -5,38 +5,15 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
-import type { ResolvedFilter } from '../filters.ts'
-import { eventFactColumns, wherePublic } from '../queries.ts'
-import type { Localised, Precision } from '../tables.ts'
+import { type ResolvedFilter, wherePublic } from '../filters.ts'
+import type { EventFacts } from '../present.ts'
+import { eventFactColumns, eventsWithTerms } from '../queries.ts'
 
-/** Where a page ends: the last row's start date (null once in the undated tail) and id. */
+/** Where a page ends: the last row's public date (null once in the undated tail) and id. */
 export type Cursor = { date: string | null; id: number }
 
-/** An event row as the public outputs read it, before redaction. */
-export type EventRow = {
-  id: number
-  title: Localised
-  summary: Localised
-  type: string | null
-  region: string | null
-  start_date: string | null
-  start_precision: Precision
-  end_date: string | null
-  end_precision: Precision
-  locality: string | null
-  latitude: number | null
-  longitude: number | null
-  coord_precision: string | null
-  participants: number | null
-  detained: number | null
-  authorised: boolean | null
-  subject: string | null
-  organisers: string | null
-  status: 'reported' | 'verified' | 'disputed'
-  sensitive: boolean
-  published_at: Date | null
-  updated_at: Date
-}
+/** An event row as the public outputs read it, before redaction: type and region as codes. */
+export type EventRow = EventFacts & { type: string | null; region: string | null; updated_at: Date }
 
 /** The opaque text form of a cursor. */
 export function encodeCursor(cursor: Cursor): string {
@@ -58,27 +35,16 @@ export function decodeCursor(text: string): Cursor | null {
 
 /** The select every public reading of events starts from, with type and region as codes. */
 export function selectEvents(db: Db) {
-  return db
-    .selectFrom('chronicle_events as e')
-    .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
-    .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
-    .select([
-      'e.id',
-      'e.title',
-      'e.summary',
-      't.code as type',
-      'r.code as region',
-      ...eventFactColumns,
-      'e.updated_at',
-    ])
+  return eventsWithTerms(db).select([
+    'e.id',
+    'e.title',
+    'e.summary',
+    't.code as type',
+    'r.code as region',
+    ...eventFactColumns,
+    'e.updated_at',
+  ])
 }
-
-/**
- * The date an event is listed under in public: a sensitive event's day is blurred to its month (as
- * redactEvent does), and it must be sorted by the blurred date too — sorted by the true day, its place
- * among its neighbours, or a cursor holding its date, would give the day away.
- */
-export const publicDate = sql<string | null>`e.public_date`
 
 /**
  * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
@@ -93,22 +59,24 @@ export async function eventPage(
   const wanted = limit + 1
   let rows: (EventRow & { public_date: string | null })[] = []
   if (!after || after.date !== null) {
-    let dated = wherePublic(selectEvents(db).select(publicDate.as('public_date')), filter).where(
-      'e.start_date',
+    // Sorted and cut by the public date: by the true day, a sensitive event's place among its
+    // neighbours (or a cursor holding its date) would give the day away.
+    let dated = wherePublic(selectEvents(db).select('e.public_date'), filter).where(
+      'e.public_date',
       'is not',
       null,
     )
     if (after?.date) {
-      dated = dated.where(sql<boolean>`(${publicDate}, e.id) < (${after.date}::date, ${after.id}::bigint)`)
+      dated = dated.where(sql<boolean>`(e.public_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
     }
     rows = (await dated
-      .orderBy(publicDate, 'desc')
+      .orderBy('e.public_date', 'desc')
       .orderBy('e.id', 'desc')
       .limit(wanted)
       .execute()) as typeof rows
   }
   if (rows.length < wanted) {
-    let undated = wherePublic(selectEvents(db), filter).where('e.start_date', 'is', null)
+    let undated = wherePublic(selectEvents(db), filter).where('e.public_date', 'is', null)
     if (after && after.date === null) undated = undated.where('e.id', '<', after.id)
     const more = (await undated
       .orderBy('e.id', 'desc')

@@ -4,17 +4,11 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
+import type { SourceInput } from '../present.ts'
 import type { PersonForRedaction } from '../redaction.ts'
 
-/** A source as stored. */
-export type SourceRow = {
-  event_id: number
-  url: string | null
-  description: string | null
-  publisher: string | null
-  published_on: string | null
-  reliability: 'high' | 'medium' | 'low' | 'unknown'
-}
+/** A source as stored, with its event. */
+export type SourceRow = Omit<SourceInput, 'id'> & { event_id: number }
 
 /** An act with its person and case as stored. */
 export type ActRow = {

@@ -1,10 +1,11 @@
 /**
- * The public shape of an event for the API, feeds and exports. Every event passes through
- * redactEvent and every person through redactPerson here; nothing else turns rows into output.
- * (Stands in until the module's shared present.ts exists; the two should merge.)
+ * The API's JSON form of events and acts, for the API, feeds and exports. An event's fields are
+ * present.ts `eventFields`, as on the pages (redaction included); only the form differs: type and
+ * region as codes, dates without words, absolute links. Persons go through redactPerson here.
  */
 import type { z } from 'zod'
-import { redactEvent, redactPerson } from '../redaction.ts'
+import { ageYear, eventFields } from '../present.ts'
+import { redactPerson, redactSource } from '../redaction.ts'
 import type { EventRow } from './event-query.ts'
 import type { ActRow, SourceRow } from './event-related.ts'
 import type { actOut, eventDetailOut, eventOut } from './schemas.ts'
@@ -25,41 +26,26 @@ export function presentEvent(
   related: { articles: string[]; sources: SourceRow[] },
   publicUrl: string,
 ): EventOut {
-  const e = redactEvent(row)
   return {
-    id: e.id,
-    url: eventUrl(publicUrl, e.id),
-    title: e.title,
-    summary: e.summary,
-    type: e.type,
-    // Only verified or disputed events are ever published (a database CHECK holds it).
-    status: e.status === 'disputed' ? 'disputed' : 'verified',
-    start: { date: e.start_date, precision: e.start_precision },
-    end: { date: e.end_date, precision: e.end_precision },
-    region: e.region,
-    locality: e.locality,
-    coordinates:
-      e.latitude === null || e.longitude === null
-        ? null
-        : { latitude: e.latitude, longitude: e.longitude, precision: e.coord_precision },
-    participants: e.participants,
-    detained: e.detained,
-    authorised: e.authorised,
-    subject: e.subject,
-    organisers: e.organisers,
-    blurred: e.sensitive,
+    ...eventFields(row, {
+      url: eventUrl(publicUrl, row.id),
+      type: row.type,
+      region: row.region,
+      date: (date, precision) => ({ date, precision }),
+    }),
     articles: related.articles,
-    sources: related.sources.map((source) => ({
-      url: source.url,
-      description: source.description,
-      publisher: source.publisher,
-      // A source's date would give a blurred event's day away: it is blurred to the month as well.
-      publishedOn:
-        e.sensitive && source.published_on ? `${source.published_on.slice(0, 7)}-01` : source.published_on,
-      reliability: source.reliability,
-    })),
-    publishedAt: (e.published_at ?? e.updated_at).toISOString(),
-    updatedAt: e.updated_at.toISOString(),
+    sources: related.sources.map((source) => {
+      const shown = redactSource(source, row)
+      return {
+        url: shown.url,
+        description: shown.description,
+        publisher: shown.publisher,
+        publishedOn: shown.published_on,
+        reliability: shown.reliability,
+      }
+    }),
+    publishedAt: (row.published_at ?? row.updated_at).toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   }
 }
 
@@ -101,13 +87,13 @@ export function presentAct(act: ActRow, asOfYear: number): z.infer<typeof actOut
   }
 }
 
-/** An event with its acts. Ages are counted at the event's year (the year is never blurred). */
+/** An event with its acts. Ages are counted at the event's year. */
 export function presentEventDetail(
   row: EventRow,
   related: { articles: string[]; sources: SourceRow[]; acts: ActRow[] },
   publicUrl: string,
 ): EventDetailOut {
-  const year = row.start_date ? Number(row.start_date.slice(0, 4)) : new Date().getUTCFullYear()
+  const year = ageYear(row.start_date)
   return {
     ...presentEvent(row, related, publicUrl),
     acts: related.acts.map((act) => presentAct(act, year)),

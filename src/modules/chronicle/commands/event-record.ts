@@ -4,6 +4,8 @@
  * differences between two such records; the conflict and compare pages show them field by field.
  */
 import type { Db } from '../../../platform/db/database.ts'
+import { factFields, textFields } from '../event-fields.ts'
+import { eventFactColumns, eventsWithTerms } from '../queries.ts'
 import type { EventInput } from '../schema.ts'
 import type { Localised, Precision } from '../tables.ts'
 
@@ -51,27 +53,9 @@ export type RecordField = keyof EventRecord
 
 /** The fields in the order pages list them. */
 export const recordFields: readonly RecordField[] = [
-  'title_ru',
-  'title_en',
-  'title_uk',
-  'summary_ru',
-  'summary_en',
-  'summary_uk',
+  ...textFields,
   'type',
-  'start_date',
-  'start_precision',
-  'end_date',
-  'end_precision',
-  'region',
-  'locality',
-  'latitude',
-  'longitude',
-  'coord_precision',
-  'participants',
-  'detained',
-  'authorised',
-  'subject',
-  'organisers',
+  ...factFields,
   'sensitive',
   'status',
   'published',
@@ -108,33 +92,15 @@ const toAuthorised = (value: boolean | null) => (value === null ? 'unknown' : va
 
 /** Loads an event with its terms' codes and sources, or null; `forUpdate` locks the row. */
 export async function loadEvent(db: Db, id: number, options: { forUpdate?: boolean } = {}) {
-  let query = db
-    .selectFrom('chronicle_events as e')
-    .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
-    .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
+  let query = eventsWithTerms(db)
     .select([
       'e.id',
       'e.version',
       'e.title',
       'e.summary',
       't.code as type',
-      'e.start_date',
-      'e.start_precision',
-      'e.end_date',
-      'e.end_precision',
       'r.code as region',
-      'e.locality',
-      'e.latitude',
-      'e.longitude',
-      'e.coord_precision',
-      'e.participants',
-      'e.detained',
-      'e.authorised',
-      'e.subject',
-      'e.organisers',
-      'e.sensitive',
-      'e.status',
-      'e.published_at',
+      ...eventFactColumns,
       'e.updated_by',
       'e.updated_at',
       'e.external_source',

@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import { searchQuery } from '../filters.ts'
+import { eventsWithTerms } from '../queries.ts'
 import type { Localised, Precision } from '../tables.ts'
 
 /** Events per page. */
@@ -38,10 +39,7 @@ export async function listStaffEvents(
   db: Db,
   filter: StaffListFilter,
 ): Promise<{ rows: StaffListRow[]; nextBefore: number | null }> {
-  let query = db
-    .selectFrom('chronicle_events as e')
-    .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
-    .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
+  let query = eventsWithTerms(db)
     .select([
       'e.id',
       'e.title',

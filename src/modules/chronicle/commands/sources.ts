@@ -6,7 +6,7 @@ import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
 import type { SourceInput } from '../schema.ts'
-import { loadEvent } from './event-record.ts'
+import { loadEvent, type SourceSnapshot } from './event-record.ts'
 import { nextVersion } from './history.ts'
 import { sourceColumns } from './save-event.ts'
 
@@ -23,19 +23,7 @@ export async function addSource(
     .returning('id')
     .executeTakeFirstOrThrow()
   const after = (await loadEvent(db, options.eventId))!.record.sources
-  const version = await nextVersion(db, {
-    eventId: options.eventId,
-    actorId: options.actorId,
-    edit: true,
-    changes: { sources: { from: event.record.sources, to: after } },
-  })
-  await audit(db, {
-    actorId: options.actorId,
-    action: 'chronicle.source.added',
-    target: `event:${options.eventId}`,
-    detail: { source: id, version },
-  })
-  return version
+  return recordChange(db, options, 'chronicle.source.added', id, event.record.sources, after)
 }
 
 /** Removes one of an event's sources, unless it is the last one. Run it in a transaction. */
@@ -53,17 +41,29 @@ export async function removeSource(
     .where('event_id', '=', options.eventId)
     .execute()
   const after = event.record.sources.filter((source) => source.id !== options.sourceId)
+  return recordChange(db, options, 'chronicle.source.removed', options.sourceId, event.record.sources, after)
+}
+
+// The event's new version with the sources before and after in its history, and the audit entry.
+async function recordChange(
+  db: Db,
+  options: { actorId: string; eventId: number },
+  action: 'chronicle.source.added' | 'chronicle.source.removed',
+  sourceId: number,
+  before: SourceSnapshot[],
+  after: SourceSnapshot[],
+): Promise<number> {
   const version = await nextVersion(db, {
     eventId: options.eventId,
     actorId: options.actorId,
     edit: true,
-    changes: { sources: { from: event.record.sources, to: after } },
+    changes: { sources: { from: before, to: after } },
   })
   await audit(db, {
     actorId: options.actorId,
-    action: 'chronicle.source.removed',
+    action,
     target: `event:${options.eventId}`,
-    detail: { source: options.sourceId, version },
+    detail: { source: sourceId, version },
   })
   return version
 }

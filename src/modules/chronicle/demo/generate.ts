@@ -123,12 +123,19 @@ async function insertBatch(db: Db, batch: DemoEvent[], ids: Ids): Promise<void> 
     batch.forEach((e, i) => {
       const id = eventIds[i]!
       const region = ids.region.get(e.region) ?? null
+      // What the acts' trigger would set; given here, the trigger finds nothing to change.
+      const articleIds = new Set<number>()
+      for (const act of e.acts) {
+        const article = act.caseKind && act.article ? ids.article.get(act.article) : undefined
+        if (article) articleIds.add(article)
+      }
       events.push({
         ...e,
         id,
         external_source: DEMO_SOURCE,
         type_id: ids.event_type.get(e.type) ?? null,
         region_id: region,
+        article_ids: [...articleIds].sort((a, b) => a - b),
       })
       const own = e.persons.map((p) => {
         const personId = personIds[nextPerson++]!
@@ -163,16 +170,15 @@ async function insertBatch(db: Db, batch: DemoEvent[], ids: Ids): Promise<void> 
     })
     await sql`INSERT INTO chronicle_events (id, external_source, external_id, title, summary, type_id, start_date,
         start_precision, region_id, locality, latitude, longitude, coord_precision, participants, detained,
-        authorised, subject, status, sensitive, published_at)
+        authorised, subject, status, sensitive, published_at, article_ids)
       SELECT id, external_source, external_id, title, summary, type_id, start_date, start_precision, region_id,
         locality, latitude, longitude, coord_precision, participants, detained, authorised, subject, status,
-        sensitive, published_at
+        sensitive, published_at, article_ids
       FROM jsonb_to_recordset(${json(events)}::jsonb) AS x(id int8, external_source text, external_id text,
         title jsonb, summary jsonb, type_id int, start_date date, start_precision text, region_id int,
         locality text, latitude float8, longitude float8, coord_precision text, participants int, detained int,
-        authorised boolean, subject text, status text, sensitive boolean, published_at timestamptz)`.execute(
-      trx,
-    )
+        authorised boolean, subject text, status text, sensitive boolean, published_at timestamptz,
+        article_ids int[])`.execute(trx)
     if (persons.length)
       await sql`INSERT INTO chronicle_persons (id, name_cyrillic, name_latin, visibility, visibility_source, region_id,
           locality, birth_year)

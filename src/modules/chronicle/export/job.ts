@@ -52,7 +52,8 @@ export async function runExport(db: Db, job: { id: string; params: unknown; file
         await db.updateTable('chronicle_jobs').set({ done_rows: rows }).where('id', '=', job.id).execute()
       },
     })
-    await pipeline(Readable.from(chunks), createWriteStream(partial))
+    // One chunk (a batch of events) waits at most, so memory stays flat whatever the export's size.
+    await pipeline(Readable.from(chunks, { highWaterMark: 1 }), createWriteStream(partial))
     await rename(partial, job.file_path)
     await sql`UPDATE chronicle_jobs SET state = 'done', total_rows = done_rows, finished_at = now()
       WHERE id = ${job.id}`.execute(db)

@@ -10,12 +10,11 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AppDeps } from '../../../app.ts'
-import type { Db } from '../../../platform/db/database.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { countEvents } from '../api/event-query.ts'
-import { type EventFilter, eventFilterSchema, type ResolvedFilter, resolveFilter } from '../filters.ts'
-import { wherePublic } from '../queries.ts'
+import { type EventFilter, eventFilterSchema, resolveFilter } from '../filters.ts'
+import { moreThan } from '../queries.ts'
 import { type ExportFormat, exportFormats, mediaTypes } from './formats.ts'
 import { EXPORT_KEEP_MS, EXPORT_STALE_MS } from './job.ts'
 import { exportProgressPage, largeExportPage } from './pages.ts'
@@ -29,15 +28,6 @@ const MAX_WAITING_EXPORTS = 20
 /** The row count above which an export becomes a background job (LIFELINE_EXPORT_JOB_ROWS). */
 export function jobThreshold(env: AppDeps['env']): number {
   return (env as { LIFELINE_EXPORT_JOB_ROWS?: number }).LIFELINE_EXPORT_JOB_ROWS ?? DEFAULT_JOB_ROWS
-}
-
-/** Whether more than `threshold` events match; reads at most threshold + 1 rows, never counts all. */
-async function moreThan(db: Db, filter: ResolvedFilter, threshold: number): Promise<boolean> {
-  const row = await wherePublic(db.selectFrom('chronicle_events as e').select('e.id'), filter)
-    .offset(threshold)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
 }
 
 /** The filter with empty parts dropped and lists sorted, so equal filters compare equal. */
@@ -80,11 +70,14 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
           return sendPage(reply, page)
         }
         const day = new Date().toISOString().slice(0, 10)
-        return reply
-          .type(mediaTypes[format])
-          .header('content-disposition', `attachment; filename="chronicle-${day}.${format}"`)
-          .header('access-control-allow-origin', '*')
-          .send(Readable.from(exportChunks(db, filter, format, { publicUrl })))
+        return (
+          reply
+            .type(mediaTypes[format])
+            .header('content-disposition', `attachment; filename="chronicle-${day}.${format}"`)
+            .header('access-control-allow-origin', '*')
+            // One chunk (a batch of events) waits at most for a slow client, so memory stays flat.
+            .send(Readable.from(exportChunks(db, filter, format, { publicUrl }), { highWaterMark: 1 }))
+        )
       },
     )
   }

@@ -4,18 +4,44 @@
  */
 import { createHash } from 'node:crypto'
 import type { Localised, Precision } from '../tables.ts'
-import { parseDate } from './dates.ts'
-import type { FieldSpec, MappableField, Mapping } from './mapping.ts'
+import { type SourceRow, specValue, unescapeFormulas } from './cells.ts'
+import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
+import { atPrecision, parseDate } from './dates.ts'
+import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
-/** A file row: column → value (CSV cells are strings; NDJSON values may be anything JSON holds). */
-export type SourceRow = Record<string, unknown>
+export type { SourceRow } from './cells.ts'
 
 /** Something wrong (or worth a look) in one row. `key` is an i18n key under chronicle.import. */
 export type RowIssue = { row: number; column: string | null; field?: string; key: string; value?: string }
 
+/** The vocabularies an import looks codes up in. */
+export type ImportVocabulary = 'event_type' | 'region' | 'article' | 'act_type'
+
 /** A value that maps to no approved vocabulary term. */
-export type UnknownTerm = { field: 'type' | 'region'; vocabulary: string; value: string; code: string }
+export type UnknownTerm = {
+  field: 'type' | 'region' | 'articles'
+  vocabulary: ImportVocabulary
+  value: string
+  code: string
+}
+
+/** Whether a case is administrative (КоАП) or criminal (УК). */
+export type CaseKind = 'administrative' | 'criminal'
+
+/**
+ * An article an imported event is linked to. Articles belong to cases, and cases to events through
+ * acts, so each is written as a case of its kind under the article, charged in the event.
+ */
+export type DraftArticle = { articleId: number; caseKind: CaseKind; actTypeId: number }
+
+/** A source given in the row: a link, or a description of a source without one. */
+export type DraftSource = { url: string | null; description: string | null }
+
+/** Review statuses an imported row may carry. */
+export const statuses = ['reported', 'verified', 'disputed'] as const
+const precisions = ['day', 'month', 'year', 'unknown'] as const
+const coordPrecisions = ['exact', 'street', 'locality', 'region'] as const
 
 /** An event ready to insert, with everything the row held. */
 export type EventDraft = {
@@ -23,6 +49,7 @@ export type EventDraft = {
   title: Localised
   summary: Localised
   typeId: number | null
+  status: (typeof statuses)[number]
   startDate: string | null
   startPrecision: Precision
   endDate: string | null
@@ -31,17 +58,23 @@ export type EventDraft = {
   locality: string | null
   latitude: number | null
   longitude: number | null
+  coordPrecision: (typeof coordPrecisions)[number] | null
   participants: number | null
   detained: number | null
   authorised: boolean | null
   subject: string | null
   organisers: string | null
-  sourceUrl: string | null
+  sensitive: boolean
+  articles: DraftArticle[]
+  sources: DraftSource[]
   raw: SourceRow
 }
 
-/** Approved term ids by vocabulary and code. */
-export type TermLookup = (vocabulary: 'event_type' | 'region', code: string) => number | undefined
+/** Approved terms: ids by vocabulary and code, and the kind of case each article belongs to. */
+export type TermLookup = {
+  id: (vocabulary: ImportVocabulary, code: string) => number | undefined
+  caseKind: (articleId: number) => CaseKind | null
+}
 
 /** What converting a row gives: an event (when no error), errors, warnings, unknown terms. */
 export type Converted = {
@@ -51,6 +84,17 @@ export type Converted = {
   unknown: UnknownTerm[]
 }
 
+/** What the converters of one row share: the mapping, the row's cells, and where problems go. */
+export type RowContext = {
+  mapping: Mapping
+  cells: SourceRow
+  terms: TermLookup
+  blankUnknown: boolean
+  unknown: UnknownTerm[]
+  fail: (field: MappableField, key: string, value?: string) => void
+}
+
+// The limits are the staff form's or looser, so whatever Lifeline itself exports imports back.
 const textLimits: Partial<Record<MappableField, { max: number; multiline?: boolean }>> = {
   externalId: { max: 200 },
   'title.ru': { max: 500 },
@@ -60,44 +104,8 @@ const textLimits: Partial<Record<MappableField, { max: number; multiline?: boole
   'summary.en': { max: 20_000, multiline: true },
   'summary.uk': { max: 20_000, multiline: true },
   locality: { max: 300 },
-  subject: { max: 1000 },
-  organisers: { max: 1000 },
-  sourceUrl: { max: 2000 },
-}
-
-// Looks up a column; NDJSON objects may nest ("title.ru" reads {"title": {"ru": …}}).
-function cell(row: SourceRow, column: string): unknown {
-  if (column in row) return row[column]
-  let value: unknown = row
-  for (const part of column.split('.')) {
-    if (!value || typeof value !== 'object') return undefined
-    value = (value as Record<string, unknown>)[part]
-  }
-  return value
-}
-
-function asString(value: unknown): string {
-  if (value === undefined || value === null) return ''
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return JSON.stringify(value)
-}
-
-/** The text a spec yields for a row, before any conversion. */
-function specValue(spec: FieldSpec, row: SourceRow): string {
-  if (spec.column !== undefined) return asString(cell(row, spec.column)).trim()
-  if (spec.constant !== undefined) return String(spec.constant)
-  return (spec.template ?? '')
-    .replace(/\{([^{}]+)\}/g, (_match, column: string) => asString(cell(row, column)).trim())
-    .trim()
-}
-
-function lookupValue(values: FieldSpec['values'], raw: string): string | boolean | null | undefined {
-  if (!values) return undefined
-  if (raw in values) return values[raw]
-  const wanted = raw.trim().toLowerCase()
-  for (const [key, mapped] of Object.entries(values)) if (key.trim().toLowerCase() === wanted) return mapped
-  return undefined
+  subject: { max: 1000, multiline: true },
+  organisers: { max: 1000, multiline: true },
 }
 
 const formulaLike = /^[=+@\t\r]|^-(?![\d.,\s]*$)/
@@ -139,16 +147,24 @@ export function convertRow(
 ): Converted {
   const errors: RowIssue[] = []
   const warnings: RowIssue[] = []
-  const unknown: UnknownTerm[] = []
-  const fail = (field: MappableField, key: string, value?: string) =>
-    errors.push({
-      row: rowNumber,
-      column: mapping.fields[field]?.column ?? null,
-      field,
-      key,
-      ...(value !== undefined ? { value: value.slice(0, 80) } : {}),
-    })
-  cellWarnings(row, rowNumber, warnings)
+  const cells = mapping.unescapeFormulas ? unescapeFormulas(row) : row
+  const ctx: RowContext = {
+    mapping,
+    cells,
+    terms,
+    blankUnknown: !!options.blankUnknown,
+    unknown: [],
+    fail: (field, key, value) =>
+      errors.push({
+        row: rowNumber,
+        column: mapping.fields[field]?.column ?? null,
+        field,
+        key,
+        ...(value !== undefined ? { value: value.slice(0, 80) } : {}),
+      }),
+  }
+  const { fail } = ctx
+  cellWarnings(cells, rowNumber, warnings)
 
   const texts: Partial<Record<MappableField, string | null>> = {}
   for (const [field, limit] of Object.entries(textLimits) as [
@@ -157,7 +173,7 @@ export function convertRow(
   ][]) {
     const spec = mapping.fields[field]
     if (!spec) continue
-    const raw = specValue(spec, row)
+    const raw = specValue(spec, cells)
     const checked = cleanText(raw, limit.max, limit.multiline)
     if (typeof checked === 'object') fail(field, checked.error, raw)
     else texts[field] = checked || null
@@ -165,46 +181,43 @@ export function convertRow(
 
   const term = (field: 'type' | 'region', vocabulary: 'event_type' | 'region'): number | null => {
     const spec = mapping.fields[field]
-    if (!spec) return null
-    const raw = specValue(spec, row)
-    if (!raw) return null
-    const mapped = lookupValue(spec.values, raw)
-    if (mapped === null) return null // the mapping says: this value means "no term"
-    if (raw.includes('\uFFFD')) {
-      fail(field, 'chronicle.import.error.encoding', raw)
-      return null
-    }
-    const code = typeof mapped === 'string' ? mapped : raw
-    const id = terms(vocabulary, code)
-    if (id !== undefined) return id
-    unknown.push({ field, vocabulary, value: raw, code })
-    if (!options.blankUnknown) fail(field, 'chronicle.import.error.unknownTerm', raw)
-    return null
+    const raw = spec ? specValue(spec, cells) : ''
+    return raw ? resolveTerm(ctx, field, vocabulary, raw, spec?.values) : null
   }
 
-  const date = (field: 'startDate' | 'endDate'): { date: string | null; precision: Precision } => {
+  // A precision from its own column wins over the date spec's and over what the date format holds.
+  const date = (
+    field: 'startDate' | 'endDate',
+    precisionField: 'startPrecision' | 'endPrecision',
+  ): { date: string | null; precision: Precision } => {
+    const given = choice(ctx, precisionField, precisions, 'chronicle.import.error.precision')
     const spec = mapping.fields[field]
-    if (!spec) return { date: null, precision: 'unknown' }
-    const raw = specValue(spec, row)
-    if (!raw) return { date: null, precision: 'unknown' }
+    const raw = spec ? specValue(spec, cells) : ''
+    if (!spec || !raw) {
+      if (given && given !== 'unknown')
+        fail(precisionField, 'chronicle.import.error.precisionWithoutDate', given)
+      return { date: null, precision: 'unknown' }
+    }
     const parsed = parseDate(raw, spec.format ?? 'yyyy-mm-dd')
     if (!parsed) {
       fail(field, 'chronicle.import.error.date', raw)
       return { date: null, precision: 'unknown' }
     }
-    return { date: parsed.date, precision: spec.precision ?? parsed.precision }
+    if (given === 'unknown') fail(precisionField, 'chronicle.import.error.precisionWithDate', given)
+    const precision = given ?? spec.precision ?? parsed.precision
+    return { date: atPrecision(parsed.date, precision), precision }
   }
 
   const number = (field: 'participants' | 'detained' | 'latitude' | 'longitude'): number | null => {
     const spec = mapping.fields[field]
     if (!spec) return null
-    const raw = specValue(spec, row).replace(/[\s\u00a0\u202f]/g, '')
+    const raw = specValue(spec, cells).replace(/[\s\u00a0\u202f]/g, '')
     if (!raw) return null
     const whole = field === 'participants' || field === 'detained'
     const value = Number(whole ? raw : raw.replace(',', '.'))
     const limits = {
-      participants: [0, 10_000_000],
-      detained: [0, 10_000_000],
+      participants: [0, 100_000_000],
+      detained: [0, 100_000_000],
       latitude: [-90, 90],
       longitude: [-180, 180],
     }[field]
@@ -219,52 +232,56 @@ export function convertRow(
     return value
   }
 
-  const authorised = (): boolean | null => {
-    const spec = mapping.fields.authorised
-    if (!spec) return null
-    const raw = specValue(spec, row)
-    if (!raw) return null
-    const mapped = lookupValue(spec.values, raw)
-    if (typeof mapped === 'boolean' || mapped === null) return mapped
-    if (/^(true|yes|1)$/i.test(raw)) return true
-    if (/^(false|no|0)$/i.test(raw)) return false
-    fail('authorised', 'chronicle.import.error.unknownValue', raw)
-    return null
-  }
-
-  const start = date('startDate')
-  const end = date('endDate')
+  const start = date('startDate', 'startPrecision')
+  const end = date('endDate', 'endPrecision')
   if (start.date && end.date && end.date < start.date)
     fail('endDate', 'chronicle.import.error.endBeforeStart')
+  const status = choice(ctx, 'status', statuses, 'chronicle.import.error.status') ?? mapping.status
+  const latitude = number('latitude')
+  const longitude = number('longitude')
+  const coordPrecision = choice(
+    ctx,
+    'coordPrecision',
+    coordPrecisions,
+    'chronicle.import.error.coordPrecision',
+  )
   const draft: EventDraft = {
     externalId: texts.externalId ?? rowHash(row),
     title: localised(texts, 'title'),
     summary: localised(texts, 'summary'),
     typeId: term('type', 'event_type'),
+    status,
     startDate: start.date,
     startPrecision: start.precision,
     endDate: end.date,
     endPrecision: end.precision,
     regionId: term('region', 'region'),
     locality: texts.locality ?? null,
-    latitude: number('latitude'),
-    longitude: number('longitude'),
+    latitude,
+    longitude,
+    coordPrecision,
     participants: number('participants'),
     detained: number('detained'),
-    authorised: authorised(),
+    authorised: flag(ctx, 'authorised'),
     subject: texts.subject ?? null,
     organisers: texts.organisers ?? null,
-    sourceUrl: texts.sourceUrl ?? null,
+    sensitive: flag(ctx, 'sensitive') ?? false,
+    articles: articles(ctx),
+    sources: sources(ctx),
     raw: row,
   }
-  if (draft.sourceUrl && !/^https?:\/\/[^\s]+$/i.test(draft.sourceUrl))
-    fail('sourceUrl', 'chronicle.import.error.url', draft.sourceUrl)
   const failed = new Set(errors.map((error) => error.field))
+  // Public outputs show coordinates only as a pair, so one alone would silently vanish.
+  const coordinatesRead = !failed.has('latitude') && !failed.has('longitude')
+  if ((latitude === null) !== (longitude === null) && coordinatesRead)
+    fail(latitude === null ? 'latitude' : 'longitude', 'chronicle.import.error.coordinatesPair')
+  if (coordPrecision && latitude === null && longitude === null && coordinatesRead)
+    fail('coordPrecision', 'chronicle.import.error.coordinatesNeeded', coordPrecision)
   if (mapping.fields.externalId && !texts.externalId && !failed.has('externalId'))
     fail('externalId', 'chronicle.import.error.externalIdMissing')
   if (!Object.keys(draft.title).length && ![...failed].some((field) => field?.startsWith('title.')))
     errors.push({ row: rowNumber, column: null, key: 'chronicle.import.error.titleMissing' })
-  return { draft: errors.length ? null : draft, errors, warnings, unknown }
+  return { draft: errors.length ? null : draft, errors, warnings, unknown: ctx.unknown }
 }
 
 function localised(

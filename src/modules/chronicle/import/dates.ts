@@ -46,3 +46,10 @@ export function parseDate(raw: string, format: string): { date: string; precisio
   const pad = (value: number) => String(value).padStart(2, '0')
   return { date: `${y}-${pad(m)}-${pad(d)}`, precision }
 }
+
+/** A date as stored at its precision: a month as its first day, a year as 1 January (as the staff form stores them). */
+export function atPrecision(date: string, precision: Precision): string {
+  if (precision === 'month') return `${date.slice(0, 7)}-01`
+  if (precision === 'year') return `${date.slice(0, 4)}-01-01`
+  return date
+}

@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import type { Db } from '../../../platform/db/database.ts'
+import type { T } from '../../../platform/i18n.ts'
+import { issueMessage, type Message } from '../../../platform/validation.ts'
 
 /** The event fields a mapping can fill. */
 export const mappableFields = [
@@ -28,9 +30,22 @@ export const mappableFields = [
   'subject',
   'organisers',
   'sourceUrl',
+  'status',
+  'startPrecision',
+  'endPrecision',
+  'coordPrecision',
+  'sensitive',
+  'articles',
+  'sources',
 ] as const
 /** One of `mappableFields`. */
 export type MappableField = (typeof mappableFields)[number]
+
+/**
+ * The fields whose cell may hold several values: source links (`sourceUrl`), sources given as a link
+ * or else a description (`sources`), and article codes (`articles`).
+ */
+export const listFields = ['sourceUrl', 'sources', 'articles'] as const satisfies MappableField[]
 
 const name = z
   .string()
@@ -55,6 +70,8 @@ const fieldSpec = z
     format: z.string().max(40).regex(/yyyy/, 'chronicle.import.mapping.badDateFormat').optional(),
     /** Dates: how exactly they are known; by default what the format holds (day, month or year). */
     precision: z.enum(['day', 'month', 'year', 'unknown']).optional(),
+    /** List fields: what separates the items in a cell, e.g. " | " (a JSON array needs none). */
+    separator: z.string().min(1).max(10).optional(),
   })
   .strict()
   .refine(
@@ -73,6 +90,11 @@ export const mappingSchema = z
     /** The file's character encoding; anything the WHATWG Encoding Standard knows (utf-8, windows-1251, koi8-r…). */
     encoding: z.string().max(40).default('utf-8'),
     delimiter: z.string().min(1).max(1).default(','),
+    /**
+     * The file comes from a spreadsheet-safe exporter such as Lifeline's own, which puts an apostrophe
+     * before a text cell starting with = + - @, tab or carriage return: the apostrophe is dropped again.
+     */
+    unescapeFormulas: z.boolean().default(false),
     /** Names where the events come from; with the external id it makes re-imports update, not duplicate. */
     externalSource: z.string().trim().min(1).max(200),
     /** The source every imported event gets (every event needs at least one). */
@@ -86,49 +108,62 @@ export const mappingSchema = z
       })
       .strict()
       .refine((source) => source.description || source.url, 'chronicle.import.mapping.sourceNeeded'),
+    /** Every event's status, or the default for rows whose mapped status cell is empty. */
     status: z.enum(['reported', 'verified']).default('reported'),
+    /** Publish the events whose status allows it (verified or disputed). */
     publish: z.boolean().default(false),
     fields: z.partialRecord(z.enum(mappableFields), fieldSpec),
   })
   .strict()
-  .refine((mapping) => !mapping.publish || mapping.status === 'verified', {
-    message: 'chronicle.import.mapping.publishNeedsVerified',
-    path: ['publish'],
-  })
+  .refine(
+    (mapping) => !mapping.publish || mapping.status === 'verified' || mapping.fields.status !== undefined,
+    {
+      message: 'chronicle.import.mapping.publishNeedsVerified',
+      path: ['publish'],
+    },
+  )
   .refine((mapping) => Object.keys(mapping.fields).some((field) => field.startsWith('title.')), {
     message: 'chronicle.import.mapping.titleNeeded',
     path: ['fields'],
   })
+  .superRefine((mapping, ctx) => {
+    for (const [field, spec] of Object.entries(mapping.fields))
+      if (spec?.separator !== undefined && !(listFields as readonly string[]).includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', field, 'separator'],
+          message: 'chronicle.import.mapping.notAList',
+        })
+  })
 /** A validated mapping. */
 export type Mapping = z.infer<typeof mappingSchema>
 
-/** A mapping that did not validate: the first problems, as "path: message" lines. */
+/** One thing wrong with a mapping: where (a dotted path, or "(mapping)"), and what, to translate. */
+export type MappingProblem = Message & { path: string }
+
+/** A mapping that did not validate: its first problems. */
 export class MappingError extends Error {
-  readonly problems: string[]
-  constructor(problems: string[]) {
-    super(`Invalid mapping: ${problems.join('; ')}`)
+  readonly problems: MappingProblem[]
+  constructor(problems: MappingProblem[]) {
+    super(`Invalid mapping: ${problems.map((problem) => `${problem.path}: ${problem.key}`).join('; ')}`)
     this.problems = problems
   }
 }
 
-/** A mapping's problems in words: i18n keys translated, zod's own messages as they are. */
-export function describeProblems(t: (key: string) => string, problems: string[]): string[] {
-  return problems.map((problem) => {
-    const at = problem.indexOf(': ')
-    if (at < 0) return problem
-    const message = problem.slice(at + 2)
-    return `${problem.slice(0, at)}: ${message.startsWith('chronicle.') ? t(message) : message}`
-  })
+/** A mapping's problems in words, as "path: message" lines in the reader's language. */
+export function describeProblems(t: T, problems: MappingProblem[]): string[] {
+  return problems.map((problem) => `${problem.path}: ${t(problem.key, problem.values)}`)
 }
 
 /** Validates a parsed JSON mapping, or throws MappingError. */
 export function parseMapping(input: unknown): Mapping {
-  const result = mappingSchema.safeParse(input)
+  // With the input reported, a missing value reads "required" rather than "must be text".
+  const result = mappingSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
   throw new MappingError(
     result.error.issues
       .slice(0, 20)
-      .map((issue) => `${issue.path.join('.') || '(mapping)'}: ${issue.message}`),
+      .map((issue) => ({ path: issue.path.join('.') || '(mapping)', ...issueMessage(issue) })),
   )
 }
 
@@ -138,7 +173,7 @@ export function parseMappingText(text: string): Mapping {
   try {
     json = JSON.parse(text)
   } catch {
-    throw new MappingError(['(mapping): chronicle.import.mapping.notJson'])
+    throw new MappingError([{ path: '(mapping)', key: 'chronicle.import.mapping.notJson' }])
   }
   return parseMapping(json)
 }

@@ -7,6 +7,7 @@ import type { Agent } from '../../../../test/support/agent.ts'
 import { agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
+import { csvColumns } from '../export/formats.ts'
 import { uploadLimitBytes } from '../import-routes.ts'
 import { settleImports } from './jobs.ts'
 import { ensureTerms } from './test-support.ts'
@@ -69,10 +70,12 @@ const eventCount = async () =>
       .executeTakeFirstOrThrow()
   ).count
 
-test('the import page offers the bundled OVD-Info mapping to editors and coordinators only', async () => {
+test('the import page offers the bundled mappings (OVD-Info, Lifeline export) to editors and coordinators only', async () => {
   const page = await editor.get('/staff/chronicle/import')
   assert.equal(page.statusCode, 200)
   assert.match(page.body, /<option value="ovdinfo-moscow-2011-2012"/)
+  // Every bundled mapping is offered, the one that reads Lifeline's own export back too.
+  assert.match(page.body, /<option value="lifeline-export"/)
   assert.match(page.body, /enctype="multipart\/form-data"/)
   assert.equal((await coordinator.get('/staff/chronicle/import')).statusCode, 200)
   const lawyer = await signIn(context.app, await createStaff(context.store.db, { roles: ['lawyer'] }))
@@ -182,7 +185,7 @@ test('saving a mapping: invalid JSON and invalid mappings are explained; a valid
     mappingJson: JSON.stringify({ name: 'x', externalSource: 's', source: {}, fields: {}, publish: true }),
   })
   assert.equal(invalid.statusCode, 400)
-  assert.match(invalid.body, /Only verified events can be published/)
+  assert.match(invalid.body, /Only verified or disputed events can be published/)
   const mapping = {
     name: 'Memorial list',
     externalSource: 'memorial',
@@ -196,6 +199,35 @@ test('saving a mapping: invalid JSON and invalid mappings are explained; a valid
   const page = await editor.get('/staff/chronicle/import?saved=1')
   assert.match(page.body, /<option value="Memorial list"/)
   assert.match(page.body, /The mapping was saved/)
+})
+
+test("a mapping's problems are told in the reader's language, limits included, never in zod's English", async () => {
+  const russian = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
+  await russian.get('/staff/chronicle/import?lang=ru')
+  await russian.get('/staff/chronicle/import')
+  const response = await russian.post('/staff/chronicle/import/mappings', {
+    mappingJson: JSON.stringify({
+      name: 'и'.repeat(101),
+      format: 'xml',
+      publish: 'yes',
+      source: { url: 'not a link' },
+      fields: { 'title.ru': { column: 'title' }, colour: { column: 'c' } },
+      extra: 1,
+    }),
+  })
+  assert.equal(response.statusCode, 400)
+  const problems = [...response.body.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1])
+  for (const line of [
+    'name: Не больше 100 символов.',
+    'format: Допустимые значения: csv, ndjson.',
+    'publish: Здесь нужно true или false.',
+    'externalSource: Заполните это поле.',
+    'source.url: Введите полную ссылку, начинающуюся с https:// или http://.',
+    'fields: Неизвестный ключ: colour.',
+    '(mapping): Неизвестный ключ: extra.',
+  ])
+    assert.ok(problems.includes(line), `${line} in ${problems.join(' | ')}`)
+  assert.doesNotMatch(response.body, /Too big|Invalid input|Invalid option|Unrecognized key|Invalid URL/)
 })
 
 test('job pages: a malformed or unknown id is 404; an NDJSON dry run reports broken lines', async () => {
@@ -226,4 +258,24 @@ test('job pages: a malformed or unknown id is 404; an NDJSON dry run reports bro
   assert.match(page.body, /This line is not valid JSON/)
   assert.match(page.body, /Contains HTML markup/)
   assert.doesNotMatch(page.body, /<img src=x/)
+})
+
+test("a dry run with the Lifeline export mapping says it publishes by each row's status, and names unknown articles", async () => {
+  const row = (cells: Partial<Record<(typeof csvColumns)[number], string>>) =>
+    csvColumns.map((column) => cells[column] ?? '').join(',')
+  const event = { title_ru: 'Пикет', type: 'picket', start_date: '2022-03-06', start_precision: 'day' }
+  const file = Buffer.from(
+    [
+      csvColumns.join(','),
+      row({ ...event, id: '1', status: 'verified', articles: 'koap-20.2', sources: 'https://example.org/1' }),
+      row({ ...event, id: '2', status: 'disputed', articles: 'uk-999', sources: 'https://example.org/2' }),
+    ].join('\r\n'),
+  )
+  const dry = await upload(editor, { mapping: 'lifeline-export', mode: 'dry' }, file)
+  assert.equal(dry.statusCode, 303, dry.body)
+  await settleImports()
+  const page = await editor.get(dry.headers.location as string)
+  assert.match(page.body, /takes each event&#39;s status from the file/)
+  assert.match(page.body, /<td>Articles<\/td><td>uk-999<\/td>/)
+  assert.match(page.body, /<dt>Invalid rows<\/dt><dd>1<\/dd>/)
 })

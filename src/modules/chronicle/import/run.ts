@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { Db } from '../../../platform/db/database.ts'
-import { convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
+import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
 import type { Mapping } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
 import { writeBatch } from './write.ts'
@@ -67,19 +67,56 @@ export type ImportReport = {
 /** How many errors and warnings a report lists (all are counted). */
 export const issueLimit = 1000
 
-/** Approved vocabulary terms, case-insensitively by code. */
+/** Approved vocabulary terms, case-insensitively by code; an article's case kind from its code (КоАП or УК). */
 export async function loadTerms(db: Db): Promise<TermLookup> {
   const rows = await db
     .selectFrom('vocab_terms')
-    .select(['id', 'vocabulary', 'code'])
+    .select(['id', 'vocabulary', 'code', 'extra'])
     .where('status', '=', 'approved')
-    .where('vocabulary', 'in', ['event_type', 'region'])
+    .where('vocabulary', 'in', ['event_type', 'region', 'article', 'act_type'])
     .execute()
   const byCode = new Map(rows.map((row) => [`${row.vocabulary}:${row.code.toLowerCase()}`, row.id]))
-  return (vocabulary, code) => byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`)
+  const kinds = new Map<number, CaseKind>()
+  for (const row of rows) {
+    if (row.vocabulary !== 'article') continue
+    const kind = caseKind(row.code, row.extra ?? {})
+    if (kind) kinds.set(row.id, kind)
+  }
+  return {
+    id: (vocabulary, code) => byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`),
+    caseKind: (articleId) => kinds.get(articleId) ?? null,
+  }
+}
+
+// The seeded articles name their code in `extra`; a term added by hand may only show it in its own code.
+function caseKind(code: string, extra: Record<string, unknown>): CaseKind | null {
+  if (extra.code === 'КоАП') return 'administrative'
+  if (extra.code === 'УК') return 'criminal'
+  if (/^koap-/i.test(code)) return 'administrative'
+  if (/^uk-/i.test(code)) return 'criminal'
+  return null
 }
 
 class Rollback extends Error {}
+
+/**
+ * Writes batches one at a time while the caller goes on reading the next, so the file's parsing and
+ * the database's work overlap. `send` waits for the batch before; `finish` for the last one (and
+ * throws its error); `settle` only waits, for the way out after an error elsewhere.
+ */
+function oneInFlight(write: (batch: EventDraft[]) => Promise<void>) {
+  let writing: Promise<void> = Promise.resolve()
+  return {
+    async send(batch: EventDraft[]) {
+      await writing
+      writing = write(batch)
+      // Awaited by the next send or by finish; until then a failure must not count as unhandled.
+      writing.catch(() => {})
+    },
+    finish: () => writing,
+    settle: () => writing.catch(() => {}),
+  }
+}
 
 // The columns a mapping names must all be in the file's header (CSV only: NDJSON keys may be absent).
 function checkColumns(mapping: Mapping, record: Record<string, unknown>) {
@@ -134,10 +171,12 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     report.unchanged += counts.unchanged
   }
 
-  // Reads every row; hands each full batch of valid events to `flush` (when given).
+  // Reads every row; hands each full batch of valid events to `flush` (when given), one batch being
+  // written while the next is read and checked.
   const pass = async (flush: ((batch: EventDraft[]) => Promise<void>) | null) => {
     let batch: EventDraft[] = []
     let checked = false
+    const writer = flush ? oneInFlight(flush) : null
     const rows = readRows(options.open(), {
       format: mapping.format,
       encoding: mapping.encoding,
@@ -146,56 +185,61 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
         bytes = read
       },
     })
-    for await (const item of rows) {
-      report.rows += 1
-      if (report.rows % 1000 === 0) progress()
-      if (item.error) {
-        report.invalid += 1
-        report.errorCount += 1
-        addIssues(report.errors, [item.error])
-        if (item.stop) report.stoppedAt = item.row
-        continue
+    try {
+      for await (const item of rows) {
+        report.rows += 1
+        if (report.rows % 1000 === 0) progress()
+        if (item.error) {
+          report.invalid += 1
+          report.errorCount += 1
+          addIssues(report.errors, [item.error])
+          if (item.stop) report.stoppedAt = item.row
+          continue
+        }
+        if (!checked && mapping.format === 'csv') checkColumns(mapping, item.record)
+        checked = true
+        const converted = convertRow(mapping, item.record, item.row, terms, {
+          blankUnknown: options.blankUnknown,
+        })
+        report.warningCount += converted.warnings.length
+        addIssues(report.warnings, converted.warnings)
+        for (const term of converted.unknown) {
+          const key = `${term.field}\u0000${term.code}\u0000${term.value}`
+          const known = unknown.get(key)
+          if (known) known.count += 1
+          else unknown.set(key, { ...term, count: 1 })
+        }
+        const errors = [...converted.errors]
+        if (converted.draft) {
+          if (seenIds.has(converted.draft.externalId))
+            errors.push({
+              row: item.row,
+              column: mapping.fields.externalId?.column ?? null,
+              key: 'chronicle.import.error.duplicateId',
+              value: converted.draft.externalId.slice(0, 80),
+            })
+          else seenIds.add(converted.draft.externalId)
+        }
+        if (errors.length || !converted.draft) {
+          report.invalid += 1
+          report.errorCount += errors.length
+          addIssues(report.errors, errors)
+          continue
+        }
+        report.valid += 1
+        // All or nothing: once a row is invalid nothing will be kept, so stop writing and just check.
+        if (!flush || (!options.partial && report.invalid)) continue
+        batch.push(converted.draft)
+        if (batch.length >= batchSize) {
+          await writer?.send(batch)
+          batch = []
+        }
       }
-      if (!checked && mapping.format === 'csv') checkColumns(mapping, item.record)
-      checked = true
-      const converted = convertRow(mapping, item.record, item.row, terms, {
-        blankUnknown: options.blankUnknown,
-      })
-      report.warningCount += converted.warnings.length
-      addIssues(report.warnings, converted.warnings)
-      for (const term of converted.unknown) {
-        const key = `${term.field}\u0000${term.code}\u0000${term.value}`
-        const known = unknown.get(key)
-        if (known) known.count += 1
-        else unknown.set(key, { ...term, count: 1 })
-      }
-      const errors = [...converted.errors]
-      if (converted.draft) {
-        if (seenIds.has(converted.draft.externalId))
-          errors.push({
-            row: item.row,
-            column: mapping.fields.externalId?.column ?? null,
-            key: 'chronicle.import.error.duplicateId',
-            value: converted.draft.externalId.slice(0, 80),
-          })
-        else seenIds.add(converted.draft.externalId)
-      }
-      if (errors.length || !converted.draft) {
-        report.invalid += 1
-        report.errorCount += errors.length
-        addIssues(report.errors, errors)
-        continue
-      }
-      report.valid += 1
-      // All or nothing: once a row is invalid nothing will be kept, so stop writing and just check.
-      if (!flush || (!options.partial && report.invalid)) continue
-      batch.push(converted.draft)
-      if (batch.length >= batchSize) {
-        await flush(batch)
-        batch = []
-      }
+      if (writer && batch.length && (options.partial || !report.invalid)) await writer.send(batch)
+      await writer?.finish()
+    } finally {
+      await writer?.settle()
     }
-    if (flush && batch.length && (options.partial || !report.invalid)) await flush(batch)
     progress()
   }
 

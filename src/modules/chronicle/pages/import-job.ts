@@ -1,12 +1,13 @@
 /** One import job: progress while it runs, then the report (counts, unknown terms, errors, warnings). */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { RowIssue } from '../import/convert.ts'
 import type { ImportJob } from '../import/jobs.ts'
 import type { ImportReport } from '../import/run.ts'
 
-function issuesTable(ctx: PageContext, caption: string, issues: RowIssue[]): string {
+function issuesTable(ctx: PageContext, id: string, caption: string, issues: RowIssue[]): string {
   const { t, locale } = ctx
   const rows = issues
     .map(
@@ -16,10 +17,13 @@ function issuesTable(ctx: PageContext, caption: string, issues: RowIssue[]): str
 <td>${t(issue.key)}</td><td>!${issue.value === undefined ? '' : html`<code>${issue.value}</code>`}</td></tr>`,
     )
     .join('')
-  return html`<div class="table-wrap"><table><caption>${caption}</caption>
-<thead><tr><th scope="col">${t('chronicle.import.job.row')}</th><th scope="col">${t('chronicle.import.job.column')}</th>
+  return scrollingTable(
+    id,
+    caption,
+    html`<thead><tr><th scope="col">${t('chronicle.import.job.row')}</th><th scope="col">${t('chronicle.import.job.column')}</th>
 <th scope="col">${t('chronicle.import.job.problem')}</th><th scope="col">${t('chronicle.import.job.value')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+<tbody>!${rows}</tbody>`,
+  )
 }
 
 function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): string {
@@ -55,13 +59,16 @@ function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): 
 !${
     terms
       ? html`<h2>${t('chronicle.import.report.unknownTerms')}</h2><p>${t('chronicle.import.job.unknownTermsHint')}</p>
-<div class="table-wrap"><table><caption>${t('chronicle.import.job.termsCaption')}</caption>
-<thead><tr><th scope="col">${t('chronicle.import.job.field')}</th><th scope="col">${t('chronicle.import.job.fileValue')}</th><th scope="col">${t('chronicle.import.job.code')}</th><th scope="col">${t('chronicle.import.job.count')}</th></tr></thead>
-<tbody>!${terms}</tbody></table></div>`
+!${scrollingTable(
+          'terms-caption',
+          t('chronicle.import.job.termsCaption'),
+          html`<thead><tr><th scope="col">${t('chronicle.import.job.field')}</th><th scope="col">${t('chronicle.import.job.fileValue')}</th><th scope="col">${t('chronicle.import.job.code')}</th><th scope="col">${t('chronicle.import.job.count')}</th></tr></thead>
+<tbody>!${terms}</tbody>`,
+        )}`
       : ''
   }
-!${report.errorCount ? html`<h2>${t('chronicle.import.report.errors', { count: report.errorCount })}</h2>!${issuesTable(ctx, t('chronicle.import.job.errorsCaption', { shown: n(report.errors.length), count: n(report.errorCount) }), report.errors)}` : ''}
-!${report.warningCount ? html`<h2>${t('chronicle.import.report.warnings', { count: report.warningCount })}</h2><p>${t('chronicle.import.job.warningsHint')}</p>!${issuesTable(ctx, t('chronicle.import.job.warningsCaption', { shown: n(report.warnings.length), count: n(report.warningCount) }), report.warnings)}` : ''}
+!${report.errorCount ? html`<h2>${t('chronicle.import.report.errors', { count: report.errorCount })}</h2>!${issuesTable(ctx, 'errors-caption', t('chronicle.import.job.errorsCaption', { shown: n(report.errors.length), count: n(report.errorCount) }), report.errors)}` : ''}
+!${report.warningCount ? html`<h2>${t('chronicle.import.report.warnings', { count: report.warningCount })}</h2><p>${t('chronicle.import.job.warningsHint')}</p>!${issuesTable(ctx, 'warnings-caption', t('chronicle.import.job.warningsCaption', { shown: n(report.warnings.length), count: n(report.warningCount) }), report.warnings)}` : ''}
 !${
     canRun
       ? html`<h2>${t('chronicle.import.job.runTitle')}</h2>
@@ -98,7 +105,7 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
   }
   const body = html`<h1>${title}</h1>
 <p>${t('chronicle.import.job.about', { file: params.fileName, mapping: params.mapping.name })}</p>
-!${params.mapping.publish ? html`<p>${t('chronicle.import.job.publishes')}</p>` : ''}
+!${params.mapping.publish ? html`<p>${t(params.mapping.fields.status ? 'chronicle.import.job.publishesByRow' : 'chronicle.import.job.publishes')}</p>` : ''}
 !${state}
 <p><a href="/staff/chronicle/import">${t('chronicle.import.job.back')}</a></p>`
   return layout(ctx, { title, body })

@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { ImportParams } from '../import/jobs.ts'
@@ -70,10 +71,13 @@ export function importPage(
 <h2>${t('chronicle.import.page.jobs')}</h2>
 !${
     options.jobs.length
-      ? html`<div class="table-wrap"><table><caption>${t('chronicle.import.page.jobsCaption')}</caption>
-<thead><tr><th scope="col">${t('chronicle.import.page.started')}</th><th scope="col">${t('chronicle.import.page.file')}</th><th scope="col">${t('chronicle.import.page.mapping')}</th>
+      ? scrollingTable(
+          'jobs-caption',
+          t('chronicle.import.page.jobsCaption'),
+          html`<thead><tr><th scope="col">${t('chronicle.import.page.started')}</th><th scope="col">${t('chronicle.import.page.file')}</th><th scope="col">${t('chronicle.import.page.mapping')}</th>
 <th scope="col">${t('chronicle.import.page.kind')}</th><th scope="col">${t('chronicle.import.page.state')}</th><th scope="col">${t('chronicle.import.page.rows')}</th></tr></thead>
-<tbody>!${jobRows}</tbody></table></div>`
+<tbody>!${jobRows}</tbody>`,
+        )
       : html`<p>${t('chronicle.import.page.noJobs')}</p>`
   }
 <h2 id="mappings">${t('chronicle.import.page.saveMapping')}</h2>

@@ -1,6 +1,7 @@
 /** A case's page: kind, articles, court, stages, outcome, and the published events it arose from. */
 import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { PublicAct, PublicCase, PublicDate, PublicEvent } from '../present.ts'
 import { actsTable } from './public-event.ts'
@@ -51,18 +52,25 @@ export function publicCasePage(
     .join('')
   const body = html`<p><a href="/chronicle">${t('chronicle.public.event.back')}</a></p>
 <h1>${title}</h1>
-<div class="table-wrap"><table><caption>${t('chronicle.public.case.facts')}</caption><tbody>
+!${scrollingTable(
+    'facts-caption',
+    t('chronicle.public.case.facts'),
+    html`<tbody>
 <tr><th scope="row">${t('chronicle.public.case.status')}</th><td>${t(`chronicle.public.case.statuses.${item.status}`)}</td></tr>
 !${item.court ? html`<tr><th scope="row">${t('chronicle.public.case.court')}</th><td>${item.court}</td></tr>` : ''}
 !${item.region ? html`<tr><th scope="row">${t('chronicle.public.event.region')}</th><td>${item.region.label}</td></tr>` : ''}
 !${outcome ? html`<tr><th scope="row">${t('chronicle.public.case.outcomeLabel')}</th><td>${outcome}</td></tr>` : ''}
-</tbody></table></div>
+</tbody>`,
+  )}
 <h2>${t('chronicle.public.case.articles')}</h2>
 !${articles ? html`<ul>!${articles}</ul>` : html`<p>${t('chronicle.public.case.noArticles')}</p>`}
 !${
     stages
-      ? html`<div class="table-wrap"><table><caption>${t('chronicle.public.case.stages')}</caption>
-<thead><tr><th scope="col">${t('chronicle.public.case.date')}</th><th scope="col">${t('chronicle.public.case.stage')}</th></tr></thead><tbody>!${stages}</tbody></table></div>`
+      ? scrollingTable(
+          'stages-caption',
+          t('chronicle.public.case.stages'),
+          html`<thead><tr><th scope="col">${t('chronicle.public.case.date')}</th><th scope="col">${t('chronicle.public.case.stage')}</th></tr></thead><tbody>!${stages}</tbody>`,
+        )
       : ''
   }
 <h2>${t('chronicle.public.case.events')}</h2>

@@ -1,6 +1,7 @@
 /** An event's permalink page: its facts, what was done to whom (as visibility allows), cases, sources. */
 import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import { type PublicAct, type PublicCase, type PublicEvent, type PublicSource, pickText } from '../present.ts'
 import { badges, dateHtml, titleHtml } from './public-parts.ts'
@@ -27,7 +28,7 @@ export function caseLine(ctx: PageContext, item: PublicCase): string {
   return html`<a href="${item.url}">${ctx.t(`chronicle.public.case.kind.${item.kind}`)} #${item.id}</a>!${articles ? html` (${articles})` : ''}`
 }
 
-/** The table of acts: what was done, to whom, in which case. */
+/** The table of acts: what was done, to whom, in which case (one a page: its caption's id is fixed). */
 export function actsTable(
   ctx: PageContext,
   acts: PublicAct[],
@@ -47,9 +48,12 @@ export function actsTable(
 <td>!${act.caseId ? html`<a href="/chronicle/cases/${act.caseId}">#${act.caseId}</a>` : ''}</td></tr>`
     })
     .join('')
-  return html`<div class="table-wrap"><table><caption>${options.caption}</caption>
-<thead><tr>!${options.showEvent ? html`<th scope="col">${t('chronicle.public.event.event')}</th>` : ''}<th scope="col">${t('chronicle.public.event.act')}</th><th scope="col">${t('chronicle.public.event.person')}</th><th scope="col">${t('chronicle.public.event.case')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+  return scrollingTable(
+    'acts-caption',
+    options.caption,
+    html`<thead><tr>!${options.showEvent ? html`<th scope="col">${t('chronicle.public.event.event')}</th>` : ''}<th scope="col">${t('chronicle.public.event.act')}</th><th scope="col">${t('chronicle.public.event.person')}</th><th scope="col">${t('chronicle.public.event.case')}</th></tr></thead>
+<tbody>!${rows}</tbody>`,
+  )
 }
 
 function sourceItem(ctx: PageContext, source: PublicSource): string {
@@ -96,7 +100,10 @@ export function publicEventPage(
 <p>!${badges(ctx, event)}</p>
 !${summary ? paragraphs(summary.text, summary.lang === locale ? undefined : summary.lang) : ''}
 !${event.blurred ? html`<p class="notice">${t('chronicle.public.event.blurredNote')}</p>` : ''}
-<div class="table-wrap"><table><caption>${t('chronicle.public.event.facts')}</caption><tbody>
+!${scrollingTable(
+    'facts-caption',
+    t('chronicle.public.event.facts'),
+    html`<tbody>
 !${row(t('chronicle.public.event.when'), dateHtml(ctx, event.start, event.end))}
 !${row(t('chronicle.public.event.type'), event.type ? html`${event.type.label}` : '')}
 !${row(t('chronicle.public.event.region'), event.region ? html`${event.region.label}` : '')}
@@ -109,7 +116,8 @@ export function publicEventPage(
 !${row(t('chronicle.public.event.organisers'), event.organisers ? html`${event.organisers}` : '')}
 !${row(t('chronicle.public.event.status'), html`${t(`chronicle.public.status.${event.status}`)}`)}
 !${row(t('chronicle.public.event.published'), event.publishedAt ? html`${formatDateTime(new Date(event.publishedAt), locale)}` : '')}
-</tbody></table></div>
+</tbody>`,
+  )}
 !${translations}
 !${data.acts.length ? html`<h2>${t('chronicle.public.event.people')}</h2>!${actsTable(ctx, data.acts, { caption: t('chronicle.public.event.actsCaption') })}` : ''}
 !${data.cases.length ? html`<h2>${t('chronicle.public.event.cases')}</h2><ul>!${data.cases.map((item) => html`<li>!${caseLine(ctx, item)}</li>`).join('')}</ul>` : ''}

@@ -4,9 +4,10 @@ import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import { ARTICLE_FACET_SCOPE, type Facets } from '../facets.ts'
 import type { EventFilter } from '../filters.ts'
 import { highlightHtml, type PublicEvent, pickText, type Term, type TermIndex } from '../present.ts'
-import type { Facets, Highlight } from '../queries.ts'
+import type { Highlight } from '../queries.ts'
 import { badges, factsLine, titleHtml } from './public-parts.ts'
 
 /** What the list page shows. */
@@ -39,22 +40,25 @@ function label(ctx: PageContext, term: Term): string {
   return pickText(term.labels, ctx.locale)?.text ?? term.code
 }
 
+// A checkbox of a facet, with the count of events it would give (null: not counted).
 function checkbox(
   ctx: PageContext,
   name: string,
-  term: Term,
+  option: { value: string; label: string },
   selected: string[],
   count: number | null,
 ): string {
-  const id = `field-${name}-${term.code}`
-  const checked = selected.includes(term.code)
+  const id = `field-${name}-${option.value}`
+  const checked = selected.includes(option.value)
   const counted =
     count === null
       ? ''
       : html` <span class="hint">(<span class="visually-hidden">${ctx.t('chronicle.public.list.countLabel')} </span>${formatNumber(count, ctx.locale)})</span>`
-  return html`<div><input type="checkbox" id="${id}" name="${name}" value="${term.code}" !${checked ? 'checked' : ''}>
-<label for="${id}">${label(ctx, term)}!${counted}</label></div>`
+  return html`<div><input type="checkbox" id="${id}" name="${name}" value="${option.value}" !${checked ? 'checked' : ''}>
+<label for="${id}">${option.label}!${counted}</label></div>`
 }
+
+const termOption = (ctx: PageContext, term: Term) => ({ value: term.code, label: label(ctx, term) })
 
 function textInput(
   ctx: PageContext,
@@ -77,7 +81,13 @@ function filterForm(ctx: PageContext, data: ListPageData): string {
   const { filter, facets, terms, errors } = data
   const types = approved(terms, 'event_type')
     .map((term) =>
-      checkbox(ctx, 'type', term, filter.type ?? [], facets ? (facets.types.get(term.id) ?? 0) : null),
+      checkbox(
+        ctx,
+        'type',
+        termOption(ctx, term),
+        filter.type ?? [],
+        facets ? (facets.types.get(term.id) ?? 0) : null,
+      ),
     )
     .join('')
   // Regions: those with events under this filter, the most first, then any chosen ones without.
@@ -90,23 +100,40 @@ function filterForm(ctx: PageContext, data: ListPageData): string {
         label(ctx, a).localeCompare(label(ctx, b), ctx.locale),
     )
     .map((term) =>
-      checkbox(ctx, 'region', term, chosenRegions, facets ? (facets.regions.get(term.id) ?? 0) : null),
+      checkbox(
+        ctx,
+        'region',
+        termOption(ctx, term),
+        chosenRegions,
+        facets ? (facets.regions.get(term.id) ?? 0) : null,
+      ),
     )
     .join('')
+  // Article counts come only for a small enough set (see facets.ts); a select holds no markup.
+  const articleCounts = facets?.articles ?? null
   const articles = approved(terms, 'article')
     .map((term) => {
       const reference =
         term.extra.code && term.extra.number ? `${term.extra.code} ${term.extra.number} — ` : ''
       const selected = (filter.article ?? []).includes(term.code)
-      return html`<option value="${term.code}" !${selected ? 'selected' : ''}>${reference}${label(ctx, term)}</option>`
+      const count = articleCounts ? ` (${formatNumber(articleCounts.get(term.id) ?? 0, ctx.locale)})` : ''
+      return html`<option value="${term.code}" !${selected ? 'selected' : ''}>${reference}${label(ctx, term)}${count}</option>`
     })
     .join('')
+  const articleHint =
+    facets && !articleCounts
+      ? html`<span class="hint" id="field-article-hint">${t('chronicle.public.list.articleCountsHint', { n: formatNumber(ARTICLE_FACET_SCOPE, ctx.locale) })}</span>\n`
+      : ''
   const statuses = (['verified', 'disputed'] as const)
-    .map((status) => {
-      const checked = (filter.status ?? []).includes(status)
-      return html`<div><input type="checkbox" id="field-status-${status}" name="status" value="${status}" !${checked ? 'checked' : ''}>
-<label for="field-status-${status}">${t(`chronicle.public.status.${status}`)}</label></div>`
-    })
+    .map((status) =>
+      checkbox(
+        ctx,
+        'status',
+        { value: status, label: t(`chronicle.public.status.${status}`) },
+        filter.status ?? [],
+        facets ? (facets.statuses.get(status) ?? 0) : null,
+      ),
+    )
     .join('')
   const dateHint = t('chronicle.public.list.dateHint')
   return html`<form class="stack" method="get" action="/chronicle" role="search" aria-label="${t('chronicle.public.list.filters')}">
@@ -115,7 +142,7 @@ function filterForm(ctx: PageContext, data: ListPageData): string {
 <details !${chosenRegions.length ? 'open' : ''}><summary>${t('chronicle.public.list.region')}</summary>
 <fieldset class="checks"><legend class="visually-hidden">${t('chronicle.public.list.region')}</legend>!${regions || html`<p>${t('chronicle.public.list.noRegions')}</p>`}</fieldset></details>
 <div><label for="field-article">${t('chronicle.public.list.article')}</label>
-<select id="field-article" name="article"><option value="">${t('chronicle.public.list.anyArticle')}</option>!${articles}</select></div>
+!${articleHint}<select id="field-article" name="article"!${articleHint ? ' aria-describedby="field-article-hint"' : ''}><option value="">${t('chronicle.public.list.anyArticle')}</option>!${articles}</select></div>
 <fieldset class="checks"><legend>${t('chronicle.public.list.status')}</legend>!${statuses}</fieldset>
 !${textInput(ctx, errors, 'from', filter.from, dateHint)}
 !${textInput(ctx, errors, 'to', filter.to, dateHint)}

@@ -5,6 +5,7 @@
  */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import type { EventRecord, StaffEvent } from '../commands/event-record.ts'
 import type { ChangeSince } from '../commands/history.ts'
 import { eventFields, type TermOption } from './staff-event-form.ts'
@@ -37,9 +38,12 @@ export function conflictPage(
     })
     .join('')
   const table = rows
-    ? html`<div class="table-wrap"><table><caption>${t('chronicle.staff.conflictCaption', { from: options.baseVersion, to: current.version })}</caption>
-<thead><tr><th scope="col">${t('chronicle.staff.field')}</th><th scope="col">${t('chronicle.staff.whenOpened')}</th><th scope="col">${t('chronicle.staff.now')}</th><th scope="col">${t('chronicle.staff.yours')}</th><th scope="col">${t('chronicle.staff.changedBy')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+    ? scrollingTable(
+        'conflict-caption',
+        t('chronicle.staff.conflictCaption', { from: options.baseVersion, to: current.version }),
+        html`<thead><tr><th scope="col">${t('chronicle.staff.field')}</th><th scope="col">${t('chronicle.staff.whenOpened')}</th><th scope="col">${t('chronicle.staff.now')}</th><th scope="col">${t('chronicle.staff.yours')}</th><th scope="col">${t('chronicle.staff.changedBy')}</th></tr></thead>
+<tbody>!${rows}</tbody>`,
+      )
     : html`<p>${t('chronicle.staff.conflictNoDetail')}</p>`
   const body = html`<h1>${t('chronicle.staff.conflictTitle')}</h1>
 <div class="error-summary" role="alert"><p>${t('chronicle.staff.conflictIntro', { id: current.id })}</p></div>

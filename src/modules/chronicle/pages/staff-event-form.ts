@@ -67,9 +67,10 @@ export function eventFields(ctx: PageContext, options: EventFormOptions): string
 </fieldset>`,
     )
     .join('')
+  // A new event has a start day, but seldom an end: a blank form's end is "unknown", so it needs no date.
   const date = (end: 'start' | 'end') => html`<fieldset><legend>${fieldLabel(ctx, `${end}_date`)}</legend>
 !${inputField(ctx, errors, { name: `${end}_date`, label: t('chronicle.staff.date'), type: 'date', value: v(`${end}_date`), hint: t('chronicle.staff.dateHint') })}
-!${selectField(ctx, errors, { name: `${end}_precision`, label: t('chronicle.staff.precisionLabel'), options: enumOptions(ctx, precisions, 'chronicle.staff.precision'), value: v(`${end}_precision`) || 'day', hint: t('chronicle.staff.precisionHint') })}
+!${selectField(ctx, errors, { name: `${end}_precision`, label: t('chronicle.staff.precisionLabel'), options: enumOptions(ctx, precisions, 'chronicle.staff.precision'), value: v(`${end}_precision`) || (end === 'start' ? 'day' : 'unknown'), hint: t('chronicle.staff.precisionHint') })}
 </fieldset>`
   return html`<p class="hint">${t('chronicle.staff.textsHint')}</p>
 !${texts}

@@ -1,6 +1,7 @@
 /** An event's history: every version with who, when and what changed, and a compare view of two. */
 import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { Changes, RecordField, StaffEvent } from '../commands/event-record.ts'
 import type { HistoryEntry } from '../commands/history.ts'
@@ -57,9 +58,12 @@ export function historyPage(
 !${compare}
 !${
     rows
-      ? html`<div class="table-wrap"><table><caption>${t('chronicle.staff.historyCaption', { count: history.length })}</caption>
-<thead><tr><th scope="col">${t('chronicle.staff.version')}</th><th scope="col">${t('chronicle.staff.when')}</th><th scope="col">${t('chronicle.staff.changedBy')}</th><th scope="col">${t('chronicle.staff.changes')}</th><th scope="col"><span class="visually-hidden">${t('chronicle.staff.compare')}</span></th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+      ? scrollingTable(
+          'history-caption',
+          t('chronicle.staff.historyCaption', { count: history.length }),
+          html`<thead><tr><th scope="col">${t('chronicle.staff.version')}</th><th scope="col">${t('chronicle.staff.when')}</th><th scope="col">${t('chronicle.staff.changedBy')}</th><th scope="col">${t('chronicle.staff.changes')}</th><th scope="col"><span class="visually-hidden">${t('chronicle.staff.compare')}</span></th></tr></thead>
+<tbody>!${rows}</tbody>`,
+        )
       : html`<p>${t('chronicle.staff.noHistory')}</p>`
   }`
   return layout(ctx, { title, body })
@@ -83,9 +87,12 @@ export function comparePage(
 <p>${eventTitle(ctx, event)} · <a href="/staff/chronicle/events/${event.id}/history">${t('chronicle.staff.history')}</a></p>
 !${
     rows
-      ? html`<div class="table-wrap"><table><caption>${t('chronicle.staff.compareCaption', { a, b })}</caption>
-<thead><tr><th scope="col">${t('chronicle.staff.field')}</th><th scope="col">${t('chronicle.staff.versionN', { version: a })}</th><th scope="col">${t('chronicle.staff.versionN', { version: b })}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+      ? scrollingTable(
+          'compare-caption',
+          t('chronicle.staff.compareCaption', { a, b }),
+          html`<thead><tr><th scope="col">${t('chronicle.staff.field')}</th><th scope="col">${t('chronicle.staff.versionN', { version: a })}</th><th scope="col">${t('chronicle.staff.versionN', { version: b })}</th></tr></thead>
+<tbody>!${rows}</tbody>`,
+        )
       : html`<p>${t('chronicle.staff.noDifference')}</p>`
   }`
   return layout(ctx, { title, body })

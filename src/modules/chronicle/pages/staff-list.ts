@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { StaffListFilter, StaffListRow } from '../commands/list-events.ts'
@@ -49,11 +50,14 @@ export function staffListPage(
 </form>
 !${
     rows
-      ? html`<div class="table-wrap"><table><caption>${t('chronicle.staff.listCaption')}</caption>
-<thead><tr><th scope="col">${t('chronicle.staff.number')}</th><th scope="col">${t('chronicle.staff.fields.title')}</th><th scope="col">${t('chronicle.staff.fields.type')}</th>
+      ? scrollingTable(
+          'list-caption',
+          t('chronicle.staff.listCaption'),
+          html`<thead><tr><th scope="col">${t('chronicle.staff.number')}</th><th scope="col">${t('chronicle.staff.fields.title')}</th><th scope="col">${t('chronicle.staff.fields.type')}</th>
 <th scope="col">${t('chronicle.staff.fields.start_date')}</th><th scope="col">${t('chronicle.staff.fields.region')}</th><th scope="col">${t('chronicle.staff.fields.status')}</th>
 <th scope="col">${t('chronicle.staff.fields.published')}</th><th scope="col">${t('chronicle.staff.updated')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+<tbody>!${rows}</tbody>`,
+        )
       : html`<p>${t(filtered ? 'chronicle.staff.emptyFiltered' : 'chronicle.staff.empty')}</p>`
   }
 !${options.nextBefore ? html`<p class="pager"><a href="/staff/chronicle?${params.toString()}">${t('chronicle.staff.older')}</a></p>` : ''}`

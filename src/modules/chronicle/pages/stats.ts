@@ -5,6 +5,7 @@
 import { html } from 'ghtml'
 import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { type Bar, barChart, columnChart } from '../stats/charts.ts'
 import { mapSection } from '../stats/map-section.ts'
@@ -73,10 +74,12 @@ function table(ctx: PageContext, breakdown: Breakdown, rows: Row[], stats: Stats
     breakdown === 'article'
       ? ''
       : html`<tfoot><tr><th scope="row">${t('chronicle.stats.total')}</th><td>${formatNumber(stats.totals.events, locale)}</td><td>${formatNumber(stats.totals.detained, locale)}</td></tr></tfoot>`
-  return html`<div class="table-wrap"><table>
-<caption>${t(`chronicle.stats.caption.${breakdown}`)}</caption>
-<thead><tr><th scope="col">${t(`chronicle.stats.column.${breakdown}`)}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
-<tbody>!${body.join('')}</tbody>!${total}</table></div>`
+  return scrollingTable(
+    `stats-${breakdown}-caption`,
+    t(`chronicle.stats.caption.${breakdown}`),
+    html`<thead><tr><th scope="col">${t(`chronicle.stats.column.${breakdown}`)}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
+<tbody>!${body.join('')}</tbody>!${total}`,
+  )
 }
 
 function section(ctx: PageContext, breakdown: Breakdown, stats: Stats, measure: Measure, query: string) {

@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
@@ -39,9 +40,12 @@ function vocabularyTable(ctx: PageContext, vocabulary: Vocabulary, terms: Term[]
     .join('')
   return html`<section aria-labelledby="vocabulary-${vocabulary}">
 <h2 id="vocabulary-${vocabulary}">${t(`chronicle.vocabulary.names.${vocabulary}`)}</h2>
-<div class="table-wrap"><table><caption>${t('chronicle.vocabulary.termCount', { count: terms.length })}</caption>
-<thead><tr><th scope="col">${t('chronicle.vocabulary.code')}</th>!${languageHeaders(ctx)}</tr></thead>
-<tbody>!${rows}</tbody></table></div>
+!${scrollingTable(
+    `vocabulary-${vocabulary}-caption`,
+    t('chronicle.vocabulary.termCount', { count: terms.length }),
+    html`<thead><tr><th scope="col">${t('chronicle.vocabulary.code')}</th>!${languageHeaders(ctx)}</tr></thead>
+<tbody>!${rows}</tbody>`,
+  )}
 </section>`
 }
 
@@ -63,10 +67,13 @@ function queue(ctx: PageContext, proposed: ProposedTerm[]): string {
     .join('')
   return html`<h2 id="queue">${t('chronicle.vocabulary.queueTitle')}</h2>
 !${reviewer ? '' : html`<p>${t('chronicle.vocabulary.queueReadOnly')}</p>`}
-<div class="table-wrap"><table><caption>${t('chronicle.vocabulary.queueCount', { count: proposed.length })}</caption>
-<thead><tr><th scope="col">${t('chronicle.vocabulary.vocabulary')}</th><th scope="col">${t('chronicle.vocabulary.code')}</th>!${languageHeaders(ctx)}
+!${scrollingTable(
+    'queue-caption',
+    t('chronicle.vocabulary.queueCount', { count: proposed.length }),
+    html`<thead><tr><th scope="col">${t('chronicle.vocabulary.vocabulary')}</th><th scope="col">${t('chronicle.vocabulary.code')}</th>!${languageHeaders(ctx)}
 <th scope="col">${t('chronicle.vocabulary.proposedBy')}</th><th scope="col">${t('chronicle.vocabulary.proposedAt')}</th>!${reviewer ? html`<th scope="col">${t('chronicle.vocabulary.actions')}</th>` : ''}</tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+<tbody>!${rows}</tbody>`,
+  )}`
 }
 
 function proposeForm(ctx: PageContext, values: Record<string, unknown>, errors: FieldErrors): string {

@@ -1,6 +1,7 @@
 /** The map's part of the statistics page: the choropleth, its legend, and the regions it can't draw. */
 import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { choropleth, classify, EMPTY_FILL, hasShape, shapeName, swatch } from './map.ts'
 import { rowsOf } from './present.ts'
@@ -51,11 +52,12 @@ export function mapSection(
   ]
   const unmapped = rows.filter((row) => !hasShape(row.key))
   const unmappedTable = unmapped.length
-    ? html`<div class="table-wrap"><table>
-<caption>${t('chronicle.stats.map.unmappedCaption')}</caption>
-<thead><tr><th scope="col">${t('chronicle.stats.column.region')}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
-<tbody>!${unmapped.map((row) => html`<tr><th scope="row">${row.name}</th><td>${formatNumber(row.events, locale)}</td><td>${formatNumber(row.detained, locale)}</td></tr>`).join('')}</tbody>
-</table></div>`
+    ? scrollingTable(
+        'stats-unmapped-caption',
+        t('chronicle.stats.map.unmappedCaption'),
+        html`<thead><tr><th scope="col">${t('chronicle.stats.column.region')}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
+<tbody>!${unmapped.map((row) => html`<tr><th scope="row">${row.name}</th><td>${formatNumber(row.events, locale)}</td><td>${formatNumber(row.detained, locale)}</td></tr>`).join('')}</tbody>`,
+      )
     : html`<p>${t('chronicle.stats.map.allMapped')}</p>`
   return html`<section aria-labelledby="stats-map">
 <h2 id="stats-map">${t('chronicle.stats.heading.map')}</h2>

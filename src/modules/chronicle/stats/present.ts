@@ -4,8 +4,8 @@
  * events, so no person and no exact place or day of a sensitive event can be in them.
  */
 import type { Locale, T } from '../../../platform/i18n.ts'
+import { type CsvValue, csvDocument } from '../csv.ts'
 import type { EventFilter } from '../filters.ts'
-import { type CsvValue, csvDocument } from './csv.ts'
 import { shapeName } from './map.ts'
 import { type Breakdown, type Stats, type TermCount, termLabel } from './queries.ts'
 

@@ -3,12 +3,10 @@
  * article, for any public filter. The page, its CSV files and the JSON API all read `computeStats`,
  * so their figures can't disagree.
  *
- * Month, region and type come from `chronicle_rollup` (kept by a trigger, see the chronicle
- * migration) whenever the filter is one the rollup can answer: region, type and whole months. Any
- * other filter — a search, an article, a status, a range that starts or ends mid-month — falls back to
- * a GROUP BY over `chronicle_events`, which is exact but scans every matching event. Articles always
- * need acts → cases → case articles, which the rollup doesn't hold, so that breakdown is always a
- * GROUP BY over the filtered events.
+ * Every breakdown comes from the maintained rollups (see rollups.ts) whenever they can answer the
+ * filter: regions, types, statuses, whole months and at most one article. Any other filter — a
+ * search, several articles, a range that starts or ends mid-month — falls back to a GROUP BY over
+ * `chronicle_events`, which is exact but scans every matching event.
  */
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { z } from 'zod'
@@ -19,8 +17,9 @@ import {
   type ResolvedFilter,
   rangeEnd,
   rangeStart,
-  whereFilter,
+  wherePublic,
 } from '../filters.ts'
+import { countsByArticle, rollupAnswers, rollupRows } from '../rollups.ts'
 import type { Localised } from '../tables.ts'
 
 /** The statistics filter: the shared event filter plus which figure the charts and map show. */
@@ -59,47 +58,9 @@ export const breakdowns = ['month', 'region', 'type', 'article'] as const
 /** One of `breakdowns`. */
 export type Breakdown = (typeof breakdowns)[number]
 
-/** The filter in a form the rollup can't serve: a search, an article, a status, or days. */
-export function needsEvents(filter: ResolvedFilter): boolean {
-  const monthStart = (day: string | null) => day === null || day.endsWith('-01')
-  const monthEnd = (day: string | null) => day === null || lastOfMonth(day) === day
-  // Both statuses together are every published event, which the rollup holds.
-  const statusNarrows = filter.statuses !== null && new Set(filter.statuses).size < 2
-  return (
-    Boolean(filter.q) ||
-    filter.articleIds !== null ||
-    statusNarrows ||
-    !monthStart(filter.from) ||
-    !monthEnd(filter.to)
-  )
-}
-
-function lastOfMonth(day: string): string {
-  const [year, month] = day.split('-').map(Number)
-  const last = new Date(Date.UTC(year!, month!, 0)).getUTCDate()
-  return `${day.slice(0, 7)}-${String(last).padStart(2, '0')}`
-}
-
-/**
- * The public date of an event: a sensitive event's day is blurred to its month (see redaction.ts),
- * so a range of days must match the blurred date, or a narrow range would reveal the day.
- */
-const publicDate = sql<string>`(CASE WHEN e.sensitive AND e.start_precision = 'day'
-  THEN date_trunc('month', e.start_date)::date ELSE e.start_date END)`
-
-/** Published events matching the filter, as `e`. */
+/** Published events matching the filter, as `e` (dates match the public date, see filters.ts). */
 function filteredEvents(db: Db, filter: ResolvedFilter) {
-  let query = whereFilter(db.selectFrom('chronicle_events as e'), { ...filter, from: null, to: null })
-  // The plain bounds let the index narrow the scan; the blurred date then decides exactly.
-  if (filter.from) {
-    const from = filter.from
-    query = query.where('e.start_date', '>=', from).where(sql<SqlBool>`${publicDate} >= ${from}`)
-  }
-  if (filter.to) {
-    const to = filter.to
-    query = query.where('e.start_date', '<=', lastOfMonth(to)).where(sql<SqlBool>`${publicDate} <= ${to}`)
-  }
-  return query
+  return wherePublic(db.selectFrom('chronicle_events as e'), filter)
 }
 
 type GroupRow = {
@@ -117,25 +78,23 @@ const kindOf = (month: Expression<unknown>) => sql<GroupRow['kind']>`CASE
   WHEN grouping(type_id) = 0 THEN 'type' ELSE 'total' END`
 
 async function fromRollup(db: Db, filter: ResolvedFilter): Promise<GroupRow[]> {
-  let query = db
-    .selectFrom('chronicle_rollup')
+  let query = rollupRows(db, filter)
     .select([
-      kindOf(sql`month`).as('kind'),
-      sql<string | null>`to_char(month, 'YYYY-MM')`.as('month'),
-      sql<number>`nullif(region_id, 0)`.as('region_id'),
-      sql<number>`nullif(type_id, 0)`.as('type_id'),
-      sql<string>`sum(events)`.as('events'),
-      sql<string>`sum(detained)`.as('detained'),
+      kindOf(sql`r.month`).as('kind'),
+      sql<string | null>`to_char(r.month, 'YYYY-MM')`.as('month'),
+      sql<number>`nullif(r.region_id, 0)`.as('region_id'),
+      sql<number>`nullif(r.type_id, 0)`.as('type_id'),
+      sql<string>`sum(r.events)`.as('events'),
+      sql<string>`sum(r.detained)`.as('detained'),
     ])
-    .groupBy(sql`GROUPING SETS ((month), (region_id), (type_id), ())`)
-  if (filter.regionIds) query = query.where('region_id', 'in', filter.regionIds)
-  if (filter.typeIds) query = query.where('type_id', 'in', filter.typeIds)
-  if (filter.from) query = query.where('month', '>=', filter.from)
-  if (filter.to) query = query.where('month', '<=', filter.to)
+    .groupBy(sql`GROUPING SETS ((r.month), (r.region_id), (r.type_id), ())`)
+  if (filter.regionIds) query = query.where('r.region_id', 'in', filter.regionIds)
+  if (filter.typeIds) query = query.where('r.type_id', 'in', filter.typeIds)
+  if (filter.statuses) query = query.where('r.status', 'in', filter.statuses)
   const rows = await query.execute()
   // Events without a date aren't in the rollup; without a date range, they belong in the figures.
   if (filter.from || filter.to) return rows
-  const undated = await fromEvents(db, filter, sql`e.start_date IS NULL`)
+  const undated = await fromEvents(db, filter, sql`e.public_date IS NULL`)
   return [...rows, ...undated]
 }
 
@@ -154,28 +113,6 @@ async function fromEvents(db: Db, filter: ResolvedFilter, extra?: Expression<unk
     ])
     .groupBy(sql`GROUPING SETS ((${month}), (e.region_id), (e.type_id), ())`)
     .execute() as Promise<GroupRow[]>
-}
-
-async function byArticle(db: Db, filter: ResolvedFilter) {
-  // Each event once per article, however many acts or cases name it.
-  return db
-    .with('f', () => filteredEvents(db, filter).select(['e.id', 'e.detained']))
-    .with('pairs', (qb) =>
-      qb
-        .selectFrom('f')
-        .innerJoin('chronicle_acts as a', 'a.event_id', 'f.id')
-        .innerJoin('chronicle_case_articles as ca', 'ca.case_id', 'a.case_id')
-        .select(['ca.article_id', 'f.id', 'f.detained'])
-        .distinct(),
-    )
-    .selectFrom('pairs')
-    .select([
-      'article_id',
-      sql<string>`count(*)`.as('events'),
-      sql<string>`coalesce(sum(detained), 0)`.as('detained'),
-    ])
-    .groupBy('article_id')
-    .execute()
 }
 
 async function termsById(db: Db, ids: number[]) {
@@ -243,10 +180,10 @@ function terms(sums: Map<number | null, Counts>, vocab: Map<number, { code: stri
 
 /** Computes every breakdown of a resolved filter over published events. */
 export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stats> {
-  const source = needsEvents(filter) ? 'events' : 'rollup'
+  const source = rollupAnswers(filter) ? 'rollup' : 'events'
   const [rows, articles] = await Promise.all([
     source === 'rollup' ? fromRollup(db, filter) : fromEvents(db, filter),
-    byArticle(db, filter),
+    countsByArticle(db, filter),
   ])
   const regions = sumBy(rows, 'region', (row) => row.region_id)
   const types = sumBy(rows, 'type', (row) => row.type_id)

@@ -70,7 +70,7 @@ async function direct(where = sql`true`) {
   return row.rows[0]!
 }
 
-async function stats(query: Record<string, string>) {
+async function stats(query: Record<string, string | string[]>) {
   const filter = statsQuerySchema.parse(query)
   return computeStats(t.store.db, await resolveFilter(t.store.db, filter))
 }
@@ -187,11 +187,35 @@ describe('statistics figures', () => {
     assert.match((await get(`/chronicle/stats?${query}`)).body, /In all: 3 events, 135 people detained\./)
   })
 
-  it('falls back to the events for a search, a status, an article or days, with the same totals', async () => {
-    const cases: [Record<string, string>, { events: number; detained: number }][] = [
+  it('answers a status from the rollup, with the same figures as a direct count', async () => {
+    for (const status of ['disputed', 'verified']) {
+      const s = await stats({ status, from: '2022-03', to: '2022-03' })
+      assert.equal(s.source, 'rollup')
+      const expected = await direct(
+        sql`status = ${status} AND start_date BETWEEN '2022-03-01' AND '2022-03-31'`,
+      )
+      assert.deepEqual(s.totals, expected, status)
+      assert.deepEqual(
+        (await get(`/api/v1/stats?status=${status}&from=2022-03&to=2022-03`)).json().totals,
+        expected,
+      )
+      // Undated events are counted beside the rollup when there is no date range.
+      assert.deepEqual((await stats({ status })).totals, await direct(sql`status = ${status}`), status)
+    }
+  })
+
+  it('falls back to the events for a search, several articles or days, with the same totals', async () => {
+    const cases: [Record<string, string | string[]>, { events: number; detained: number }][] = [
       [{ q: 'rally' }, await direct(sql`e.id = ${moscowProtest}`)],
-      [{ status: 'disputed' }, await direct(sql`status = 'disputed'`)],
-      [{ article: 'uk-207.3' }, { events: 1, detained: 6 }],
+      [
+        { q: 'rally', status: 'disputed' },
+        { events: 0, detained: 0 },
+      ],
+      [
+        // Several articles: the article rollup would count an event with both twice.
+        { article: ['uk-207.3', 'koap-20.2'] },
+        { events: 1, detained: 6 },
+      ],
       [
         { from: '2022-03-07', to: '2022-04-01' },
         await direct(sql`start_date BETWEEN '2022-03-07' AND '2022-04-01'`),
@@ -201,10 +225,32 @@ describe('statistics figures', () => {
       const s = await stats(query)
       assert.equal(s.source, 'events', JSON.stringify(query))
       assert.deepEqual(s.totals, expected, JSON.stringify(query))
-      const qs = new URLSearchParams(query).toString()
+      const qs = new URLSearchParams(
+        Object.entries(query).flatMap(([key, value]) => [value].flat().map((item) => [key, item])),
+      ).toString()
       assert.deepEqual((await get(`/api/v1/stats?${qs}`)).json().totals, expected)
       assert.deepEqual(csvTotals((await get(`/chronicle/stats/region.csv?${qs}`)).body), expected)
     }
+  })
+
+  it('answers one article from the article rollup, with the same figures as a count', async () => {
+    const queries: Record<string, string>[] = [
+      { article: 'uk-207.3' },
+      { article: 'koap-20.2', from: '2022-01' },
+    ]
+    for (const query of queries) {
+      const s = await stats(query)
+      assert.equal(s.source, 'rollup', JSON.stringify(query))
+      // The same filter ending on a day rather than a month's end is a scan of the events.
+      const scanned = await stats({ ...query, to: '2030-12-30' })
+      assert.equal(scanned.source, 'events')
+      assert.deepEqual(
+        [s.totals, s.byRegion, s.byType, s.byArticle],
+        [scanned.totals, scanned.byRegion, scanned.byType, scanned.byArticle],
+        JSON.stringify(query),
+      )
+    }
+    assert.deepEqual((await stats({ article: 'uk-207.3' })).totals, { events: 1, detained: 6 })
   })
 
   it('counts an event once per article, however many acts name the case', async () => {
@@ -285,7 +331,7 @@ describe('statistics outputs', () => {
         `Regions not on the map[\\s\\S]*<th scope="row">${reEscape(names['UA-43']!)}</th><td>1</td><td>2</td>`,
       ),
     )
-    assert.match(page, /<caption>Events and people detained by month<\/caption>/)
+    assert.match(page, /<caption[^>]*>Events and people detained by month<\/caption>/)
     assert.match(page, /href="\/chronicle\/stats\/region\.csv"/)
   })
 

@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 
@@ -60,9 +61,12 @@ export function auditPage(
 </form>
 !${
     options.entries.length
-      ? html`<div class="table-wrap"><table><caption>${t('audit.caption')}</caption>
-<thead><tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.actor')}</th><th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.target')}</th><th scope="col">${t('audit.detail')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>`
+      ? scrollingTable(
+          'audit-caption',
+          t('audit.caption'),
+          html`<thead><tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.actor')}</th><th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.target')}</th><th scope="col">${t('audit.detail')}</th></tr></thead>
+<tbody>!${rows}</tbody>`,
+        )
       : html`<p>${t('audit.empty')}</p>`
   }
 !${options.nextBefore ? html`<p class="pager"><a href="/staff/audit?${params.toString()}">${t('audit.older')}</a></p>` : ''}`

@@ -2,6 +2,7 @@
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { roles } from '../../../platform/policy.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -50,9 +51,12 @@ export function usersPage(
     .join('')
   const chosen = ([] as unknown[]).concat(options.values.roles ?? []).map(String)
   const body = html`<h1>${t('users.title')}</h1>
-<div class="table-wrap"><table><caption>${t('users.count', { count: options.users.length })}</caption>
-<thead><tr><th scope="col">${t('account.displayName')}</th><th scope="col">${t('account.email')}</th><th scope="col">${t('users.roles')}</th><th scope="col">${t('users.status')}</th><th scope="col">${t('users.created')}</th></tr></thead>
-<tbody>!${rows}</tbody></table></div>
+!${scrollingTable(
+    'users-caption',
+    t('users.count', { count: options.users.length }),
+    html`<thead><tr><th scope="col">${t('account.displayName')}</th><th scope="col">${t('account.email')}</th><th scope="col">${t('users.roles')}</th><th scope="col">${t('users.status')}</th><th scope="col">${t('users.created')}</th></tr></thead>
+<tbody>!${rows}</tbody>`,
+  )}
 <h2 id="invite">${t('users.inviteTitle')}</h2>
 <p>${t('users.inviteIntro')}</p>
 !${errorSummary(ctx, options.errors, { email: t('account.email'), roles: t('users.roles') })}
