@@ -37,6 +37,7 @@ const expected: Record<string, readonly Role[]> = {
   'POST /staff/chronicle/import': ['admin', 'coordinator', 'editor'],
   'GET /staff/chronicle/import/jobs/:id': ['admin', 'coordinator', 'editor'],
   'POST /staff/chronicle/import/jobs/:id/run': ['admin', 'coordinator', 'editor'],
+  'POST /staff/chronicle/import/jobs/:id/retry': ['admin', 'coordinator', 'editor'],
   'POST /staff/chronicle/import/mappings': ['admin', 'coordinator', 'editor'],
   'GET /staff/chronicle': ['admin', 'coordinator', 'editor'],
   'GET /staff/chronicle/events/new': ['admin', 'coordinator', 'editor'],

@@ -1,6 +1,7 @@
 /**
  * Staff import pages under /staff/chronicle/import: upload a CSV or NDJSON file with a saved mapping
- * for a dry run or an import, follow the job, run the import a dry run checked, save mappings.
+ * for a dry run or an import, follow the job, run the import a dry run checked, run an interrupted job
+ * again, save mappings.
  */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync } from 'node:fs'
@@ -16,7 +17,14 @@ import { addStaffNav } from '../../platform/html/layout.ts'
 import { can } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
-import { findImportJob, recentImportJobs, startImportJob } from './import/jobs.ts'
+import './import/expire-files.ts'
+import {
+  findImportJob,
+  recentImportJobs,
+  recoverImports,
+  retryImportJob,
+  startImportJob,
+} from './import/jobs.ts'
 import {
   describeProblems,
   findMapping,
@@ -49,6 +57,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
   const config = { policy: { permission: EDIT_CHRONICLE } }
   const folder = resolve(deps.env.LIFELINE_DATA_DIR, 'imports')
   addStaffNav({ href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE })
+  // Runs left 'running' by a process that is gone show as interrupted from the first page on.
+  app.addHook('onReady', () => recoverImports(deps.store))
 
   // A mapping that publishes skips review, so only reviewers may run it for real.
   const mayRun = (request: FastifyRequest, mapping: Mapping) =>
@@ -99,7 +109,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!dryRun && !mayRun(request, mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
     const upload = uploads.get(request)
     if (upload) upload.claimed = true
-    const id = await startImportJob(db, {
+    const id = await startImportJob(deps.store, {
       filePath: file.path,
       actorId: request.session!.user.id,
       params: {
@@ -181,11 +191,23 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
       .where('file_path', '=', checked.filePath)
       .executeTakeFirst()
     if (!claimed.numUpdatedRows) throw new AppError('ERR_IMPORT_NOT_READY', 409)
-    const id = await startImportJob(db, {
+    const id = await startImportJob(deps.store, {
       filePath: checked.filePath,
       actorId: request.session!.user.id,
       params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
     })
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  })
+
+  // Only an interrupted job whose kept file is still there, and only once; re-importing is safe.
+  app.post('/staff/chronicle/import/jobs/:id/retry', { config }, async (request, reply) => {
+    const interrupted = await job(request)
+    if (!interrupted.interrupted || !interrupted.filePath)
+      throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
+    if (!interrupted.params.dryRun && !mayRun(request, interrupted.params.mapping))
+      throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
+    const id = await retryImportJob(deps.store, interrupted, request.session!.user.id)
+    if (!id) throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
     return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
   })
 

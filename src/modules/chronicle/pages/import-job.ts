@@ -1,4 +1,7 @@
-/** One import job: progress while it runs, then the report (counts, unknown terms, errors, warnings). */
+/**
+ * One import job: progress while it runs, then the report (counts, unknown terms, errors, warnings),
+ * or what an interruption left and a way to run the file again.
+ */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
@@ -79,8 +82,30 @@ function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): 
 <label><input type="checkbox" name="blankUnknown" value="1" ${job.params.blankUnknown ? 'checked' : ''}> ${t('chronicle.import.page.blankUnknown')}</label>
 </fieldset>
 <p><button type="submit">${t('chronicle.import.page.runImport')}</button></p></form>`
-      : ''
+      : report.dryRun && job.fileExpired
+        ? html`<p>${t('chronicle.import.job.fileExpired')}</p>`
+        : ''
   }`
+}
+
+// What was written before the process stopped, and running the same file again while it is kept.
+function interruptedSection(ctx: PageContext, job: ImportJob): string {
+  const { t } = ctx
+  const what = job.params.dryRun
+    ? 'interruptedDryRun'
+    : job.params.partial
+      ? 'interruptedPartial'
+      : 'interruptedWhole'
+  let next = ''
+  if (job.filePath)
+    next = html`<form method="post" action="/staff/chronicle/import/jobs/${job.id}/retry">
+!${csrfField(ctx)}
+<p><button type="submit">${t('chronicle.import.job.runAgain')}</button></p></form>`
+  else if (job.retriedAs)
+    next = html`<p><a href="/staff/chronicle/import/jobs/${job.retriedAs}">${t('chronicle.import.job.retried')}</a></p>`
+  else if (job.fileExpired) next = html`<p>${t('chronicle.import.job.fileExpired')}</p>`
+  return html`<p class="error-summary" role="alert">${t(`chronicle.import.job.${what}`)}</p>
+!${next}`
 }
 
 /** Renders a job's page. */
@@ -98,8 +123,12 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
     state = html`<p role="status">${t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })}</p>
 <p><progress max="100" value="${percent}" aria-label="${t('chronicle.import.job.progress')}">${percent}%</progress></p>
 <p><a href="/staff/chronicle/import/jobs/${job.id}">${t('chronicle.import.job.refresh')}</a></p>`
+  } else if (job.interrupted) {
+    state = interruptedSection(ctx, job)
   } else if (job.state === 'failed' || !job.report) {
-    state = html`<p class="error-summary" role="alert">${t('chronicle.import.error.failed')}</p>`
+    // A partial import commits batch by batch: what came before the failure stays.
+    const key = params.partial ? 'chronicle.import.error.failedPartial' : 'chronicle.import.error.failed'
+    state = html`<p class="error-summary" role="alert">${t(key)}</p>`
   } else {
     state = reportSection(ctx, job, job.report)
   }
