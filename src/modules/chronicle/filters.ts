@@ -87,9 +87,12 @@ export async function resolveFilter(db: Db, filter: EventFilter): Promise<Resolv
   }
 }
 
-/** The search query for `q` in the three languages' configurations. */
+/**
+ * The search query for `q` in the three languages: Russian and English by PostgreSQL's stemmers,
+ * Ukrainian by the light stemmer the search vector uses (see the Ukrainian stems migration).
+ */
 export function searchQuery(q: string) {
-  return sql`(websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q}) || websearch_to_tsquery('simple', ${q}))`
+  return sql`(websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q}) || websearch_to_tsquery('simple', chronicle_uk_stems(${q})))`
 }
 
 /** Whether a range is whole months (or open at that end): what the monthly rollup can answer. */
