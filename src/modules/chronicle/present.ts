@@ -9,6 +9,7 @@ import {
   type EventForRedaction,
   type PersonForRedaction,
   type PublicPerson,
+  publicTimes,
   redactEvent,
   redactPerson,
   redactSource,
@@ -182,7 +183,7 @@ export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale)
       region: presentTerm(terms, row.region_id, locale),
       date: (date, precision) => publicDate(date, precision, locale),
     }),
-    publishedAt: row.published_at ? row.published_at.toISOString() : null,
+    publishedAt: publicTimes(row).publishedAt?.toISOString() ?? null,
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * The one step every public output goes through (pages, API, feeds, exports, charts): it drops what
  * may not be public. A withheld person never appears; an anonymous one appears only as a description;
- * a sensitive event's place is blurred to its locality and its dates (its sources' too) to the month.
+ * a sensitive event's place is blurred to its locality and its dates (its sources', and when it was
+ * published and changed, too) to the month.
  * Filters and orders match that blurred date through the stored `public_date` (see filters.ts).
  */
+import { sql } from 'kysely'
 import type { Localised, Precision } from './tables.ts'
 
 /** An event as stored, with what redaction needs. */
@@ -46,6 +48,22 @@ export function redactSource<S extends { published_on: string | null }>(
   if (!event.sensitive) return { ...source, published_precision: 'day' }
   return { ...source, published_on: blurDate(source.published_on, 'day'), published_precision: 'month' }
 }
+
+/**
+ * When an event was published and last changed, as the public may see them: for a sensitive event,
+ * the first of each one's month (UTC), since a publication the day after would bound its day.
+ */
+export function publicTimes(event: { sensitive: boolean; published_at: Date | null; updated_at?: Date }): {
+  publishedAt: Date | null
+  updatedAt: Date | null
+} {
+  const blur = (time: Date | null | undefined) =>
+    !time ? null : event.sensitive ? new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1)) : time
+  return { publishedAt: blur(event.published_at), updatedAt: blur(event.updated_at) }
+}
+
+/** The SQL twin of publicTimes for ordering by publication: a sensitive event sorts at its month's start. */
+export const publicPublishedAt = sql<Date>`CASE WHEN e.sensitive THEN date_trunc('month', e.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' ELSE e.published_at END`
 
 function blurDate(date: string | null, precision: Precision): string | null {
   if (!date) return null

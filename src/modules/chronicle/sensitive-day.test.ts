@@ -255,6 +255,34 @@ describe('a sensitive event’s exact day', () => {
     )
   })
 
+  it('gives no day away by when it was published or last changed', async () => {
+    const db = t.store.db
+    const setTimes = (id: number, at: string) =>
+      sql`UPDATE chronicle_events SET published_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
+          WHERE id = ${id}`.execute(db)
+    const { rows } = await sql<{ published_at: Date; updated_at: Date }>`
+      SELECT published_at, updated_at FROM chronicle_events WHERE id = ${sensitive}`.execute(db)
+    const urls = [...filteredUrls(), ...everyOutput()]
+    try {
+      // Published the morning after, then late in the month: the outputs must not tell which.
+      await setTimes(sensitive, '2024-03-07T09:30:00Z')
+      const soon = await snapshot(urls)
+      await setTimes(sensitive, '2024-03-25T18:00:00Z')
+      assert.deepEqual(differing(soon, await snapshot(urls)), [])
+      const body = (await get(`/api/v1/events/${sensitive}`)).body
+      assert.match(body, /"publishedAt":"2024-03-01T00:00:00\.000Z"/)
+      assert.match(body, /"updatedAt":"2024-03-01T00:00:00\.000Z"/)
+      // The same change to an ordinary event shows (the comparison can fail).
+      await setTimes(control, '2024-03-07T09:30:00Z')
+      const before = await snapshot(urls)
+      await setTimes(control, '2024-03-25T18:00:00Z')
+      assert.ok(differing(before, await snapshot(urls)).length > 0)
+    } finally {
+      await sql`UPDATE chronicle_events SET published_at = ${rows[0]!.published_at}, updated_at = ${rows[0]!.updated_at}
+                WHERE id = ${sensitive}`.execute(db)
+    }
+  })
+
   it('would show in the outputs if the event were not sensitive (the comparison can fail)', async () => {
     const urls = filteredUrls()
     const early = await snapshot(urls)

@@ -8,6 +8,7 @@ import type { Db } from '../../../platform/db/database.ts'
 import { AppError } from '../../../platform/errors.ts'
 import type { Locale } from '../../../platform/i18n.ts'
 import { eventFilterSchema, resolveFilter, wherePublic } from '../filters.ts'
+import { publicPublishedAt } from '../redaction.ts'
 import type { Localised } from '../tables.ts'
 import { type EventRow, selectEvents } from './event-query.ts'
 import { sourcesOf } from './event-related.ts'
@@ -69,7 +70,8 @@ export function registerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!parsed.success) throw new AppError('ERR_INVALID_QUERY', 400)
     const filter = await resolveFilter(db, parsed.data)
     const rows = (await wherePublic(selectEvents(db), filter)
-      .orderBy('e.published_at', 'desc')
+      // By when the public may see it was published: a sensitive event's position gives no day away.
+      .orderBy(publicPublishedAt, 'desc')
       .orderBy('e.id', 'desc')
       .limit(FEED_SIZE)
       .execute()) as EventRow[]

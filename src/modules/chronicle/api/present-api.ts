@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod'
 import { ageYear, eventFields } from '../present.ts'
-import { redactPerson, redactSource } from '../redaction.ts'
+import { publicTimes, redactPerson, redactSource } from '../redaction.ts'
 import type { EventRow } from './event-query.ts'
 import type { ActRow, SourceRow } from './event-related.ts'
 import type { actOut, eventDetailOut, eventOut } from './schemas.ts'
@@ -26,6 +26,7 @@ export function presentEvent(
   related: { articles: string[]; sources: SourceRow[] },
   publicUrl: string,
 ): EventOut {
+  const { publishedAt, updatedAt } = publicTimes(row)
   return {
     ...eventFields(row, {
       url: eventUrl(publicUrl, row.id),
@@ -44,8 +45,9 @@ export function presentEvent(
         reliability: shown.reliability,
       }
     }),
-    publishedAt: (row.published_at ?? row.updated_at).toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    // updated_at is always there: publicTimes gives it back, blurred or not.
+    publishedAt: (publishedAt ?? updatedAt!).toISOString(),
+    updatedAt: updatedAt!.toISOString(),
   }
 }
 
