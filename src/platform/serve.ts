@@ -9,6 +9,7 @@ import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
 import { openStore } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import './jobs/expire-sessions.ts'
+import './jobs/maintain-database.ts'
 import { startJobs } from './jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */

@@ -225,5 +225,7 @@ export async function generateDemo(db: Db, options: DemoOptions): Promise<number
     done += count
     options.onProgress?.(done, options.events)
   }
+  // Fresh statistics for the planner (the embedded database has no autovacuum to take them).
+  if (done) await sql`ANALYZE`.execute(db)
   return done
 }

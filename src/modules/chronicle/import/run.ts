@@ -5,6 +5,7 @@
  * row is invalid. With `partial`, each batch commits on its own and invalid rows are only reported.
  */
 import type { Readable } from 'node:stream'
+import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
 import type { Mapping } from './mapping.ts'
@@ -63,6 +64,9 @@ export type ImportReport = {
   /** The row after which nothing more could be read (a broken quote or an oversized row). */
   stoppedAt: number | null
 }
+
+/** Rows written from which an import refreshes the planner's statistics. */
+const ANALYZE_AFTER_ROWS = 5000
 
 /** How many errors and warnings a report lists (all are counted). */
 export const issueLimit = 1000
@@ -267,6 +271,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     report.updated = 0
     report.unchanged = 0
   }
+  // After a large import the planner's statistics are stale (and the embedded database has no
+  // autovacuum to refresh them): an article or a search would then be planned as if the table
+  // were small. ANALYZE samples the tables; about a second at a million events.
+  if (report.inserted + report.updated >= ANALYZE_AFTER_ROWS)
+    await sql`ANALYZE chronicle_events, chronicle_sources, chronicle_acts, chronicle_case_articles`.execute(
+      db,
+    )
   report.unknownTerms = [...unknown.values()].sort((a, b) => b.count - a.count)
   return report
 }
