@@ -24,13 +24,14 @@ const columns = [
   'authorised',
   'subject',
   'source_url',
+  'articles',
 ] as const
 
 /** The bare table a raw COPY fills: the file's columns with their types, no index, no trigger. */
 export const bareTable = `CREATE TABLE bench_raw (
   external_id text, title_ru text, summary_ru text, type text, start_date date, region text, locality text,
   latitude float8, longitude float8, participants int, detained int, authorised boolean, subject text,
-  source_url text)`
+  source_url text, articles text)`
 
 /** The mapping the real import reads the file with: published and verified, like a trusted feed. */
 export const benchMapping = {
@@ -56,6 +57,7 @@ export const benchMapping = {
     authorised: { column: 'authorised' },
     subject: { column: 'subject' },
     sourceUrl: { column: 'source_url' },
+    articles: { column: 'articles', separator: ' | ' },
   },
 }
 
@@ -91,6 +93,10 @@ export async function writeDemoCsv(path: string, events: number): Promise<number
         e.authorised,
         e.subject,
         e.sources[0]?.url ?? null,
+        // The articles of the event's charges, as the export lists them; each becomes a case and an act.
+        [...new Set(e.acts.flatMap((act) => (act.caseKind && act.article ? [act.article] : [])))].join(
+          ' | ',
+        ) || null,
       ]
         .map(field)
         .join(','),
