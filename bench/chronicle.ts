@@ -94,7 +94,15 @@ const copyColumns = `id, title, summary, type_id, status, start_date, start_prec
   region_id, locality, latitude, longitude, coord_precision, participants, detained, authorised, subject,
   organisers, sensitive, published_at, updated_at`
 
-type Latency = { p50: number; p95: number; max: number; count: number; slowest: string }
+type Latency = {
+  p50: number
+  p95: number
+  max: number
+  count: number
+  slowest: string
+  /** Each distinct item's p95, so one slow URL can be told from a slow page. */
+  byItem: [string, number][]
+}
 type Figures = {
   engine: 'pglite' | 'native'
   rows: number
@@ -129,7 +137,18 @@ async function latencies<T>(items: T[], count: number, work: (item: T) => Promis
   }
   const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b)
   const slowest = samples.reduce((worst, sample) => (sample.ms > worst.ms ? sample : worst))
+  const byItem = items.map((item): [string, number] => [
+    String(item),
+    quantile(
+      samples
+        .filter((sample) => sample.item === item)
+        .map((sample) => sample.ms)
+        .sort((a, b) => a - b),
+      0.95,
+    ),
+  ])
   return {
+    byItem,
     p50: quantile(sorted, 0.5),
     p95: quantile(sorted, 0.95),
     max: sorted.at(-1) ?? Number.NaN,
@@ -154,7 +173,10 @@ async function fetched(port: number, path: string): Promise<void> {
 }
 
 function describeLatency(label: string, latency: Latency): string {
-  return `  ${label.padEnd(26)} p50 ${num(latency.p50, 1).padStart(7)} ms  p95 ${num(latency.p95, 1).padStart(7)} ms  max ${num(latency.max, 1).padStart(7)} ms  (${latency.count} requests; slowest: ${latency.slowest})`
+  const items = latency.byItem
+    .map(([item, p95]) => `\n      p95 ${num(p95, 1).padStart(8)} ms  ${item}`)
+    .join('')
+  return `  ${label.padEnd(26)} p50 ${num(latency.p50, 1).padStart(7)} ms  p95 ${num(latency.p95, 1).padStart(7)} ms  max ${num(latency.max, 1).padStart(7)} ms  (${latency.count} requests; slowest: ${latency.slowest})${items}`
 }
 
 /** Opens the engine's database without Lifeline, runs `work`, closes it. */
