@@ -8,14 +8,22 @@
  *   export: the full public CSV export through HTTP vs `COPY … TO STDOUT`, rows/s and peak RSS growth;
  * and the PGlite/native ratio of each.
  */
-import { spawnSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startCluster } from '../test/support/native-postgres.ts'
 import { bareTable, writeDemoCsv, writeMapping } from './support/chronicle-data.ts'
 import { type Instance, instance, runCli, startServer } from './support/lifeline.ts'
-import { childrenOf, onCleanUp, pidsWithCommandLine, pss, rss, tempDir, treeOf } from './support/processes.ts'
+import {
+  childrenOf,
+  initdbAvailable,
+  onCleanUp,
+  pidsWithCommandLine,
+  pss,
+  rss,
+  tempDir,
+  treeOf,
+} from './support/processes.ts'
 import { embeddedSql, nativeSql, type RawSql } from './support/raw-sql.ts'
 import { num, table } from './support/report.ts'
 
@@ -418,13 +426,6 @@ function summary(pglite: Figures, native: Figures | undefined): string[][] {
     row('export RSS growth db MiB', (f) => mib(f.exportRss.db), { decimals: 1, lowerIsBetter: true }),
     row('export MiB / COPY MiB', (f) => f.exportBytes / f.copyOutBytes, { decimals: 2, lowerIsBetter: true }),
   ]
-}
-
-function initdbAvailable(): boolean {
-  const found = spawnSync('sh', ['-c', 'command -v initdb || ls /usr/lib/postgresql/*/bin/initdb'], {
-    encoding: 'utf8',
-  })
-  return !!found.stdout.trim()
 }
 
 /** Runs the suite and prints its figures. */

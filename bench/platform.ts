@@ -3,7 +3,6 @@
  * embedded PGlite and (when installed) native PostgreSQL, against a bare node:http server sending the
  * same bytes; then cold start on an existing data dir, and resident memory of server and database.
  */
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +12,7 @@ import { type LoadResult, runLoad, type Watch } from './support/load.ts'
 import {
   childrenOf,
   freePort,
+  initdbAvailable,
   onCleanUp,
   pidsWithCommandLine,
   pss,
@@ -95,13 +95,6 @@ async function measureEngine(engine: 'pglite' | 'native', databaseUrl?: string):
       ` (median ${num(median(coldStartsMs))} ms)`,
   )
   return { home, staff, startMemory, loadedMemory, coldStartsMs, homeBody, staffBody, cookie }
-}
-
-function initdbAvailable(): boolean {
-  const found = spawnSync('sh', ['-c', 'command -v initdb || ls /usr/lib/postgresql/*/bin/initdb'], {
-    encoding: 'utf8',
-  })
-  return !!found.stdout.trim()
 }
 
 /** The baseline: the bare server with copies of the real pages, loaded the same way. */

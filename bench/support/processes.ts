@@ -3,7 +3,7 @@
  * stopping it also stops what it started (the embedded database's host process). Everything started
  * is registered, and cleanUp() ends it all and removes temp dirs, also after an error.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -188,4 +188,12 @@ export function tail(file: string, lines = 20): string {
   } catch {
     return '(no log)'
   }
+}
+
+/** Whether PostgreSQL's server programs are installed, for the native half of a suite. */
+export function initdbAvailable(): boolean {
+  const found = spawnSync('sh', ['-c', 'command -v initdb || ls /usr/lib/postgresql/*/bin/initdb'], {
+    encoding: 'utf8',
+  })
+  return !!found.stdout.trim()
 }
