@@ -13,7 +13,13 @@ import { eventFactColumns, eventsWithTerms } from '../queries.ts'
 export type Cursor = { date: string | null; id: number }
 
 /** An event row as the public outputs read it, before redaction: type and region as codes. */
-export type EventRow = EventFacts & { type: string | null; region: string | null; updated_at: Date }
+export type EventRow = EventFacts & {
+  type: string | null
+  region: string | null
+  /** Its acts' cases' articles, kept by triggers (see articlesOf). */
+  article_ids: number[]
+  updated_at: Date
+}
 
 /** The opaque text form of a cursor. */
 export function encodeCursor(cursor: Cursor): string {
@@ -41,6 +47,7 @@ export function selectEvents(db: Db) {
     'e.summary',
     't.code as type',
     'r.code as region',
+    'e.article_ids',
     ...eventFactColumns,
     'e.updated_at',
   ])

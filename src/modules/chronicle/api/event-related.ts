@@ -38,26 +38,19 @@ function group<R extends { event_id: number }>(rows: R[]): Map<number, R[]> {
   return byEvent
 }
 
-/** Article codes per event (through its acts' cases), each once, sorted. */
-export async function articlesOf(db: Db, ids: number[]): Promise<Map<number, string[]>> {
+/**
+ * Article codes per event, each once, sorted: the terms of the article ids each row carries (kept
+ * by triggers from the event's acts' cases), so one small query serves a whole batch.
+ */
+export async function articlesOf(
+  db: Db,
+  rows: { id: number; article_ids: number[] }[],
+): Promise<Map<number, string[]>> {
+  const ids = [...new Set(rows.flatMap((row) => row.article_ids))]
   if (!ids.length) return new Map()
-  const rows = await db
-    .selectFrom('chronicle_acts as a')
-    .innerJoin('chronicle_case_articles as ca', 'ca.case_id', 'a.case_id')
-    .innerJoin('vocab_terms as v', 'v.id', 'ca.article_id')
-    .select(['a.event_id', 'v.code'])
-    .distinct()
-    .where(sql<boolean>`a.event_id = any(${ids}::bigint[])`)
-    .orderBy('a.event_id')
-    .orderBy('v.code')
-    .execute()
-  const byEvent = new Map<number, string[]>()
-  for (const [id, list] of group(rows))
-    byEvent.set(
-      id,
-      list.map((row) => row.code),
-    )
-  return byEvent
+  const terms = await db.selectFrom('vocab_terms').select(['id', 'code']).where('id', 'in', ids).execute()
+  const codes = new Map(terms.map((term) => [term.id, term.code]))
+  return new Map(rows.map((row) => [row.id, row.article_ids.map((id) => codes.get(id)!).sort()]))
 }
 
 /** Sources per event, in the order they were added. */

@@ -39,7 +39,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
     if (cursor && !after) throw new AppError('ERR_BAD_CURSOR', 400)
     const page = await eventPage(db, await resolveFilter(db, filter), after, limit)
     const ids = page.rows.map((row) => row.id)
-    const [articles, sources] = await Promise.all([articlesOf(db, ids), sourcesOf(db, ids)])
+    const [articles, sources] = await Promise.all([articlesOf(db, page.rows), sourcesOf(db, ids)])
     openData(reply)
     return {
       data: page.rows.map((row) =>
@@ -59,7 +59,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
     const row = await publishedEvent(db, Number(parsed.data.id))
     if (!row) throw notFound()
     const [articles, sources, acts] = await Promise.all([
-      articlesOf(db, [row.id]),
+      articlesOf(db, [row]),
       sourcesOf(db, [row.id]),
       actsOf(db, [row.id]),
     ])

@@ -229,6 +229,26 @@ describe('large exports', () => {
   })
 })
 
+describe('export stream', () => {
+  it('lets a reader stop part-way, with the next batch in flight, and leaves the database usable', async () => {
+    const filter = await resolveFilter(store.db, {})
+    const published = await countEvents(store.db, filter)
+    let chunks = 0
+    for await (const chunk of exportChunks(store.db, filter, 'ndjson', {
+      publicUrl: 'http://x',
+      batchSize: 100,
+    })) {
+      assert.ok(chunk.length >= 0)
+      chunks += 1
+      if (chunks === 3) break
+    }
+    assert.equal(chunks, 3)
+    // The read started for the next batch ends on its own; later queries are answered as usual.
+    assert.equal(await countEvents(store.db, filter), published)
+    assert.ok(published > 300)
+  })
+})
+
 describe('export memory', () => {
   it('stays about one batch in size however many rows go out', async () => {
     await generateDemo(store.db, { events: 20_000, seed: 9, batchSize: 5000 })
