@@ -45,6 +45,14 @@ declare module 'autocannon' {
     duration: number
   }
 
-  /** Runs a load test and resolves with its result. */
-  export default function autocannon(options: Options): Promise<Result>
+  /** A running load test: resolves with its result, and tells each response as it comes. */
+  export type Running = Promise<Result> & {
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): Running
+  }
+
+  /** Runs a load test. */
+  export default function autocannon(options: Options): Running
 }

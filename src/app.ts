@@ -10,9 +10,11 @@ import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify'
 import type { Env } from './env.ts'
 import { registerChronicle } from './modules/chronicle/register.ts'
+import { registerHelpdesk } from './modules/helpdesk/register.ts'
 import { registerHome } from './modules/home/register.ts'
 import { registerStaff } from './modules/staff/register.ts'
 import { registerAuth } from './platform/auth/routes.ts'
+import { isLoopback } from './platform/auth/throttle.ts'
 import type { Store } from './platform/db/database.ts'
 import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
@@ -75,7 +77,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.removeContentTypeParser('text/plain')
   // Plain forms post urlencoded bodies; repeated fields (checkboxes) become arrays.
   await app.register(formbody, { bodyLimit: 256 * 1024, parser: (body) => qs.parse(body) })
-  await app.register(rateLimit, { max: 600, timeWindow: '1 minute' })
+  // Per address; loopback is everyone behind an onion service (or an untrusted proxy), not one client.
+  await app.register(rateLimit, {
+    max: 600,
+    timeWindow: '1 minute',
+    allowList: (request) => isLoopback(request.ip ?? ''),
+  })
   await registerSecurity(app, { secureCookies })
   registerRequestContext(app, store, { secureCookies })
   registerErrorPages(app)
@@ -87,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerHome(app, deps)
   registerStaff(app, deps)
   registerChronicle(app, deps)
+  registerHelpdesk(app, deps)
 
   await app.ready()
   return Object.assign(app as FastifyInstance, { lifelineRoutes: routes })

@@ -37,6 +37,14 @@ const schema = z.object({
     }),
   /** Exports with more rows than this run as background jobs with a progress page. */
   LIFELINE_EXPORT_JOB_ROWS: z.coerce.number().int().min(0).default(100_000),
+  /**
+   * Benchmarks only: adds routes that measure against baselines (the help desk's form stored unsealed).
+   * Never set it where real people write: the baseline keeps what they send in clear.
+   */
+  LIFELINE_BENCH_ROUTES: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((value) => value === '1'),
   /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import Fastify from 'fastify'
+import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
+import { submitReport } from '../src/modules/helpdesk/intake.ts'
 import { type Role, roles } from '../src/platform/policy.ts'
 import { type RouteEntry, registerRoutePolicy } from '../src/platform/route-policy.ts'
 import { type Agent, agent } from './support/agent.ts'
@@ -53,6 +55,26 @@ const expected: Record<string, readonly Role[]> = {
   'POST /staff/chronicle/events/:id/publish': ['admin', 'editor'],
   'GET /staff/chronicle/events/:id/unpublish': ['admin', 'editor'],
   'POST /staff/chronicle/events/:id/unpublish': ['admin', 'editor'],
+  'GET /staff/helpdesk': ['coordinator', 'lawyer', 'volunteer'],
+  'GET /staff/helpdesk/reports/:id': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/reports/:id/messages': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/reports/:id/status': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/reports/:id/claim': ['coordinator', 'lawyer', 'volunteer'],
+  'GET /staff/helpdesk/reports/:id/files/:fileId': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/reports/:id/assign': ['coordinator'],
+  'GET /staff/helpdesk/reports/:id/convert': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/reports/:id/convert': ['coordinator', 'lawyer', 'volunteer'],
+  'GET /staff/helpdesk/surge': ['coordinator', 'lawyer', 'volunteer'],
+  'POST /staff/helpdesk/surge/join': ['coordinator', 'lawyer', 'volunteer'],
+  'GET /staff/helpdesk/retention': ['coordinator'],
+  'GET /staff/helpdesk/desks': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/desks': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/desks/:id': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/desks/:id/settings': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/desks/:id/members': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/desks/:id/members/:userId/regrant': ['admin', 'coordinator'],
 }
 
 let t: TestApp
@@ -72,11 +94,54 @@ before(async () => {
       .execute()
   }
   await createIds()
+  await createHelpdeskIds()
 })
 after(() => t.close())
 
 // Real ids for the routes that need them, so an allowed role reaches the handler, not a 404.
 const ids = { event: '', sources: {} as Record<string, string>, term: '', importJob: '' }
+// A help desk every role's member belongs to (reports are found only by their desk's members), one
+// report on it, and one more member per role for that role's removal to remove.
+const helpdesk = { desk: '', report: '', file: '', leaving: {} as Record<string, string> }
+async function createHelpdeskIds() {
+  const db = t.store.db
+  const admin = members.get('admin')!.staff
+  helpdesk.desk = await openHelpdesk(db, {
+    slug: 'policy-walk',
+    name: 'Policy walk',
+    takesRest: true,
+    regionIds: [],
+    retentionDays: 90,
+    actorId: admin.id,
+  })
+  for (const role of roles) {
+    await addWorker(db, { deskId: helpdesk.desk, userId: members.get(role)!.staff.id, actorId: admin.id })
+    const leaving = await createStaff(db, { roles: ['volunteer'] })
+    await addWorker(db, { deskId: helpdesk.desk, userId: leaving.id, actorId: admin.id })
+    helpdesk.leaving[role] = leaving.id
+  }
+  const submitted = await submitReport(db, {
+    content: {
+      form: 'legal',
+      locale: 'en',
+      category: 'fine',
+      details: 'Policy walk',
+      name: '',
+      deadline: undefined,
+      region: '',
+      contact: '',
+      publishFacts: false,
+      publishNames: false,
+    },
+    regionId: null,
+    token: 'policy-walk-token-0000',
+    photos: [Buffer.from('a photo')],
+  })
+  assert.equal(submitted.outcome, 'received')
+  const report = await db.selectFrom('helpdesk_reports').select('id').executeTakeFirstOrThrow()
+  helpdesk.report = report.id
+  helpdesk.file = (await db.selectFrom('helpdesk_files').select('id').executeTakeFirstOrThrow()).id
+}
 async function createIds() {
   const db = t.store.db
   const event = await db
@@ -131,6 +196,13 @@ function urlFor(url: string, role: string): string {
       .replace(/\/compare$/, '/compare?a=1&b=1')
   if (url.startsWith('/staff/chronicle/vocabularies/')) return url.replace(':id', ids.term)
   if (url.startsWith('/staff/chronicle/import/jobs/')) return url.replace(':id', ids.importJob)
+  if (url.startsWith('/staff/helpdesk/reports/'))
+    return url.replace(':id', helpdesk.report).replace(':fileId', helpdesk.file)
+  // A removal removes that role's own spare member; a regrant gives the member their own keys again.
+  if (url.endsWith('/regrant'))
+    return url.replace(':id', helpdesk.desk).replace(':userId', members.get(role as Role)!.staff.id)
+  if (url.startsWith('/staff/helpdesk/desks/'))
+    return url.replace(':id', helpdesk.desk).replace(':userId', helpdesk.leaving[role]!)
   return url.replace(':id', target.id)
 }
 

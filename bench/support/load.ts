@@ -2,11 +2,15 @@
 import { fork } from 'node:child_process'
 import { cpuSeconds, onCleanUp } from './processes.ts'
 
-/** What the load generator is told: one GET path, loopback only, bounded in time. */
+/**
+ * What the load generator is told: one path, loopback only, bounded in time. GET by default; with
+ * `form`, a POST of those fields plus a fresh one-time `token` in each request (as a form page gives).
+ */
 export type LoadPlan = {
   url: string
   path: string
   headers: Record<string, string>
+  form?: Record<string, string>
   connections: number
   warmupSeconds: number
   seconds: number
@@ -18,6 +22,7 @@ export type LoadPlan = {
 export type LoadResult = {
   requestsPerSecond: number
   p50: number
+  p95: number
   p99: number
   total: number
   non2xx: number
@@ -37,15 +42,22 @@ export type Watch = { server: () => number[]; db: () => number[] }
 export async function runLoad(
   port: number,
   path: string,
-  options: { headers?: Record<string, string>; watch?: Watch } = {},
+  options: {
+    headers?: Record<string, string>
+    watch?: Watch
+    form?: Record<string, string>
+    seconds?: number
+    warmupSeconds?: number
+  } = {},
 ): Promise<LoadResult> {
   const plan: LoadPlan = {
     url: `http://127.0.0.1:${port}`,
     path,
     headers: options.headers ?? {},
+    form: options.form,
     connections: 10,
-    warmupSeconds: 2,
-    seconds: 10,
+    warmupSeconds: options.warmupSeconds ?? 2,
+    seconds: options.seconds ?? 10,
     addressBlock: ++block,
   }
   const worker = fork(new URL('./load-worker.ts', import.meta.url), { stdio: 'inherit' })

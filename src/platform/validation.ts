@@ -142,7 +142,8 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): Parse
   const errors: FieldErrors = {}
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form')
-    errors[field] ??= issue.message.startsWith('validation.') ? issue.message : 'validation.invalid'
+    // A schema's own key ('validation.tooLong', 'helpdesk.form.badTime'); zod's English never shows.
+    errors[field] ??= messageKey.test(issue.message) ? issue.message : 'validation.invalid'
   }
   return { ok: false, errors }
 }

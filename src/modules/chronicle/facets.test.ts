@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type RawBuilder, sql } from 'kysely'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { ARTICLE_FACET_SCOPE, type Facets, facetCounts } from './facets.ts'
+import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets, facetCounts } from './facets.ts'
 import { eventFilterSchema, resolveFilter } from './filters.ts'
 import { ensureTerms, insertAct, insertCase, insertEvents, type TermIds } from './public-testing.ts'
 
@@ -53,7 +53,12 @@ before(async () => {
 after(() => t.close())
 
 async function facets(query: Record<string, string | string[]>): Promise<Facets> {
-  return facetCounts(t.store.db, await resolveFilter(t.store.db, eventFilterSchema.parse(query)))
+  const counted = await facetCounts(
+    t.store.db,
+    await resolveFilter(t.store.db, eventFilterSchema.parse(query)),
+  )
+  assert.ok(counted, 'this set is small enough to count')
+  return counted
 }
 
 /** Published events per status by a direct count, with an optional extra condition. */
@@ -143,6 +148,25 @@ describe('facet counts', () => {
     assert.ok((await facets(days)).total > ARTICLE_FACET_SCOPE)
     assert.equal((await facets(days)).articles, null)
     assert.deepEqual((await facets({ ...days, region: 'RU-TUL' })).articles, counted)
+  })
+
+  it('leave counts out when a range of days selects more events than they are counted over', async () => {
+    const db = t.store.db
+    const extra = FACET_SCAN_SCOPE - MANY + 1000
+    await sql`
+      INSERT INTO chronicle_events (title, type_id, region_id, start_date, start_precision, status, published_at)
+      SELECT '{"en": "Crowd"}', ${terms.event_type.protest}, ${terms.region['RU-MOW']}, date '2023-06-01' + g % 10,
+             'day', 'verified', now()
+      FROM generate_series(1, ${extra}::int) g`.execute(db)
+    try {
+      const days = eventFilterSchema.parse({ from: '2023-01-02', to: '2023-12-30' })
+      assert.equal(await facetCounts(db, await resolveFilter(db, days)), null)
+      // Whole months still come from the rollups, and a narrower range of days is counted.
+      assert.ok((await facets({ from: '2023-01', to: '2023-12' })).total > FACET_SCAN_SCOPE)
+      assert.equal((await facets({ from: '2023-03-02', to: '2023-03-31', region: 'RU-TUL' })).total, 1)
+    } finally {
+      await db.deleteFrom('chronicle_events').where(sql<boolean>`title->>'en' = 'Crowd'`).execute()
+    }
   })
 
   it('follow acts and case articles as they change (the article triggers)', async () => {

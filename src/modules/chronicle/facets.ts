@@ -4,9 +4,10 @@
  *
  * Types, regions and statuses come from one pass over counts per (type, region, status): the
  * maintained rollups whenever they can answer the filter (see rollups.ts), else a GROUP BY over the
- * events. Articles come from the article rollup likewise; when it can't answer (a search, a range
- * of days), they are counted over the events the other filters select, and only when those are few
- * enough (`ARTICLE_FACET_SCOPE`) to stay fast at a million events; above it the facet shows no counts.
+ * events — at most FACET_SCAN_SCOPE of them: a search for a common word or a range of days in a busy
+ * month can select hundreds of thousands, and the page then shows no counts (facetCounts is null).
+ * Articles come from the article rollup likewise; when it can't answer, they are counted over the
+ * events the other filters select, and only when those are few enough (`ARTICLE_FACET_SCOPE`).
  */
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
@@ -33,10 +34,15 @@ const CELL_LIMIT = 20_000
 export const FACET_LIMIT = 100
 /** The most events the article facet is counted over. */
 export const ARTICLE_FACET_SCOPE = 5_000
+/** The most events facets are counted over when the rollups can't answer; above it there are none. */
+export const FACET_SCAN_SCOPE = 10_000
 
-/** Facet counts for a filter. */
-export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facets> {
-  const cells = rollupAnswers(filter) ? await rollupCells(db, filter) : await scannedCells(db, filter)
+/** Facet counts for a filter, or null when they would take counting more than FACET_SCAN_SCOPE events. */
+export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facets | null> {
+  const cells = rollupAnswers(filter)
+    ? await rollupCells(db, filter)
+    : await scannedCells(db, filter, { limit: FACET_SCAN_SCOPE + 1 })
+  if (!rollupAnswers(filter) && cells.reduce((sum, cell) => sum + cell.n, 0) > FACET_SCAN_SCOPE) return null
   const types = new Map<number, number>()
   const regions = new Map<number, number>()
   const statuses = new Map<PublicStatus, number>()
@@ -82,21 +88,28 @@ async function rollupCells(db: Db, filter: ResolvedFilter): Promise<Cell[]> {
     .execute()
   if (filter.from || filter.to) return rows
   // The rollups count dated events only; undated ones are few and counted directly.
-  return rows.concat(await scannedCells(db, filter, 'undated'))
+  return rows.concat(await scannedCells(db, filter, { undated: true }))
 }
 
-async function scannedCells(db: Db, filter: ResolvedFilter, only?: 'undated'): Promise<Cell[]> {
+// Counts per cell over the events the filter selects (all filters but type, region and status);
+// with `limit`, over at most that many of them, so a caller can tell "too many" at bounded cost.
+async function scannedCells(
+  db: Db,
+  filter: ResolvedFilter,
+  options: { undated?: boolean; limit?: number } = {},
+): Promise<Cell[]> {
   const others: ResolvedFilter = { ...filter, typeIds: null, regionIds: null, statuses: null }
-  let query = wherePublic(db.selectFrom('chronicle_events as e'), others)
-  if (only) query = query.where('e.public_date', 'is', null)
-  return query
-    .select([
-      sql<number>`coalesce(e.type_id, 0)`.as('type_id'),
-      sql<number>`coalesce(e.region_id, 0)`.as('region_id'),
-      sql<PublicStatus>`e.status`.as('status'),
-      sql<number>`count(*)::int`.as('n'),
-    ])
-    .groupBy([sql`1`, sql`2`, sql`3`])
+  let events = wherePublic(db.selectFrom('chronicle_events as e'), others).select([
+    sql<number>`coalesce(e.type_id, 0)`.as('type_id'),
+    sql<number>`coalesce(e.region_id, 0)`.as('region_id'),
+    sql<PublicStatus>`e.status`.as('status'),
+  ])
+  if (options.undated) events = events.where('e.public_date', 'is', null)
+  if (options.limit) events = events.limit(options.limit)
+  return db
+    .selectFrom(events.as('c'))
+    .select(['c.type_id', 'c.region_id', 'c.status', sql<number>`count(*)::int`.as('n')])
+    .groupBy(['c.type_id', 'c.region_id', 'c.status'])
     .limit(CELL_LIMIT)
     .execute()
 }

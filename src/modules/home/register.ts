@@ -16,6 +16,7 @@ export function registerHome(app: FastifyInstance, _deps: AppDeps) {
 <h2>${t('home.partsTitle')}</h2>
 <ul>!${parts.map((part) => html`<li><strong>${t(`home.parts.${part}.name`)}</strong> — ${t(`home.parts.${part}.text`)}</li>`).join('')}</ul>
 <p><a href="/chronicle">${t('chronicle.public.homeLink')}</a></p>
+<p><a href="/help">${t('helpdesk.public.homeLink')}</a></p>
 <h2>${t('home.safetyTitle')}</h2>
 <p>${t('home.safety')}</p>
 <p><a href="/login">${t('home.staffSignIn')}</a></p>`

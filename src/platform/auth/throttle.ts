@@ -1,5 +1,5 @@
 /**
- * Sign-in throttling per account and per network address, kept in the database so every app node
+ * Throttling of guesses (sign-in per account and per network address; help-desk receipts per address), kept in the database so every app node
  * counts the same failures. Addresses are stored only as keyed hashes, never in clear.
  */
 import { createHmac } from 'node:crypto'
@@ -23,6 +23,33 @@ async function addressKey(db: Db): Promise<string> {
   return row.value
 }
 
+/**
+ * What failures from `address` are counted under for `purpose`: a keyed hash, never the address; null
+ * for loopback addresses (an onion service, a proxy not trusted), which everyone shares.
+ */
+export async function addressSubject(db: Db, purpose: string, address: string): Promise<string | null> {
+  if (isLoopback(address)) return null
+  return `${purpose}:${createHmac('sha256', await addressKey(db))
+    .update(address)
+    .digest('base64url')}`
+}
+
+/** How many failures `subject` had within the last 15 minutes. */
+export async function recentFailures(db: Db, subject: string): Promise<number> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('subject', '=', subject)
+    .where('at', '>', new Date(Date.now() - WINDOW_MS))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+/** Counts one failure of `subject`; old ones are deleted by the hourly job. */
+export async function countFailure(db: Db, subject: string): Promise<void> {
+  await db.insertInto('login_failures').values({ subject }).execute()
+}
+
 /** An attempt being checked: the rows that count it, and whether it is over a limit. */
 export type Attempt = { ids: number[]; account: string; throttled: boolean }
 
@@ -33,13 +60,8 @@ export type Attempt = { ids: number[]; account: string; throttled: boolean }
  */
 export async function beginAttempt(db: Db, account: string, address: string): Promise<Attempt> {
   const subjects = [`account:${account.toLowerCase()}`]
-  if (!isLoopback(address)) {
-    subjects.push(
-      `address:${createHmac('sha256', await addressKey(db))
-        .update(address)
-        .digest('base64url')}`,
-    )
-  }
+  const byAddress = await addressSubject(db, 'address', address)
+  if (byAddress) subjects.push(byAddress)
   const rows = await db
     .insertInto('login_failures')
     .values(subjects.map((subject) => ({ subject })))
@@ -71,7 +93,8 @@ export async function forgetAccountFailures(db: Db, attempt: Attempt): Promise<v
   await db.deleteFrom('login_failures').where('subject', '=', attempt.account).execute()
 }
 
-function isLoopback(address: string): boolean {
+/** Whether an address is loopback: everyone behind an onion service or an untrusted proxy shares it. */
+export function isLoopback(address: string): boolean {
   return /^(127\.|::1$|::ffff:127\.)/.test(address)
 }
 

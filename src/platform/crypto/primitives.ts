@@ -46,6 +46,26 @@ export function keyPairFromPrivate(privateKey: Buffer): KeyPair {
   return { publicKey, privateKey }
 }
 
+/** The key pair a 32-byte seed stands for: the same seed always gives the same pair. */
+export function keyPairFromSeed(seed: Buffer): KeyPair {
+  const publicKey = Buffer.alloc(sodium.crypto_box_PUBLICKEYBYTES)
+  const privateKey = Buffer.alloc(sodium.crypto_box_SECRETKEYBYTES)
+  sodium.crypto_box_seed_keypair(publicKey, privateKey, seed)
+  return { publicKey, privateKey }
+}
+
+/**
+ * A 32-byte BLAKE2b hash of `value` keyed by `context`, so hashes made for one purpose can't stand in
+ * for another's. For high-entropy values only (a receipt): it is fast, not a password hash.
+ */
+export function keyedHash(value: string | Buffer, context: string): Buffer {
+  const out = Buffer.alloc(32)
+  const key = Buffer.alloc(32)
+  sodium.crypto_generichash(key, Buffer.from(context))
+  sodium.crypto_generichash(out, Buffer.from(value), key)
+  return out
+}
+
 /** Encrypts and authenticates `plain` under `key` (XSalsa20-Poly1305); the nonce is prepended. */
 export function secretSeal(plain: Buffer, key: Buffer): Buffer {
   const nonce = randomBytes(sodium.crypto_secretbox_NONCEBYTES)

@@ -24,7 +24,8 @@ export interface Database {
     desk_id: string
     kind: string
     ciphertext: Buffer
-    created_at: CreatedAt
+    /** Set by the caller when the exact time would say too much (a help-desk report's). */
+    created_at: ColumnType<Date, Date | undefined, never>
   }
   record_keys: { record_id: string; user_id: string; wrapped_key: Buffer }
   passkeys: PasskeysTable

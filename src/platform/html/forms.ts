@@ -1,4 +1,7 @@
-/** Accessible form pieces: labels, hints, errors tied to their fields, an error summary at the top. */
+/**
+ * Accessible form pieces: inputs, selects and text areas with their labels, hints and errors tied to
+ * them, and an error summary at the top.
+ */
 import { html } from 'ghtml'
 import type { FieldErrors } from '../validation.ts'
 import type { PageContext } from './layout.ts'
@@ -45,4 +48,91 @@ export function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Reco
     )
     .join('')
   return html`<div class="error-summary" role="alert" tabindex="-1"><h2>${ctx.t('validation.summary')}</h2><ul>!${items}</ul></div>`
+}
+
+/** A select's option. */
+export type Option = { value: string; label: string }
+
+// The label, hint and error above a control, and the attributes that tie them to it.
+function parts(ctx: PageContext, errors: FieldErrors, name: string, label: string, hint?: string) {
+  const id = `field-${name}`
+  const error = errors[name]
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const head = html`<label for="${id}">${label}</label>
+!${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : ''}
+!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}`
+  const attributes = html`id="${id}" name="${name}" aria-invalid="${error ? 'true' : 'false'}" !${describedBy ? html`aria-describedby="${describedBy}"` : ''}`
+  return { head, attributes }
+}
+
+/** A labelled select; a value not among the options is kept as an extra option so it is not lost. */
+export function selectField(
+  ctx: PageContext,
+  errors: FieldErrors,
+  options: { name: string; label: string; options: Option[]; value: string; hint?: string },
+): string {
+  const { head, attributes } = parts(ctx, errors, options.name, options.label, options.hint)
+  const list = options.options.some((option) => option.value === options.value)
+    ? options.options
+    : [...options.options, { value: options.value, label: options.value }]
+  const items = list
+    .map(
+      (option) =>
+        html`<option value="${option.value}" ${option.value === options.value ? 'selected' : ''}>${option.label}</option>`,
+    )
+    .join('')
+  return html`<div>!${head}<select !${attributes}>!${items}</select></div>`
+}
+
+/** A labelled text area. */
+export function textareaField(
+  ctx: PageContext,
+  errors: FieldErrors,
+  options: { name: string; label: string; value: string; hint?: string; rows?: number; lang?: string },
+): string {
+  const { head, attributes } = parts(ctx, errors, options.name, options.label, options.hint)
+  return html`<div>!${head}<textarea !${attributes} rows="${options.rows ?? 4}" !${options.lang ? html`lang="${options.lang}"` : ''}>${options.value}</textarea></div>`
+}
+
+/** A labelled text input (the platform's `field` has no `lang` or `inputmode="decimal"`). */
+export function inputField(
+  ctx: PageContext,
+  errors: FieldErrors,
+  options: {
+    name: string
+    label: string
+    value: string
+    hint?: string
+    type?: string
+    lang?: string
+    inputmode?: string
+  },
+): string {
+  const { head, attributes } = parts(ctx, errors, options.name, options.label, options.hint)
+  return html`<div>!${head}<input !${attributes} type="${options.type ?? 'text'}" value="${options.value}" autocomplete="off"
+ !${options.lang ? html`lang="${options.lang}"` : ''} !${options.inputmode ? html`inputmode="${options.inputmode}"` : ''}></div>`
+}
+
+/** One checkbox of a group: its own field name (or the group's) and value. */
+export type CheckboxOption = { name: string; value: string; label: string; checked: boolean }
+
+/** A fieldset of checkboxes with a legend, a hint and the group's error. */
+export function checkboxGroup(
+  ctx: PageContext,
+  errors: FieldErrors,
+  options: { name: string; legend: string; hint?: string; options: CheckboxOption[] },
+): string {
+  const id = `field-${options.name}`
+  const error = errors[options.name]
+  const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const boxes = options.options
+    .map((option, i) => {
+      const boxId = i === 0 ? id : `${id}-${i}`
+      return html`<div class="checkbox"><input type="checkbox" id="${boxId}" name="${option.name}" value="${option.value}" !${option.checked ? 'checked' : ''}> <label for="${boxId}">${option.label}</label></div>`
+    })
+    .join('')
+  return html`<fieldset !${describedBy ? html`aria-describedby="${describedBy}"` : ''}><legend>${options.legend}</legend>
+!${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
+!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
+!${boxes}</fieldset>`
 }

@@ -130,7 +130,11 @@ export async function writeBatch(db: Db, batch: EventDraft[], context: WriteCont
   // away, since a reviewer may have added or kept more than the file has.
   if (changed.length) {
     const drafts = new Map(batch.map((draft) => [draft.externalId, draft]))
-    const written = changed.map((row) => ({ id: row.id, draft: drafts.get(row.external_id ?? '')! }))
+    const written = changed.map((row) => ({
+      id: row.id,
+      draft: drafts.get(row.external_id ?? '')!,
+      fresh: row.inserted,
+    }))
     await addSources(db, written, mapping.source)
     await addArticles(db, written)
   }

@@ -4,7 +4,7 @@ import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { ARTICLE_FACET_SCOPE, type Facets } from '../facets.ts'
+import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../facets.ts'
 import type { EventFilter } from '../filters.ts'
 import { highlightHtml, type PublicEvent, pickText, type Term, type TermIndex } from '../present.ts'
 import type { Highlight } from '../queries.ts'
@@ -136,8 +136,14 @@ function filterForm(ctx: PageContext, data: ListPageData): string {
     )
     .join('')
   const dateHint = t('chronicle.public.list.dateHint')
+  // Counts were left out: too many events to count quickly for this search or range of days.
+  const countsHint =
+    !facets && !Object.keys(errors).length
+      ? html`<p class="hint">${t('chronicle.public.list.countsHint', { n: formatNumber(FACET_SCAN_SCOPE, ctx.locale) })}</p>`
+      : ''
   return html`<form class="stack" method="get" action="/chronicle" role="search" aria-label="${t('chronicle.public.list.filters')}">
 !${textInput(ctx, errors, 'q', filter.q, t('chronicle.public.list.searchHint'))}
+!${countsHint}
 <fieldset class="checks"><legend>${t('chronicle.public.list.type')}</legend>!${types}</fieldset>
 <details !${chosenRegions.length ? 'open' : ''}><summary>${t('chronicle.public.list.region')}</summary>
 <fieldset class="checks"><legend class="visually-hidden">${t('chronicle.public.list.region')}</legend>!${regions || html`<p>${t('chronicle.public.list.noRegions')}</p>`}</fieldset></details>

@@ -3,12 +3,18 @@
  * shows the editor's own values again, to save deliberately over the newer version).
  */
 import { html } from 'ghtml'
-import { errorSummary } from '../../../platform/html/forms.ts'
+import {
+  errorSummary,
+  inputField,
+  type Option,
+  selectField,
+  textareaField,
+} from '../../../platform/html/forms.ts'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { authorisedValues, coordPrecisions, precisions, reliabilities, textLanguages } from '../schema.ts'
 import type { Localised } from '../tables.ts'
-import { inputField, type Option, pick, selectField, textareaField } from './staff-fields.ts'
+import { pick } from './staff-fields.ts'
 
 /** A vocabulary term as the selects need it. */
 export type TermOption = { code: string; labels: unknown }

@@ -1,13 +1,13 @@
 /** The staff list of events: filters as a GET form, a table, an "older" link, and an empty state. */
 import { html } from 'ghtml'
-import { errorSummary } from '../../../platform/html/forms.ts'
+import { errorSummary, inputField, selectField } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { StaffListFilter, StaffListRow } from '../commands/list-events.ts'
 import { statuses } from '../schema.ts'
-import { dateText, inputField, pick, selectField } from './staff-fields.ts'
+import { dateText, pick } from './staff-fields.ts'
 
 /** One page of the staff list. */
 export function staffListPage(

@@ -1,0 +1,324 @@
+/**
+ * The help desk suite (`npm run bench -- helpdesk [--seconds N]`), on embedded PGlite and on native
+ * PostgreSQL in one run:
+ *   submissions: "I need legal help" posted through HTTP for 60 s by a bounded loopback load generator
+ *     (10 connections, each post with its own form token), sealed to a desk of 5 members: per second,
+ *     p50/p95, errors; and the same posts to a route that checks them alike and stores them unsealed
+ *     (bench-route.ts): the ratio is what sealing costs;
+ *   queue: the triage queue page of a lawyer with 100,000 open reports, p50/p95 over its views.
+ */
+import { randomBytes } from 'node:crypto'
+import { loadavg } from 'node:os'
+import { sql } from 'kysely'
+import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
+import { createAccount } from '../src/platform/auth/accounts.ts'
+import { openStore } from '../src/platform/db/database.ts'
+import { csrfTokenFor } from '../src/platform/security.ts'
+import { startCluster } from '../test/support/native-postgres.ts'
+import { instance, runCli, signIn, startServer } from './support/lifeline.ts'
+import { type LoadResult, runLoad, type Watch } from './support/load.ts'
+import {
+  childrenOf,
+  initdbAvailable,
+  onCleanUp,
+  pidsWithCommandLine,
+  tempDir,
+  treeOf,
+} from './support/processes.ts'
+import { num, table } from './support/report.ts'
+
+/** One line for `npm run bench -- --list`. */
+export const description =
+  'help desk: sealed submissions/s vs unsealed, queue page at 100,000 reports; PGlite and native'
+
+const GOALS = { submissionsPerSecond: 300, sealingRatio: 0.7, queueP95Native: 100, engineRatio: 3 }
+const OPEN_REPORTS = 100_000
+const QUEUE_REQUESTS = 120
+const LAWYER = { email: 'lawyer@example.org', password: 'bench-password-long-enough' }
+
+/** Seconds of measured load: `--seconds N` after the suite name, else 60. */
+function loadSeconds(): number {
+  const at = process.argv.indexOf('--seconds')
+  const value = at >= 0 ? Number(process.argv[at + 1]) : 60
+  if (!Number.isInteger(value) || value < 5 || value > 600) throw new Error('--seconds must be 5 to 600')
+  return value
+}
+
+type Latency = { p50: number; p95: number; count: number; byView: [string, number][] }
+type Figures = { sealed: LoadResult; plain: LoadResult; queue: Latency; reports: number }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+/** Accounts and the desk, written before the server starts (the embedded database is one process's). */
+async function prepare(dataDir: string, databaseUrl?: string) {
+  const store = await openStore({ dataDir, databaseUrl })
+  try {
+    const lawyer = await createAccount(store.db, {
+      email: LAWYER.email,
+      displayName: 'Bench Lawyer',
+      password: LAWYER.password,
+      roles: ['lawyer'],
+    })
+    const deskId = await openHelpdesk(store.db, {
+      slug: 'bench',
+      name: 'Bench desk',
+      takesRest: true,
+      regionIds: [],
+      retentionDays: 90,
+      actorId: lawyer.id,
+    })
+    await addWorker(store.db, { deskId, userId: lawyer.id, actorId: lawyer.id })
+    // A desk of five: each report's key is sealed to every member.
+    for (let i = 1; i < 5; i++) {
+      const member = await createAccount(store.db, {
+        email: `member${i}@example.org`,
+        displayName: `Member ${i}`,
+        password: LAWYER.password,
+        roles: ['volunteer'],
+      })
+      await addWorker(store.db, { deskId, userId: member.id, actorId: lawyer.id })
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+/** Tops the desk up to OPEN_REPORTS open reports, copies of a real one spread over three days. */
+async function fillQueue(dataDir: string, databaseUrl?: string): Promise<number> {
+  const store = await openStore({ dataDir, databaseUrl })
+  try {
+    const [{ n }] = (
+      await sql<{
+        n: number
+      }>`SELECT count(*)::int AS n FROM helpdesk_reports WHERE status <> 'closed'`.execute(store.db)
+    ).rows as [{ n: number }]
+    const missing = Math.max(0, OPEN_REPORTS - n)
+    await sql`
+      WITH template AS (SELECT * FROM helpdesk_reports LIMIT 1),
+        regions AS (SELECT array_agg(id) AS ids FROM vocab_terms WHERE vocabulary = 'region')
+      INSERT INTO helpdesk_reports (desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
+        received_at, status, content_id, writer_copy)
+      SELECT t.desk_id, decode(md5(random()::text || g::text), 'hex') || decode(md5(g::text), 'hex'),
+        t.writer_key, 'legal',
+        (ARRAY['administrative','criminal','summons','search','fine','other'])[1 + (random() * 5.99)::int],
+        (ARRAY['urgent','high','normal','normal'])[1 + (random() * 3.99)::int],
+        r.ids[1 + (random() * (array_length(r.ids, 1) - 1))::int],
+        date_trunc('hour', now()) - make_interval(mins => (random() * 4320)::int / 10 * 10),
+        (ARRAY['new','new','in_progress','waiting'])[1 + (random() * 3.99)::int],
+        t.content_id, t.writer_copy
+      FROM generate_series(1, ${missing}::int) g, template t, regions r`.execute(store.db)
+    await sql`ANALYZE helpdesk_reports`.execute(store.db)
+    return n + missing
+  } finally {
+    await store.close()
+  }
+}
+
+/** The queue's views, each requested in turn, one at a time; p50/p95 overall and each view's p95. */
+async function measureQueue(port: number, cookie: string): Promise<Latency> {
+  const base = `http://127.0.0.1:${port}`
+  const first = await fetch(`${base}/staff/helpdesk`, { headers: { cookie } })
+  const page = await first.text()
+  const next = /href="(\/staff\/helpdesk\?[^"]*after=[^"]+)" rel="next"/
+    .exec(page)?.[1]
+    ?.replaceAll('&amp;', '&')
+  if (first.status !== 200 || !next) throw new Error(`the queue answered ${first.status} without a next page`)
+  const views = [
+    '/staff/helpdesk',
+    '/staff/helpdesk?urgency=urgent',
+    '/staff/helpdesk?status=new&who=nobody',
+    '/staff/helpdesk?category=search',
+    next,
+    '/staff/helpdesk?status=waiting&urgency=normal',
+  ]
+  for (const view of views)
+    await fetch(base + view, { headers: { cookie } }).then((response) => response.text())
+  const times: number[] = []
+  const byView = new Map<string, number[]>()
+  for (let i = 0; i < QUEUE_REQUESTS; i++) {
+    const view = views[i % views.length]!
+    const started = performance.now()
+    const response = await fetch(base + view, { headers: { cookie } })
+    await response.text()
+    const ms = performance.now() - started
+    if (response.status !== 200) throw new Error(`${view} answered ${response.status}`)
+    times.push(ms)
+    byView.set(view, [...(byView.get(view) ?? []), ms])
+  }
+  times.sort((a, b) => a - b)
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    count: times.length,
+    byView: [...byView].map(([view, list]) => [
+      view,
+      percentile(
+        list.sort((a, b) => a - b),
+        95,
+      ),
+    ]),
+  }
+}
+
+function describeLoad(label: string, result: LoadResult): string {
+  return (
+    `  ${label.padEnd(24)} ${num(result.requestsPerSecond).padStart(6)}/s  p50 ${num(result.p50)} ms  p95 ${num(result.p95)} ms` +
+    `  total ${result.total}  non-2xx ${result.non2xx}  errors ${result.errors + result.timeouts}` +
+    `  cpu: server ${num(result.serverCpu, 2)} db ${num(result.dbCpu, 2)} load ${num(result.loadCpu, 2)}`
+  )
+}
+
+async function measureEngine(
+  engine: 'pglite' | 'native',
+  seconds: number,
+  databaseUrl?: string,
+): Promise<Figures> {
+  const say = (line: string) => console.log(`[${engine}] ${line}`)
+  const target = await instance(tempDir(`lifeline-bench-helpdesk-${engine}-`), databaseUrl, {
+    LIFELINE_BENCH_ROUTES: '1',
+    LOG_LEVEL: 'warn',
+  })
+  say('migrating, creating the desk and its five members…')
+  await runCli(target, ['db', 'migrate'])
+  await prepare(target.dataDir, databaseUrl)
+  let server = await startServer(target)
+  const postmaster = databaseUrl ? pidsWithCommandLine(`port=${new URL(databaseUrl).port} `)[0] : undefined
+  const watch: Watch = {
+    server: () => [server.pid],
+    db: () => (postmaster ? treeOf(postmaster) : childrenOf(server.pid)),
+  }
+  // One CSRF cookie for every post, with its token, as a browser that opened the form holds.
+  const csrfCookie = randomBytes(32).toString('base64url')
+  const form = {
+    _csrf: csrfTokenFor(csrfCookie),
+    category: 'administrative',
+    details: 'Протокол по статье 20.3.3 КоАП, суд назначен на понедельник. Нужен защитник.',
+    contact: 'Signal: @someone',
+    name: 'Мария',
+  }
+  const headers = { cookie: `lifeline_csrf=${csrfCookie}` }
+  say(`sealed submissions for ${seconds} s…`)
+  const sealed = await runLoad(target.port, '/help/legal', {
+    form,
+    headers,
+    watch,
+    seconds,
+    warmupSeconds: 5,
+  })
+  console.log(describeLoad(`${engine} sealed`, sealed))
+  say(`the same posts stored unsealed, ${seconds} s…`)
+  const plain = await runLoad(target.port, '/help/bench-plain/legal', {
+    form,
+    headers,
+    watch,
+    seconds,
+    warmupSeconds: 5,
+  })
+  console.log(describeLoad(`${engine} unsealed`, plain))
+  await server.stop()
+
+  say(`filling the queue to ${OPEN_REPORTS.toLocaleString('en')} open reports…`)
+  const reports = await fillQueue(target.dataDir, databaseUrl)
+  server = await startServer(target)
+  const cookie = await signIn(target.port, LAWYER)
+  say('the queue page…')
+  const queue = await measureQueue(target.port, cookie)
+  say(`queue p50 ${num(queue.p50, 1)} ms, p95 ${num(queue.p95, 1)} ms over ${queue.count} requests`)
+  for (const [view, p95] of queue.byView) console.log(`    ${view.padEnd(60)} p95 ${num(p95, 1)} ms`)
+  await server.stop()
+  return { sealed, plain, queue, reports }
+}
+
+function goal(value: number, target: number, atLeast: boolean, decimals: number): string {
+  const met = atLeast ? value >= target : value <= target
+  return `${atLeast ? '≥' : '≤'} ${target}: ${met ? 'met' : 'MISS'} (${value.toFixed(decimals)})`
+}
+
+function summary(pglite: Figures, native?: Figures): string[][] {
+  const row = (
+    name: string,
+    pick: (f: Figures) => number,
+    decimals: number,
+    goals: (f: Figures, e: string) => string,
+  ) => [
+    name,
+    num(pick(pglite), decimals),
+    native ? num(pick(native), decimals) : '—',
+    [goals(pglite, 'pglite'), native ? goals(native, 'native') : ''].filter(Boolean).join('; '),
+    native ? (pick(pglite) / pick(native)).toFixed(2) : '—',
+  ]
+  const errors = (f: LoadResult) => f.non2xx + f.errors + f.timeouts
+  return [
+    row(
+      'sealed submissions/s',
+      (f) => f.sealed.requestsPerSecond,
+      0,
+      (f, e) => `${e} ${goal(f.sealed.requestsPerSecond, GOALS.submissionsPerSecond, true, 0)}`,
+    ),
+    row(
+      'sealed p50 / p95 ms',
+      (f) => f.sealed.p95,
+      0,
+      (f, e) => `${e} p50 ${num(f.sealed.p50)} ms`,
+    ),
+    row(
+      'sealed errors',
+      (f) => errors(f.sealed),
+      0,
+      (f, e) => `${e} ${errors(f.sealed) === 0 ? 'none: met' : 'MISS'}`,
+    ),
+    row(
+      'unsealed submissions/s',
+      (f) => f.plain.requestsPerSecond,
+      0,
+      () => '',
+    ),
+    row(
+      'sealed / unsealed',
+      (f) => f.sealed.requestsPerSecond / f.plain.requestsPerSecond,
+      2,
+      (f, e) =>
+        `${e} ${goal(f.sealed.requestsPerSecond / f.plain.requestsPerSecond, GOALS.sealingRatio, true, 2)}`,
+    ),
+    row(
+      'queue p50 ms',
+      (f) => f.queue.p50,
+      1,
+      () => '',
+    ),
+    row(
+      'queue p95 ms',
+      (f) => f.queue.p95,
+      1,
+      (f, e) => (e === 'native' ? `native ${goal(f.queue.p95, GOALS.queueP95Native, false, 1)}` : ''),
+    ),
+  ]
+}
+
+/** Runs the suite and prints its figures. */
+export async function run(): Promise<void> {
+  const started = performance.now()
+  const loadBefore = loadavg()[0]!
+  const seconds = loadSeconds()
+  const pglite = await measureEngine('pglite', seconds)
+  let native: Figures | undefined
+  if (initdbAvailable()) {
+    const cluster = await startCluster()
+    onCleanUp(() => cluster.stop())
+    native = await measureEngine('native', seconds, cluster.url('postgres'))
+  } else {
+    console.log('\n[native] skipped: no initdb on this machine (apt-get install postgresql)')
+  }
+  console.log(`\n${table(['figure', 'pglite', 'native', 'goal', 'pglite/native'], summary(pglite, native))}`)
+  console.log(
+    `\nSubmissions: "I need legal help" posted for ${seconds} s after 5 s of warm-up by 10 connections` +
+      `\n(autocannon in its own process, loopback), each with a fresh form token, sealed to a desk of 5;` +
+      `\nunsealed: the same posts, checked alike, stored in clear by the benchmark-only route. Queue:` +
+      `\n${QUEUE_REQUESTS} requests one at a time over 6 views (filters, the second page) with` +
+      ` ${OPEN_REPORTS.toLocaleString('en')} open reports.` +
+      `\nTotal time ${num((performance.now() - started) / 1000)} s. Load average (1 min) before ${num(loadBefore, 2)},` +
+      ` after ${num(loadavg()[0], 2)}.`,
+  )
+}

@@ -1,0 +1,200 @@
+/**
+ * Help desks: which regions each takes, which one takes the rest, how long closed reports are kept,
+ * and who works on each (with their regions and specialties). A help desk is a platform desk, so its
+ * members are the ones reports are sealed to.
+ */
+import { sql } from 'kysely'
+import { audit } from '../../platform/audit.ts'
+import { addDeskMember, createDesk } from '../../platform/crypto/sealed-records.ts'
+import type { Db } from '../../platform/db/database.ts'
+
+/** A help desk's settings. */
+export type HelpdeskSettings = { takesRest: boolean; regionIds: number[]; retentionDays: number }
+
+/** A help desk as listed. */
+export type Helpdesk = HelpdeskSettings & { id: string; slug: string; name: string; members: number }
+
+/** Opens a help desk; returns its desk id. At most one desk takes the rest: it then takes over. */
+export async function openHelpdesk(
+  db: Db,
+  desk: { slug: string; name: string; actorId: string } & HelpdeskSettings,
+): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const id = await createDesk(trx, { slug: desk.slug, name: desk.name })
+    if (desk.takesRest) await trx.updateTable('helpdesk_desks').set({ takes_rest: false }).execute()
+    await trx
+      .insertInto('helpdesk_desks')
+      .values({
+        desk_id: id,
+        takes_rest: desk.takesRest,
+        region_ids: desk.regionIds,
+        retention_days: desk.retentionDays,
+      })
+      .execute()
+    await audit(trx, { actorId: desk.actorId, action: 'helpdesk.desk_opened', target: id })
+    return id
+  })
+}
+
+/** Every help desk, by name. */
+export async function listHelpdesks(db: Db): Promise<Helpdesk[]> {
+  const rows = await db
+    .selectFrom('helpdesk_desks as h')
+    .innerJoin('desks as d', 'd.id', 'h.desk_id')
+    .select((eb) => [
+      'd.id',
+      'd.slug',
+      'd.name',
+      'h.takes_rest',
+      'h.region_ids',
+      'h.retention_days',
+      eb
+        .selectFrom('desk_members as m')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('m.desk_id', '=', 'd.id')
+        .as('members'),
+    ])
+    .orderBy('d.name')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    takesRest: row.takes_rest,
+    regionIds: row.region_ids,
+    retentionDays: row.retention_days,
+    members: Number(row.members ?? 0),
+  }))
+}
+
+/** The help desks `userId` is a member of. */
+export async function helpdesksOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('desk_members as m')
+    .innerJoin('helpdesk_desks as h', 'h.desk_id', 'm.desk_id')
+    .select('m.desk_id')
+    .where('m.user_id', '=', userId)
+    .execute()
+  return rows.map((row) => row.desk_id)
+}
+
+/** Adds a lawyer or volunteer to a help desk with the regions and specialties they take. */
+export async function addWorker(
+  db: Db,
+  worker: { deskId: string; userId: string; actorId: string; regionIds?: number[]; specialties?: string[] },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await addDeskMember(trx, { deskId: worker.deskId, userId: worker.userId, actorId: worker.actorId })
+    await trx
+      .insertInto('helpdesk_workers')
+      .values({
+        desk_id: worker.deskId,
+        user_id: worker.userId,
+        region_ids: worker.regionIds ?? [],
+        specialties: worker.specialties ?? [],
+      })
+      .onConflict((oc) =>
+        oc.columns(['desk_id', 'user_id']).doUpdateSet({
+          region_ids: worker.regionIds ?? [],
+          specialties: worker.specialties ?? [],
+        }),
+      )
+      .execute()
+  })
+}
+
+/** One help desk, or null (also for a desk that is not a help desk). */
+export async function findHelpdesk(db: Db, id: string): Promise<Helpdesk | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null
+  return (await listHelpdesks(db)).find((desk) => desk.id === id) ?? null
+}
+
+/** Changes a help desk's regions, retention and whether it takes the rest. */
+export async function updateHelpdesk(
+  db: Db,
+  change: { deskId: string; actorId: string } & HelpdeskSettings,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (change.takesRest)
+      await trx
+        .updateTable('helpdesk_desks')
+        .set({ takes_rest: false })
+        .where('desk_id', '<>', change.deskId)
+        .execute()
+    await trx
+      .updateTable('helpdesk_desks')
+      .set({
+        takes_rest: change.takesRest,
+        region_ids: change.regionIds,
+        retention_days: change.retentionDays,
+      })
+      .where('desk_id', '=', change.deskId)
+      .execute()
+    await audit(trx, {
+      actorId: change.actorId,
+      action: 'helpdesk.desk_changed',
+      target: change.deskId,
+      detail: {
+        takesRest: change.takesRest,
+        regions: change.regionIds.length,
+        retentionDays: change.retentionDays,
+      },
+    })
+  })
+}
+
+/** A desk's members with their accounts, roles, regions and specialties. */
+export async function helpdeskMembers(db: Db, deskId: string) {
+  const rows = await db
+    .selectFrom('desk_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .leftJoin('helpdesk_workers as w', (join) =>
+      join.onRef('w.desk_id', '=', 'm.desk_id').onRef('w.user_id', '=', 'm.user_id'),
+    )
+    .select(['u.id', 'u.display_name', 'u.email', 'w.region_ids', 'w.specialties'])
+    .select(
+      sql<string[]>`array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)`.as('roles'),
+    )
+    .where('m.desk_id', '=', deskId)
+    .orderBy('u.display_name')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.display_name,
+    email: row.email,
+    roles: row.roles ?? [],
+    regionIds: row.region_ids ?? [],
+    specialties: row.specialties ?? [],
+  }))
+}
+
+/** Staff who could join a desk (they read sealed data at the desk) and are not on it yet. */
+export async function memberCandidates(db: Db, deskId: string) {
+  return db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.display_name', 'u.email'])
+    .where('u.disabled_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles as r')
+          .select('r.user_id')
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('r.role', 'in', ['coordinator', 'lawyer', 'volunteer']),
+      ),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('desk_members as m')
+            .select('m.user_id')
+            .whereRef('m.user_id', '=', 'u.id')
+            .where('m.desk_id', '=', deskId),
+        ),
+      ),
+    )
+    .orderBy('u.display_name')
+    .limit(1000)
+    .execute()
+}

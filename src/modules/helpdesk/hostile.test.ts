@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { type Agent, agent, encodeForm } from '../../../test/support/agent.ts'
+import { type TestApp, testApp } from '../../../test/support/app.ts'
+import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { newReceipt } from './receipts.ts'
+import { formToken, helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
+
+let t: TestApp
+let lawyer: TestStaff
+
+before(async () => {
+  t = await testApp()
+  const admin = await createStaff(t.store.db, { roles: ['admin'] })
+  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
+  await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+})
+after(() => t.close())
+
+async function reports(): Promise<number> {
+  const row = await t.store.db
+    .selectFrom('helpdesk_reports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** A POST from a given network address, with the agent's cookies and CSRF token. */
+async function postFrom(writer: Agent, address: string, url: string, form: Record<string, string>) {
+  return t.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: address,
+    payload: encodeForm({ _csrf: writer.csrf, ...form }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'accept-language': 'en',
+      cookie: [...writer.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+    },
+  })
+}
+
+describe('hostile input on the public forms', () => {
+  it('refuses each bad form with a translated message and stores nothing', async () => {
+    const before = await reports()
+    const cases: [string, Record<string, string | string[]>, RegExp][] = [
+      ['oversized', { who: 'x'.repeat(2001) }, /too long/],
+      ['control characters', { who: 'Ivan\u0000Petrov' }, /characters that can't be used|characters/i],
+      ['bidi override', { station: 'ОВД \u202EкиньлесаБ' }, /direction|bidi|order/i],
+      ['broken UTF-8 (as decoded)', { details: 'bad \uFFFD bytes' }, /characters/i],
+      ['a count that is not one', { people: '5; DROP TABLE users' }, /number/i],
+      ['an unknown need', { needs: ['lawyer', 'helicopter'] }, /Choose from the list/],
+      ['an unknown region', { region: "RU-MOW' OR '1'='1" }, /region from the list/],
+      ['a time that is not one', { time: '25:99' }, /hours and minutes/],
+      ['a filled honeypot', { website: 'http://spam.example' }, /filled in by a program/],
+      ['nothing to act on', { who: '', needs: 'lawyer' }, /Tell us at least/],
+    ]
+    for (const [name, answers, message] of cases) {
+      const response = await sendDetained(agent(t.app, 'en'), { who: 'Someone', ...answers })
+      assert.equal(response.statusCode, 400, name)
+      assert.match(response.body, message, name)
+      assert.match(response.body, /class="error-summary"/, name)
+    }
+    assert.equal(await reports(), before)
+  })
+
+  it('keeps what was typed when it sends the form back, escaped', async () => {
+    const response = await sendDetained(agent(t.app, 'en'), {
+      who: '<script>alert(1)</script>',
+      time: 'noon',
+    })
+    assert.equal(response.statusCode, 400)
+    assert.ok(!response.body.includes('<script>alert(1)</script>'))
+    assert.ok(response.body.includes('&#60;script&#62;alert(1)&#60;/script&#62;'))
+  })
+
+  it('refuses a form without its token, with a forged one, or without the CSRF token', async () => {
+    const before = await reports()
+    const writer = agent(t.app, 'en')
+    await writer.get('/help/legal')
+    const noToken = await writer.post('/help/legal', { category: 'fine', details: 'x' })
+    assert.equal(noToken.statusCode, 400)
+    assert.match(noToken.body, /expired/)
+    const forged = await writer.post('/help/legal', { category: 'fine', details: 'x', token: 'not/a+token' })
+    assert.equal(forged.statusCode, 400)
+    const page = await writer.get('/help/legal')
+    const noCsrf = await writer.post(
+      '/help/legal',
+      { category: 'fine', details: 'x', token: formToken(page.body) },
+      { csrf: null },
+    )
+    assert.ok([400, 403].includes(noCsrf.statusCode))
+    assert.equal(await reports(), before)
+  })
+
+  it('refuses a body over the size limit', async () => {
+    const writer = agent(t.app, 'en')
+    const page = await writer.get('/help/legal')
+    const response = await writer.post('/help/legal', {
+      category: 'fine',
+      token: formToken(page.body),
+      details: 'y'.repeat(300 * 1024),
+    })
+    assert.equal(response.statusCode, 413)
+  })
+
+  it('stores markup and SQL as the text they are, and shows them escaped to writer and desk', async () => {
+    const hostile = `<img src=x onerror=alert(1)> '; DROP TABLE helpdesk_reports; -- =HYPERLINK("http://x")`
+    const writer = agent(t.app, 'en')
+    const sent = await sendDetained(writer, { who: hostile, station: hostile })
+    assert.equal(sent.statusCode, 201)
+    const receipt = shownReceipt(sent.body)
+    const page = await writer.post('/help/report', { receipt })
+    assert.equal(page.statusCode, 200)
+    assert.ok(!page.body.includes('<img src=x'))
+    assert.ok(page.body.includes('&#60;img src&#61;x onerror&#61;alert(1)&#62;'))
+    const desk = await signIn(t.app, lawyer)
+    const report = await t.store.db
+      .selectFrom('helpdesk_reports')
+      .select('id')
+      .orderBy('received_at', 'desc')
+      .executeTakeFirstOrThrow()
+    const view = await desk.get(`/staff/helpdesk/reports/${report.id}`)
+    assert.ok(!view.body.includes('<img src=x'))
+    assert.ok(view.body.includes('&#60;img src&#61;x onerror&#61;alert(1)&#62;'))
+  })
+
+  it('tells a mistyped receipt from an unknown one, and takes a writer reply only when it is valid', async () => {
+    const writer = agent(t.app, 'en')
+    const sent = await sendDetained(writer, { who: 'Reply test' })
+    const receipt = shownReceipt(sent.body)
+    const typo = receipt.slice(0, 5) + (receipt[5] === 'A' ? 'B' : 'A') + receipt.slice(6)
+    const mistyped = await writer.post('/help/report', { receipt: typo })
+    assert.equal(mistyped.statusCode, 400)
+    assert.match(mistyped.body, /mistyped/)
+    const page = await writer.post('/help/report', { receipt })
+    for (const message of ['', 'z'.repeat(5001), 'a\u0000b']) {
+      const response = await writer.post('/help/report/reply', {
+        receipt,
+        token: formToken(page.body),
+        message,
+      })
+      assert.equal(response.statusCode, 400)
+    }
+    const messages = await t.store.db
+      .selectFrom('helpdesk_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(messages.n), 0)
+  })
+})
+
+describe('limits per address', () => {
+  it('answers the 11th report from one address in 10 minutes with a translated 429, and stores none of it', async () => {
+    const before = await reports()
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) {
+      const writer = agent(t.app, 'en')
+      const page = await writer.get('/help/legal')
+      const response = await postFrom(writer, '192.0.2.44', '/help/legal', {
+        category: 'fine',
+        details: `Report ${i}`,
+        token: formToken(page.body),
+      })
+      statuses.push(response.statusCode)
+      if (i === 10) assert.match(response.body, /Requests you already have a receipt for are safe/)
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429])
+    assert.equal(await reports(), before + 10)
+  })
+})
+
+describe('guessed receipts', () => {
+  it('are audited, and throttled per address after 20 misses', async () => {
+    const writer = agent(t.app, 'en')
+    await writer.get('/help/report')
+    const auditedBefore = await t.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'helpdesk.receipt_miss')
+      .executeTakeFirstOrThrow()
+    const statuses: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const response = await postFrom(writer, '203.0.113.7', '/help/report', { receipt: newReceipt() })
+      statuses.push(response.statusCode)
+    }
+    assert.deepEqual(statuses, Array(20).fill(404))
+    const throttled = await postFrom(writer, '203.0.113.7', '/help/report', { receipt: newReceipt() })
+    assert.equal(throttled.statusCode, 429)
+    assert.match(throttled.body, /Wait 15 minutes/)
+    const audited = await t.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'helpdesk.receipt_miss')
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(audited.n) - Number(auditedBefore.n), 20)
+    // Another address is not held back by this one's misses.
+    const other = await postFrom(writer, '198.51.100.9', '/help/report', { receipt: newReceipt() })
+    assert.equal(other.statusCode, 404)
+  })
+})

@@ -1,0 +1,256 @@
+/**
+ * Setting up help desks under /staff/helpdesk/desks (admins and coordinators): open a desk, set its
+ * regions and retention, add and remove members, and give a member access to reports sealed before
+ * they joined (only a member who can read them can: the server holds no key that could).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AppDeps } from '../../app.ts'
+import { regrantDesk, removeDeskMember, SealedError } from '../../platform/crypto/sealed-records.ts'
+import { notFound } from '../../platform/errors.ts'
+import { addStaffNav } from '../../platform/html/layout.ts'
+import { pageContext, sendPage } from '../../platform/request-context.ts'
+import { many, parseForm, text } from '../../platform/validation.ts'
+import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
+import { keyHolder } from './desk-routes.ts'
+import {
+  addWorker,
+  findHelpdesk,
+  helpdeskMembers,
+  listHelpdesks,
+  memberCandidates,
+  openHelpdesk,
+  updateHelpdesk,
+} from './desks.ts'
+import { deskBase } from './pages/desk.ts'
+import { confirmRemovePage, deskPage, desksPage, type FormState } from './pages/manage.ts'
+import { MANAGE_HELPDESK } from './policy.ts'
+
+const base = `${deskBase}/desks`
+
+const regionIds = many(z.coerce.number('validation.invalid').int().positive().max(2_147_483_647)).pipe(
+  z.array(z.number()).max(200),
+)
+const settingsSchema = z.object({
+  takesRest: z.preprocess((value) => value === 'yes', z.boolean()),
+  retentionDays: z.coerce
+    .number('helpdesk.manage.badRetention')
+    .int('helpdesk.manage.badRetention')
+    .min(1, 'helpdesk.manage.badRetention')
+    .max(3650, 'helpdesk.manage.badRetention'),
+  regions: regionIds,
+})
+const openSchema = settingsSchema.extend({
+  name: text(100, { min: 1 }),
+  slug: text(40, { min: 1 }).pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'helpdesk.manage.badSlug')),
+})
+const memberSchema = z.object({
+  user: z.uuid('helpdesk.manage.chooseMember'),
+  specialties: text(300),
+  regions: regionIds,
+})
+const doneQuery = z
+  .object({
+    done: z.enum(['opened', 'saved', 'added', 'removed', 'regranted']).optional(),
+    count: z.coerce.number().int().min(0).optional(),
+  })
+  .catch({})
+const userParams = z.object({ id: z.string(), userId: z.uuid() })
+
+/** Registers the desk set-up pages. */
+export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const managers = { policy: { permission: MANAGE_HELPDESK } }
+  addStaffNav({ href: base, label: 'helpdesk.manage.nav', permission: MANAGE_HELPDESK })
+
+  const regionOptions = async (request: FastifyRequest) =>
+    (await listTerms(db, 'region', request.locale)).map((term) => ({
+      value: String(term.id),
+      label: termLabel(term, request.locale),
+    }))
+  // Only region ids that are terms of the region vocabulary are kept.
+  const knownRegions = async (ids: number[]) => {
+    if (!ids.length) return { ok: true as const, ids }
+    const rows = await db
+      .selectFrom('vocab_terms')
+      .select('id')
+      .where('vocabulary', '=', 'region')
+      .where('id', 'in', ids)
+      .execute()
+    return rows.length === new Set(ids).size
+      ? { ok: true as const, ids: [...new Set(ids)] }
+      : { ok: false as const }
+  }
+  const deskFromPath = async (request: FastifyRequest) => {
+    const desk = await findHelpdesk(db, (request.params as { id: string }).id)
+    if (!desk) throw notFound()
+    return desk
+  }
+
+  const renderList = async (request: FastifyRequest, form: FormState) =>
+    desksPage(pageContext(request), {
+      desks: await listHelpdesks(db),
+      regions: await regionOptions(request),
+      form,
+    })
+
+  app.get(base, { config: managers }, async (request, reply) =>
+    sendPage(reply, await renderList(request, { values: { retentionDays: '90' }, errors: {} })),
+  )
+
+  app.post(base, { config: managers }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const form = parseForm(openSchema, body)
+    if (!form.ok)
+      return sendPage(reply, await renderList(request, { values: body, errors: form.errors }), 400)
+    const regions = await knownRegions(form.data.regions)
+    if (!regions.ok)
+      return sendPage(
+        reply,
+        await renderList(request, { values: body, errors: { regions: 'helpdesk.manage.badRegions' } }),
+        400,
+      )
+    const taken = await db
+      .selectFrom('desks')
+      .select('id')
+      .where('slug', '=', form.data.slug)
+      .executeTakeFirst()
+    if (taken)
+      return sendPage(
+        reply,
+        await renderList(request, { values: body, errors: { slug: 'helpdesk.manage.slugTaken' } }),
+        409,
+      )
+    const id = await openHelpdesk(db, {
+      ...form.data,
+      regionIds: regions.ids,
+      actorId: request.session!.user.id,
+    })
+    return reply.redirect(`${base}/${id}?done=opened`, 303)
+  })
+
+  const renderDesk = async (
+    request: FastifyRequest,
+    forms: { settings?: FormState; member?: FormState } = {},
+  ) => {
+    const desk = await deskFromPath(request)
+    const [members, candidates, regions] = await Promise.all([
+      helpdeskMembers(db, desk.id),
+      memberCandidates(db, desk.id),
+      regionOptions(request),
+    ])
+    const { done, count } = doneQuery.parse(request.query ?? {})
+    return deskPage(pageContext(request), {
+      desk,
+      members,
+      candidates: [
+        { value: '', label: request.t('helpdesk.manage.chooseMemberOption') },
+        ...candidates.map((user) => ({ value: user.id, label: `${user.display_name} <${user.email}>` })),
+      ],
+      regions,
+      regionNames: new Map(regions.map((region) => [Number(region.value), region.label])),
+      settings: forms.settings ?? {
+        values: {
+          takesRest: desk.takesRest ? 'yes' : '',
+          retentionDays: String(desk.retentionDays),
+          regions: desk.regionIds.map(String),
+        },
+        errors: {},
+      },
+      member: forms.member ?? { values: {}, errors: {} },
+      viewerIsMember: members.some((member) => member.id === request.session!.user.id),
+      notice: done ? request.t(`helpdesk.manage.done.${done}`, { count: count ?? 0 }) : undefined,
+    })
+  }
+
+  app.get(`${base}/:id`, { config: managers }, async (request, reply) =>
+    sendPage(reply, await renderDesk(request)),
+  )
+
+  app.post(`${base}/:id/settings`, { config: managers }, async (request, reply) => {
+    const desk = await deskFromPath(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const form = parseForm(settingsSchema, body)
+    if (!form.ok)
+      return sendPage(
+        reply,
+        await renderDesk(request, { settings: { values: body, errors: form.errors } }),
+        400,
+      )
+    const regions = await knownRegions(form.data.regions)
+    if (!regions.ok) {
+      const errors = { regions: 'helpdesk.manage.badRegions' }
+      return sendPage(reply, await renderDesk(request, { settings: { values: body, errors } }), 400)
+    }
+    await updateHelpdesk(db, {
+      deskId: desk.id,
+      actorId: request.session!.user.id,
+      ...form.data,
+      regionIds: regions.ids,
+    })
+    return reply.redirect(`${base}/${desk.id}?done=saved`, 303)
+  })
+
+  app.post(`${base}/:id/members`, { config: managers }, async (request, reply) => {
+    const desk = await deskFromPath(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const form = parseForm(memberSchema, body)
+    const fail = (errors: Record<string, string>) =>
+      renderDesk(request, { member: { values: body, errors } }).then((page) => sendPage(reply, page, 400))
+    if (!form.ok) return fail(form.errors)
+    const candidate = (await memberCandidates(db, desk.id)).find((user) => user.id === form.data.user)
+    if (!candidate) return fail({ user: 'helpdesk.manage.chooseMember' })
+    const regions = await knownRegions(form.data.regions)
+    if (!regions.ok) return fail({ regions: 'helpdesk.manage.badRegions' })
+    const specialties = form.data.specialties
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .slice(0, 20)
+    await addWorker(db, {
+      deskId: desk.id,
+      userId: candidate.id,
+      actorId: request.session!.user.id,
+      regionIds: regions.ids,
+      specialties,
+    })
+    return reply.redirect(`${base}/${desk.id}?done=added`, 303)
+  })
+
+  const memberFromPath = async (request: FastifyRequest) => {
+    const desk = await deskFromPath(request)
+    const params = userParams.safeParse(request.params)
+    const member = params.success
+      ? (await helpdeskMembers(db, desk.id)).find((row) => row.id === params.data.userId)
+      : undefined
+    if (!member) throw notFound()
+    return { desk, member }
+  }
+
+  app.get(`${base}/:id/members/:userId/remove`, { config: managers }, async (request, reply) => {
+    const { desk, member } = await memberFromPath(request)
+    return sendPage(reply, confirmRemovePage(pageContext(request), desk, member))
+  })
+
+  app.post(`${base}/:id/members/:userId/remove`, { config: managers }, async (request, reply) => {
+    const { desk, member } = await memberFromPath(request)
+    await removeDeskMember(db, { deskId: desk.id, userId: member.id, actorId: request.session!.user.id })
+    return reply.redirect(`${base}/${desk.id}?done=removed`, 303)
+  })
+
+  app.post(`${base}/:id/members/:userId/regrant`, { config: managers }, async (request, reply) => {
+    const { desk, member } = await memberFromPath(request)
+    try {
+      const count = await regrantDesk(db, {
+        deskId: desk.id,
+        granter: keyHolder(request),
+        granteeId: member.id,
+      })
+      return reply.redirect(`${base}/${desk.id}?done=regranted&count=${count}`, 303)
+    } catch (error) {
+      // Only a member holds keys to pass on.
+      if (error instanceof SealedError && error.code === 'ERR_NOT_DESK_MEMBER') throw notFound()
+      throw error
+    }
+  })
+}

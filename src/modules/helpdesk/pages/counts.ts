@@ -1,0 +1,81 @@
+/** The public counts page and the coordinators' list of what retention will delete. */
+import { html } from 'ghtml'
+import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
+import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
+import { COUNT_DAYS, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
+import type { DueReport } from '../retention.ts'
+import { deskBase } from './desk.ts'
+
+function count(ctx: PageContext, value: ShownCount): string {
+  return value === null
+    ? ctx.t('helpdesk.counts.fewer', { n: SMALLEST_SHOWN })
+    : formatNumber(value, ctx.locale)
+}
+
+/** Reports received and people helped, by day and by region. */
+export function countsPage(
+  ctx: PageContext,
+  view: {
+    byDay: { day: string; received: ShownCount; helped: ShownCount }[]
+    byRegion: { name: string; received: ShownCount; helped: ShownCount }[]
+  },
+): string {
+  const { t } = ctx
+  const head = html`<th scope="col">${t('helpdesk.counts.received')}</th><th scope="col">${t('helpdesk.counts.helped')}</th>`
+  const days = view.byDay
+    .map(
+      (row) =>
+        html`<tr><th scope="row">${row.day}</th><td>${count(ctx, row.received)}</td><td>${count(ctx, row.helped)}</td></tr>`,
+    )
+    .join('')
+  const regions = view.byRegion
+    .map(
+      (row) =>
+        html`<tr><th scope="row">${row.name}</th><td>${count(ctx, row.received)}</td><td>${count(ctx, row.helped)}</td></tr>`,
+    )
+    .join('')
+  return layout(ctx, {
+    title: t('helpdesk.counts.title'),
+    body: html`<h1>${t('helpdesk.counts.title')}</h1>
+<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN })}</p>
+<h2>${t('helpdesk.counts.byDay', { days: COUNT_DAYS })}</h2>
+!${days ? scrollingTable('days-caption', t('helpdesk.counts.byDayCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.day')}</th>!${head}</tr></thead><tbody>!${days}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
+<h2>${t('helpdesk.counts.byRegion')}</h2>
+!${regions ? scrollingTable('regions-caption', t('helpdesk.counts.byRegionCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.region')}</th>!${head}</tr></thead><tbody>!${regions}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
+<p><a href="/api/v1/helpdesk/counts">${t('helpdesk.counts.json')}</a></p>`,
+  })
+}
+
+/** What retention deletes in the coming week: no content, only when and which. */
+export function retentionPage(
+  ctx: PageContext,
+  view: { due: DueReport[]; regions: Map<number, string>; days: number },
+): string {
+  const { t, locale } = ctx
+  const rows = view.due
+    .map(
+      (
+        report,
+      ) => html`<tr><th scope="row"><a href="${deskBase}/reports/${report.id}">${formatDateTime(report.deleteAt, locale)}</a></th>
+<td>${report.deskName}</td><td>${t(`helpdesk.categories.${report.category}`)}</td><td>${report.regionId ? (view.regions.get(report.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
+<td>${formatDateTime(report.receivedAt, locale)}</td><td>${formatDateTime(report.closedAt, locale)}</td></tr>`,
+    )
+    .join('')
+  return layout(ctx, {
+    title: t('helpdesk.retention.title'),
+    body: html`<h1>${t('helpdesk.retention.title')}</h1>
+<p>${t('helpdesk.retention.intro', { days: view.days })}</p>
+!${
+      rows
+        ? scrollingTable(
+            'due-caption',
+            t('helpdesk.retention.caption'),
+            html`<thead><tr><th scope="col">${t('helpdesk.retention.deleteAt')}</th><th scope="col">${t('helpdesk.retention.desk')}</th><th scope="col">${t('helpdesk.desk.category')}</th>
+<th scope="col">${t('helpdesk.desk.region')}</th><th scope="col">${t('helpdesk.desk.received')}</th><th scope="col">${t('helpdesk.retention.closed')}</th></tr></thead><tbody>!${rows}</tbody>`,
+          )
+        : html`<p>${t('helpdesk.retention.none')}</p>`
+    }
+<p><a href="${deskBase}">${t('helpdesk.desk.backToQueue')}</a></p>`,
+  })
+}

@@ -1,0 +1,256 @@
+/** The desk's pages: the triage queue and one report with its thread, replies and actions. */
+import { html } from 'ghtml'
+import { errorSummary, type Option, selectField, textareaField } from '../../../platform/html/forms.ts'
+import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { scrollingTable } from '../../../platform/html/tables.ts'
+import { formatDateTime, type Locale, localeNames } from '../../../platform/i18n.ts'
+import type { FieldErrors } from '../../../platform/validation.ts'
+import type { DeskMessage, OpenedReport, ReportMeta } from '../desk.ts'
+import { legalCategories } from '../forms.ts'
+import { ASSIGN_HELPDESK } from '../policy.ts'
+import type { QueueFilter, QueueRow } from '../queue.ts'
+import type { Outcome, ReportStatus } from '../tables.ts'
+
+export const deskBase = '/staff/helpdesk'
+
+const statuses: ReportStatus[] = ['new', 'in_progress', 'waiting', 'closed']
+const outcomes: Outcome[] = ['helped', 'not_helped', 'duplicate', 'no_contact']
+
+/** "3 h 20 min": how long ago, in the page's language. */
+export function age(ctx: PageContext, since: Date, now = new Date()): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000))
+  if (minutes < 60) return ctx.t('helpdesk.desk.ageMinutes', { minutes })
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return ctx.t('helpdesk.desk.ageHours', { hours, minutes: minutes % 60 })
+  return ctx.t('helpdesk.desk.ageDays', { days: Math.floor(hours / 24) })
+}
+
+function categoryLabel(ctx: PageContext, category: string): string {
+  return ctx.t(`helpdesk.categories.${category}`)
+}
+
+/** What the queue page shows. */
+export type QueueView = {
+  filter: QueueFilter
+  rows: QueueRow[]
+  next: string | null
+  counts: Record<ReportStatus, number>
+  regions: Map<number, string>
+  regionOptions: Option[]
+}
+
+function filterForm(ctx: PageContext, view: QueueView): string {
+  const { t } = ctx
+  const { filter } = view
+  const noErrors: FieldErrors = {}
+  return html`<form method="get" action="${deskBase}" class="filters">
+!${selectField(ctx, noErrors, {
+    name: 'status',
+    label: t('helpdesk.desk.status'),
+    value: filter.status,
+    options: [
+      { value: 'open', label: t('helpdesk.desk.allOpen') },
+      ...statuses.map((status) => ({ value: status, label: t(`helpdesk.desk.statuses.${status}`) })),
+    ],
+  })}
+!${selectField(ctx, noErrors, {
+    name: 'urgency',
+    label: t('helpdesk.desk.urgency'),
+    value: filter.urgency ?? '',
+    options: [
+      { value: '', label: t('helpdesk.desk.any') },
+      ...['urgent', 'high', 'normal'].map((urgency) => ({
+        value: urgency,
+        label: t(`helpdesk.desk.urgencies.${urgency}`),
+      })),
+    ],
+  })}
+!${selectField(ctx, noErrors, {
+    name: 'category',
+    label: t('helpdesk.desk.category'),
+    value: filter.category ?? '',
+    options: [
+      { value: '', label: t('helpdesk.desk.any') },
+      ...['detention', ...legalCategories].map((category) => ({
+        value: category,
+        label: categoryLabel(ctx, category),
+      })),
+    ],
+  })}
+!${selectField(ctx, noErrors, {
+    name: 'region',
+    label: t('helpdesk.desk.region'),
+    value: filter.region ? String(filter.region) : '',
+    options: [{ value: '', label: t('helpdesk.desk.any') }, ...view.regionOptions],
+  })}
+!${selectField(ctx, noErrors, {
+    name: 'who',
+    label: t('helpdesk.desk.who'),
+    value: filter.who,
+    options: ['anyone', 'me', 'nobody'].map((who) => ({
+      value: who,
+      label: t(`helpdesk.desk.whoOptions.${who}`),
+    })),
+  })}
+<button type="submit">${t('helpdesk.desk.filter')}</button>
+</form>`
+}
+
+/** The triage queue. */
+export function queuePage(ctx: PageContext, view: QueueView): string {
+  const { t, locale } = ctx
+  const now = new Date()
+  const rows = view.rows
+    .map(
+      (row) => html`<tr class="urgency-${row.urgency}">
+<td>${t(`helpdesk.desk.urgencies.${row.urgency}`)}</td>
+<th scope="row"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${row.writerWaiting ? html` <span class="badge">${t('helpdesk.desk.writerWrote')}</span>` : ''}!${row.groupId ? html` <span class="badge">${t('helpdesk.desk.grouped')}</span>` : ''}</th>
+<td>${row.regionId ? (view.regions.get(row.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
+<td><time datetime="${row.receivedAt.toISOString()}" title="${formatDateTime(row.receivedAt, locale)}">${age(ctx, row.receivedAt, now)}</time></td>
+<td>${t(`helpdesk.desk.statuses.${row.status}`)}</td>
+<td>${row.assigneeName ?? t('helpdesk.desk.nobody')}</td>
+</tr>`,
+    )
+    .join('')
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(view.filter))
+    if (value && key !== 'after') params.set(key, String(value))
+  if (view.next) params.set('after', view.next)
+  const table = view.rows.length
+    ? scrollingTable(
+        'queue-caption',
+        t('helpdesk.desk.queueCaption'),
+        html`<thead><tr><th scope="col">${t('helpdesk.desk.urgency')}</th><th scope="col">${t('helpdesk.desk.category')}</th><th scope="col">${t('helpdesk.desk.region')}</th>
+<th scope="col">${t('helpdesk.desk.age')}</th><th scope="col">${t('helpdesk.desk.status')}</th><th scope="col">${t('helpdesk.desk.assignee')}</th></tr></thead><tbody>!${rows}</tbody>`,
+      )
+    : html`<p>${t('helpdesk.desk.emptyQueue')}</p>`
+  return layout(ctx, {
+    title: t('helpdesk.desk.title'),
+    body: html`<h1>${t('helpdesk.desk.title')}</h1>
+<p>${t('helpdesk.desk.counts', { new: view.counts.new, inProgress: view.counts.in_progress, waiting: view.counts.waiting })}</p>
+<p><a href="${deskBase}/surge">${t('helpdesk.desk.surgeLink')}</a></p>
+!${filterForm(ctx, view)}
+!${table}
+!${view.next ? html`<p><a href="${deskBase}?${params.toString()}" rel="next">${t('helpdesk.desk.nextPage')}</a></p>` : ''}`,
+  })
+}
+
+/** What the report page shows. */
+export type ReportView = {
+  report: ReportMeta
+  opened: OpenedReport
+  regionName: string | null
+  assigneeName: string | null
+  workers: Option[]
+  templates: Option[]
+  reply: { text: string; author: 'desk' | 'note' }
+  errors: FieldErrors
+  notice?: string
+  grouped: { id: string; receivedAt: Date; status: ReportStatus }[]
+}
+
+function contentList(ctx: PageContext, content: Record<string, unknown>): string {
+  const { t } = ctx
+  return Object.entries(content)
+    .filter(
+      ([name, answer]) =>
+        !['form', 'region'].includes(name) &&
+        answer !== '' &&
+        answer !== 0 &&
+        answer !== undefined &&
+        !(Array.isArray(answer) && !answer.length),
+    )
+    .map(([name, answer]) => {
+      const shown = Array.isArray(answer)
+        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
+        : typeof answer === 'boolean'
+          ? t(answer ? 'helpdesk.desk.yes' : 'helpdesk.desk.no')
+          : name === 'category'
+            ? categoryLabel(ctx, String(answer))
+            : name === 'locale'
+              ? (localeNames[answer as Locale] ?? String(answer))
+              : String(answer)
+      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
+    })
+    .join('')
+}
+
+function messageItem(ctx: PageContext, message: DeskMessage): string {
+  const { t, locale } = ctx
+  const who =
+    message.author === 'writer'
+      ? t('helpdesk.desk.fromWriter')
+      : (message.authorName ?? t('helpdesk.desk.formerMember'))
+  const kind = t(`helpdesk.desk.messageKinds.${message.author}`)
+  return html`<li class="message ${message.author}"><p class="meta">${kind} · ${who} · ${formatDateTime(message.sentAt, locale)}</p>
+!${message.text === null ? html`<p class="hint">${t('helpdesk.desk.noKey')}</p>` : html`<p class="text">${message.text}</p>`}</li>`
+}
+
+/** One report: what was sent, the thread, the reply box and the actions. */
+export function reportPage(ctx: PageContext, view: ReportView): string {
+  const { t, locale } = ctx
+  const { report, opened } = view
+  const path = `${deskBase}/reports/${report.id}`
+  const content = opened.content
+    ? html`<dl>!${contentList(ctx, opened.content as unknown as Record<string, unknown>)}</dl>`
+    : html`<p class="hint">${t('helpdesk.desk.noKey')}</p>`
+  const thread = opened.messages.length
+    ? html`<ol class="thread">!${opened.messages.map((message) => messageItem(ctx, message)).join('')}</ol>`
+    : html`<p>${t('helpdesk.desk.noMessages')}</p>`
+  const templateForm = view.templates.length
+    ? html`<form method="get" action="${path}#reply" class="inline">
+!${selectField(ctx, {}, { name: 'template', label: t('helpdesk.desk.template'), value: '', options: view.templates })}
+<button type="submit" class="secondary">${t('helpdesk.desk.useTemplate')}</button></form>`
+    : ''
+  const canAssign = ctx.staff?.can(ASSIGN_HELPDESK) ?? false
+  const assignForm = canAssign
+    ? html`<form method="post" action="${path}/assign">!${csrfField(ctx)}
+!${selectField(ctx, {}, { name: 'assignee', label: t('helpdesk.desk.assignTo'), value: report.assigneeId ?? '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...view.workers] })}
+<button type="submit">${t('helpdesk.desk.assign')}</button></form>`
+    : report.assigneeId
+      ? ''
+      : html`<form method="post" action="${path}/claim">!${csrfField(ctx)}<button type="submit">${t('helpdesk.desk.claim')}</button></form>`
+  const grouped = view.grouped.length
+    ? html`<h2>${t('helpdesk.desk.groupTitle')}</h2><ul>!${view.grouped
+        .map(
+          (other) =>
+            html`<li><a href="${deskBase}/reports/${other.id}">${formatDateTime(other.receivedAt, locale)}</a> — ${t(`helpdesk.desk.statuses.${other.status}`)}</li>`,
+        )
+        .join('')}</ul>`
+    : ''
+  return layout(ctx, {
+    title: t('helpdesk.desk.reportTitle'),
+    body: html`<h1>${categoryLabel(ctx, report.category)}: ${t(`helpdesk.desk.urgencies.${report.urgency}`)}</h1>
+!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+<dl class="facts">
+<dt>${t('helpdesk.desk.received')}</dt><dd><time datetime="${report.receivedAt.toISOString()}">${formatDateTime(report.receivedAt, locale)}</time> (${age(ctx, report.receivedAt)})</dd>
+<dt>${t('helpdesk.desk.region')}</dt><dd>${view.regionName ?? t('helpdesk.desk.noRegion')}</dd>
+<dt>${t('helpdesk.desk.status')}</dt><dd>${t(`helpdesk.desk.statuses.${report.status}`)}!${report.outcome ? html` (${t(`helpdesk.desk.outcomes.${report.outcome}`)})` : ''}</dd>
+<dt>${t('helpdesk.desk.assignee')}</dt><dd>${view.assigneeName ?? t('helpdesk.desk.nobody')}</dd>
+</dl>
+<h2>${t('helpdesk.desk.sent')}</h2>
+!${content}
+!${opened.files.length ? html`<ul class="files">!${opened.files.map((id, i) => html`<li><a href="${path}/files/${id}">${t('helpdesk.desk.photo', { n: i + 1 })}</a></li>`).join('')}</ul>` : ''}
+<h2>${t('helpdesk.desk.thread')}</h2>
+!${thread}
+<h2 id="reply">${t('helpdesk.desk.replyTitle')}</h2>
+!${templateForm}
+!${errorSummary(ctx, view.errors, { text: t('helpdesk.desk.replyText') })}
+<form method="post" action="${path}/messages">!${csrfField(ctx)}
+!${textareaField(ctx, view.errors, { name: 'text', label: t('helpdesk.desk.replyText'), hint: t('helpdesk.desk.replyHint'), value: view.reply.text, rows: 8 })}
+<fieldset><legend>${t('helpdesk.desk.sendAs')}</legend>
+<div class="checkbox"><input type="radio" id="author-desk" name="author" value="desk" !${view.reply.author === 'desk' ? 'checked' : ''}> <label for="author-desk">${t('helpdesk.desk.asReply')}</label></div>
+<div class="checkbox"><input type="radio" id="author-note" name="author" value="note" !${view.reply.author === 'note' ? 'checked' : ''}> <label for="author-note">${t('helpdesk.desk.asNote')}</label></div>
+</fieldset>
+<button type="submit">${t('helpdesk.desk.send')}</button></form>
+<h2>${t('helpdesk.desk.actions')}</h2>
+!${assignForm}
+<form method="post" action="${path}/status">!${csrfField(ctx)}
+!${selectField(ctx, {}, { name: 'status', label: t('helpdesk.desk.newStatus'), value: report.status, options: statuses.map((status) => ({ value: status, label: t(`helpdesk.desk.statuses.${status}`) })) })}
+!${selectField(ctx, view.errors, { name: 'outcome', label: t('helpdesk.desk.outcome'), hint: t('helpdesk.desk.outcomeHint'), value: report.outcome ?? '', options: [{ value: '', label: t('helpdesk.desk.noOutcome') }, ...outcomes.map((outcome) => ({ value: outcome, label: t(`helpdesk.desk.outcomes.${outcome}`) }))] })}
+<button type="submit">${t('helpdesk.desk.changeStatus')}</button></form>
+<p><a href="${path}/convert">${report.chronicleEventId ? t('helpdesk.desk.convertedLink') : t('helpdesk.desk.convertLink')}</a></p>
+!${grouped}
+<p><a href="${deskBase}">${t('helpdesk.desk.backToQueue')}</a></p>`,
+  })
+}

@@ -1,0 +1,334 @@
+/**
+ * The help desk's public pages: the two forms, the receipt, and the page a receipt opens. Plain HTML
+ * forms that work in Tor Browser at its safest level; every field says why it is asked.
+ */
+import { html } from 'ghtml'
+import {
+  checkboxGroup,
+  errorSummary,
+  inputField,
+  type Option,
+  selectField,
+  textareaField,
+} from '../../../platform/html/forms.ts'
+import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { formatDateTime } from '../../../platform/i18n.ts'
+import type { FieldErrors } from '../../../platform/validation.ts'
+import { legalCategories, needs } from '../forms.ts'
+import type { WriterView } from '../intake.ts'
+
+const base = '/help'
+
+/** What a form page shows: the values sent back, what is wrong with them, the regions and a token. */
+export type FormView = {
+  values: Record<string, unknown>
+  errors: FieldErrors
+  regions: Option[]
+  token: string
+}
+
+function value(values: Record<string, unknown>, name: string): string {
+  const raw = values[name]
+  return typeof raw === 'string' ? raw : ''
+}
+
+function list(values: Record<string, unknown>, name: string): string[] {
+  const raw = values[name]
+  return Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : []
+}
+
+/** The start page: what the desk does, the two forms, and the way back with a receipt. */
+export function startPage(ctx: PageContext): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.public.title'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.public.title')}</h1>
+<p>${t('helpdesk.public.intro')}</p>
+<ul class="choices">
+<li><a class="button" href="${base}/detained">${t('helpdesk.public.detained')}</a> <span class="hint">${t('helpdesk.public.detainedHint')}</span></li>
+<li><a class="button" href="${base}/legal">${t('helpdesk.public.legal')}</a> <span class="hint">${t('helpdesk.public.legalHint')}</span></li>
+<li><a class="button secondary" href="${base}/report">${t('helpdesk.public.haveReceipt')}</a></li>
+</ul>
+<h2>${t('helpdesk.public.safetyTitle')}</h2>
+<ul>
+<li>${t('helpdesk.public.safetySealed')}</li>
+<li>${t('helpdesk.public.safetyClear')}</li>
+<li>${t('helpdesk.public.safetyReceipt')}</li>
+<li>${t('helpdesk.public.safetyDelete')}</li>
+</ul>`,
+  })
+}
+
+// Region, contact and consent: the end of both forms, then the honeypot and the send button.
+function commonFields(ctx: PageContext, view: FormView): string {
+  const { t } = ctx
+  const { values, errors } = view
+  const consent = checkboxGroup(ctx, errors, {
+    name: 'consent',
+    legend: t('helpdesk.form.consent'),
+    hint: t('helpdesk.form.consentHint'),
+    options: [
+      {
+        value: 'publishFacts',
+        label: t('helpdesk.form.publishFacts'),
+        checked: value(values, 'publishFacts') === 'yes',
+      },
+      {
+        value: 'publishNames',
+        label: t('helpdesk.form.publishNames'),
+        checked: value(values, 'publishNames') === 'yes',
+      },
+    ].map((option) => ({ ...option, name: option.value, value: 'yes' })),
+  })
+  const photoError = errors.photo
+  const photo = html`<div>
+<label for="field-photo">${t('helpdesk.form.photo')}</label>
+<span class="hint" id="field-photo-hint">${t('helpdesk.form.photoHint')}</span>
+!${photoError ? html`<span class="field-error" id="field-photo-error">${t(photoError)}</span>` : ''}
+<input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="field-photo-hint!${photoError ? ' field-photo-error' : ''}" aria-invalid="${photoError ? 'true' : 'false'}">
+</div>`
+  return html`!${photo}
+!${inputField(ctx, errors, {
+    name: 'contact',
+    label: t('helpdesk.form.contact'),
+    hint: t('helpdesk.form.contactHint'),
+    value: value(values, 'contact'),
+  })}
+!${consent}
+<div class="visually-hidden" aria-hidden="true">
+<label for="field-website">${t('helpdesk.form.honeypot')}</label>
+<input id="field-website" name="website" type="text" value="" tabindex="-1" autocomplete="off">
+</div>
+<input type="hidden" name="token" value="${view.token}">
+<p class="hint">${t('helpdesk.form.beforeSend')}</p>
+<button type="submit">${t('helpdesk.form.send')}</button>`
+}
+
+function regionField(ctx: PageContext, view: FormView): string {
+  const { t } = ctx
+  return selectField(ctx, view.errors, {
+    name: 'region',
+    label: t('helpdesk.form.region'),
+    hint: t('helpdesk.form.regionHint'),
+    options: [{ value: '', label: t('helpdesk.form.regionUnknown') }, ...view.regions],
+    value: value(view.values, 'region'),
+  })
+}
+
+const detainedLabels = (ctx: PageContext): Record<string, string> =>
+  Object.fromEntries(
+    [
+      'who',
+      'people',
+      'region',
+      'place',
+      'date',
+      'time',
+      'station',
+      'needs',
+      'details',
+      'photo',
+      'contact',
+      'token',
+      'website',
+    ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
+  )
+
+/** "Someone was detained". */
+export function detainedPage(ctx: PageContext, view: FormView): string {
+  const { t } = ctx
+  const { values, errors } = view
+  const needBoxes = checkboxGroup(ctx, errors, {
+    name: 'needs',
+    legend: t('helpdesk.form.needs'),
+    hint: t('helpdesk.form.needsHint'),
+    options: needs.map((need) => ({
+      name: 'needs',
+      value: need,
+      label: t(`helpdesk.needs.${need}`),
+      checked: list(values, 'needs').includes(need),
+    })),
+  })
+  return layout(ctx, {
+    title: t('helpdesk.public.detained'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.public.detained')}</h1>
+<p>${t('helpdesk.form.fewRequired')}</p>
+!${errorSummary(ctx, errors, detainedLabels(ctx))}
+<form method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
+!${csrfField(ctx)}
+!${needBoxes}
+!${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: value(values, 'who'), rows: 3 })}
+!${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: value(values, 'people'), inputmode: 'numeric' })}
+!${regionField(ctx, view)}
+!${inputField(ctx, errors, { name: 'place', label: t('helpdesk.form.place'), hint: t('helpdesk.form.placeHint'), value: value(values, 'place') })}
+!${inputField(ctx, errors, { name: 'date', label: t('helpdesk.form.date'), hint: t('helpdesk.form.dateHint'), value: value(values, 'date'), type: 'date' })}
+!${inputField(ctx, errors, { name: 'time', label: t('helpdesk.form.time'), hint: t('helpdesk.form.timeHint'), value: value(values, 'time'), type: 'time' })}
+!${inputField(ctx, errors, { name: 'station', label: t('helpdesk.form.station'), hint: t('helpdesk.form.stationHint'), value: value(values, 'station') })}
+!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.details'), hint: t('helpdesk.form.detailsHint'), value: value(values, 'details'), rows: 5 })}
+!${commonFields(ctx, view)}
+</form>`,
+  })
+}
+
+const legalLabels = (ctx: PageContext): Record<string, string> =>
+  Object.fromEntries(
+    ['category', 'name', 'region', 'deadline', 'details', 'photo', 'contact', 'token', 'website'].map(
+      (name) => [name, ctx.t(`helpdesk.form.${name}`)],
+    ),
+  )
+
+/** "I need legal help". */
+export function legalPage(ctx: PageContext, view: FormView): string {
+  const { t } = ctx
+  const { values, errors } = view
+  return layout(ctx, {
+    title: t('helpdesk.public.legal'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.public.legal')}</h1>
+<p>${t('helpdesk.form.fewRequired')}</p>
+!${errorSummary(ctx, errors, legalLabels(ctx))}
+<form method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
+!${csrfField(ctx)}
+!${selectField(ctx, errors, {
+      name: 'category',
+      label: t('helpdesk.form.category'),
+      hint: t('helpdesk.form.categoryHint'),
+      options: [
+        { value: '', label: t('helpdesk.form.chooseOne') },
+        ...legalCategories.map((category) => ({
+          value: category,
+          label: t(`helpdesk.categories.${category}`),
+        })),
+      ],
+      value: value(values, 'category'),
+    })}
+!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.legalDetails'), hint: t('helpdesk.form.legalDetailsHint'), value: value(values, 'details'), rows: 6 })}
+!${inputField(ctx, errors, { name: 'deadline', label: t('helpdesk.form.deadline'), hint: t('helpdesk.form.deadlineHint'), value: value(values, 'deadline'), type: 'date' })}
+!${inputField(ctx, errors, { name: 'name', label: t('helpdesk.form.name'), hint: t('helpdesk.form.nameHint'), value: value(values, 'name') })}
+!${regionField(ctx, view)}
+!${commonFields(ctx, view)}
+</form>`,
+  })
+}
+
+/** The receipt, once the report is stored: to write down now, as nothing else brings the writer back. */
+export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.receipt.title'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.receipt.title')}</h1>
+!${repeated ? html`<p class="notice" role="status">${t('helpdesk.receipt.repeated')}</p>` : ''}
+<p>${t('helpdesk.receipt.intro')}</p>
+<p class="receipt"><strong lang="en" translate="no">${receipt}</strong></p>
+<ul>
+<li>${t('helpdesk.receipt.writeDown')}</li>
+<li>${t('helpdesk.receipt.noOther')}</li>
+<li>${t('helpdesk.receipt.safety')}</li>
+</ul>
+<p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>`,
+  })
+}
+
+/** When no desk can take reports (none set up, or nobody on it): say where else to turn. */
+export function noDeskPage(ctx: PageContext): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.public.closedTitle'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.public.closedTitle')}</h1><p>${t('helpdesk.public.closedText')}</p>`,
+  })
+}
+
+/** The form to type a receipt in. */
+export function receiptEntryPage(ctx: PageContext, errors: FieldErrors, typed = ''): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.followUp.title'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.followUp.title')}</h1>
+!${errorSummary(ctx, errors, { receipt: t('helpdesk.followUp.receipt') })}
+<form method="post" action="${base}/report" novalidate>
+!${csrfField(ctx)}
+!${inputField(ctx, errors, { name: 'receipt', label: t('helpdesk.followUp.receipt'), hint: t('helpdesk.followUp.receiptHint'), value: typed })}
+<button type="submit">${t('helpdesk.followUp.open')}</button>
+</form>`,
+  })
+}
+
+/** What the writer sees with a receipt: status, what they sent, the thread and a reply box. */
+export function followUpPage(
+  ctx: PageContext,
+  view: {
+    report: WriterView
+    receipt: string
+    token: string
+    errors: FieldErrors
+    message?: string
+    notice?: string
+  },
+): string {
+  const { t, locale } = ctx
+  const { report } = view
+  const thread = report.messages.length
+    ? html`<ol class="thread">!${report.messages
+        .map(
+          (message) =>
+            html`<li class="message ${message.author}"><p class="meta">${t(`helpdesk.followUp.from.${message.author}`)}, ${formatDateTime(message.sentAt, locale)}</p><p class="text">${message.text}</p></li>`,
+        )
+        .join('')}</ol>`
+    : html`<p>${t('helpdesk.followUp.noReplies')}</p>`
+  return layout(ctx, {
+    title: t('helpdesk.followUp.reportTitle'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.followUp.reportTitle')}</h1>
+!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+<dl>
+<dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
+<dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
+</dl>
+<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary>!${sentContent(ctx, report)}</details>
+<h2>${t('helpdesk.followUp.thread')}</h2>
+!${thread}
+<h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>
+!${errorSummary(ctx, view.errors, { message: t('helpdesk.followUp.message') })}
+<form method="post" action="${base}/report/reply" novalidate>
+!${csrfField(ctx)}
+<input type="hidden" name="receipt" value="${view.receipt}">
+<input type="hidden" name="token" value="${view.token}">
+!${textareaField(ctx, view.errors, { name: 'message', label: t('helpdesk.followUp.message'), hint: t('helpdesk.followUp.messageHint'), value: view.message ?? '', rows: 5 })}
+<button type="submit">${t('helpdesk.followUp.send')}</button>
+</form>
+<p class="hint">${t('helpdesk.followUp.leave')}</p>`,
+  })
+}
+
+// The writer's own answers, as a list of what was filled in.
+function sentContent(ctx: PageContext, report: WriterView): string {
+  const { t } = ctx
+  const content = report.content as Record<string, unknown>
+  const rows = Object.entries(content)
+    .filter(
+      ([name, answer]) =>
+        !['form', 'locale'].includes(name) &&
+        answer !== '' &&
+        answer !== 0 &&
+        answer !== undefined &&
+        answer !== false &&
+        !(Array.isArray(answer) && !answer.length),
+    )
+    .map(([name, answer]) => {
+      const shown = Array.isArray(answer)
+        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
+        : answer === true
+          ? t('helpdesk.followUp.yes')
+          : name === 'category'
+            ? t(`helpdesk.categories.${answer}`)
+            : String(answer)
+      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
+    })
+    .join('')
+  return html`<dl>!${rows}</dl>`
+}

@@ -1,0 +1,276 @@
+/**
+ * The public side of the help desk: /help, its two forms, and /help/report where a receipt brings the
+ * writer back. Every page is `no-store`: a shared or seized phone's browser cache keeps none of it, and
+ * receipts travel only in form bodies, never in URLs (which end up in histories and logs).
+ */
+import multipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { audit } from '../../platform/audit.ts'
+import { isLoopback } from '../../platform/auth/throttle.ts'
+import { AppError } from '../../platform/errors.ts'
+import { pageContext, sendPage } from '../../platform/request-context.ts'
+import { parseForm } from '../../platform/validation.ts'
+import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
+import { registerPlainBaseline } from './bench-route.ts'
+import { publicCounts, SMALLEST_SHOWN } from './counts.ts'
+import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySchema } from './forms.ts'
+import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
+import { countsPage } from './pages/counts.ts'
+import {
+  detainedPage,
+  type FormView,
+  followUpPage,
+  legalPage,
+  noDeskPage,
+  receiptEntryPage,
+  receiptPage,
+  startPage,
+} from './pages/public.ts'
+import { cleanPhoto, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError } from './photos.ts'
+import { checkReceipt, formatReceipt } from './receipts.ts'
+import type { ReportForm } from './tables.ts'
+import { receiptMisses } from './throttle.ts'
+
+const base = '/help'
+
+/** Registers the public help-desk pages. */
+export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.store
+  const open = { policy: 'public' as const }
+  // Per address, where there is one (see throttle.ts for guessed receipts). A writer who hits it is
+  // told to wait; nothing they were given a receipt for is affected.
+  // Loopback is left out: behind an onion service every writer arrives from it.
+  const submitting = {
+    policy: 'public' as const,
+    rateLimit: {
+      max: 10,
+      timeWindow: '10 minutes',
+      allowList: (request: FastifyRequest) => isLoopback(request.ip ?? ''),
+      errorResponseBuilder: () => new AppError('ERR_HELPDESK_RATE_LIMITED', 429),
+    },
+  }
+  // Coming back with a receipt: more room, as guessing is held back by counting misses (throttle.ts).
+  const following = { ...submitting, rateLimit: { ...submitting.rateLimit, max: 60 } }
+
+  const regions = async (request: FastifyRequest) =>
+    (await listTerms(db, 'region', request.locale)).map((term) => ({
+      value: term.code,
+      label: termLabel(term, request.locale),
+    }))
+  const regionId = async (code: string): Promise<number | null | undefined> => {
+    if (!code) return null
+    const row = await db
+      .selectFrom('vocab_terms')
+      .select('id')
+      .where('vocabulary', '=', 'region')
+      .where('code', '=', code)
+      .where('status', '=', 'approved')
+      .executeTakeFirst()
+    return row ? row.id : undefined
+  }
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
+
+  app.get(base, { config: open }, async (request, reply) =>
+    sendPage(noStore(reply), startPage(pageContext(request))),
+  )
+
+  const formPages = {
+    detained: { page: detainedPage, schema: detainedSchema },
+    legal: { page: legalPage, schema: legalSchema },
+  } as const
+  // Photos arrive with the form, read into memory (at most 3 × 10 MiB) and cleaned before sealing.
+  const photos = new WeakMap<FastifyRequest, { files: Buffer[]; tooLarge: boolean; tooMany: boolean }>()
+  const render = async (request: FastifyRequest, form: keyof typeof formPages, view: Partial<FormView>) =>
+    formPages[form].page(pageContext(request), {
+      values: {},
+      errors: {},
+      token: newFormToken(),
+      regions: await regions(request),
+      ...view,
+    })
+
+  for (const form of forms) {
+    app.get(`${base}/${form}`, { config: open }, async (request, reply) =>
+      sendPage(noStore(reply), await render(request, form, {})),
+    )
+  }
+
+  // A form sent back with what is wrong (and a fresh token, unless the one sent can be kept).
+  const refuse = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: ReportForm,
+    errors: Record<string, string>,
+  ) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const token =
+      typeof body.token === 'string' && /^[A-Za-z0-9_-]{22}$/.test(body.token) ? body.token : undefined
+    return sendPage(noStore(reply), await render(request, form, { values: body, errors, token }), 400)
+  }
+
+  // Everything a report is checked for before it is stored: the form, the honeypot, the region, photos.
+  const checkSubmission = async (
+    request: FastifyRequest,
+    form: ReportForm,
+  ): Promise<{ errors: Record<string, string> } | Parameters<typeof submitReport>[1]> => {
+    const parsed = parseForm(formPages[form].schema, request.body)
+    if (!parsed.ok) return { errors: parsed.errors }
+    if (parsed.data.website) return { errors: { _form: 'helpdesk.form.honeypotFilled' } }
+    const region = await regionId(parsed.data.region)
+    if (region === undefined) return { errors: { region: 'helpdesk.form.badRegion' } }
+    const sent = photos.get(request)
+    if (sent?.tooLarge) return { errors: { photo: 'helpdesk.form.photoTooLarge' } }
+    if (sent?.tooMany) return { errors: { photo: 'helpdesk.form.photoTooMany' } }
+    const cleaned: Buffer[] = []
+    for (const file of sent?.files ?? []) {
+      try {
+        cleaned.push(await cleanPhoto(file))
+      } catch (error) {
+        if (!(error instanceof PhotoError)) throw error
+        return { errors: { photo: `helpdesk.form.photo_${error.reason}` } }
+      }
+    }
+    const { website: _website, token, ...answers } = parsed.data
+    const content = { form, locale: request.locale, ...answers, photos: cleaned.length } as ReportContent
+    return { content, regionId: region, token, photos: cleaned }
+  }
+
+  // The forms post multipart bodies (for the photos), and only these routes parse them.
+  app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS + 1, fields: 40, fieldSize: 25_000, parts: 50 },
+      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
+        const held = photos.get(this) ?? { files: [], tooLarge: false, tooMany: false }
+        photos.set(this, held)
+        const data = await part.toBuffer()
+        // A file input left empty still sends a part, with no name and no bytes.
+        if (part.fieldname !== 'photo' || data.length === 0) return
+        if (part.file.truncated) held.tooLarge = true
+        else if (held.files.length >= MAX_PHOTOS) held.tooMany = true
+        else held.files.push(data)
+        part.value = ''
+      },
+    })
+
+    for (const form of forms) {
+      scope.post(`${base}/${form}`, { config: submitting }, async (request, reply) => {
+        const checked = await checkSubmission(request, form)
+        if ('errors' in checked) return refuse(request, reply, form, checked.errors)
+        const result = await submitReport(db, checked)
+        if (result.outcome === 'no-desk')
+          return sendPage(noStore(reply), noDeskPage(pageContext(request)), 503)
+        const page = receiptPage(pageContext(request), result.receipt, result.outcome === 'repeated')
+        return sendPage(noStore(reply), page, result.outcome === 'received' ? 201 : 200)
+      })
+    }
+    // The benchmark's baseline: the same post stored unsealed (bench-route.ts), never in production.
+    if (deps.env.LIFELINE_BENCH_ROUTES)
+      registerPlainBaseline(scope, deps, { checkSubmission, refuse, submitting })
+  })
+
+  app.get(`${base}/report`, { config: open }, async (request, reply) =>
+    sendPage(noStore(reply), receiptEntryPage(pageContext(request), {})),
+  )
+
+  // Opens the report a receipt stands for; answers the entry page with an error otherwise. Misses
+  // count against the address and are audited, so guessing is slow and seen.
+  const openWithReceipt = async (
+    request: FastifyRequest,
+    typed: unknown,
+  ): Promise<{ page: string; status: number } | { report: WriterView; receipt: string; symbols: string }> => {
+    const text = typeof typed === 'string' ? typed.slice(0, 100) : ''
+    const checked = checkReceipt(text)
+    if (!checked.ok) {
+      const errors = { receipt: `helpdesk.followUp.bad.${checked.reason}` }
+      return { page: receiptEntryPage(pageContext(request), errors, text), status: 400 }
+    }
+    const misses = receiptMisses(db, request.ip ?? '')
+    if (await misses.overLimit()) {
+      return {
+        page: receiptEntryPage(pageContext(request), { receipt: 'helpdesk.followUp.bad.throttled' }, text),
+        status: 429,
+      }
+    }
+    const report = await reportForWriter(db, checked.symbols)
+    if (!report) {
+      await misses.count()
+      await audit(db, { actorId: null, action: 'helpdesk.receipt_miss' })
+      return {
+        page: receiptEntryPage(pageContext(request), { receipt: 'helpdesk.followUp.bad.unknown' }, text),
+        status: 404,
+      }
+    }
+    return { report, receipt: formatReceipt(checked.symbols), symbols: checked.symbols }
+  }
+
+  app.post(`${base}/report`, { config: following }, async (request, reply) => {
+    noStore(reply)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const opened = await openWithReceipt(request, body.receipt)
+    if ('page' in opened) return sendPage(reply, opened.page, opened.status)
+    const page = followUpPage(pageContext(request), { ...opened, token: newFormToken(), errors: {} })
+    return sendPage(reply, page)
+  })
+
+  app.post(`${base}/report/reply`, { config: following }, async (request, reply) => {
+    noStore(reply)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const opened = await openWithReceipt(request, body.receipt)
+    if ('page' in opened) return sendPage(reply, opened.page, opened.status)
+    const parsed = parseForm(writerReplySchema, body)
+    if (!parsed.ok) {
+      const message = typeof body.message === 'string' ? body.message : ''
+      const page = followUpPage(pageContext(request), {
+        ...opened,
+        token: newFormToken(),
+        errors: parsed.errors,
+        message,
+      })
+      return sendPage(reply, page, 400)
+    }
+    const added = await addMessage(db, {
+      reportId: opened.report.id,
+      author: 'writer',
+      authorId: null,
+      text: parsed.data.message,
+      token: parsed.data.token,
+    })
+    const report = (await reportForWriter(db, opened.symbols)) ?? opened.report
+    const notice = request.t(added === 'added' ? 'helpdesk.followUp.sent' : 'helpdesk.followUp.alreadySent')
+    const page = followUpPage(pageContext(request), {
+      ...opened,
+      report,
+      token: newFormToken(),
+      errors: {},
+      notice,
+    })
+    return sendPage(reply, page)
+  })
+
+  app.get(`${base}/counts`, { config: open }, async (request, reply) => {
+    const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', request.locale)])
+    const names = new Map(regions.map((term) => [term.id, termLabel(term, request.locale)]))
+    const byRegion = counts.byRegion
+      .map((row) => ({ ...row, name: names.get(row.regionId) ?? request.t('helpdesk.counts.noRegion') }))
+      .sort((a, b) => a.name.localeCompare(b.name, request.locale))
+    reply.header('cache-control', 'public, max-age=300')
+    return sendPage(reply, countsPage(pageContext(request), { byDay: counts.byDay, byRegion }))
+  })
+
+  app.get('/api/v1/helpdesk/counts', { config: open }, async (_request, reply) => {
+    const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', 'en')])
+    const codes = new Map(regions.map((term) => [term.id, term.code]))
+    reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*')
+    return {
+      fewerThan: SMALLEST_SHOWN,
+      byDay: counts.byDay,
+      byRegion: counts.byRegion.map(({ regionId, ...row }) => ({
+        region: codes.get(regionId) ?? null,
+        ...row,
+      })),
+    }
+  })
+}

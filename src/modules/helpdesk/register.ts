@@ -1,0 +1,15 @@
+/** The help desk module: its tables, permissions, public forms and desk pages plug in here. */
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../app.ts'
+import { registerHelpdeskDeskRoutes } from './desk-routes.ts'
+import { registerHelpdeskManageRoutes } from './manage-routes.ts'
+import { registerHelpdeskPublicRoutes } from './public-routes.ts'
+import './retention.ts'
+import './tables.ts'
+
+/** Registers everything the help desk serves. */
+export function registerHelpdesk(app: FastifyInstance, deps: AppDeps) {
+  registerHelpdeskPublicRoutes(app, deps)
+  registerHelpdeskDeskRoutes(app, deps)
+  registerHelpdeskManageRoutes(app, deps)
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
+import { agent } from '../../../test/support/agent.ts'
+import { type TestApp, testApp } from '../../../test/support/app.ts'
+import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { publicCounts } from './counts.ts'
+import { addMessage } from './intake.ts'
+import { deleteExpiredReports, dueForDeletion } from './retention.ts'
+import { helpdeskWith, sendDetained } from './testing.ts'
+
+let t: TestApp
+let lawyer: TestStaff
+let coordinator: TestStaff
+
+before(async () => {
+  t = await testApp()
+  const admin = await createStaff(t.store.db, { roles: ['admin'] })
+  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
+  coordinator = await createStaff(t.store.db, { roles: ['coordinator'] })
+  await helpdeskWith(t.store.db, admin.id, [lawyer.id, coordinator.id])
+})
+after(() => t.close())
+
+/** Sends `n` reports; returns their ids, newest last. */
+async function reports(n: number): Promise<string[]> {
+  for (let i = 0; i < n; i++) {
+    const response = await sendDetained(agent(t.app, 'en'), { who: `Retention ${i}`, details: `Story ${i}` })
+    assert.equal(response.statusCode, 201)
+  }
+  const rows = await t.store.db.selectFrom('helpdesk_reports').select('id').orderBy('received_at').execute()
+  return rows.slice(-n).map((row) => row.id)
+}
+
+/** Closes a report as if `daysAgo` days ago, with an outcome. */
+async function closedDaysAgo(id: string, daysAgo: number, outcome: 'helped' | 'not_helped' = 'helped') {
+  await t.store.db
+    .updateTable('helpdesk_reports')
+    .set({ status: 'closed', outcome, closed_at: new Date(Date.now() - daysAgo * 86_400_000) })
+    .where('id', '=', id)
+    .execute()
+}
+
+async function count(table: 'sealed_records' | 'record_keys' | 'helpdesk_reports' | 'helpdesk_messages') {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.store.db)
+  return row.rows[0]!.n
+}
+
+describe('retention', () => {
+  it('lists a week ahead what will be deleted, without content, to coordinators', async () => {
+    const [soon, later] = await reports(2)
+    await closedDaysAgo(soon!, 85)
+    await closedDaysAgo(later!, 10)
+    const due = await dueForDeletion(t.store.db, coordinator.id)
+    assert.deepEqual(
+      due.map((report) => report.id),
+      [soon],
+    )
+    const desk = await signIn(t.app, coordinator)
+    const page = await desk.get('/staff/helpdesk/retention')
+    assert.equal(page.statusCode, 200)
+    assert.ok(page.body.includes(soon!))
+    assert.ok(!page.body.includes('Retention'), 'no content on the list')
+  })
+
+  it('deletes closed reports past retention with their sealed records and every key, and keeps the counts', async () => {
+    const [expired, reopened, open] = await reports(3)
+    await addMessage(t.store.db, { reportId: expired!, author: 'desk', authorId: lawyer.id, text: 'Reply' })
+    await addMessage(t.store.db, { reportId: expired!, author: 'note', authorId: lawyer.id, text: 'Note' })
+    await closedDaysAgo(expired!, 91)
+    await closedDaysAgo(reopened!, 91)
+    // The writer writes again: the report reopens and is kept.
+    await addMessage(t.store.db, {
+      reportId: reopened!,
+      author: 'writer',
+      authorId: null,
+      text: 'Still here',
+    })
+    const records = await t.store.db
+      .selectFrom('helpdesk_reports')
+      .select('content_id')
+      .where('id', '=', expired!)
+      .executeTakeFirstOrThrow()
+    const messageRecords = await t.store.db
+      .selectFrom('helpdesk_messages')
+      .select('record_id')
+      .where('report_id', '=', expired!)
+      .execute()
+    const gone = [records.content_id, ...messageRecords.map((row) => row.record_id)]
+    const countsBefore = await publicCounts(t.store.db)
+    const receivedBefore = countsBefore.byRegion.reduce((sum, row) => sum + (row.received ?? 0), 0)
+
+    const deleted = await deleteExpiredReports(t.store.db)
+    assert.ok(deleted >= 1)
+    const left = await t.store.db.selectFrom('helpdesk_reports').select('id').execute()
+    const ids = left.map((row) => row.id)
+    assert.ok(!ids.includes(expired!))
+    assert.ok(ids.includes(reopened!) && ids.includes(open!))
+    const stillThere = await t.store.db
+      .selectFrom('sealed_records')
+      .select('id')
+      .where('id', 'in', gone)
+      .execute()
+    assert.deepEqual(stillThere, [])
+    const keys = await t.store.db
+      .selectFrom('record_keys')
+      .select('record_id')
+      .where('record_id', 'in', gone)
+      .execute()
+    assert.deepEqual(keys, [])
+    const kept = await t.store.db.selectFrom('helpdesk_counts').selectAll().execute()
+    assert.ok(kept.reduce((sum, row) => sum + row.received, 0) >= 1)
+    assert.ok(kept.reduce((sum, row) => sum + row.helped, 0) >= 1)
+    const countsAfter = await publicCounts(t.store.db)
+    const receivedAfter = countsAfter.byRegion.reduce((sum, row) => sum + (row.received ?? 0), 0)
+    assert.equal(receivedAfter, receivedBefore, 'deleting a report does not change what was counted')
+    const audit = await t.store.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'helpdesk.retention')
+      .executeTakeFirstOrThrow()
+    assert.ok(audit)
+    assert.ok((await count('helpdesk_reports')) >= 2)
+  })
+})
+
+describe('public counts', () => {
+  it('show reports and people helped by day and region, with 1 to 4 as "fewer than 5"', async () => {
+    const visitor = agent(t.app, 'en')
+    const page = await visitor.get('/help/counts')
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /fewer than 5/)
+    assert.ok(!page.body.includes('Retention'), 'no content')
+    const json = await visitor.get('/api/v1/helpdesk/counts')
+    assert.equal(json.statusCode, 200)
+    const data = JSON.parse(json.body) as {
+      fewerThan: number
+      byDay: { day: string; received: number | null }[]
+      byRegion: { region: string | null; received: number | null }[]
+    }
+    assert.equal(data.fewerThan, 5)
+    assert.ok(data.byDay.length >= 1)
+    for (const row of [...data.byDay, ...data.byRegion])
+      assert.ok(row.received === null || row.received === 0 || row.received >= 5, JSON.stringify(row))
+  })
+})

@@ -1,0 +1,45 @@
+/** What the help desk's tests share: reading a form's token and a receipt off pages, sending a form. */
+import assert from 'node:assert/strict'
+import type { Agent } from '../../../test/support/agent.ts'
+import type { Db } from '../../platform/db/database.ts'
+import { addWorker, openHelpdesk } from './desks.ts'
+
+/** The hidden one-time token of a form page. */
+export function formToken(page: string): string {
+  const match = /name="token" value="([A-Za-z0-9_-]{22})"/.exec(page)
+  assert.ok(match, 'the page has a form token')
+  return match[1]!
+}
+
+/** The receipt a receipt page shows. */
+export function shownReceipt(page: string): string {
+  const match = /<p class="receipt"><strong[^>]*>([0-9A-Z-]{24})<\/strong>/.exec(page)
+  assert.ok(match, 'the page shows a receipt')
+  return match[1]!
+}
+
+/** Opens the "someone was detained" form and sends it with `answers`, as a writer would. */
+export async function sendDetained(writer: Agent, answers: Record<string, string | string[]>) {
+  const form = await writer.get('/help/detained')
+  assert.equal(form.statusCode, 200)
+  return writer.post('/help/detained', { token: formToken(form.body), ...answers })
+}
+
+/** A help desk that takes every region, with `members` on it; returns its id. */
+export async function helpdeskWith(
+  db: Db,
+  actorId: string,
+  members: string[],
+  slug = 'desk',
+): Promise<string> {
+  const deskId = await openHelpdesk(db, {
+    slug,
+    name: slug,
+    takesRest: true,
+    regionIds: [],
+    retentionDays: 90,
+    actorId,
+  })
+  for (const userId of members) await addWorker(db, { deskId, userId, actorId })
+  return deskId
+}
