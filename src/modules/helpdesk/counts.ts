@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
+import { describeApi } from '../chronicle/api/openapi.ts'
 
 /** Counts below this are not shown exactly. */
 export const SMALLEST_SHOWN = 5
@@ -66,3 +67,44 @@ export async function publicCounts(db: Db, now = new Date()) {
     })),
   }
 }
+
+// A count, or null for "fewer than fewerThan".
+const shownCount = { type: ['integer', 'null'], minimum: 0 }
+describeApi('/api/v1/helpdesk/counts', 'get', {
+  operationId: 'getHelpdeskCounts',
+  summary: 'Help desk requests received and people helped, by day (last 60 days) and by region; no content.',
+  tags: ['help desk'],
+  responses: {
+    200: {
+      description: 'The counts. A count from 1 to fewerThan - 1 is null.',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              fewerThan: { type: 'integer' },
+              byDay: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { day: { type: 'string' }, received: shownCount, helped: shownCount },
+                },
+              },
+              byRegion: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    region: { type: ['string', 'null'] },
+                    received: shownCount,
+                    helped: shownCount,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+})
