@@ -102,11 +102,11 @@ async function fillQueue(dataDir: string, databaseUrl?: string): Promise<number>
         received_at, status, content_id, writer_copy)
       SELECT t.desk_id, decode(md5(random()::text || g::text), 'hex') || decode(md5(g::text), 'hex'),
         t.writer_key, 'legal',
-        (ARRAY['administrative','criminal','summons','search','fine','other'])[1 + (random() * 5.99)::int],
-        (ARRAY['urgent','high','normal','normal'])[1 + (random() * 3.99)::int],
-        r.ids[1 + (random() * (array_length(r.ids, 1) - 1))::int],
+        (ARRAY['administrative','criminal','summons','search','fine','other'])[1 + floor(random() * 6)::int],
+        (ARRAY['urgent','high','normal','normal'])[1 + floor(random() * 4)::int],
+        r.ids[1 + floor(random() * array_length(r.ids, 1))::int],
         date_trunc('hour', now()) - make_interval(mins => (random() * 4320)::int / 10 * 10),
-        (ARRAY['new','new','in_progress','waiting'])[1 + (random() * 3.99)::int],
+        (ARRAY['new','new','in_progress','waiting'])[1 + floor(random() * 4)::int],
         t.content_id, t.writer_copy
       FROM generate_series(1, ${missing}::int) g, template t, regions r`.execute(store.db)
     await sql`ANALYZE helpdesk_reports`.execute(store.db)
@@ -165,7 +165,8 @@ async function measureQueue(port: number, cookie: string): Promise<Latency> {
 function describeLoad(label: string, result: LoadResult): string {
   return (
     `  ${label.padEnd(24)} ${num(result.requestsPerSecond).padStart(6)}/s  p50 ${num(result.p50)} ms  p95 ${num(result.p95)} ms` +
-    `  total ${result.total}  non-2xx ${result.non2xx}  errors ${result.errors + result.timeouts}` +
+    `  total ${result.total}  non-2xx ${result.non2xx} ${JSON.stringify(result.non2xxByStatus ?? {})}` +
+    `  errors ${result.errors + result.timeouts}` +
     `  cpu: server ${num(result.serverCpu, 2)} db ${num(result.dbCpu, 2)} load ${num(result.loadCpu, 2)}`
   )
 }

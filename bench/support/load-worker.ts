@@ -11,7 +11,9 @@ const ADDRESSES = 4000
 
 // Built once and sent in turn: a template with setupRequest would be rebuilt before every send, and
 // that costs the load generator more than the bare server spends answering.
-// A form post is rebuilt before each send: every one carries a token of its own.
+// A form post is rebuilt before each send: every one carries a token of its own, and comes from an
+// address of its own (65,536 of them), as writers do: the forms allow 10 posts per address in 10 minutes.
+let sent = 0
 function templates(plan: LoadPlan): RequestTemplate[] {
   return Array.from({ length: ADDRESSES }, (_, n) => {
     const headers = { ...plan.headers, 'x-forwarded-for': `10.${plan.addressBlock}.${n >> 8}.${n & 255}` }
@@ -21,10 +23,14 @@ function templates(plan: LoadPlan): RequestTemplate[] {
       method: 'POST',
       path: plan.path,
       headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-      setupRequest: (request: RequestTemplate) => ({
-        ...request,
-        body: new URLSearchParams({ ...form, token: randomBytes(16).toString('base64url') }).toString(),
-      }),
+      setupRequest: (request: RequestTemplate) => {
+        const n = sent++ & 0xffff
+        return {
+          ...request,
+          headers: { ...request.headers, 'x-forwarded-for': `10.${plan.addressBlock}.${n >> 8}.${n & 255}` },
+          body: new URLSearchParams({ ...form, token: randomBytes(16).toString('base64url') }).toString(),
+        }
+      },
     }
   })
 }
@@ -33,7 +39,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0
 }
 
-async function run(plan: LoadPlan, seconds: number, times?: number[]) {
+async function run(plan: LoadPlan, seconds: number, times?: number[], statuses?: Map<number, number>) {
   const running = autocannon({
     url: plan.url,
     connections: plan.connections,
@@ -42,7 +48,10 @@ async function run(plan: LoadPlan, seconds: number, times?: number[]) {
     timeout: 10,
     requests: templates(plan),
   })
-  running.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times?.push(ms))
+  running.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    times?.push(ms)
+    if (status >= 300) statuses?.set(status, (statuses.get(status) ?? 0) + 1)
+  })
   return running
 }
 
@@ -51,7 +60,8 @@ process.once('message', async (plan: LoadPlan) => {
   process.send!({ type: 'measuring' })
   const cpuBefore = process.cpuUsage()
   const times: number[] = []
-  const result = await run(plan, plan.seconds, times)
+  const statuses = new Map<number, number>()
+  const result = await run(plan, plan.seconds, times, statuses)
   times.sort((a, b) => a - b)
   const cpu = process.cpuUsage(cpuBefore)
   const figures: LoadResult = {
@@ -61,6 +71,7 @@ process.once('message', async (plan: LoadPlan) => {
     p99: result.latency.p99,
     total: result.requests.total,
     non2xx: result.non2xx,
+    non2xxByStatus: Object.fromEntries(statuses),
     errors: result.errors,
     timeouts: result.timeouts,
     loadCpu: (cpu.user + cpu.system) / 1e6 / plan.seconds,

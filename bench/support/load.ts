@@ -26,6 +26,8 @@ export type LoadResult = {
   p99: number
   total: number
   non2xx: number
+  /** The non-2xx answers by status code. */
+  non2xxByStatus?: Record<string, number>
   errors: number
   timeouts: number
   loadCpu: number
