@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely'
 import { boxOpen, boxSeal, keyedHash, randomBytes } from '../../platform/crypto/primitives.ts'
+import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
@@ -78,6 +79,32 @@ export async function deskFor(db: Db, regionId: number | null): Promise<string |
   return row?.desk_id ?? null
 }
 
+// Where reports go changes when a coordinator edits a desk: read again every few seconds, not per report.
+const ROUTES_MS = 5_000
+const routes = new WeakMap<
+  Db,
+  Promise<{ at: number; desks: { id: string; takesRest: boolean; regionIds: number[] }[] }>
+>()
+
+async function routedDesk(db: Db, regionId: number | null, fresh: boolean): Promise<string | null> {
+  let current = routes.get(db)
+  const read = await current?.catch(() => null)
+  if (fresh || !read || Date.now() - read.at > ROUTES_MS) {
+    current = db
+      .selectFrom('helpdesk_desks')
+      .select(['desk_id', 'takes_rest', 'region_ids'])
+      .execute()
+      .then((rows) => ({
+        at: Date.now(),
+        desks: rows.map((row) => ({ id: row.desk_id, takesRest: row.takes_rest, regionIds: row.region_ids })),
+      }))
+    routes.set(db, current)
+  }
+  const { desks } = await current!
+  const covering = regionId === null ? undefined : desks.find((desk) => desk.regionIds.includes(regionId))
+  return (covering ?? desks.find((desk) => desk.takesRest))?.id ?? null
+}
+
 /** What became of a submitted form. */
 export type Submission =
   | { outcome: 'received'; receipt: string }
@@ -85,9 +112,9 @@ export type Submission =
   | { outcome: 'no-desk' }
 
 /**
- * Seals a report to its desk's members and to the writer's receipt, and keeps in clear only its form,
- * category, urgency, region and the time rounded to 10 minutes. The receipt is returned only once the
- * report is committed.
+ * Seals a report (and its photos) to its desk's members and to the writer's receipt, and keeps in
+ * clear only its form, category, urgency, region and the time rounded to 10 minutes. One statement
+ * stores it all (sealed-batch.ts); the receipt is returned only once it is committed.
  */
 export async function submitReport(
   db: Db,
@@ -95,64 +122,54 @@ export async function submitReport(
 ): Promise<Submission> {
   const receipt = await receiptForToken(db, input.token)
   const symbols = (checkReceipt(receipt) as { symbols: string }).symbols
-  const formToken = tokenHash(input.token)
+  const writerKey = writerKeyPair(symbols).publicKey
   const receivedAt = roundedNow(input.now)
   const plain = Buffer.from(JSON.stringify(input.content))
   try {
-    return await db.transaction().execute(async (trx): Promise<Submission> => {
-      const deskId = await deskFor(trx, input.regionId)
+    // A second try reads the routes and recipients afresh: a desk may have changed in between.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fresh = attempt > 0
+      const deskId = await routedDesk(db, input.regionId, fresh)
+      // No desk as last read: read again before turning the writer away.
+      if (!deskId && !fresh) continue
       if (!deskId) return { outcome: 'no-desk' }
-      const contentId = await sealRecord(trx, {
-        deskId,
+      const recipients = await recipientsOf(db, deskId, fresh)
+      const content = prepareRecord(recipients, {
         kind: 'helpdesk.report',
         content: plain,
         createdAt: receivedAt,
       })
-      const inserted = await trx
-        .insertInto('helpdesk_reports')
-        .values({
-          desk_id: deskId,
-          receipt_lookup: receiptLookup(symbols),
-          writer_key: writerKeyPair(symbols).publicKey,
-          form: input.content.form,
-          category: categoryOf(input.content),
-          urgency: urgencyOf(input.content, receivedAt.toISOString().slice(0, 10)),
-          region_id: input.regionId,
-          received_at: receivedAt,
-          content_id: contentId,
-          writer_copy: boxSeal(plain, writerKeyPair(symbols).publicKey),
-          form_token: formToken,
-        })
-        .onConflict((oc) => oc.column('form_token').doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      // The same form again: everything written above goes with the rollback.
-      if (!inserted) throw new RepeatedForm()
-      for (const photo of input.photos ?? []) {
-        const recordId = await sealRecord(trx, {
-          deskId,
-          kind: 'helpdesk.file',
-          content: photo,
-          createdAt: receivedAt,
-        })
-        await trx
-          .insertInto('helpdesk_files')
-          .values({ report_id: inserted.id, record_id: recordId })
-          .execute()
-      }
-      return { outcome: 'received', receipt }
-    })
+      const files = (input.photos ?? []).map((photo) =>
+        prepareRecord(recipients, { kind: 'helpdesk.file', content: photo, createdAt: receivedAt }),
+      )
+      const report = sql`
+        INSERT INTO helpdesk_reports (desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
+          received_at, content_id, writer_copy, form_token)
+        SELECT guard.id, ${receiptLookup(symbols)}, ${writerKey}, ${input.content.form}, ${categoryOf(input.content)},
+          ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))}, ${input.regionId}::int,
+          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(plain, writerKey)}, ${tokenHash(input.token)}
+        FROM guard
+        ON CONFLICT (form_token) DO NOTHING
+        RETURNING id`
+      const photos = sql`
+        INSERT INTO helpdesk_files (report_id, record_id)
+        SELECT owner.id, f.id FROM owner, unnest(${files.map((file) => file.id)}::uuid[]) AS f(id)`
+      const stored = await storeSealed(db, recipients, [content, ...files], report, photos)
+      if (stored === 'stored') return { outcome: 'received', receipt }
+      if (stored === 'repeated') return { outcome: 'repeated', receipt }
+    }
+    throw new Error('the desk kept changing while a report was stored')
   } catch (error) {
-    if (error instanceof RepeatedForm) return { outcome: 'repeated', receipt }
-    if (error instanceof SealedError && error.code === 'ERR_DESK_HAS_NO_MEMBERS')
+    if (
+      error instanceof SealedError &&
+      ['ERR_DESK_HAS_NO_MEMBERS', 'ERR_DESK_NOT_FOUND'].includes(error.code)
+    )
       return { outcome: 'no-desk' }
     throw error
   } finally {
     plain.fill(0)
   }
 }
-
-class RepeatedForm extends Error {}
 
 /** One message of a thread as the writer sees it. */
 export type WriterMessage = { author: Exclude<MessageAuthor, 'note'>; text: string; sentAt: Date }

@@ -24,6 +24,22 @@ before(async () => {
 })
 after(() => t.close())
 
+/** The sealed record of the report whose writer wrote `who`, as the coordinator can read it. */
+async function contentOf(who: string): Promise<string | undefined> {
+  const { openReport, reportOfMember } = await import('./desk.ts')
+  const rows = await t.store.db.selectFrom('helpdesk_reports').select(['id', 'content_id']).execute()
+  for (const row of rows) {
+    const report = await reportOfMember(t.store.db, row.id, coordinator.id)
+    if (!report) continue
+    const opened = await openReport(t.store.db, report, {
+      userId: coordinator.id,
+      keyPair: coordinator.keyPair,
+    })
+    if (opened.content?.form === 'detained' && opened.content.who === who) return row.content_id
+  }
+  return undefined
+}
+
 describe('setting up a help desk', () => {
   let deskPath = ''
 
@@ -117,5 +133,47 @@ describe('setting up a help desk', () => {
     const late = await as(latecomer)
     const report = await t.store.db.selectFrom('helpdesk_reports').select('id').executeTakeFirstOrThrow()
     assert.equal((await late.get(`/staff/helpdesk/reports/${report.id}`)).statusCode, 404)
+
+    // The app had read the desk's recipients before the removal: the next report is not sealed to them.
+    const sent = await sendDetained(agent(t.app, 'en'), { who: 'After the removal' })
+    assert.equal(sent.statusCode, 201)
+    const newest = await t.store.db
+      .selectFrom('helpdesk_reports')
+      .select('content_id')
+      .orderBy('received_at', 'desc')
+      .orderBy('id')
+      .execute()
+    const holders = await t.store.db
+      .selectFrom('record_keys')
+      .select('user_id')
+      .where(
+        'record_id',
+        'in',
+        newest.map((row) => row.content_id),
+      )
+      .execute()
+    assert.ok(holders.length >= 2)
+    assert.ok(holders.every((row) => row.user_id !== latecomer.id))
+  })
+
+  it('does not seal to a member whose account was disabled, though the app read the desk before', async () => {
+    assert.equal((await sendDetained(agent(t.app, 'en'), { who: 'Before disabling' })).statusCode, 201)
+    await t.store.db
+      .updateTable('users')
+      .set({ disabled_at: new Date() })
+      .where('id', '=', lawyer.id)
+      .execute()
+    assert.equal((await sendDetained(agent(t.app, 'en'), { who: 'After disabling' })).statusCode, 201)
+    const holders = async (who: string) =>
+      (
+        await t.store.db
+          .selectFrom('record_keys')
+          .select('user_id')
+          .where('record_id', '=', (await contentOf(who))!)
+          .execute()
+      ).map((row) => row.user_id)
+    assert.ok((await holders('Before disabling')).includes(lawyer.id))
+    const after = await holders('After disabling')
+    assert.ok(after.length >= 1 && !after.includes(lawyer.id))
   })
 })

@@ -58,8 +58,13 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
       value: term.code,
       label: termLabel(term, request.locale),
     }))
+  // Approved regions by code, kept once read: a term is never renamed, and an unknown code is looked up
+  // again (it may have been approved since).
+  const regionIds = new Map<string, number>()
   const regionId = async (code: string): Promise<number | null | undefined> => {
     if (!code) return null
+    const known = regionIds.get(code)
+    if (known !== undefined) return known
     const row = await db
       .selectFrom('vocab_terms')
       .select('id')
@@ -67,6 +72,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
       .where('code', '=', code)
       .where('status', '=', 'approved')
       .executeTakeFirst()
+    if (row) regionIds.set(code, row.id)
     return row ? row.id : undefined
   }
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')

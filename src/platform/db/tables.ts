@@ -17,7 +17,14 @@ export interface Database {
   login_failures: { id: Generated<number>; subject: string; at: Generated<Date> }
   audit_log: AuditTable
   settings: { key: string; value: string }
-  desks: { id: Generated<string>; slug: string; name: string; created_at: CreatedAt }
+  desks: {
+    id: Generated<string>
+    slug: string
+    name: string
+    created_at: CreatedAt
+    /** Bumped by triggers whenever who the desk's records are sealed to changes (sealed-batch.ts). */
+    membership_version: Generated<number>
+  }
   desk_members: { desk_id: string; user_id: string; added_at: CreatedAt }
   sealed_records: {
     id: Generated<string>
