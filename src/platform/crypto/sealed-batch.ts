@@ -111,7 +111,9 @@ export async function storeSealed(
                   ${wraps.map((w) => w.wrappedKey)}::bytea[]) AS k(record_id, user_id, wrapped_key)
       WHERE EXISTS (SELECT 1 FROM owner)
     ), also AS (${also})
-    SELECT (SELECT count(*) FROM guard)::int AS guarded, (SELECT count(*) FROM owner)::int AS owned`.execute(db)
+    SELECT (SELECT count(*) FROM guard)::int AS guarded, (SELECT count(*) FROM owner)::int AS owned`.execute(
+    db,
+  )
   const { guarded, owned } = result.rows[0]!
   if (!guarded) return 'stale'
   return owned ? 'stored' : 'repeated'
