@@ -355,7 +355,7 @@ function goal(value: number, target: number, atLeast: boolean, decimals = 2): st
 }
 
 /** The summary: each figure on both engines, its goal, and the PGlite/native ratio (goal ≤ 3). */
-function summary(pglite: Figures, native: Figures | undefined): string[][] {
+function summary(pglite: Figures | undefined, native: Figures | undefined): string[][] {
   const perSecond = (rows: number, ms: number) => (rows / ms) * 1000
   const mib = (bytes: number) => bytes / 2 ** 20
   type Pick = (f: Figures) => number
@@ -366,21 +366,21 @@ function summary(pglite: Figures, native: Figures | undefined): string[][] {
     options: { decimals?: number; goal?: string; lowerIsBetter?: boolean },
   ) => {
     const slower =
-      native === undefined
+      native === undefined || pglite === undefined
         ? Number.NaN
         : options.lowerIsBetter
           ? pick(pglite) / pick(native)
           : pick(native) / pick(pglite)
     return [
       figure,
-      num(pick(pglite), options.decimals),
+      pglite ? num(pick(pglite), options.decimals) : '—',
       native ? num(pick(native), options.decimals) : '—',
       options.goal ?? '',
       goal(slower, GOALS.engineRatio, false),
     ]
   }
   const both = (pick: (f: Figures) => string) =>
-    `pglite ${pick(pglite)} · native ${native ? pick(native) : '—'}`
+    `pglite ${pglite ? pick(pglite) : '—'} · native ${native ? pick(native) : '—'}`
   return [
     row('import rows/s', (f) => perSecond(f.rows, f.importMs), {}),
     row('raw COPY rows/s', (f) => perSecond(f.rows, f.copyInMs), {}),
@@ -440,9 +440,16 @@ export async function run(): Promise<void> {
   console.log(`  ${num(size / 2 ** 20)} MiB in ${num((performance.now() - started) / 1000)} s`)
   const file = { csv, mapping: writeMapping(join(dir, 'bench-mapping.json')), events }
 
-  const pglite = await measureEngine('pglite', file)
+  // `--engine pglite|native` measures one engine only (the other's column stays empty).
+  const only = process.argv.includes('--engine')
+    ? process.argv[process.argv.indexOf('--engine') + 1]
+    : undefined
+  if (only && only !== 'pglite' && only !== 'native') throw new Error('--engine must be pglite or native')
+  const pglite = only === 'native' ? undefined : await measureEngine('pglite', file)
   let native: Figures | undefined
-  if (initdbAvailable()) {
+  if (only === 'pglite') {
+    // Left out on request.
+  } else if (initdbAvailable()) {
     const cluster = await startCluster()
     onCleanUp(() => cluster.stop())
     native = await measureEngine('native', file, cluster.url('postgres'))
