@@ -121,9 +121,11 @@ async function measureQueue(port: number, cookie: string): Promise<Latency> {
   const base = `http://127.0.0.1:${port}`
   const first = await fetch(`${base}/staff/helpdesk`, { headers: { cookie } })
   const page = await first.text()
-  const next = /href="(\/staff\/helpdesk\?[^"]*after=[^"]+)" rel="next"/
+  // The link as the page escapes it (ghtml writes = and & as entities).
+  const next = /href="([^"]+)" rel="next"/
     .exec(page)?.[1]
-    ?.replaceAll('&amp;', '&')
+    ?.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replaceAll('&amp;', '&')
   if (first.status !== 200 || !next) throw new Error(`the queue answered ${first.status} without a next page`)
   const views = [
     '/staff/helpdesk',
