@@ -4,7 +4,7 @@
  * A report outside the member's desks is not found, never forbidden: its existence is not told.
  */
 import { audit } from '../../platform/audit.ts'
-import { type KeyHolder, openRecord, SealedError } from '../../platform/crypto/sealed-records.ts'
+import { isUuid, type KeyHolder, openRecord, SealedError } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import type { ReportContent } from './forms.ts'
 import { addMessage } from './intake.ts'
@@ -31,7 +31,7 @@ export type ReportMeta = {
 
 /** The report `reportId` if `userId` is a member of its desk, else null. */
 export async function reportOfMember(db: Db, reportId: string, userId: string): Promise<ReportMeta | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reportId)) return null
+  if (!isUuid(reportId)) return null
   const row = await db
     .selectFrom('helpdesk_reports as r')
     .innerJoin('desk_members as m', (join) =>

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import { audit } from '../../platform/audit.ts'
-import { addDeskMember, createDesk } from '../../platform/crypto/sealed-records.ts'
+import { addDeskMember, createDesk, isUuid } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 
 /** A help desk's settings. */
@@ -105,7 +105,7 @@ export async function addWorker(
 
 /** One help desk, or null (also for a desk that is not a help desk). */
 export async function findHelpdesk(db: Db, id: string): Promise<Helpdesk | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null
+  if (!isUuid(id)) return null
   return (await listHelpdesks(db)).find((desk) => desk.id === id) ?? null
 }
 

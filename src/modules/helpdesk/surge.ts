@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { audit } from '../../platform/audit.ts'
-import { type KeyHolder, openRecords } from '../../platform/crypto/sealed-records.ts'
+import { isUuid, type KeyHolder, openRecords } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import type { ReportContent } from './forms.ts'
 import type { ReportStatus } from './tables.ts'
@@ -159,7 +159,7 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
  * one desk; returns how many were joined (0 when fewer than two qualify).
  */
 export async function joinReports(db: Db, userId: string, ids: string[]): Promise<number> {
-  const valid = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+  const valid = ids.filter(isUuid)
   if (valid.length < 2) return 0
   return db.transaction().execute(async (trx) => {
     const rows = await trx

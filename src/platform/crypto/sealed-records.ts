@@ -20,7 +20,7 @@ import {
 } from './sealed-support.ts'
 
 export { addDeskMember, createDesk, regrantDesk, removeDeskMember } from './sealed-desks.ts'
-export { type KeyHolder, SealedError, type SealedErrorCode } from './sealed-support.ts'
+export { isUuid, type KeyHolder, SealedError, type SealedErrorCode } from './sealed-support.ts'
 
 /**
  * Seals `content` to every current member of the desk; returns the record id. `createdAt` replaces

@@ -3,13 +3,14 @@ import { html } from 'ghtml'
 import { errorSummary, type Option, selectField, textareaField } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
-import { formatDateTime, type Locale, localeNames } from '../../../platform/i18n.ts'
+import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { DeskMessage, OpenedReport, ReportMeta } from '../desk.ts'
 import { legalCategories } from '../forms.ts'
 import { ASSIGN_HELPDESK } from '../policy.ts'
 import type { QueueFilter, QueueRow } from '../queue.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
+import { answerRows } from './answers.ts'
 
 export const deskBase = '/staff/helpdesk'
 
@@ -149,32 +150,6 @@ export type ReportView = {
   grouped: { id: string; receivedAt: Date; status: ReportStatus }[]
 }
 
-function contentList(ctx: PageContext, content: Record<string, unknown>): string {
-  const { t } = ctx
-  return Object.entries(content)
-    .filter(
-      ([name, answer]) =>
-        !['form', 'region'].includes(name) &&
-        answer !== '' &&
-        answer !== 0 &&
-        answer !== undefined &&
-        !(Array.isArray(answer) && !answer.length),
-    )
-    .map(([name, answer]) => {
-      const shown = Array.isArray(answer)
-        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
-        : typeof answer === 'boolean'
-          ? t(answer ? 'helpdesk.desk.yes' : 'helpdesk.desk.no')
-          : name === 'category'
-            ? categoryLabel(ctx, String(answer))
-            : name === 'locale'
-              ? (localeNames[answer as Locale] ?? String(answer))
-              : String(answer)
-      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
-    })
-    .join('')
-}
-
 function messageItem(ctx: PageContext, message: DeskMessage): string {
   const { t, locale } = ctx
   const who =
@@ -192,7 +167,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
   const { report, opened } = view
   const path = `${deskBase}/reports/${report.id}`
   const content = opened.content
-    ? html`<dl>!${contentList(ctx, opened.content as unknown as Record<string, unknown>)}</dl>`
+    ? html`<dl>!${answerRows(ctx, opened.content as unknown as Record<string, unknown>, { hide: ['region'], showNo: true })}</dl>`
     : html`<p class="hint">${t('helpdesk.desk.noKey')}</p>`
   const thread = opened.messages.length
     ? html`<ol class="thread">!${opened.messages.map((message) => messageItem(ctx, message)).join('')}</ol>`

@@ -16,6 +16,7 @@ import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { legalCategories, needs } from '../forms.ts'
 import type { WriterView } from '../intake.ts'
+import { answerRows } from './answers.ts'
 
 const base = '/help'
 
@@ -289,7 +290,7 @@ export function followUpPage(
 <dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
 </dl>
-<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary>!${sentContent(ctx, report)}</details>
+<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl>!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false })}</dl></details>
 <h2>${t('helpdesk.followUp.thread')}</h2>
 !${thread}
 <h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>
@@ -303,32 +304,4 @@ export function followUpPage(
 </form>
 <p class="hint">${t('helpdesk.followUp.leave')}</p>`,
   })
-}
-
-// The writer's own answers, as a list of what was filled in.
-function sentContent(ctx: PageContext, report: WriterView): string {
-  const { t } = ctx
-  const content = report.content as Record<string, unknown>
-  const rows = Object.entries(content)
-    .filter(
-      ([name, answer]) =>
-        !['form', 'locale'].includes(name) &&
-        answer !== '' &&
-        answer !== 0 &&
-        answer !== undefined &&
-        answer !== false &&
-        !(Array.isArray(answer) && !answer.length),
-    )
-    .map(([name, answer]) => {
-      const shown = Array.isArray(answer)
-        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
-        : answer === true
-          ? t('helpdesk.followUp.yes')
-          : name === 'category'
-            ? t(`helpdesk.categories.${answer}`)
-            : String(answer)
-      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
-    })
-    .join('')
-  return html`<dl>!${rows}</dl>`
 }

@@ -1,0 +1,39 @@
+/** What a writer sent, as a list of the answers given: for the writer's own page and the desk's. */
+import { html } from 'ghtml'
+import type { PageContext } from '../../../platform/html/layout.ts'
+import { type Locale, localeNames } from '../../../platform/i18n.ts'
+
+/**
+ * The answers as <dt>/<dd> pairs, leaving out the unanswered ones and those named in `hide`. A box
+ * left unticked shows as "no" only with `showNo` (the desk wants to see consent refused).
+ */
+export function answerRows(
+  ctx: PageContext,
+  content: Record<string, unknown>,
+  options: { hide: string[]; showNo: boolean },
+): string {
+  const { t } = ctx
+  return Object.entries(content)
+    .filter(
+      ([name, answer]) =>
+        !['form', ...options.hide].includes(name) &&
+        answer !== '' &&
+        answer !== 0 &&
+        answer !== undefined &&
+        (options.showNo || answer !== false) &&
+        !(Array.isArray(answer) && !answer.length),
+    )
+    .map(([name, answer]) => {
+      const shown = Array.isArray(answer)
+        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
+        : typeof answer === 'boolean'
+          ? t(answer ? 'helpdesk.desk.yes' : 'helpdesk.desk.no')
+          : name === 'category'
+            ? t(`helpdesk.categories.${answer}`)
+            : name === 'locale'
+              ? (localeNames[answer as Locale] ?? String(answer))
+              : String(answer)
+      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
+    })
+    .join('')
+}
