@@ -4,7 +4,7 @@ import { type Agent, agent, encodeForm } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { newReceipt } from './receipts.ts'
-import { formToken, helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
+import { formToken, helpdeskWith, sendDetained, shownReceipt, solvedProof } from './testing.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -167,6 +167,39 @@ describe('limits per address', () => {
     }
     assert.deepEqual(statuses, [...Array(10).fill(201), 429])
     assert.equal(await reports(), before + 10)
+  })
+
+  it('lets a report with a solved proof of work past the limit, once per proof', async () => {
+    const address = '192.0.2.45'
+    const send = async (extra: Record<string, string>) => {
+      const writer = agent(t.app, 'en')
+      const page = await writer.get('/help/legal')
+      return postFrom(writer, address, '/help/legal', {
+        category: 'fine',
+        details: 'Over the limit',
+        token: formToken(page.body),
+        ...extra,
+      })
+    }
+    for (let i = 0; i < 10; i++) assert.equal((await send({})).statusCode, 201)
+    const before = await reports()
+    const proof = await solvedProof(t.store.db)
+    assert.equal((await send({ altcha: proof })).statusCode, 201)
+    assert.equal((await send({ altcha: proof })).statusCode, 429, 'the same proof again')
+    assert.equal((await send({ altcha: 'forged' })).statusCode, 429)
+    assert.equal((await send({})).statusCode, 429)
+    assert.equal(await reports(), before + 1)
+  })
+
+  it('gives the widget a fresh, signed challenge that no cache keeps', async () => {
+    const first = await t.app.inject({ method: 'GET', url: '/help/proof' })
+    const second = await t.app.inject({ method: 'GET', url: '/help/proof' })
+    assert.equal(first.statusCode, 200)
+    assert.equal(first.headers['cache-control'], 'no-store')
+    const challenge = first.json()
+    assert.equal(challenge.parameters.algorithm, 'PBKDF2/SHA-256')
+    assert.match(challenge.signature, /^[0-9a-f]{64}$/)
+    assert.notEqual(challenge.parameters.nonce, second.json().parameters.nonce)
   })
 })
 

@@ -7,6 +7,7 @@ import { sql } from 'kysely'
 import { boxOpen, boxSeal, keyedHash, randomBytes } from '../../platform/crypto/primitives.ts'
 import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
+import { storedSecret } from '../../platform/crypto/stored-secret.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
 import { checkReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
@@ -22,32 +23,8 @@ export function newFormToken(): string {
   return randomBytes(16).toString('base64url')
 }
 
-const settingKey = 'helpdesk_receipt_key'
-// Made once and never changed, so each process reads it once.
-const receiptKeys = new WeakMap<Db, Promise<string>>()
-
-function receiptKey(db: Db): Promise<string> {
-  let key = receiptKeys.get(db)
-  if (!key) {
-    key = (async () => {
-      await db
-        .insertInto('settings')
-        .values({ key: settingKey, value: randomBytes(32).toString('base64') })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute()
-      const row = await db
-        .selectFrom('settings')
-        .select('value')
-        .where('key', '=', settingKey)
-        .executeTakeFirstOrThrow()
-      return row.value
-    })()
-    // A failed read is not kept: the next report tries again.
-    key.catch(() => receiptKeys.delete(db))
-    receiptKeys.set(db, key)
-  }
-  return key
-}
+// Made once and never changed (see stored-secret.ts).
+const receiptKey = (db: Db) => storedSecret(db, 'helpdesk_receipt_key')
 
 /**
  * The receipt a form token stands for. Made from the token (which only the writer's page holds) and a

@@ -28,6 +28,7 @@ import {
   startPage,
 } from './pages/public.ts'
 import { cleanPhoto, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError } from './photos.ts'
+import { newChallenge, spendProof } from './proof-of-work.ts'
 import { checkReceipt, formatReceipt } from './receipts.ts'
 import type { ReportForm } from './tables.ts'
 import { receiptMisses } from './throttle.ts'
@@ -41,17 +42,26 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
   // Per address, where there is one (see throttle.ts for guessed receipts). A writer who hits it is
   // told to wait; nothing they were given a receipt for is affected.
   // Loopback is left out: behind an onion service every writer arrives from it.
+  const perAddress = {
+    max: 10,
+    timeWindow: '10 minutes',
+    allowList: (request: FastifyRequest) => isLoopback(request.ip ?? ''),
+    errorResponseBuilder: () => new AppError('ERR_HELPDESK_RATE_LIMITED', 429),
+  }
+  // A report may also pass with a solved proof of work (proof-of-work.ts), which is in its body: so
+  // the limit is checked once the body is read, and each proof lets one report through.
   const submitting = {
     policy: 'public' as const,
     rateLimit: {
-      max: 10,
-      timeWindow: '10 minutes',
-      allowList: (request: FastifyRequest) => isLoopback(request.ip ?? ''),
-      errorResponseBuilder: () => new AppError('ERR_HELPDESK_RATE_LIMITED', 429),
+      ...perAddress,
+      hook: 'preHandler' as const,
+      allowList: async (request: FastifyRequest) =>
+        isLoopback(request.ip ?? '') ||
+        (await spendProof(db, (request.body as { altcha?: unknown })?.altcha)),
     },
   }
   // Coming back with a receipt: more room, as guessing is held back by counting misses (throttle.ts).
-  const following = { ...submitting, rateLimit: { ...submitting.rateLimit, max: 60 } }
+  const following = { policy: 'public' as const, rateLimit: { ...perAddress, max: 60 } }
 
   const regions = async (request: FastifyRequest) =>
     (await listTerms(db, 'region', request.locale)).map((term) => ({
@@ -95,6 +105,11 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
       regions: await regions(request),
       ...view,
     })
+
+  // A proof-of-work challenge for the forms' widget; made fresh each time, so never cached.
+  app.get(`${base}/proof`, { config: open }, async (_request, reply) =>
+    noStore(reply).send(await newChallenge(db)),
+  )
 
   for (const form of forms) {
     app.get(`${base}/${form}`, { config: open }, async (request, reply) =>

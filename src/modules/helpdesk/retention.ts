@@ -10,6 +10,7 @@ import { audit } from '../../platform/audit.ts'
 import { shredRecord } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { defineJob } from '../../platform/jobs/queue.ts'
+import { forgetSpentProofs } from './proof-of-work.ts'
 
 /** How far ahead the list of what will be deleted looks. */
 export const NOTICE_DAYS = 7
@@ -125,11 +126,12 @@ export async function deleteExpiredReports(db: Db, now = new Date()): Promise<nu
   return deleted
 }
 
-/** Hourly: delete the reports whose retention has passed. */
+/** Hourly: delete the reports whose retention has passed, and forget expired proofs of work. */
 export const retentionJob = defineJob({
   name: 'helpdesk-retention',
   schedule: '23 * * * *',
   async handler(db) {
     await deleteExpiredReports(db)
+    await forgetSpentProofs(db)
   },
 })

@@ -70,5 +70,6 @@ declare module '../../platform/db/tables.ts' {
       updated_at: Generated<Date>
     }
     helpdesk_counts: { day: string; region_id: number; received: number; helped: number }
+    helpdesk_spent_proofs: { signature: string; expires_at: Date }
   }
 }

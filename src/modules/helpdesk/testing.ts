@@ -1,8 +1,11 @@
 /** What the help desk's tests share: reading a form's token and a receipt off pages, sending a form. */
 import assert from 'node:assert/strict'
+import { solveChallenge } from 'altcha-lib'
+import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
 import type { Agent } from '../../../test/support/agent.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { addWorker, openHelpdesk } from './desks.ts'
+import { newChallenge } from './proof-of-work.ts'
 
 /** The hidden one-time token of a form page. */
 export function formToken(page: string): string {
@@ -42,4 +45,15 @@ export async function helpdeskWith(
   })
   for (const userId of members) await addWorker(db, { deskId, userId, actorId })
   return deskId
+}
+
+/** Little work, so a test solves a challenge in milliseconds (the server checks the signature, not the cost). */
+export const testWork = { cost: 10, counter: { min: 50, max: 100 }, lifetimeMs: 60_000 }
+
+/** A solved proof of work as the widget posts it (base64 JSON of the challenge and its solution). */
+export async function solvedProof(db: Db, work = testWork): Promise<string> {
+  const challenge = await newChallenge(db, work)
+  const solution = await solveChallenge({ challenge, deriveKey })
+  assert.ok(solution, 'the challenge was solved')
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64')
 }

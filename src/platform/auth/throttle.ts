@@ -3,25 +3,13 @@
  * counts the same failures. Addresses are stored only as keyed hashes, never in clear.
  */
 import { createHmac } from 'node:crypto'
-import { randomBytes } from '../crypto/primitives.ts'
+import { storedSecret } from '../crypto/stored-secret.ts'
 import type { Db } from '../db/database.ts'
 
 const WINDOW_MS = 15 * 60_000
 const LIMITS = { account: 5, address: 20 }
 
-async function addressKey(db: Db): Promise<string> {
-  await db
-    .insertInto('settings')
-    .values({ key: 'address_hash_key', value: randomBytes(32).toString('base64') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute()
-  const row = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', 'address_hash_key')
-    .executeTakeFirstOrThrow()
-  return row.value
-}
+const addressKey = (db: Db) => storedSecret(db, 'address_hash_key')
 
 /**
  * What failures from `address` are counted under for `purpose`: a keyed hash, never the address; null

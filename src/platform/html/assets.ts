@@ -9,11 +9,17 @@ import type { FastifyInstance } from 'fastify'
 
 const folder = new URL('../../../public/', import.meta.url)
 // Browser code from npm packages, served from here like everything else (never from a CDN).
+const fromNpm = (path: string) => new URL(`../../../node_modules/${path}`, import.meta.url)
 const vendored: Record<string, URL> = {
-  'webauthn.js': new URL(
-    '../../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js',
-    import.meta.url,
-  ),
+  'webauthn.js': fromNpm('@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+  // ALTCHA's widget in the build with no inline styles or workers (the CSP forbids them), its Russian
+  // and Ukrainian texts (both load as modules: as classic scripts their top-level names would clash),
+  // and the worker that solves PBKDF2 challenges.
+  'altcha.js': fromNpm('altcha/dist/external/altcha.min.js'),
+  'altcha.css': fromNpm('altcha/dist/external/altcha.css'),
+  'altcha-ru.js': fromNpm('altcha/dist/i18n/ru.js'),
+  'altcha-uk.js': fromNpm('altcha/dist/i18n/uk.js'),
+  'altcha-pbkdf2.js': fromNpm('altcha/dist/workers/pbkdf2.js'),
 }
 const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

@@ -37,7 +37,14 @@ export function csrfField(ctx: PageContext): string {
 /** A whole HTML document around `body`. */
 export function layout(
   ctx: PageContext,
-  options: { title: string; body: string; narrow?: boolean; scripts?: string[] },
+  options: {
+    title: string
+    body: string
+    narrow?: boolean
+    scripts?: string[]
+    modules?: string[]
+    styles?: string[]
+  },
 ): string {
   const { t, locale, path } = ctx
   const nav = ctx.staff
@@ -68,7 +75,9 @@ export function layout(
 <title>${options.title} · Lifeline</title>
 <link rel="stylesheet" href="${assetUrl('style.css')}">
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
+!${(options.styles ?? []).map((name) => html`<link rel="stylesheet" href="${assetUrl(name)}">`).join('')}
 !${(options.scripts ?? []).map((name) => html`<script src="${assetUrl(name)}" defer></script>`).join('')}
+!${(options.modules ?? []).map((name) => html`<script type="module" src="${assetUrl(name)}"></script>`).join('')}
 </head>
 <body>
 <a class="skip-link" href="#main">${t('layout.skip')}</a>

@@ -22,6 +22,7 @@ import {
 } from '../../../../test/support/browser.ts'
 import { useServerAndBrowser } from '../../../../test/support/server.ts'
 import { addWorker, openHelpdesk } from '../desks.ts'
+import { spendProof } from '../proof-of-work.ts'
 
 const running = useServerAndBrowser()
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true })
@@ -79,6 +80,19 @@ for (const mode of jsModes) {
       await field(writer, 'Who was detained').fill(who)
       await field(writer, 'Police station').fill('OVD Tverskoy')
       await field(writer, 'Anything else').fill('Needs her asthma inhaler')
+      if (mode.javaScriptEnabled) {
+        // The proof-of-work widget has solved its challenge in workers, and the server accepts it.
+        await writer.waitForFunction(
+          () => document.querySelector<HTMLInputElement>('input[name="altcha"]')?.value,
+          null,
+          { timeout: 60_000 },
+        )
+        const proof = await writer.locator('input[name="altcha"]').inputValue()
+        assert.equal(await spendProof(running.server.store.db, proof), true)
+        await axe.look(writer, 'detained form with its proof of work')
+      } else {
+        assert.equal(await writer.locator('.proof').isVisible(), false)
+      }
       const sent = await follow(writer, button(writer, 'Send'))
       assert.equal(sent.status(), 201)
       assert.equal(await heading(writer), 'Your request has been received')

@@ -3,6 +3,7 @@
  * forms that work in Tor Browser at its safest level; every field says why it is asked.
  */
 import { html } from 'ghtml'
+import { assetUrl } from '../../../platform/html/assets.ts'
 import {
   checkboxGroup,
   errorSummary,
@@ -61,6 +62,12 @@ export function startPage(ctx: PageContext): string {
   })
 }
 
+// The proof-of-work widget (public/helpdesk-proof.js) and its texts in the page's language.
+const proofAssets = (ctx: PageContext) => ({
+  styles: ['altcha.css'],
+  modules: ['altcha.js', ...(ctx.locale === 'en' ? [] : [`altcha-${ctx.locale}.js`]), 'helpdesk-proof.js'],
+})
+
 // Region, contact and consent: the end of both forms, then the honeypot and the send button.
 function commonFields(ctx: PageContext, view: FormView): string {
   const { t } = ctx
@@ -102,6 +109,9 @@ function commonFields(ctx: PageContext, view: FormView): string {
 <input id="field-website" name="website" type="text" value="" tabindex="-1" autocomplete="off">
 </div>
 <input type="hidden" name="token" value="${view.token}">
+<div class="proof" hidden data-proof-challenge="${base}/proof" data-proof-worker="${assetUrl('altcha-pbkdf2.js')}">
+<p class="hint">${t('helpdesk.form.proofHint')}</p>
+</div>
 <p class="hint">${t('helpdesk.form.beforeSend')}</p>
 <button type="submit">${t('helpdesk.form.send')}</button>`
 }
@@ -154,6 +164,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
   return layout(ctx, {
     title: t('helpdesk.public.detained'),
     narrow: true,
+    ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.detained')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, detainedLabels(ctx))}
@@ -187,6 +198,7 @@ export function legalPage(ctx: PageContext, view: FormView): string {
   return layout(ctx, {
     title: t('helpdesk.public.legal'),
     narrow: true,
+    ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.legal')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, legalLabels(ctx))}

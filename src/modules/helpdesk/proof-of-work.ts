@@ -1,0 +1,113 @@
+/**
+ * The optional proof of work (ALTCHA). With JavaScript on, the report forms fetch a challenge and the
+ * browser spends a few seconds of computing on it; a report that carries a solved challenge may pass
+ * the per-address limit, which otherwise stops everyone behind one shared address (a mobile carrier's
+ * NAT, a university) after ten reports in ten minutes. With JavaScript off nothing changes: the limit
+ * applies as before, and the form works.
+ *
+ * Challenges are signed with a server secret (every node shares it through the database) and expire
+ * after ten minutes; each solution is accepted once (helpdesk_spent_proofs). Checking one costs two
+ * HMACs and one insert: the key derivation is the writer's work, not the server's.
+ */
+import { createChallenge, verifySolution } from 'altcha-lib'
+import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
+import { z } from 'zod'
+import { storedSecret } from '../../platform/crypto/stored-secret.ts'
+import type { Db } from '../../platform/db/database.ts'
+
+const ALGORITHM = 'PBKDF2/SHA-256'
+/**
+ * How much work a challenge asks for. Each attempt derives a key with `cost` iterations and the answer
+ * lies between the counter bounds: about 3,000 attempts, 2 s on one core here, 1 s with two workers.
+ */
+export const WORK = { cost: 5_000, counter: { min: 2_000, max: 4_000 }, lifetimeMs: 10 * 60_000 }
+// A solved challenge as the widget sends it is about 700 bytes of base64.
+const MAX_PAYLOAD = 4_096
+
+const secrets = (db: Db) =>
+  Promise.all([
+    storedSecret(db, 'helpdesk_pow_signature_key'),
+    storedSecret(db, 'helpdesk_pow_key_signature_key'),
+  ])
+
+/** A new challenge for the widget (JSON as altcha-lib makes it). */
+export async function newChallenge(db: Db, work = WORK) {
+  const [signature, keySignature] = await secrets(db)
+  const { min, max } = work.counter
+  return createChallenge({
+    algorithm: ALGORITHM,
+    cost: work.cost,
+    counter: min + Math.floor(Math.random() * (max - min)),
+    deriveKey,
+    expiresAt: new Date(Date.now() + work.lifetimeMs),
+    hmacSignatureSecret: signature,
+    hmacKeySignatureSecret: keySignature,
+  })
+}
+
+// What the widget posts (base64 JSON): the challenge it was given and the solution it found. The
+// parameters are kept whole (loose), as their signature covers every key.
+const payloadSchema = z.object({
+  challenge: z.object({
+    parameters: z.looseObject({
+      algorithm: z.literal(ALGORITHM),
+      nonce: z.string().max(128),
+      salt: z.string().max(128),
+      cost: z.number().int(),
+      keyLength: z.number().int(),
+      keyPrefix: z.string().max(128),
+      keySignature: z.string().max(256).optional(),
+      expiresAt: z.number(),
+    }),
+    signature: z.string().max(256),
+  }),
+  solution: z.object({
+    counter: z.number().int().nonnegative(),
+    derivedKey: z.string().max(256),
+    time: z.number().optional(),
+  }),
+})
+
+function parsePayload(sent: unknown) {
+  if (typeof sent !== 'string' || !sent || sent.length > MAX_PAYLOAD) return null
+  try {
+    const parsed = payloadSchema.safeParse(JSON.parse(Buffer.from(sent, 'base64').toString('utf8')))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether `sent` (the form's `altcha` field) is a solution to a challenge this server made, unexpired
+ * and not used before. A true answer spends it.
+ */
+export async function spendProof(db: Db, sent: unknown): Promise<boolean> {
+  const payload = parsePayload(sent)
+  if (!payload) return false
+  const [signature, keySignature] = await secrets(db)
+  const result = await verifySolution({
+    challenge: payload.challenge,
+    solution: payload.solution,
+    deriveKey,
+    hmacSignatureSecret: signature,
+    hmacKeySignatureSecret: keySignature,
+  })
+  if (!result.verified) return false
+  const spent = await db
+    .insertInto('helpdesk_spent_proofs')
+    .values({
+      signature: payload.challenge.signature,
+      expires_at: new Date(payload.challenge.parameters.expiresAt * 1000),
+    })
+    .onConflict((oc) => oc.column('signature').doNothing())
+    .returning('signature')
+    .executeTakeFirst()
+  return spent !== undefined
+}
+
+/** Forgets spent proofs whose challenges have expired (they could not be used again anyway). */
+export async function forgetSpentProofs(db: Db, now = new Date()): Promise<number> {
+  const result = await db.deleteFrom('helpdesk_spent_proofs').where('expires_at', '<', now).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
