@@ -25,6 +25,7 @@ import {
   type ReportMeta,
   reportOfMember,
 } from './desk.ts'
+import { helpdesksOf } from './desks.ts'
 import { convertPage } from './pages/convert.ts'
 import { retentionPage } from './pages/counts.ts'
 import { deskBase, queuePage, type ReportView, reportPage } from './pages/desk.ts'
@@ -234,11 +235,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
     const { done } = surgeQuery.parse(request.query ?? {})
     const reader = keyHolder(request)
     const groups = await surgeGroups(db, reader)
-    const desks = new Set(
-      (
-        await db.selectFrom('desk_members').select('desk_id').where('user_id', '=', reader.userId).execute()
-      ).map((row) => row.desk_id),
-    )
+    const desks = new Set(await helpdesksOf(db, reader.userId))
     const workerLists = await Promise.all([...desks].map((deskId) => deskWorkers(db, deskId)))
     const workerOptions = [
       ...new Map(

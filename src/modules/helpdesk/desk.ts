@@ -134,25 +134,6 @@ export async function deskMessage(
     authorId: message.userId,
     text: message.text,
   })
-  if (message.author === 'desk' && report.status === 'new') {
-    await db
-      .updateTable('helpdesk_reports')
-      .set({ status: 'in_progress' })
-      .where('id', '=', report.id)
-      .where('status', '=', 'new')
-      .execute()
-    await db
-      .updateTable('helpdesk_reports')
-      .set({ assignee_id: message.userId })
-      .where('id', '=', report.id)
-      .where('assignee_id', 'is', null)
-      .execute()
-  }
-  await audit(db, {
-    actorId: message.userId,
-    action: `helpdesk.${message.author === 'desk' ? 'reply' : 'note'}`,
-    target: report.id,
-  })
 }
 
 /** Moves a report to `status`; closing needs an outcome. Returns false when the change is not allowed. */

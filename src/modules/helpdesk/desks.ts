@@ -67,6 +67,11 @@ export async function listHelpdesks(db: Db): Promise<Helpdesk[]> {
   }))
 }
 
+/** The ids of the desks `userId` is a member of, as a subquery: `.where('r.desk_id', 'in', memberDesks(db, userId))`. */
+export function memberDesks(db: Db, userId: string) {
+  return db.selectFrom('desk_members').select('desk_id').where('user_id', '=', userId)
+}
+
 /** The help desks `userId` is a member of. */
 export async function helpdesksOf(db: Db, userId: string): Promise<string[]> {
   const rows = await db

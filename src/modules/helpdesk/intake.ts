@@ -4,6 +4,7 @@
  * desk's members and to the writer's receipt, and holds neither key.
  */
 import { sql } from 'kysely'
+import { audit } from '../../platform/audit.ts'
 import { boxOpen, boxSeal, keyedHash, randomBytes } from '../../platform/crypto/primitives.ts'
 import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
@@ -261,12 +262,24 @@ export async function addMessage(
           )
           .where('id', '=', message.reportId)
           .execute()
-      } else if (message.author === 'desk') {
-        await trx
-          .updateTable('helpdesk_reports')
-          .set({ writer_waiting: false })
-          .where('id', '=', message.reportId)
-          .execute()
+      } else {
+        // The desk's first reply to a new report takes it on: in progress, and the replier's if no
+        // one has it. (Both CASEs read the row as it was.)
+        if (message.author === 'desk')
+          await trx
+            .updateTable('helpdesk_reports')
+            .set({
+              writer_waiting: false,
+              status: sql`CASE WHEN status = 'new' THEN 'in_progress' ELSE status END`,
+              assignee_id: sql`CASE WHEN status = 'new' THEN coalesce(assignee_id, ${message.authorId}::uuid) ELSE assignee_id END`,
+            })
+            .where('id', '=', message.reportId)
+            .execute()
+        await audit(trx, {
+          actorId: message.authorId,
+          action: `helpdesk.${message.author === 'desk' ? 'reply' : 'note'}`,
+          target: message.reportId,
+        })
       }
       return 'added'
     })

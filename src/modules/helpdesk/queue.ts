@@ -6,6 +6,7 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../platform/db/database.ts'
+import { memberDesks } from './desks.ts'
 import type { ReportStatus, Urgency } from './tables.ts'
 
 /** Reports per page. */
@@ -88,9 +89,7 @@ export async function queuePage(
       'r.group_id',
       'r.writer_waiting',
     ])
-    .where('r.desk_id', 'in', (eb) =>
-      eb.selectFrom('desk_members as m').select('m.desk_id').where('m.user_id', '=', userId),
-    )
+    .where('r.desk_id', 'in', memberDesks(db, userId))
   query =
     filter.status === 'open'
       ? query.where('r.status', '<>', 'closed')
@@ -134,9 +133,7 @@ export async function openCounts(db: Db, userId: string): Promise<Record<ReportS
   const rows = await db
     .selectFrom('helpdesk_reports')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('desk_id', 'in', (eb) =>
-      eb.selectFrom('desk_members').select('desk_id').where('user_id', '=', userId),
-    )
+    .where('desk_id', 'in', memberDesks(db, userId))
     .where('status', '<>', 'closed')
     .groupBy('status')
     .execute()

@@ -10,6 +10,7 @@ import { audit } from '../../platform/audit.ts'
 import { shredRecord } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { defineJob } from '../../platform/jobs/queue.ts'
+import { memberDesks } from './desks.ts'
 import { forgetSpentProofs } from './proof-of-work.ts'
 
 /** How far ahead the list of what will be deleted looks. */
@@ -51,9 +52,7 @@ function dueQuery(db: Db, until: Date) {
 /** The reports of `userId`'s desks that will be deleted within NOTICE_DAYS, soonest first. */
 export async function dueForDeletion(db: Db, userId: string, now = new Date()): Promise<DueReport[]> {
   const rows = await dueQuery(db, new Date(now.getTime() + NOTICE_DAYS * 86_400_000))
-    .where('r.desk_id', 'in', (eb) =>
-      eb.selectFrom('desk_members as m').select('m.desk_id').where('m.user_id', '=', userId),
-    )
+    .where('r.desk_id', 'in', memberDesks(db, userId))
     .orderBy('delete_at')
     .limit(1000)
     .execute()

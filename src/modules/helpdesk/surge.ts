@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecords } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
+import { memberDesks } from './desks.ts'
 import type { ReportContent } from './forms.ts'
 import type { ReportStatus } from './tables.ts'
 
@@ -124,9 +125,7 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
     .selectFrom('helpdesk_reports as r')
     .leftJoin('users as u', 'u.id', 'r.assignee_id')
     .select(['r.id', 'r.received_at', 'r.status', 'r.group_id', 'r.content_id', 'u.display_name'])
-    .where('r.desk_id', 'in', (eb) =>
-      eb.selectFrom('desk_members as m').select('m.desk_id').where('m.user_id', '=', reader.userId),
-    )
+    .where('r.desk_id', 'in', memberDesks(db, reader.userId))
     .where('r.form', '=', 'detained')
     .where('r.status', '<>', 'closed')
     .where('r.received_at', '>', new Date(Date.now() - hours * 3_600_000))
@@ -166,9 +165,7 @@ export async function joinReports(db: Db, userId: string, ids: string[]): Promis
       .selectFrom('helpdesk_reports')
       .select(['id', 'desk_id'])
       .where('id', 'in', valid)
-      .where('desk_id', 'in', (eb) =>
-        eb.selectFrom('desk_members').select('desk_id').where('user_id', '=', userId),
-      )
+      .where('desk_id', 'in', memberDesks(db, userId))
       .execute()
     const desks = new Set(rows.map((row) => row.desk_id))
     if (rows.length < 2 || desks.size !== 1) return 0
