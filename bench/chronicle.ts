@@ -18,6 +18,7 @@ import {
   childrenOf,
   initdbAvailable,
   onCleanUp,
+  onlyEngine,
   pidsWithCommandLine,
   pss,
   rss,
@@ -440,11 +441,7 @@ export async function run(): Promise<void> {
   console.log(`  ${num(size / 2 ** 20)} MiB in ${num((performance.now() - started) / 1000)} s`)
   const file = { csv, mapping: writeMapping(join(dir, 'bench-mapping.json')), events }
 
-  // `--engine pglite|native` measures one engine only (the other's column stays empty).
-  const only = process.argv.includes('--engine')
-    ? process.argv[process.argv.indexOf('--engine') + 1]
-    : undefined
-  if (only && only !== 'pglite' && only !== 'native') throw new Error('--engine must be pglite or native')
+  const only = onlyEngine()
   const pglite = only === 'native' ? undefined : await measureEngine('pglite', file)
   let native: Figures | undefined
   if (only === 'pglite') {

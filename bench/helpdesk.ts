@@ -1,5 +1,5 @@
 /**
- * The help desk suite (`npm run bench -- helpdesk [--seconds N]`), on embedded PGlite and on native
+ * The help desk suite (`npm run bench -- helpdesk [--seconds N] [--engine pglite|native]`), on embedded PGlite and on native
  * PostgreSQL in one run:
  *   submissions: "I need legal help" posted through HTTP for 60 s by a bounded loopback load generator
  *     (10 connections, each post with its own form token), sealed to a desk of 5 members: per second,
@@ -21,6 +21,7 @@ import {
   childrenOf,
   initdbAvailable,
   onCleanUp,
+  onlyEngine,
   pidsWithCommandLine,
   tempDir,
   treeOf,
@@ -239,7 +240,7 @@ function goal(value: number, target: number, atLeast: boolean, decimals: number)
   return `${atLeast ? '≥' : '≤'} ${target}: ${met ? 'met' : 'MISS'} (${value.toFixed(decimals)})`
 }
 
-function summary(pglite: Figures, native?: Figures): string[][] {
+function summary(pglite: Figures | undefined, native: Figures | undefined): string[][] {
   const row = (
     name: string,
     pick: (f: Figures) => number,
@@ -247,10 +248,10 @@ function summary(pglite: Figures, native?: Figures): string[][] {
     goals: (f: Figures, e: string) => string,
   ) => [
     name,
-    num(pick(pglite), decimals),
+    pglite ? num(pick(pglite), decimals) : '—',
     native ? num(pick(native), decimals) : '—',
-    [goals(pglite, 'pglite'), native ? goals(native, 'native') : ''].filter(Boolean).join('; '),
-    native ? (pick(pglite) / pick(native)).toFixed(2) : '—',
+    [pglite ? goals(pglite, 'pglite') : '', native ? goals(native, 'native') : ''].filter(Boolean).join('; '),
+    pglite && native ? (pick(pglite) / pick(native)).toFixed(2) : '—',
   ]
   const errors = (f: LoadResult) => f.non2xx + f.errors + f.timeouts
   return [
@@ -305,9 +306,12 @@ export async function run(): Promise<void> {
   const started = performance.now()
   const loadBefore = loadavg()[0]!
   const seconds = loadSeconds()
-  const pglite = await measureEngine('pglite', seconds)
+  const only = onlyEngine()
+  const pglite = only === 'native' ? undefined : await measureEngine('pglite', seconds)
   let native: Figures | undefined
-  if (initdbAvailable()) {
+  if (only === 'pglite') {
+    // Left out on request.
+  } else if (initdbAvailable()) {
     const cluster = await startCluster()
     onCleanUp(() => cluster.stop())
     native = await measureEngine('native', seconds, cluster.url('postgres'))

@@ -197,3 +197,12 @@ export function initdbAvailable(): boolean {
   })
   return !!found.stdout.trim()
 }
+
+/** `--engine pglite|native` on the command line: measure that engine only (the other's column stays empty). */
+export function onlyEngine(): 'pglite' | 'native' | undefined {
+  const at = process.argv.indexOf('--engine')
+  if (at < 0) return undefined
+  const engine = process.argv[at + 1]
+  if (engine !== 'pglite' && engine !== 'native') throw new Error('--engine must be pglite or native')
+  return engine
+}

@@ -66,49 +66,72 @@ export function queueCursor(row: QueueRow): string {
   return `${rank(row.urgency)}.${row.receivedAt.getTime().toString().padStart(13, '0')}.${row.id}`
 }
 
-/** A page of the queue of `userId`'s desks, and the cursor of the next page (null on the last). */
+/**
+ * A page of the queue of `userId`'s desks, and the cursor of the next page (null on the last).
+ *
+ * Each desk's reports are read apart (a lateral subquery per desk), so each is a walk down the queue
+ * index in its order that stops after a page; only then are the desks' pages merged. Over all desks
+ * at once the planner could only sort every open report.
+ */
 export async function queuePage(
   db: Db,
   userId: string,
   filter: QueueFilter,
 ): Promise<{ rows: QueueRow[]; next: string | null }> {
-  let query = db
-    .selectFrom('helpdesk_reports as r')
-    .leftJoin('users as u', 'u.id', 'r.assignee_id')
-    .select([
-      'r.id',
-      'r.desk_id',
-      'r.form',
-      'r.category',
-      'r.urgency',
-      'r.status',
-      'r.region_id',
-      'r.received_at',
-      'r.assignee_id',
-      'u.display_name as assignee_name',
-      'r.group_id',
-      'r.writer_waiting',
-    ])
-    .where('r.desk_id', 'in', memberDesks(db, userId))
-  query =
-    filter.status === 'open'
-      ? query.where('r.status', '<>', 'closed')
-      : query.where('r.status', '=', filter.status)
-  if (filter.urgency) query = query.where('r.urgency', '=', filter.urgency)
-  if (filter.region) query = query.where('r.region_id', '=', filter.region)
-  if (filter.category) query = query.where('r.category', '=', filter.category)
-  if (filter.who === 'me') query = query.where('r.assignee_id', '=', userId)
-  if (filter.who === 'nobody') query = query.where('r.assignee_id', 'is', null)
-  if (filter.after) {
-    const [level, time, id] = filter.after.split('.')
-    query = query.where(
-      sql<boolean>`(${urgencyRank}, r.received_at, r.id) > (${Number(level)}, ${new Date(Number(time))}, ${id}::uuid)`,
+  const rows = await db
+    .selectFrom('desk_members as m')
+    .innerJoinLateral(
+      (eb) => {
+        let query = eb
+          .selectFrom('helpdesk_reports as r')
+          .select([
+            'r.id',
+            'r.desk_id',
+            'r.form',
+            'r.category',
+            'r.urgency',
+            'r.status',
+            'r.region_id',
+            'r.received_at',
+            'r.assignee_id',
+            'r.group_id',
+            'r.writer_waiting',
+            urgencyRank.as('rank'),
+          ])
+          .whereRef('r.desk_id', '=', 'm.desk_id')
+        // Any status but closed is in the queue index (a partial one), so its walk is in order.
+        if (filter.status !== 'closed') query = query.where('r.status', '<>', 'closed')
+        if (filter.status !== 'open') query = query.where('r.status', '=', filter.status)
+        // Named as the index names it too, so the walk starts at that urgency instead of passing every
+        // more urgent report first.
+        if (filter.urgency)
+          query = query.where('r.urgency', '=', filter.urgency).where(urgencyRank, '=', rank(filter.urgency))
+        if (filter.region) query = query.where('r.region_id', '=', filter.region)
+        if (filter.category) query = query.where('r.category', '=', filter.category)
+        if (filter.who === 'me') query = query.where('r.assignee_id', '=', userId)
+        if (filter.who === 'nobody') query = query.where('r.assignee_id', 'is', null)
+        if (filter.after) {
+          const [level, time, id] = filter.after.split('.')
+          query = query.where(
+            sql<boolean>`(${urgencyRank}, r.received_at, r.id) > (${Number(level)}, ${new Date(Number(time))}, ${id}::uuid)`,
+          )
+        }
+        return query
+          .orderBy(urgencyRank)
+          .orderBy('r.received_at')
+          .orderBy('r.id')
+          .limit(QUEUE_PAGE + 1)
+          .as('q')
+      },
+      (join) => join.onTrue(),
     )
-  }
-  const rows = await query
-    .orderBy(urgencyRank)
-    .orderBy('r.received_at')
-    .orderBy('r.id')
+    .leftJoin('users as u', 'u.id', 'q.assignee_id')
+    .selectAll('q')
+    .select('u.display_name as assignee_name')
+    .where('m.user_id', '=', userId)
+    .orderBy('q.rank')
+    .orderBy('q.received_at')
+    .orderBy('q.id')
     .limit(QUEUE_PAGE + 1)
     .execute()
   const shown: QueueRow[] = rows.slice(0, QUEUE_PAGE).map((row) => ({
