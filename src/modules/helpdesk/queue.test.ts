@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
 import { createStaff } from '../../../test/support/factories.ts'
 import { newFormToken, submitReport } from './intake.ts'
-import { type QueueFilter, queueFilterSchema, queuePage } from './queue.ts'
+import { openCounts, type QueueFilter, queueFilterSchema, queuePage } from './queue.ts'
 import { helpdeskWith } from './testing.ts'
 
 let store: TestStore
@@ -97,5 +97,48 @@ describe('the queue across a member’s desks', () => {
       await expected((row) => row.urgency === 'high' && row.status !== 'closed'),
     )
     assert.deepEqual(await allPages({ status: 'closed' }), await expected((row) => row.status === 'closed'))
+  })
+})
+
+describe('the open counts', () => {
+  // What the heading should show, counted live.
+  const live = async () => {
+    const rows = await store.db
+      .selectFrom('helpdesk_reports')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('desk_id', 'in', [deskA, deskB])
+      .where('status', '<>', 'closed')
+      .groupBy('status')
+      .execute()
+    const counts = { new: 0, in_progress: 0, waiting: 0, closed: 0 }
+    for (const row of rows) counts[row.status] = Number(row.n)
+    return counts
+  }
+
+  it('match a live count through inserts, status changes, moves between desks, closing, reopening and deletes', async () => {
+    const { db } = store
+    assert.deepEqual(await openCounts(db, memberOfBoth), await live())
+    const steps = [
+      sql`UPDATE helpdesk_reports SET status = 'in_progress' WHERE status = 'new' AND category = 'fine'`,
+      sql`UPDATE helpdesk_reports SET desk_id = ${deskOther} WHERE desk_id = ${deskA} AND urgency = 'high'`,
+      sql`UPDATE helpdesk_reports SET status = 'closed', closed_at = now(), outcome = 'helped'
+          WHERE status = 'waiting' AND category = 'search'`,
+      sql`UPDATE helpdesk_reports SET status = 'in_progress', closed_at = NULL, outcome = NULL
+          WHERE status = 'closed' AND category = 'summons'`,
+      sql`UPDATE helpdesk_reports SET writer_waiting = true WHERE desk_id = ${deskB}`,
+      sql`DELETE FROM helpdesk_reports WHERE urgency = 'urgent' AND category = 'fine'`,
+    ]
+    for (const step of steps) {
+      await step.execute(db)
+      assert.deepEqual(await openCounts(db, memberOfBoth), await live())
+    }
+    await submitReport(db, {
+      content: { form: 'legal', locale: 'en', category: 'fine', details: 'Another', photos: 0 } as never,
+      regionId: null,
+      token: newFormToken(),
+      photos: [],
+    })
+    const counts = await openCounts(db, memberOfBoth)
+    assert.deepEqual(counts, await live())
   })
 })

@@ -151,13 +151,12 @@ export async function queuePage(
   return { rows: shown, next: rows.length > QUEUE_PAGE ? queueCursor(shown[shown.length - 1]!) : null }
 }
 
-/** Counts of a member's open reports by status, for the queue's heading. */
+/** Counts of a member's open reports by status, for the queue's heading (kept by a trigger). */
 export async function openCounts(db: Db, userId: string): Promise<Record<ReportStatus, number>> {
   const rows = await db
-    .selectFrom('helpdesk_reports')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('helpdesk_open_tally')
+    .select(['status', (eb) => eb.fn.sum<number>('reports').as('n')])
     .where('desk_id', 'in', memberDesks(db, userId))
-    .where('status', '<>', 'closed')
     .groupBy('status')
     .execute()
   const counts = { new: 0, in_progress: 0, waiting: 0, closed: 0 }

@@ -71,5 +71,6 @@ declare module '../../platform/db/tables.ts' {
     }
     helpdesk_counts: { day: string; region_id: number; received: number; helped: number }
     helpdesk_spent_proofs: { signature: string; expires_at: Date }
+    helpdesk_open_tally: { desk_id: string; status: ReportStatus; shard: number; reports: number }
   }
 }
