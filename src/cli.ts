@@ -19,7 +19,11 @@ import { serve } from './platform/serve.ts'
 
 /** Opens the store from the settings, runs `work`, closes the store. */
 export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  const store = await openStore({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.LIFELINE_DATA_DIR,
+    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+  })
   try {
     await migrateToLatest(store.db)
     return await work(store)
@@ -41,7 +45,11 @@ db.command('migrate')
   .option('--down', 'revert the latest applied migration instead')
   .action(async (options: { down?: boolean }) => {
     const env = loadEnv()
-    const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+    const store = await openStore({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.LIFELINE_DATA_DIR,
+      erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+    })
     try {
       const names = options.down ? await migrateDown(store.db) : await migrateToLatest(store.db)
       console.log(

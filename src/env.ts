@@ -8,6 +8,11 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Folder for the embedded database and its lock; ignored for data when DATABASE_URL is set. */
   LIFELINE_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * Folder of the help desk's erasure keys, which no backup may include (see
+   * src/platform/crypto/erasure-keys.ts); unset means `<LIFELINE_DATA_DIR>-erasure-keys`.
+   */
+  LIFELINE_ERASURE_KEYS_DIR: z.string().min(1).optional(),
   /** postgres:// URL of a native PostgreSQL; unset means the embedded PGlite database. */
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })

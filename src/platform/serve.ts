@@ -14,7 +14,11 @@ import { startJobs } from './jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */
 export async function serve(env: Env): Promise<void> {
-  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  const store = await openStore({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.LIFELINE_DATA_DIR,
+    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+  })
   const applied = await migrateToLatest(store.db)
   const app = await buildApp({ store, env })
   const jobs = await startJobs(store, {

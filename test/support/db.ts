@@ -34,6 +34,7 @@ async function embeddedCopy(): Promise<TestStore> {
     async close() {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })
+      rmSync(store.erasureKeys.dir, { recursive: true, force: true })
     },
   }
 }
@@ -52,13 +53,16 @@ async function nativeCopy(): Promise<TestStore> {
   await client.end()
   const url = new URL(admin.href)
   url.pathname = `/${name}`
-  const store = await openStore({ dataDir: 'unused', databaseUrl: url.href })
+  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-test-'))
+  const store = await openStore({ dataDir, databaseUrl: url.href })
   return {
     ...store,
-    dataDir: mkdtempSync(join(tmpdir(), 'lifeline-test-')),
+    dataDir,
     databaseUrl: url.href,
     async close() {
       await store.close()
+      rmSync(dataDir, { recursive: true, force: true })
+      rmSync(store.erasureKeys.dir, { recursive: true, force: true })
       const cleanup = new pg.Client({ connectionString: admin.href })
       await cleanup.connect()
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)

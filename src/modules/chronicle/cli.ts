@@ -24,7 +24,11 @@ import './tables.ts'
 
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const env = loadEnv()
-  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+  const store = await openStore({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.LIFELINE_DATA_DIR,
+    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+  })
   try {
     await migrateToLatest(store.db)
     return await work(store)

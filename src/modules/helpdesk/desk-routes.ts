@@ -26,6 +26,7 @@ import {
   reportOfMember,
 } from './desk.ts'
 import { helpdesksOf } from './desks.ts'
+import { reportKey } from './erasure.ts'
 import { convertPage } from './pages/convert.ts'
 import { retentionPage } from './pages/counts.ts'
 import { deskBase, queuePage, type ReportView, reportPage } from './pages/desk.ts'
@@ -281,7 +282,14 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
       .execute()
     const index = files.findIndex((file) => file.id === fileId)
     if (index < 0) throw notFound()
-    const photo = await openFor(db, files[index]!.record_id, keyHolder(request), `helpdesk.file:${report.id}`)
+    const key = await reportKey(db, report.erasureKey)
+    const photo = await openFor(
+      db,
+      files[index]!.record_id,
+      keyHolder(request),
+      `helpdesk.file:${report.id}`,
+      key,
+    )
     if (!photo) throw notFound()
     return reply
       .header('cache-control', 'no-store')

@@ -6,6 +6,7 @@
 import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecord, SealedError } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
+import { type ReportKey, reportKey, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
 import { addMessage } from './intake.ts'
 import type { MessageAuthor, Outcome, ReportStatus, Urgency } from './tables.ts'
@@ -27,6 +28,8 @@ export type ReportMeta = {
   writerWaiting: boolean
   chronicleEventId: number | null
   contentId: string
+  /** The report's erasure key's id (erasure.ts); null for one stored before erasure keys. */
+  erasureKey: string | null
 }
 
 /** The report `reportId` if `userId` is a member of its desk, else null. */
@@ -57,6 +60,7 @@ export async function reportOfMember(db: Db, reportId: string, userId: string): 
     writerWaiting: row.writer_waiting,
     chronicleEventId: row.chronicle_event_id,
     contentId: row.content_id,
+    erasureKey: row.erasure_key,
   }
 }
 
@@ -71,15 +75,20 @@ export type DeskMessage = {
 /** A report opened by a member: its content and thread, or null parts where they hold no key. */
 export type OpenedReport = { content: ReportContent | null; messages: DeskMessage[]; files: string[] }
 
-/** Decrypts one record for the member and audits the read; one sealed before they joined opens to null. */
+/**
+ * Decrypts one record of a report for the member, audits the read and unlocks it with the report's
+ * erasure key; one sealed before they joined, or of an erased report, opens to null.
+ */
 export async function openFor(
   db: Db,
   recordId: string,
   reader: KeyHolder,
   reason: string,
+  key: ReportKey,
 ): Promise<Buffer | null> {
+  if (key === 'erased') return null
   try {
-    return await openRecord(db, { recordId, reader, reason })
+    return unlock(key, await openRecord(db, { recordId, reader, reason }))
   } catch (error) {
     if (error instanceof SealedError && error.code === 'ERR_SEALED_NOT_FOUND') return null
     throw error
@@ -88,7 +97,8 @@ export async function openFor(
 
 /** Decrypts a report and its thread for `reader`; each record read is audited. */
 export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
-  const content = await openFor(db, report.contentId, reader, `helpdesk.report:${report.id}`)
+  const key = await reportKey(db, report.erasureKey)
+  const content = await openFor(db, report.contentId, reader, `helpdesk.report:${report.id}`, key)
   const rows = await db
     .selectFrom('helpdesk_messages as m')
     .leftJoin('users as u', 'u.id', 'm.author_id')
@@ -98,7 +108,7 @@ export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder):
     .execute()
   const messages: DeskMessage[] = []
   for (const row of rows) {
-    const text = await openFor(db, row.record_id, reader, `helpdesk.message:${report.id}`)
+    const text = await openFor(db, row.record_id, reader, `helpdesk.message:${report.id}`, key)
     messages.push({
       author: row.author,
       authorName: row.display_name,

@@ -10,6 +10,7 @@ import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
 import { storedSecret } from '../../platform/crypto/stored-secret.ts'
 import type { Db } from '../../platform/db/database.ts'
+import { eraseReportKey, lock, newReportKey, type ReportKey, reportKey, unlock } from './erasure.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
 import { checkReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
 import type { MessageAuthor, ReportStatus } from './tables.ts'
@@ -102,7 +103,13 @@ export async function submitReport(
   const symbols = (checkReceipt(receipt) as { symbols: string }).symbols
   const writerKey = writerKeyPair(symbols).publicKey
   const receivedAt = roundedNow(input.now)
-  const plain = Buffer.from(JSON.stringify(input.content))
+  // Locked with the report's erasure key first (erasure.ts), then sealed: the key exists before any
+  // of it is stored, and is destroyed again unless the report is.
+  const erasure = await newReportKey(db)
+  let kept = false
+  const clear = Buffer.from(JSON.stringify(input.content))
+  const plain = lock(erasure.key, clear)
+  const photos = (input.photos ?? []).map((photo) => lock(erasure.key, photo))
   try {
     // A second try reads the routes and recipients afresh: a desk may have changed in between.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -117,23 +124,27 @@ export async function submitReport(
         content: plain,
         createdAt: receivedAt,
       })
-      const files = (input.photos ?? []).map((photo) =>
+      const files = photos.map((photo) =>
         prepareRecord(recipients, { kind: 'helpdesk.file', content: photo, createdAt: receivedAt }),
       )
       const report = sql`
         INSERT INTO helpdesk_reports (desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
-          received_at, content_id, writer_copy, form_token)
+          received_at, content_id, writer_copy, form_token, erasure_key)
         SELECT guard.id, ${receiptLookup(symbols)}, ${writerKey}, ${input.content.form}, ${categoryOf(input.content)},
           ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))}, ${input.regionId}::int,
-          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(plain, writerKey)}, ${tokenHash(input.token)}
+          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(plain, writerKey)}, ${tokenHash(input.token)},
+          ${erasure.id}::uuid
         FROM guard
         ON CONFLICT (form_token) DO NOTHING
         RETURNING id`
-      const photos = sql`
+      const filed = sql`
         INSERT INTO helpdesk_files (report_id, record_id)
         SELECT owner.id, f.id FROM owner, unnest(${files.map((file) => file.id)}::uuid[]) AS f(id)`
-      const stored = await storeSealed(db, recipients, [content, ...files], report, photos)
-      if (stored === 'stored') return { outcome: 'received', receipt }
+      const stored = await storeSealed(db, recipients, [content, ...files], report, filed)
+      if (stored === 'stored') {
+        kept = true
+        return { outcome: 'received', receipt }
+      }
       if (stored === 'repeated') return { outcome: 'repeated', receipt }
     }
     throw new Error('the desk kept changing while a report was stored')
@@ -145,7 +156,9 @@ export async function submitReport(
       return { outcome: 'no-desk' }
     throw error
   } finally {
-    plain.fill(0)
+    clear.fill(0)
+    erasure.key.fill(0)
+    if (!kept) await eraseReportKey(db, erasure.id)
   }
 }
 
@@ -168,11 +181,15 @@ export type WriterView = {
 export async function reportForWriter(db: Db, symbols: string): Promise<WriterView | null> {
   const report = await db
     .selectFrom('helpdesk_reports')
-    .select(['id', 'status', 'received_at', 'writer_copy'])
+    .select(['id', 'status', 'received_at', 'writer_copy', 'erasure_key'])
     .where('receipt_lookup', '=', receiptLookup(symbols))
     .executeTakeFirst()
   if (!report) return null
+  // A report whose key retention has destroyed is gone, even if its row is still there.
+  const key = await reportKey(db, report.erasure_key)
+  if (key === 'erased') return null
   const keyPair = writerKeyPair(symbols)
+  const open = (copy: Buffer) => unlock(key, boxOpen(copy, keyPair))!.toString('utf8')
   const messages = await db
     .selectFrom('helpdesk_messages')
     .select(['author', 'writer_copy', 'sent_at'])
@@ -184,10 +201,10 @@ export async function reportForWriter(db: Db, symbols: string): Promise<WriterVi
     id: report.id,
     status: report.status,
     receivedAt: report.received_at,
-    content: JSON.parse(boxOpen(report.writer_copy, keyPair).toString('utf8')) as ReportContent,
+    content: JSON.parse(open(report.writer_copy)) as ReportContent,
     messages: messages.map((message) => ({
       author: message.author as WriterMessage['author'],
-      text: boxOpen(message.writer_copy!, keyPair).toString('utf8'),
+      text: open(message.writer_copy!),
       sentAt: message.sent_at,
     })),
   }
@@ -209,14 +226,18 @@ export async function addMessage(
   },
 ): Promise<'added' | 'repeated'> {
   const plain = Buffer.from(message.text)
+  let key = null as ReportKey
   try {
     return await db.transaction().execute(async (trx) => {
       const report = await trx
         .selectFrom('helpdesk_reports')
-        .select(['desk_id', 'writer_key', 'status'])
+        .select(['desk_id', 'writer_key', 'status', 'erasure_key'])
         .where('id', '=', message.reportId)
         .forUpdate()
         .executeTakeFirstOrThrow()
+      key = await reportKey(db, report.erasure_key)
+      if (key === 'erased') throw new Error(`report ${message.reportId} is erased`)
+      const locked = lock(key, plain)
       const formToken = message.token ? tokenHash(message.token) : null
       if (formToken) {
         const seen = await trx
@@ -236,7 +257,7 @@ export async function addMessage(
       const recordId = await sealRecord(trx, {
         deskId: report.desk_id,
         kind: `helpdesk.${message.author}`,
-        content: plain,
+        content: locked,
         createdAt: sentAt,
       })
       await trx
@@ -247,7 +268,7 @@ export async function addMessage(
           author_id: message.authorId,
           position: (last?.position ?? 0) + 1,
           record_id: recordId,
-          writer_copy: message.author === 'note' ? null : boxSeal(plain, report.writer_key),
+          writer_copy: message.author === 'note' ? null : boxSeal(locked, report.writer_key),
           sent_at: sentAt,
           form_token: formToken,
         })
@@ -285,5 +306,6 @@ export async function addMessage(
     })
   } finally {
     plain.fill(0)
+    if (Buffer.isBuffer(key)) key.fill(0)
   }
 }

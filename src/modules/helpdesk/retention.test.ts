@@ -4,10 +4,13 @@ import { sql } from 'kysely'
 import { agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { openRecord } from '../../platform/crypto/sealed-records.ts'
 import { publicCounts } from './counts.ts'
-import { addMessage } from './intake.ts'
+import { openReport, reportOfMember } from './desk.ts'
+import { addMessage, reportForWriter } from './intake.ts'
+import { checkReceipt, receiptLookup } from './receipts.ts'
 import { deleteExpiredReports, dueForDeletion } from './retention.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import { helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -121,6 +124,68 @@ describe('retention', () => {
       .executeTakeFirstOrThrow()
     assert.ok(audit)
     assert.ok((await count('helpdesk_reports')) >= 2)
+  })
+
+  it('leaves nothing a backup taken before could bring back: its rows restored, no key opens them', async () => {
+    const { db } = t.store
+    const sent = await sendDetained(agent(t.app, 'en'), {
+      who: 'Backed-up Boris',
+      details: 'Backed-up story',
+    })
+    const symbols = (checkReceipt(shownReceipt(sent.body)) as { symbols: string }).symbols
+    const report = await db
+      .selectFrom('helpdesk_reports')
+      .selectAll()
+      .where('receipt_lookup', '=', receiptLookup(symbols))
+      .executeTakeFirstOrThrow()
+    await addMessage(db, {
+      reportId: report.id,
+      author: 'desk',
+      authorId: lawyer.id,
+      text: 'Backed-up reply',
+    })
+    await closedDaysAgo(report.id, 91)
+    const reader = { userId: lawyer.id, keyPair: lawyer.keyPair }
+    const meta = (await reportOfMember(db, report.id, lawyer.id))!
+    assert.equal((await openReport(db, meta, reader)).content?.form, 'detained', 'readable before')
+
+    // The backup: every row the report has, as a dump of the database holds them.
+    const backup = {
+      reports: await db.selectFrom('helpdesk_reports').selectAll().where('id', '=', report.id).execute(),
+      messages: await db
+        .selectFrom('helpdesk_messages')
+        .selectAll()
+        .where('report_id', '=', report.id)
+        .execute(),
+    }
+    const recordIds = [report.content_id, ...backup.messages.map((row) => row.record_id)]
+    const records = await db.selectFrom('sealed_records').selectAll().where('id', 'in', recordIds).execute()
+    const wrapped = await db
+      .selectFrom('record_keys')
+      .selectAll()
+      .where('record_id', 'in', recordIds)
+      .execute()
+
+    await deleteExpiredReports(db)
+    assert.equal(await reportForWriter(db, symbols), null)
+
+    // Restored: the same rows back in the database.
+    await db.insertInto('sealed_records').values(records).execute()
+    await db.insertInto('record_keys').values(wrapped).execute()
+    await db.insertInto('helpdesk_reports').values(backup.reports).execute()
+    await db.insertInto('helpdesk_messages').values(backup.messages).execute()
+
+    const restored = (await reportOfMember(db, report.id, lawyer.id))!
+    const opened = await openReport(db, restored, reader)
+    assert.equal(opened.content, null)
+    assert.deepEqual(
+      opened.messages.map((message) => message.text),
+      [null],
+    )
+    assert.equal(await reportForWriter(db, symbols), null, 'the receipt opens nothing either')
+    // The member's key still opens the sealed record itself, but what is inside is locked for good.
+    const sealed = await openRecord(db, { recordId: report.content_id, reader, reason: 'test' })
+    assert.ok(!sealed.toString('latin1').includes('Backed-up'))
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * Retention: a closed report is deleted when its desk's retention period after closing has passed —
- * the report, its thread and files, and every sealed record behind them with all their keys
- * (crypto-shredding: with the wrapped keys gone, no member's key opens what may be left on disk).
+ * the report, its thread and files, and every sealed record behind them with all their keys. First
+ * of all its erasure key (erasure.ts), kept outside the database: with it destroyed, not even a
+ * backup taken before, restored, with a member's key in hand, opens the report again.
  * What the public counts keep of it (a day, a region, whether someone was helped) is added to
  * helpdesk_counts first. Coordinators see a week ahead what will go.
  */
@@ -11,6 +12,7 @@ import { shredRecord } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { defineJob } from '../../platform/jobs/queue.ts'
 import { memberDesks } from './desks.ts'
+import { eraseReportKey } from './erasure.ts'
 import { forgetSpentProofs } from './proof-of-work.ts'
 
 /** How far ahead the list of what will be deleted looks. */
@@ -44,6 +46,7 @@ function dueQuery(db: Db, until: Date) {
       'r.received_at',
       'r.closed_at',
       'r.content_id',
+      'r.erasure_key',
       'r.outcome',
       deleteAt.as('delete_at'),
     ])
@@ -86,6 +89,9 @@ export async function deleteExpiredReports(db: Db, now = new Date()): Promise<nu
         .forUpdate()
         .executeTakeFirst()
       if (!held) return
+      // The erasure key goes first: from here on no copy of the report anywhere, backups included,
+      // can be read. Should what follows fail, the rows stay (unreadable) and the next run deletes them.
+      await eraseReportKey(db, report.erasure_key)
       const messages = await trx
         .selectFrom('helpdesk_messages')
         .select('record_id')

@@ -10,6 +10,7 @@ import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecords } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { memberDesks } from './desks.ts'
+import { reportKey, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
 import type { ReportStatus } from './tables.ts'
 
@@ -124,7 +125,15 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
   const rows = await db
     .selectFrom('helpdesk_reports as r')
     .leftJoin('users as u', 'u.id', 'r.assignee_id')
-    .select(['r.id', 'r.received_at', 'r.status', 'r.group_id', 'r.content_id', 'u.display_name'])
+    .select([
+      'r.id',
+      'r.received_at',
+      'r.status',
+      'r.group_id',
+      'r.content_id',
+      'r.erasure_key',
+      'u.display_name',
+    ])
     .where('r.desk_id', 'in', memberDesks(db, reader.userId))
     .where('r.form', '=', 'detained')
     .where('r.status', '<>', 'closed')
@@ -137,8 +146,10 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
     reader,
     reason: 'helpdesk.surge',
   })
-  const reports = rows.map((row): SurgeReport => {
-    const plain = opened.get(row.content_id)
+  const keys = await Promise.all(rows.map((row) => reportKey(db, row.erasure_key)))
+  const reports = rows.map((row, index): SurgeReport => {
+    const sealed = opened.get(row.content_id)
+    const plain = sealed ? unlock(keys[index] ?? null, sealed) : null
     const content = plain ? (JSON.parse(plain.toString('utf8')) as ReportContent) : null
     return {
       id: row.id,

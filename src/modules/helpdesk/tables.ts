@@ -49,6 +49,7 @@ declare module '../../platform/db/tables.ts' {
       writer_waiting: Generated<boolean>
       chronicle_event_id: number | null
       form_token: Buffer | null
+      erasure_key: string | null
     }
     helpdesk_messages: {
       id: Generated<string>

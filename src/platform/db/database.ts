@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { defaultErasureKeysDir, ErasureKeys } from '../crypto/erasure-keys.ts'
 import type { Database } from './tables.ts'
 
 /** Kysely bound to Lifeline's tables. */
@@ -16,6 +17,8 @@ export type Store = {
   db: Db
   pool: pg.Pool
   engine: 'pglite' | 'postgres'
+  /** Where help-desk reports' erasure keys live (outside the database and its backups). */
+  erasureKeys: ErasureKeys
   /** Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between queries. */
   dump?(): Promise<Readable>
   close(): Promise<void>
@@ -29,16 +32,35 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so no time zone can shift it.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
-/** Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`. */
-export async function openStore(options: { databaseUrl?: string; dataDir: string }): Promise<Store> {
+/**
+ * Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`; with it
+ * the erasure keys, in `erasureKeysDir` or else beside the data dir (see erasure-keys.ts).
+ */
+export async function openStore(options: {
+  databaseUrl?: string
+  dataDir: string
+  erasureKeysDir?: string
+}): Promise<Store> {
+  const keysDir = options.erasureKeysDir
+    ? resolve(options.erasureKeysDir)
+    : defaultErasureKeysDir(options.dataDir)
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
-    return storeFor(pool, 'postgres', async () => {})
+    return storeFor(pool, 'postgres', new ErasureKeys(keysDir, true), async () => {})
   }
-  return openEmbedded(resolve(options.dataDir))
+  return openEmbedded(resolve(options.dataDir), new ErasureKeys(keysDir, false))
 }
 
-async function openEmbedded(dataDir: string): Promise<Store> {
+const erasureKeysByDb = new WeakMap<Db, ErasureKeys>()
+
+/** The erasure keys of the store `db` belongs to (not of a transaction: look them up before one). */
+export function erasureKeysOf(db: Db): ErasureKeys {
+  const keys = erasureKeysByDb.get(db)
+  if (!keys) throw new Error("No erasure keys for this database handle (a transaction? use the store's db)")
+  return keys
+}
+
+async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys): Promise<Store> {
   const socketDir = mkdtempSync(join(tmpdir(), 'lifeline-db-'))
   const host = fork(
     new URL('./pglite-host.ts', import.meta.url),
@@ -63,7 +85,7 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   }
   // PGlite is one connection: a pool of one is the single place where access is serialised.
   const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 })
-  const store = storeFor(pool, 'pglite', async () => {
+  const store = storeFor(pool, 'pglite', erasureKeys, async () => {
     const exited = new Promise((done) => host.once('exit', done))
     host.disconnect()
     await exited
@@ -111,14 +133,21 @@ async function readOnce(path: string): Promise<Readable> {
   return handle.createReadStream()
 }
 
-function storeFor(pool: pg.Pool, engine: Store['engine'], closeEngine: () => Promise<void>): Store {
+function storeFor(
+  pool: pg.Pool,
+  engine: Store['engine'],
+  erasureKeys: ErasureKeys,
+  closeEngine: () => Promise<void>,
+): Store {
   // An idle client's error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  erasureKeysByDb.set(db, erasureKeys)
   return {
     db,
     pool,
     engine,
+    erasureKeys,
     async close() {
       await db.destroy()
       await closeEngine()

@@ -31,7 +31,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--batch <n>', 'events per INSERT', positive('batch', 20_000), 5000)
     .action(async (options: { events: number; seed: number; batch: number }) => {
       const env = loadEnv()
-      const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.LIFELINE_DATA_DIR })
+      const store = await openStore({
+        databaseUrl: env.DATABASE_URL,
+        dataDir: env.LIFELINE_DATA_DIR,
+        erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+      })
       const started = Date.now()
       const number = new Intl.NumberFormat('en')
       try {

@@ -1,0 +1,82 @@
+/**
+ * Erasure keys: a random key for each item that must be gone for good once deleted (a help-desk
+ * report and everything in it), kept as a small file outside the database, in a folder no backup
+ * includes. What the database holds of the item is locked with that key as well as sealed; deleting
+ * the file makes every copy of it unreadable for ever: the database's, its replicas', and every
+ * backup's, even to someone who has a member's password.
+ *
+ * The folder (LIFELINE_ERASURE_KEYS_DIR, by default beside the data dir as `<data dir>-erasure-keys`)
+ * is the other half of the data: lose it and those items can't be read either. With several app
+ * nodes it must be storage they share. Keep any copy of it only for less than the shortest retention
+ * period, or not at all.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { newSymmetricKey } from './primitives.ts'
+import { isUuid } from './sealed-support.ts'
+
+const KEY_BYTES = 32
+
+/** The folder of erasure keys for a data dir when none is set: beside it, never inside it. */
+export function defaultErasureKeysDir(dataDir: string): string {
+  return `${resolve(dataDir)}-erasure-keys`
+}
+
+export class ErasureKeys {
+  readonly dir: string
+  private readonly durable: boolean
+
+  /**
+   * `durable`: each new key is flushed to disk (with its folder entry) before it is used, as native
+   * PostgreSQL flushes a commit. The embedded database runs without fsync, and so do its keys.
+   */
+  constructor(dir: string, durable: boolean) {
+    this.dir = dir
+    this.durable = durable
+  }
+
+  private pathOf(id: string): string {
+    if (!isUuid(id)) throw new Error(`Not an erasure key id: ${JSON.stringify(id).slice(0, 60)}`)
+    return join(this.dir, id.slice(0, 2), id)
+  }
+
+  /** Makes and stores the key `id` (a new UUID); fails if it exists. */
+  async create(id: string): Promise<Buffer> {
+    const path = this.pathOf(id)
+    const folder = join(this.dir, id.slice(0, 2))
+    await mkdir(folder, { recursive: true, mode: 0o700 })
+    const key = newSymmetricKey()
+    const file = await open(path, 'wx', 0o600)
+    try {
+      await file.writeFile(key)
+      if (this.durable) await file.sync()
+    } finally {
+      await file.close()
+    }
+    if (this.durable) {
+      const entry = await open(folder, 'r')
+      try {
+        await entry.sync()
+      } finally {
+        await entry.close()
+      }
+    }
+    return key
+  }
+
+  /** The key `id`, or null when it was destroyed (or never made). */
+  async read(id: string): Promise<Buffer | null> {
+    try {
+      const key = await readFile(this.pathOf(id))
+      return key.length === KEY_BYTES ? key : null
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+  }
+
+  /** Destroys the key `id`: what it locked can't be read again, from anywhere. */
+  async destroy(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true })
+  }
+}
