@@ -34,6 +34,7 @@ import { surgePage } from './pages/surge.ts'
 import { ASSIGN_HELPDESK, WORK_HELPDESK } from './policy.ts'
 import { openCounts, queueFilterSchema, queuePage as readQueue } from './queue.ts'
 import { dueForDeletion, NOTICE_DAYS } from './retention.ts'
+import { openLoad, rankWorkers } from './suggest.ts'
 import { joinReports, SURGE_HOURS, surgeGroups } from './surge.ts'
 
 const messageSchema = z.object({
@@ -105,9 +106,10 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
   ) => {
     const report = await reportFromPath(request)
     const opened = await openReport(db, report, keyHolder(request))
-    const [regions, workerList, templates, assignee, grouped] = await Promise.all([
+    const [regions, workerList, load, templates, assignee, grouped] = await Promise.all([
       regionNames(request.locale),
       deskWorkers(db, report.deskId),
+      openLoad(db, report.deskId),
       db.selectFrom('helpdesk_templates').select(['code', 'titles', 'bodies']).orderBy('id').execute(),
       report.assigneeId
         ? db.selectFrom('users').select('display_name').where('id', '=', report.assigneeId).executeTakeFirst()
@@ -133,7 +135,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
       opened,
       regionName: report.regionId ? (regions.get(report.regionId) ?? null) : null,
       assigneeName: assignee?.display_name ?? null,
-      workers: workerList.map((worker) => ({ value: worker.id, label: worker.name })),
+      workers: rankWorkers(workerList, report, load),
       templates: templates.map((row) => ({ value: row.code, label: row.titles[request.locale] ?? row.code })),
       reply: extra.reply ?? { text: templateText, author: 'desk' },
       errors: extra.errors ?? {},

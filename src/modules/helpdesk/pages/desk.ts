@@ -9,6 +9,7 @@ import type { DeskMessage, OpenedReport, ReportMeta } from '../desk.ts'
 import { legalCategories } from '../forms.ts'
 import { ASSIGN_HELPDESK } from '../policy.ts'
 import type { QueueFilter, QueueRow } from '../queue.ts'
+import type { Suggestion } from '../suggest.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
 import { answerRows } from './answers.ts'
 
@@ -142,12 +143,28 @@ export type ReportView = {
   opened: OpenedReport
   regionName: string | null
   assigneeName: string | null
-  workers: Option[]
+  workers: Suggestion[]
   templates: Option[]
   reply: { text: string; author: 'desk' | 'note' }
   errors: FieldErrors
   notice?: string
   grouped: { id: string; receivedAt: Date; status: ReportStatus }[]
+}
+
+// "Anna — Moscow; criminal cases; 2 open (suggested)": why a worker fits, beside their name.
+function workerLabel(ctx: PageContext, worker: Suggestion, view: ReportView, first: boolean): string {
+  const { t } = ctx
+  const region =
+    worker.region === 'named'
+      ? view.regionName
+      : worker.region === 'all'
+        ? t('helpdesk.desk.allRegions')
+        : null
+  const fits = [region, worker.specialties.join(', '), t('helpdesk.desk.openReports', { count: worker.open })]
+    .filter(Boolean)
+    .join('; ')
+  const suggested = first && worker.region !== 'other' ? ` (${t('helpdesk.desk.suggested')})` : ''
+  return `${worker.name} — ${fits}${suggested}`
 }
 
 function messageItem(ctx: PageContext, message: DeskMessage): string {
@@ -180,7 +197,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
   const canAssign = ctx.staff?.can(ASSIGN_HELPDESK) ?? false
   const assignForm = canAssign
     ? html`<form method="post" action="${path}/assign">!${csrfField(ctx)}
-!${selectField(ctx, {}, { name: 'assignee', label: t('helpdesk.desk.assignTo'), value: report.assigneeId ?? '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...view.workers] })}
+!${selectField(ctx, {}, { name: 'assignee', label: t('helpdesk.desk.assignTo'), hint: t('helpdesk.desk.suggestHint'), value: report.assigneeId ?? '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...view.workers.map((worker, index) => ({ value: worker.id, label: workerLabel(ctx, worker, view, index === 0) }))] })}
 <button type="submit">${t('helpdesk.desk.assign')}</button></form>`
     : report.assigneeId
       ? ''
