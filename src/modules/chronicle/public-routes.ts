@@ -136,8 +136,11 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
       return sendPage(reply, page, 400)
     }
     const resolved = await resolveFilter(db, filter)
-    const found = await listEvents(db, resolved, position, PAGE_SIZE)
-    const facets = await facetCounts(db, resolved)
+    // The page and its counts are read at once (on native PostgreSQL, on separate connections).
+    const [found, facets] = await Promise.all([
+      listEvents(db, resolved, position, PAGE_SIZE),
+      facetCounts(db, resolved),
+    ])
     const marked = resolved.q
       ? await highlights(
           db,

@@ -73,10 +73,11 @@ export async function countsByArticle(db: Db, filter: ResolvedFilter): Promise<A
   if (filter.statuses) query = query.where('r.status', 'in', filter.statuses)
   if (filter.from) query = query.where('r.month', '>=', filter.from)
   if (filter.to) query = query.where('r.month', '<=', filter.to)
-  const rows = await query.execute()
-  if (filter.from || filter.to) return rows
+  if (filter.from || filter.to) return query.execute()
+  // The undated events are counted at the same time (on native PostgreSQL, on another connection).
+  const [rows, undated] = await Promise.all([query.execute(), live('undated')])
   const sums = new Map(rows.map((row) => [row.article_id, { ...row }]))
-  for (const row of await live('undated')) {
+  for (const row of undated) {
     const known = sums.get(row.article_id)
     if (known) {
       known.events += row.events
