@@ -108,7 +108,7 @@ export async function submitReport(
   const erasure = await newReportKey(db)
   let kept = false
   const clear = Buffer.from(JSON.stringify(input.content))
-  const plain = lock(erasure.key, clear)
+  const locked = lock(erasure.key, clear)
   const photos = (input.photos ?? []).map((photo) => lock(erasure.key, photo))
   try {
     // A second try reads the routes and recipients afresh: a desk may have changed in between.
@@ -121,7 +121,7 @@ export async function submitReport(
       const recipients = await recipientsOf(db, deskId, fresh)
       const content = prepareRecord(recipients, {
         kind: 'helpdesk.report',
-        content: plain,
+        content: locked,
         createdAt: receivedAt,
       })
       const files = photos.map((photo) =>
@@ -132,7 +132,7 @@ export async function submitReport(
           received_at, content_id, writer_copy, form_token, erasure_key)
         SELECT guard.id, ${receiptLookup(symbols)}, ${writerKey}, ${input.content.form}, ${categoryOf(input.content)},
           ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))}, ${input.regionId}::int,
-          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(plain, writerKey)}, ${tokenHash(input.token)},
+          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(locked, writerKey)}, ${tokenHash(input.token)},
           ${erasure.id}::uuid
         FROM guard
         ON CONFLICT (form_token) DO NOTHING
