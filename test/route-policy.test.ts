@@ -75,6 +75,12 @@ const expected: Record<string, readonly Role[]> = {
   'GET /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
   'POST /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
   'POST /staff/helpdesk/desks/:id/members/:userId/regrant': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/templates': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/templates': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/templates/:id': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/templates/:id': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/templates/:id/delete': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/templates/:id/delete': ['admin', 'coordinator'],
 }
 
 let t: TestApp
@@ -99,7 +105,13 @@ before(async () => {
 after(() => t.close())
 
 // Real ids for the routes that need them, so an allowed role reaches the handler, not a 404.
-const ids = { event: '', sources: {} as Record<string, string>, term: '', importJob: '' }
+const ids = {
+  event: '',
+  sources: {} as Record<string, string>,
+  templates: {} as Record<string, string>,
+  term: '',
+  importJob: '',
+}
 // A help desk every role's member belongs to (reports are found only by their desk's members), one
 // report on it, and one more member per role for that role's removal to remove.
 const helpdesk = { desk: '', report: '', file: '', leaving: {} as Record<string, string> }
@@ -163,6 +175,19 @@ async function createIds() {
       .executeTakeFirstOrThrow()
     ids.sources[role] = String(own.id)
   }
+  // One reply template per role too, for the same reason.
+  for (const role of roles) {
+    const own = await db
+      .insertInto('helpdesk_templates')
+      .values({
+        code: `policy-${role}`,
+        titles: JSON.stringify({ en: role }),
+        bodies: JSON.stringify({ en: role }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    ids.templates[role] = String(own.id)
+  }
   const term = await db
     .insertInto('vocab_terms')
     .values({
@@ -201,6 +226,7 @@ function urlFor(url: string, role: string): string {
   // A removal removes that role's own spare member; a regrant gives the member their own keys again.
   if (url.endsWith('/regrant'))
     return url.replace(':id', helpdesk.desk).replace(':userId', members.get(role as Role)!.staff.id)
+  if (url.startsWith('/staff/helpdesk/templates/')) return url.replace(':id', ids.templates[role]!)
   if (url.startsWith('/staff/helpdesk/desks/'))
     return url.replace(':id', helpdesk.desk).replace(':userId', helpdesk.leaving[role]!)
   return url.replace(':id', target.id)

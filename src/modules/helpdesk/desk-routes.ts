@@ -36,6 +36,7 @@ import { openCounts, queueFilterSchema, queuePage as readQueue } from './queue.t
 import { dueForDeletion, NOTICE_DAYS } from './retention.ts'
 import { openLoad, rankWorkers } from './suggest.ts'
 import { joinReports, SURGE_HOURS, surgeGroups } from './surge.ts'
+import { listTemplates } from './templates.ts'
 
 const messageSchema = z.object({
   text: text(10_000, { min: 1, multiline: true }),
@@ -110,7 +111,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
       regionNames(request.locale),
       deskWorkers(db, report.deskId),
       openLoad(db, report.deskId),
-      db.selectFrom('helpdesk_templates').select(['code', 'titles', 'bodies']).orderBy('id').execute(),
+      listTemplates(db),
       report.assigneeId
         ? db.selectFrom('users').select('display_name').where('id', '=', report.assigneeId).executeTakeFirst()
         : undefined,
