@@ -67,6 +67,7 @@ const expected: Record<string, readonly Role[]> = {
   'GET /staff/helpdesk/surge': ['coordinator', 'lawyer', 'volunteer'],
   'POST /staff/helpdesk/surge/join': ['coordinator', 'lawyer', 'volunteer'],
   'GET /staff/helpdesk/retention': ['coordinator'],
+  'POST /staff/helpdesk/retention/:id/keep': ['coordinator'],
   'GET /staff/helpdesk/desks': ['admin', 'coordinator'],
   'POST /staff/helpdesk/desks': ['admin', 'coordinator'],
   'GET /staff/helpdesk/desks/:id': ['admin', 'coordinator'],
@@ -221,7 +222,7 @@ function urlFor(url: string, role: string): string {
       .replace(/\/compare$/, '/compare?a=1&b=1')
   if (url.startsWith('/staff/chronicle/vocabularies/')) return url.replace(':id', ids.term)
   if (url.startsWith('/staff/chronicle/import/jobs/')) return url.replace(':id', ids.importJob)
-  if (url.startsWith('/staff/helpdesk/reports/'))
+  if (url.startsWith('/staff/helpdesk/reports/') || url.startsWith('/staff/helpdesk/retention/'))
     return url.replace(':id', helpdesk.report).replace(':fileId', helpdesk.file)
   // A removal removes that role's own spare member; a regrant gives the member their own keys again.
   if (url.endsWith('/regrant'))

@@ -33,7 +33,7 @@ import { deskBase, queuePage, type ReportView, reportPage } from './pages/desk.t
 import { surgePage } from './pages/surge.ts'
 import { ASSIGN_HELPDESK, WORK_HELPDESK } from './policy.ts'
 import { openCounts, queueFilterSchema, queuePage as readQueue } from './queue.ts'
-import { dueForDeletion, NOTICE_DAYS } from './retention.ts'
+import { dueForDeletion, KEEP_DAYS, keepLonger, NOTICE_DAYS } from './retention.ts'
 import { openLoad, rankWorkers } from './suggest.ts'
 import { joinReports, SURGE_HOURS, surgeGroups } from './surge.ts'
 import { listTemplates } from './templates.ts'
@@ -64,6 +64,11 @@ export function keyHolder(request: FastifyRequest): KeyHolder {
     keyPair: keyPairFromPrivate(Buffer.from(session.secrets.privateKey, 'base64')),
   }
 }
+
+const keptQuery = z.object({ done: z.enum(['kept']).optional() }).catch({})
+const keepSchema = z.object({
+  days: z.coerce.number().refine((days) => (KEEP_DAYS as readonly number[]).includes(days)),
+})
 
 /** Registers the desk's pages and their navigation entry. */
 export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -266,11 +271,22 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
   })
 
   app.get(`${deskBase}/retention`, { config: assigners }, async (request, reply) => {
+    const { done } = keptQuery.parse(request.query ?? {})
     const [due, regions] = await Promise.all([
       dueForDeletion(db, request.session!.user.id),
       regionNames(request.locale),
     ])
-    return sendPage(reply, retentionPage(pageContext(request), { due, regions, days: NOTICE_DAYS }))
+    const notice = done ? request.t('helpdesk.retention.kept') : undefined
+    return sendPage(reply, retentionPage(pageContext(request), { due, regions, days: NOTICE_DAYS, notice }))
+  })
+
+  // Keeping a closed report longer than its desk's retention (a case still in court).
+  app.post(`${deskBase}/retention/:id/keep`, { config: assigners }, async (request, reply) => {
+    const report = await reportFromPath(request)
+    const form = keepSchema.safeParse(request.body ?? {})
+    if (!form.success || !(await keepLonger(db, report.id, form.data.days, request.session!.user.id)))
+      return reply.redirect(`${deskBase}/retention`, 303)
+    return reply.redirect(`${deskBase}/retention?done=kept`, 303)
   })
 
   // A photo, decrypted for the member (the read is audited) and sent as a download, never inline.

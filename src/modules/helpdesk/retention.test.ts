@@ -126,6 +126,60 @@ describe('retention', () => {
     assert.ok((await count('helpdesk_reports')) >= 2)
   })
 
+  it('keeps a report longer when a coordinator asks, for one of the offered periods only', async () => {
+    const { db } = t.store
+    const [kept, open] = await reports(2)
+    await closedDaysAgo(kept!, 91)
+    // The first test signed in with this time step's code already: a code is taken once.
+    const desk = await signIn(t.app, coordinator, 1)
+    const listed = await desk.get('/staff/helpdesk/retention')
+    assert.match(listed.body, new RegExp(`action="/staff/helpdesk/retention/${kept}/keep"`))
+    const keepUntil = async () =>
+      (
+        await db
+          .selectFrom('helpdesk_reports')
+          .select('keep_until')
+          .where('id', '=', kept!)
+          .executeTakeFirstOrThrow()
+      ).keep_until
+    for (const days of ['7', 'abc', '100000', '-30', "30'; DROP TABLE helpdesk_reports; --"]) {
+      const refused = await desk.post(`/staff/helpdesk/retention/${kept}/keep`, { days })
+      assert.equal(refused.statusCode, 303)
+      assert.equal(await keepUntil(), null, days)
+    }
+    const done = await desk.post(`/staff/helpdesk/retention/${kept}/keep`, { days: '30' })
+    assert.match(String(done.headers.location), /done=kept/)
+    const until = await keepUntil()
+    assert.ok(until && until.getTime() > Date.now() + 29 * 86_400_000, String(until))
+    // An open report is not being deleted: nothing to keep.
+    await desk.post(`/staff/helpdesk/retention/${open}/keep`, { days: '30' })
+    assert.equal(
+      (
+        await db
+          .selectFrom('helpdesk_reports')
+          .select('keep_until')
+          .where('id', '=', open!)
+          .executeTakeFirstOrThrow()
+      ).keep_until,
+      null,
+    )
+    await deleteExpiredReports(db)
+    assert.ok(await db.selectFrom('helpdesk_reports').select('id').where('id', '=', kept!).executeTakeFirst())
+    assert.ok(!(await dueForDeletion(db, coordinator.id)).some((report) => report.id === kept))
+    // It goes once that time has passed.
+    await deleteExpiredReports(db, new Date(Date.now() + 31 * 86_400_000))
+    assert.equal(
+      await db.selectFrom('helpdesk_reports').select('id').where('id', '=', kept!).executeTakeFirst(),
+      undefined,
+    )
+    const audited = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'helpdesk.keep_longer')
+      .execute()
+    assert.equal(audited.length, 1)
+  })
+
   it('leaves nothing a backup taken before could bring back: its rows restored, no key opens them', async () => {
     const { db } = t.store
     const sent = await sendDetained(agent(t.app, 'en'), {

@@ -31,7 +31,8 @@ export type DueReport = {
 
 // Closed reports whose deletion time (closing + the desk's retention) is before `until`.
 function dueQuery(db: Db, until: Date) {
-  const deleteAt = sql<Date>`r.closed_at + make_interval(days => h.retention_days)`
+  // The desk's retention after closing, or later if a coordinator chose to keep the report longer.
+  const deleteAt = sql<Date>`greatest(r.closed_at + make_interval(days => h.retention_days), r.keep_until)`
   return db
     .selectFrom('helpdesk_reports as r')
     .innerJoin('helpdesk_desks as h', 'h.desk_id', 'r.desk_id')
@@ -129,6 +130,32 @@ export async function deleteExpiredReports(db: Db, now = new Date()): Promise<nu
   }
   if (deleted) await audit(db, { actorId: null, action: 'helpdesk.retention', detail: { deleted } })
   return deleted
+}
+
+/** How much longer a coordinator may keep a report at a time. */
+export const KEEP_DAYS = [30, 90, 180, 365] as const
+
+/**
+ * Keeps a closed report `days` past the later of its deletion time and now; returns false when the
+ * report is not closed (an open one is not being deleted).
+ */
+export async function keepLonger(db: Db, reportId: string, days: number, actorId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const kept = await trx
+      .updateTable('helpdesk_reports as r')
+      .from('helpdesk_desks as h')
+      .set({
+        keep_until: sql`greatest(r.closed_at + make_interval(days => h.retention_days), r.keep_until, now()) + make_interval(days => ${days}::int)`,
+      })
+      .whereRef('h.desk_id', '=', 'r.desk_id')
+      .where('r.id', '=', reportId)
+      .where('r.status', '=', 'closed')
+      .returning('r.keep_until')
+      .executeTakeFirst()
+    if (!kept) return false
+    await audit(trx, { actorId, action: 'helpdesk.keep_longer', target: reportId, detail: { days } })
+    return true
+  })
 }
 
 /** Hourly: delete the reports whose retention has passed, and forget expired proofs of work. */

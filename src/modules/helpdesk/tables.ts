@@ -50,6 +50,7 @@ declare module '../../platform/db/tables.ts' {
       chronicle_event_id: number | null
       form_token: Buffer | null
       erasure_key: string | null
+      keep_until: Date | null
     }
     helpdesk_messages: {
       id: Generated<string>

@@ -1,10 +1,10 @@
 /** The public counts page and the coordinators' list of what retention will delete. */
 import { html } from 'ghtml'
-import { layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import { COUNT_DAYS, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
-import type { DueReport } from '../retention.ts'
+import { type DueReport, KEEP_DAYS } from '../retention.ts'
 import { deskBase } from './desk.ts'
 
 function count(ctx: PageContext, value: ShownCount): string {
@@ -50,21 +50,28 @@ export function countsPage(
 /** What retention deletes in the coming week: no content, only when and which. */
 export function retentionPage(
   ctx: PageContext,
-  view: { due: DueReport[]; regions: Map<number, string>; days: number },
+  view: { due: DueReport[]; regions: Map<number, string>; days: number; notice?: string },
 ): string {
   const { t, locale } = ctx
+  const keep = (
+    report: DueReport,
+  ) => html`<form class="inline" method="post" action="${deskBase}/retention/${report.id}/keep">!${csrfField(ctx)}
+<label for="keep-${report.id}">${t('helpdesk.retention.keepFor')}</label>
+<select id="keep-${report.id}" name="days">!${KEEP_DAYS.map((days) => html`<option value="${days}">${t('helpdesk.retention.days', { count: days })}</option>`).join('')}</select>
+<button type="submit">${t('helpdesk.retention.keep')}</button></form>`
   const rows = view.due
     .map(
       (
         report,
       ) => html`<tr><th scope="row"><a href="${deskBase}/reports/${report.id}">${formatDateTime(report.deleteAt, locale)}</a></th>
 <td>${report.deskName}</td><td>${t(`helpdesk.categories.${report.category}`)}</td><td>${report.regionId ? (view.regions.get(report.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
-<td>${formatDateTime(report.receivedAt, locale)}</td><td>${formatDateTime(report.closedAt, locale)}</td></tr>`,
+<td>${formatDateTime(report.receivedAt, locale)}</td><td>${formatDateTime(report.closedAt, locale)}</td><td>!${keep(report)}</td></tr>`,
     )
     .join('')
   return layout(ctx, {
     title: t('helpdesk.retention.title'),
     body: html`<h1>${t('helpdesk.retention.title')}</h1>
+!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 <p>${t('helpdesk.retention.intro', { days: view.days })}</p>
 !${
       rows
@@ -72,7 +79,7 @@ export function retentionPage(
             'due-caption',
             t('helpdesk.retention.caption'),
             html`<thead><tr><th scope="col">${t('helpdesk.retention.deleteAt')}</th><th scope="col">${t('helpdesk.retention.desk')}</th><th scope="col">${t('helpdesk.desk.category')}</th>
-<th scope="col">${t('helpdesk.desk.region')}</th><th scope="col">${t('helpdesk.desk.received')}</th><th scope="col">${t('helpdesk.retention.closed')}</th></tr></thead><tbody>!${rows}</tbody>`,
+<th scope="col">${t('helpdesk.desk.region')}</th><th scope="col">${t('helpdesk.desk.received')}</th><th scope="col">${t('helpdesk.retention.closed')}</th><th scope="col">${t('helpdesk.retention.keepLonger')}</th></tr></thead><tbody>!${rows}</tbody>`,
           )
         : html`<p>${t('helpdesk.retention.none')}</p>`
     }
