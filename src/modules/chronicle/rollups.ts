@@ -36,6 +36,15 @@ export function rollupRows(db: Db, filter: ResolvedFilter): RollupQuery {
   return query
 }
 
+/** The filter's types, regions and statuses as one condition on a rollup read as `r` (either table). */
+export function inCells(filter: ResolvedFilter) {
+  const parts = [sql<boolean>`true`]
+  if (filter.typeIds) parts.push(sql<boolean>`r.type_id = ANY(${filter.typeIds}::int[])`)
+  if (filter.regionIds) parts.push(sql<boolean>`r.region_id = ANY(${filter.regionIds}::int[])`)
+  if (filter.statuses) parts.push(sql<boolean>`r.status = ANY(${filter.statuses}::text[])`)
+  return sql<boolean>`${sql.join(parts, sql` AND `)}`
+}
+
 /** Events and people detained under one article. */
 export type ArticleCount = { article_id: number; events: number; detained: number }
 
@@ -66,11 +75,9 @@ export async function countsByArticle(db: Db, filter: ResolvedFilter): Promise<A
       sql<number>`sum(r.events)::int`.as('events'),
       sql<number>`sum(r.detained)::int8`.as('detained'),
     ])
+    .where(inCells(filter))
     .groupBy('r.article_id')
     .having(sql<boolean>`sum(r.events) > 0`)
-  if (filter.typeIds) query = query.where('r.type_id', 'in', filter.typeIds)
-  if (filter.regionIds) query = query.where('r.region_id', 'in', filter.regionIds)
-  if (filter.statuses) query = query.where('r.status', 'in', filter.statuses)
   if (filter.from) query = query.where('r.month', '>=', filter.from)
   if (filter.to) query = query.where('r.month', '<=', filter.to)
   if (filter.from || filter.to) return query.execute()

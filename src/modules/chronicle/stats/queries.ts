@@ -19,7 +19,7 @@ import {
   rangeStart,
   wherePublic,
 } from '../filters.ts'
-import { countsByArticle, rollupAnswers, rollupRows } from '../rollups.ts'
+import { countsByArticle, inCells, rollupAnswers, rollupRows } from '../rollups.ts'
 import type { Localised } from '../tables.ts'
 
 /** The statistics filter: the shared event filter plus which figure the charts and map show. */
@@ -78,7 +78,7 @@ const kindOf = (month: Expression<unknown>) => sql<GroupRow['kind']>`CASE
   WHEN grouping(type_id) = 0 THEN 'type' ELSE 'total' END`
 
 async function fromRollup(db: Db, filter: ResolvedFilter): Promise<GroupRow[]> {
-  let query = rollupRows(db, filter)
+  const query = rollupRows(db, filter)
     .select([
       kindOf(sql`r.month`).as('kind'),
       sql<string | null>`to_char(r.month, 'YYYY-MM')`.as('month'),
@@ -87,10 +87,8 @@ async function fromRollup(db: Db, filter: ResolvedFilter): Promise<GroupRow[]> {
       sql<string>`sum(r.events)`.as('events'),
       sql<string>`sum(r.detained)`.as('detained'),
     ])
+    .where(inCells(filter))
     .groupBy(sql`GROUPING SETS ((r.month), (r.region_id), (r.type_id), ())`)
-  if (filter.regionIds) query = query.where('r.region_id', 'in', filter.regionIds)
-  if (filter.typeIds) query = query.where('r.type_id', 'in', filter.typeIds)
-  if (filter.statuses) query = query.where('r.status', 'in', filter.statuses)
   const rows = await query.execute()
   // Events without a date aren't in the rollup; without a date range, they belong in the figures.
   if (filter.from || filter.to) return rows
