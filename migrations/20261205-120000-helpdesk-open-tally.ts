@@ -15,41 +15,44 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (desk_id, status, shard)
     );
 
-    -- Adds the changes of one statement. Rows are added to in (desk, status) order, so statements
-    -- never wait on one another in a cycle. (Each branch names only the transition tables its
-    -- trigger has.)
-    CREATE FUNCTION helpdesk_open_tally_add(changes jsonb) RETURNS void LANGUAGE sql AS $$
-      INSERT INTO helpdesk_open_tally AS t (desk_id, status, shard, reports)
-      SELECT (c->>'desk_id')::uuid, c->>'status', pg_backend_pid() % 16, sum((c->>'change')::bigint)
-      FROM jsonb_array_elements(changes) c
-      GROUP BY 1, 2
-      HAVING sum((c->>'change')::bigint) <> 0
-      ORDER BY 1, 2
-      ON CONFLICT (desk_id, status, shard) DO UPDATE SET reports = t.reports + excluded.reports
-    $$;
-
-    CREATE FUNCTION helpdesk_open_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      changes jsonb := '[]';
+    -- Each trigger adds its statement's changes: reports in, reports out, or both for an update.
+    -- Rows are added to in (desk, status) order, so statements never wait on one another in a cycle.
+    CREATE FUNCTION helpdesk_open_tally_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        changes := changes || coalesce((SELECT jsonb_agg(jsonb_build_object('desk_id', desk_id, 'status', status, 'change', -n))
-          FROM (SELECT desk_id, status, count(*) AS n FROM old_rows WHERE status <> 'closed' GROUP BY 1, 2) o), '[]');
-      END IF;
-      IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        changes := changes || coalesce((SELECT jsonb_agg(jsonb_build_object('desk_id', desk_id, 'status', status, 'change', n))
-          FROM (SELECT desk_id, status, count(*) AS n FROM new_rows WHERE status <> 'closed' GROUP BY 1, 2) n), '[]');
-      END IF;
-      PERFORM helpdesk_open_tally_add(changes);
+      INSERT INTO helpdesk_open_tally AS t (desk_id, status, shard, reports)
+      SELECT desk_id, status, pg_backend_pid() % 16, count(*) FROM new_rows WHERE status <> 'closed'
+      GROUP BY desk_id, status ORDER BY desk_id, status
+      ON CONFLICT (desk_id, status, shard) DO UPDATE SET reports = t.reports + excluded.reports;
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION helpdesk_open_tally_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO helpdesk_open_tally AS t (desk_id, status, shard, reports)
+      SELECT desk_id, status, pg_backend_pid() % 16, -count(*) FROM old_rows WHERE status <> 'closed'
+      GROUP BY desk_id, status ORDER BY desk_id, status
+      ON CONFLICT (desk_id, status, shard) DO UPDATE SET reports = t.reports + excluded.reports;
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION helpdesk_open_tally_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO helpdesk_open_tally AS t (desk_id, status, shard, reports)
+      SELECT desk_id, status, pg_backend_pid() % 16, sum(change)
+      FROM (
+        SELECT desk_id, status, -1 AS change FROM old_rows WHERE status <> 'closed'
+        UNION ALL
+        SELECT desk_id, status, 1 FROM new_rows WHERE status <> 'closed'
+      ) changes
+      GROUP BY desk_id, status HAVING sum(change) <> 0 ORDER BY desk_id, status
+      ON CONFLICT (desk_id, status, shard) DO UPDATE SET reports = t.reports + excluded.reports;
       RETURN NULL;
     END $$;
     CREATE TRIGGER helpdesk_open_tally_insert AFTER INSERT ON helpdesk_reports
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_apply();
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_inserted();
     CREATE TRIGGER helpdesk_open_tally_update AFTER UPDATE ON helpdesk_reports
       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_apply();
+      FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_updated();
     CREATE TRIGGER helpdesk_open_tally_delete AFTER DELETE ON helpdesk_reports
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_apply();
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION helpdesk_open_tally_deleted();
 
     INSERT INTO helpdesk_open_tally (desk_id, status, shard, reports)
     SELECT desk_id, status, 0, count(*) FROM helpdesk_reports WHERE status <> 'closed' GROUP BY desk_id, status;
@@ -61,8 +64,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TRIGGER helpdesk_open_tally_insert ON helpdesk_reports;
     DROP TRIGGER helpdesk_open_tally_update ON helpdesk_reports;
     DROP TRIGGER helpdesk_open_tally_delete ON helpdesk_reports;
-    DROP FUNCTION helpdesk_open_tally_apply();
-    DROP FUNCTION helpdesk_open_tally_add(jsonb);
+    DROP FUNCTION helpdesk_open_tally_inserted();
+    DROP FUNCTION helpdesk_open_tally_deleted();
+    DROP FUNCTION helpdesk_open_tally_updated();
     DROP TABLE helpdesk_open_tally;
   `.execute(db)
 }

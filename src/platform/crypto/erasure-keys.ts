@@ -10,7 +10,7 @@
  * nodes it must be storage they share. Keep any copy of it only for less than the shortest retention
  * period, or not at all.
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { newSymmetricKey } from './primitives.ts'
 import { isUuid } from './sealed-support.ts'
@@ -25,6 +25,8 @@ export function defaultErasureKeysDir(dataDir: string): string {
 export class ErasureKeys {
   readonly dir: string
   private readonly durable: boolean
+  // Folders known to exist (there are at most 256).
+  private readonly folders = new Set<string>()
 
   /**
    * `durable`: each new key is flushed to disk (with its folder entry) before it is used, as native
@@ -44,22 +46,27 @@ export class ErasureKeys {
   async create(id: string): Promise<Buffer> {
     const path = this.pathOf(id)
     const folder = join(this.dir, id.slice(0, 2))
-    await mkdir(folder, { recursive: true, mode: 0o700 })
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true, mode: 0o700 })
+      this.folders.add(folder)
+    }
     const key = newSymmetricKey()
+    if (!this.durable) {
+      await writeFile(path, key, { flag: 'wx', mode: 0o600 })
+      return key
+    }
     const file = await open(path, 'wx', 0o600)
     try {
       await file.writeFile(key)
-      if (this.durable) await file.sync()
+      await file.sync()
     } finally {
       await file.close()
     }
-    if (this.durable) {
-      const entry = await open(folder, 'r')
-      try {
-        await entry.sync()
-      } finally {
-        await entry.close()
-      }
+    const entry = await open(folder, 'r')
+    try {
+      await entry.sync()
+    } finally {
+      await entry.close()
     }
     return key
   }
