@@ -48,16 +48,16 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     allowList: (request: FastifyRequest) => isLoopback(request.ip ?? ''),
     errorResponseBuilder: () => new AppError('ERR_HELPDESK_RATE_LIMITED', 429),
   }
-  // A report may also pass with a solved proof of work (proof-of-work.ts), which is in its body: so
-  // the limit is checked once the body is read, and each proof lets one report through.
+  // A report may also pass with a solved proof of work (proof-of-work.ts), which the widget puts in
+  // the form's address (`?altcha=`): the limit is checked before the body is read, so a flood over
+  // it is turned away before its photos are. Each proof lets one report through.
   const submitting = {
     policy: 'public' as const,
     rateLimit: {
       ...perAddress,
-      hook: 'preHandler' as const,
       allowList: async (request: FastifyRequest) =>
         isLoopback(request.ip ?? '') ||
-        (await spendProof(db, (request.body as { altcha?: unknown })?.altcha)),
+        (await spendProof(db, (request.query as { altcha?: unknown })?.altcha)),
     },
   }
   // Coming back with a receipt: more room, as guessing is held back by counting misses (throttle.ts).
