@@ -26,6 +26,17 @@ describe('erasure keys', () => {
     })
   }
 
+  for (const durable of [false, true])
+    it(`make their folder again if it was removed while the process ran (${durable ? 'flushed' : 'unflushed'})`, async () => {
+      const keys = new ErasureKeys(join(dir, `tidied-${durable}`), durable)
+      const first = randomUUID()
+      await keys.create(first)
+      rmSync(keys.dir, { recursive: true, force: true })
+      const second = `${first.slice(0, 2)}${randomUUID().slice(2)}`
+      assert.equal((await keys.create(second)).length, 32)
+      assert.equal((await keys.read(second))?.length, 32)
+    })
+
   it('refuse any id that is not a UUID, so no name reaches outside the folder', async () => {
     const keys = new ErasureKeys(join(dir, 'hostile'), false)
     for (const id of ['../../etc/passwd', '', 'x'.repeat(36), `${randomUUID()}/..`, "1' OR '1'='1"]) {

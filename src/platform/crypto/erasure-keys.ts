@@ -22,6 +22,7 @@ export function defaultErasureKeysDir(dataDir: string): string {
   return `${resolve(dataDir)}-erasure-keys`
 }
 
+/** The erasure keys in one folder: made, read and destroyed by id. */
 export class ErasureKeys {
   readonly dir: string
   private readonly durable: boolean
@@ -51,10 +52,19 @@ export class ErasureKeys {
       this.folders.add(folder)
     }
     const key = newSymmetricKey()
-    if (!this.durable) {
-      await writeFile(path, key, { flag: 'wx', mode: 0o600 })
-      return key
+    try {
+      await this.write(path, folder, key)
+    } catch (error) {
+      // The folder went away since (someone tidied up): make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      await mkdir(folder, { recursive: true, mode: 0o700 })
+      await this.write(path, folder, key)
     }
+    return key
+  }
+
+  private async write(path: string, folder: string, key: Buffer): Promise<void> {
+    if (!this.durable) return writeFile(path, key, { flag: 'wx', mode: 0o600 })
     const file = await open(path, 'wx', 0o600)
     try {
       await file.writeFile(key)
@@ -68,7 +78,6 @@ export class ErasureKeys {
     } finally {
       await entry.close()
     }
-    return key
   }
 
   /** The key `id`, or null when it was destroyed (or never made). */
