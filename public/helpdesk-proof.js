@@ -14,7 +14,11 @@ for (const box of document.querySelectorAll('[data-proof-challenge]')) {
   widget.setAttribute('name', 'altcha')
   widget.setAttribute('workers', '2')
   widget.setAttribute('language', document.documentElement.lang)
-  widget.setAttribute('configuration', JSON.stringify({ hideLogo: true, hideFooter: true }))
+  // No interaction signature: the widget records nothing of how the writer moves or types.
+  widget.setAttribute(
+    'configuration',
+    JSON.stringify({ hideLogo: true, hideFooter: true, humanInteractionSignature: false }),
+  )
   widget.addEventListener('verified', (event) => {
     form.setAttribute('action', `${action}?altcha=${encodeURIComponent(event.detail.payload)}`)
   })
