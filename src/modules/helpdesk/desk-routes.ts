@@ -36,7 +36,7 @@ import { openCounts, queueFilterSchema, queuePage as readQueue } from './queue.t
 import { dueForDeletion, KEEP_DAYS, keepLonger, NOTICE_DAYS } from './retention.ts'
 import { openLoad, rankWorkers } from './suggest.ts'
 import { joinReports, SURGE_HOURS, surgeGroups } from './surge.ts'
-import { listTemplates } from './templates.ts'
+import { inLanguage, listTemplates } from './templates.ts'
 
 const messageSchema = z.object({
   text: text(10_000, { min: 1, multiline: true }),
@@ -135,14 +135,18 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
     const { template } = templateQuery.parse(request.query ?? {})
     const chosen = templates.find((row) => row.code === template)
     const writerLocale = (opened.content?.locale ?? request.locale) as Locale
-    const templateText = chosen ? (chosen.bodies[writerLocale] ?? chosen.bodies[request.locale] ?? '') : ''
+    // A template in neither language still gives its text in one it has: better than an empty box.
+    const templateText = chosen ? inLanguage(chosen.bodies, [writerLocale, request.locale]) : ''
     const view: ReportView = {
       report,
       opened,
       regionName: report.regionId ? (regions.get(report.regionId) ?? null) : null,
       assigneeName: assignee?.display_name ?? null,
       workers: rankWorkers(workerList, report, load),
-      templates: templates.map((row) => ({ value: row.code, label: row.titles[request.locale] ?? row.code })),
+      templates: templates.map((row) => ({
+        value: row.code,
+        label: inLanguage(row.titles, [request.locale]) || row.code,
+      })),
       reply: extra.reply ?? { text: templateText, author: 'desk' },
       errors: extra.errors ?? {},
       notice: extra.notice,

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Agent } from '../../../test/support/agent.ts'
+import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
+import { helpdeskWith, sendDetained } from './testing.ts'
 
 let t: TestApp
 let coordinator: Agent
+let coordinatorId: string
 
 before(async () => {
   t = await testApp()
-  coordinator = await signIn(t.app, await createStaff(t.store.db, { roles: ['coordinator'] }))
+  const staff = await createStaff(t.store.db, { roles: ['coordinator'] })
+  coordinatorId = staff.id
+  coordinator = await signIn(t.app, staff)
 })
 after(() => t.close())
 
@@ -120,5 +124,18 @@ describe('the reply template editor', () => {
       new Set(audited.map((row) => row.action)),
       new Set(['helpdesk.template_added', 'helpdesk.template_saved', 'helpdesk.template_deleted']),
     )
+  })
+
+  it('offers a template in a language it has when it lacks the reader’s and the writer’s', async () => {
+    const admin = await createStaff(t.store.db, { roles: ['admin'] })
+    await helpdeskWith(t.store.db, admin.id, [coordinatorId])
+    assert.equal((await sendDetained(agent(t.app, 'en'), { who: 'Someone' })).statusCode, 201)
+    const report = await t.store.db.selectFrom('helpdesk_reports').select('id').executeTakeFirstOrThrow()
+    const russianOnly = { ...filled, code: 'ru-only', title_en: '', body_en: '' }
+    assert.equal((await coordinator.post(base, russianOnly)).statusCode, 303)
+    const page = await coordinator.get(`/staff/helpdesk/reports/${report.id}?template=ru-only`)
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /<option value="ru-only"[^>]*>Суд завтра<\/option>/)
+    assert.match(page.body, /Суд назначен на завтра\.\nЮрист придёт\.<\/textarea>/)
   })
 })

@@ -127,3 +127,9 @@ export async function deleteTemplate(db: Db, id: number, actorId: string): Promi
     await audit(trx, { actorId, action: 'helpdesk.template_deleted', target: String(id) })
   })
 }
+
+/** `texts` in the first of `preferred` it has, else in any language it has ('' when empty). */
+export function inLanguage(texts: Template['titles'], preferred: Locale[]): string {
+  for (const locale of [...preferred, ...locales]) if (texts[locale]) return texts[locale]
+  return ''
+}

@@ -5,7 +5,7 @@ import { csrfField, layout, type PageContext } from '../../../platform/html/layo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { localeNames, locales } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { Template } from '../templates.ts'
+import { inLanguage, type Template } from '../templates.ts'
 import { deskBase } from './desk.ts'
 
 /** Where the editor lives. */
@@ -66,7 +66,7 @@ export function templatesPage(
   const rows = view.templates
     .map(
       (template) =>
-        html`<tr><td><a href="${templatesBase}/${template.id}">${template.titles[locale] ?? template.code}</a></td><td><code>${template.code}</code></td><td>${locales
+        html`<tr><td><a href="${templatesBase}/${template.id}">${inLanguage(template.titles, [locale]) || template.code}</a></td><td><code>${template.code}</code></td><td>${locales
           .filter((code) => template.titles[code])
           .map((code) => localeNames[code])
           .join(', ')}</td></tr>`,
@@ -115,7 +115,7 @@ export function confirmDeletePage(ctx: PageContext, template: Template): string 
     title: t('helpdesk.templates.deleteTitle'),
     narrow: true,
     body: html`<h1>${t('helpdesk.templates.deleteTitle')}</h1>
-<p>${t('helpdesk.templates.deleteText', { name: template.titles[locale] ?? template.code })}</p>
+<p>${t('helpdesk.templates.deleteText', { name: inLanguage(template.titles, [locale]) || template.code })}</p>
 <form method="post" action="${path}/delete">!${csrfField(ctx)}<button type="submit" class="danger">${t('helpdesk.templates.deleteConfirm')}</button></form>
 <p><a href="${path}">${t('helpdesk.templates.cancel')}</a></p>`,
   })
