@@ -53,6 +53,18 @@ export function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Reco
 /** A select's option. */
 export type Option = { value: string; label: string }
 
+/** What a form sent back for `name`, as text: `fallback` when it sent none or not one string. */
+export function sentText(values: Record<string, unknown>, name: string, fallback = ''): string {
+  const raw = values[name]
+  return typeof raw === 'string' ? raw : fallback
+}
+
+/** What a form sent back for `name`, as a list (a single value is a list of one). */
+export function sentList(values: Record<string, unknown>, name: string): string[] {
+  const raw = values[name]
+  return Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : []
+}
+
 // The label, hint and error above a control, and the attributes that tie them to it.
 function parts(ctx: PageContext, errors: FieldErrors, name: string, label: string, hint?: string) {
   const id = `field-${name}`

@@ -1,6 +1,6 @@
 /** Staff pages for the vocabularies: every term with its labels, the proposal form, the review queue. */
 import { html } from 'ghtml'
-import { errorSummary, field } from '../../../platform/html/forms.ts'
+import { errorSummary, field, sentText } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
@@ -78,7 +78,7 @@ function queue(ctx: PageContext, proposed: ProposedTerm[]): string {
 
 function proposeForm(ctx: PageContext, values: Record<string, unknown>, errors: FieldErrors): string {
   const { t } = ctx
-  const value = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '')
+  const value = (name: string) => sentText(values, name)
   const chosen = value('vocabulary')
   const options = vocabularies
     .map(

@@ -1,6 +1,14 @@
 /** Setting up help desks: open one, its regions and retention, who works on it. */
 import { html } from 'ghtml'
-import { checkboxGroup, errorSummary, field, type Option, selectField } from '../../../platform/html/forms.ts'
+import {
+  checkboxGroup,
+  errorSummary,
+  field,
+  type Option,
+  selectField,
+  sentList,
+  sentText,
+} from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -12,19 +20,9 @@ const base = `${deskBase}/desks`
 /** A form's values and errors. */
 export type FormState = { values: Record<string, unknown>; errors: FieldErrors }
 
-function text(values: Record<string, unknown>, name: string, fallback = ''): string {
-  const value = values[name]
-  return typeof value === 'string' ? value : fallback
-}
-
-function chosen(values: Record<string, unknown>, name: string): string[] {
-  const value = values[name]
-  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []
-}
-
 // Regions as checkboxes: a multiple select is hard to use without a mouse.
 function regionBoxes(ctx: PageContext, form: FormState, regions: Option[], legend: string, hint: string) {
-  const picked = chosen(form.values, 'regions')
+  const picked = sentList(form.values, 'regions')
   return checkboxGroup(ctx, form.errors, {
     name: 'regions',
     legend,
@@ -49,11 +47,11 @@ function settingsFields(ctx: PageContext, form: FormState, regions: Option[]): s
         name: 'takesRest',
         value: 'yes',
         label: t('helpdesk.manage.takesRest'),
-        checked: text(form.values, 'takesRest') === 'yes',
+        checked: sentText(form.values, 'takesRest') === 'yes',
       },
     ],
   })}
-!${field(ctx, form.errors, { name: 'retentionDays', label: t('helpdesk.manage.retentionDays'), hint: t('helpdesk.manage.retentionHint'), value: text(form.values, 'retentionDays', '90'), inputmode: 'numeric' })}
+!${field(ctx, form.errors, { name: 'retentionDays', label: t('helpdesk.manage.retentionDays'), hint: t('helpdesk.manage.retentionHint'), value: sentText(form.values, 'retentionDays', '90'), inputmode: 'numeric' })}
 <details><summary>${t('helpdesk.manage.regionsSummary')}</summary>
 !${regionBoxes(ctx, form, regions, t('helpdesk.manage.regions'), t('helpdesk.manage.regionsHint'))}
 </details>`
@@ -89,8 +87,8 @@ export function desksPage(
 <h2 id="open">${t('helpdesk.manage.openTitle')}</h2>
 !${errorSummary(ctx, view.form.errors, { name: t('helpdesk.manage.name'), slug: t('helpdesk.manage.slug'), retentionDays: t('helpdesk.manage.retentionDays'), regions: t('helpdesk.manage.regions') })}
 <form method="post" action="${base}">!${csrfField(ctx)}
-!${field(ctx, view.form.errors, { name: 'name', label: t('helpdesk.manage.name'), value: text(view.form.values, 'name'), required: true })}
-!${field(ctx, view.form.errors, { name: 'slug', label: t('helpdesk.manage.slug'), hint: t('helpdesk.manage.slugHint'), value: text(view.form.values, 'slug'), required: true })}
+!${field(ctx, view.form.errors, { name: 'name', label: t('helpdesk.manage.name'), value: sentText(view.form.values, 'name'), required: true })}
+!${field(ctx, view.form.errors, { name: 'slug', label: t('helpdesk.manage.slug'), hint: t('helpdesk.manage.slugHint'), value: sentText(view.form.values, 'slug'), required: true })}
 !${settingsFields(ctx, view.form, view.regions)}
 <button type="submit">${t('helpdesk.manage.open')}</button></form>`,
   })
@@ -153,8 +151,8 @@ export function deskPage(
       view.candidates.length
         ? html`!${errorSummary(ctx, view.member.errors, { user: t('helpdesk.manage.memberName'), specialties: t('helpdesk.manage.specialties') })}
 <form method="post" action="${path}/members">!${csrfField(ctx)}
-!${selectField(ctx, view.member.errors, { name: 'user', label: t('helpdesk.manage.memberName'), value: text(view.member.values, 'user'), options: view.candidates })}
-!${field(ctx, view.member.errors, { name: 'specialties', label: t('helpdesk.manage.specialties'), hint: t('helpdesk.manage.specialtiesHint'), value: text(view.member.values, 'specialties') })}
+!${selectField(ctx, view.member.errors, { name: 'user', label: t('helpdesk.manage.memberName'), value: sentText(view.member.values, 'user'), options: view.candidates })}
+!${field(ctx, view.member.errors, { name: 'specialties', label: t('helpdesk.manage.specialties'), hint: t('helpdesk.manage.specialtiesHint'), value: sentText(view.member.values, 'specialties') })}
 <details><summary>${t('helpdesk.manage.memberRegionsSummary')}</summary>
 !${regionBoxes(ctx, view.member, view.regions, t('helpdesk.manage.regions'), t('helpdesk.manage.memberRegionsHint'))}
 </details>

@@ -10,6 +10,8 @@ import {
   inputField,
   type Option,
   selectField,
+  sentList,
+  sentText,
   textareaField,
 } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
@@ -27,16 +29,6 @@ export type FormView = {
   errors: FieldErrors
   regions: Option[]
   token: string
-}
-
-function value(values: Record<string, unknown>, name: string): string {
-  const raw = values[name]
-  return typeof raw === 'string' ? raw : ''
-}
-
-function list(values: Record<string, unknown>, name: string): string[] {
-  const raw = values[name]
-  return Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : []
 }
 
 /** The start page: what the desk does, the two forms, and the way back with a receipt. */
@@ -80,12 +72,12 @@ function commonFields(ctx: PageContext, view: FormView): string {
       {
         value: 'publishFacts',
         label: t('helpdesk.form.publishFacts'),
-        checked: value(values, 'publishFacts') === 'yes',
+        checked: sentText(values, 'publishFacts') === 'yes',
       },
       {
         value: 'publishNames',
         label: t('helpdesk.form.publishNames'),
-        checked: value(values, 'publishNames') === 'yes',
+        checked: sentText(values, 'publishNames') === 'yes',
       },
     ].map((option) => ({ ...option, name: option.value, value: 'yes' })),
   })
@@ -101,7 +93,7 @@ function commonFields(ctx: PageContext, view: FormView): string {
     name: 'contact',
     label: t('helpdesk.form.contact'),
     hint: t('helpdesk.form.contactHint'),
-    value: value(values, 'contact'),
+    value: sentText(values, 'contact'),
   })}
 !${consent}
 <div class="visually-hidden" aria-hidden="true">
@@ -123,7 +115,7 @@ function regionField(ctx: PageContext, view: FormView): string {
     label: t('helpdesk.form.region'),
     hint: t('helpdesk.form.regionHint'),
     options: [{ value: '', label: t('helpdesk.form.regionUnknown') }, ...view.regions],
-    value: value(view.values, 'region'),
+    value: sentText(view.values, 'region'),
   })
 }
 
@@ -158,7 +150,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
       name: 'needs',
       value: need,
       label: t(`helpdesk.needs.${need}`),
-      checked: list(values, 'needs').includes(need),
+      checked: sentList(values, 'needs').includes(need),
     })),
   })
   return layout(ctx, {
@@ -171,14 +163,14 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 <form method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
 !${csrfField(ctx)}
 !${needBoxes}
-!${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: value(values, 'who'), rows: 3 })}
-!${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: value(values, 'people'), inputmode: 'numeric' })}
+!${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}
+!${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: sentText(values, 'people'), inputmode: 'numeric' })}
 !${regionField(ctx, view)}
-!${inputField(ctx, errors, { name: 'place', label: t('helpdesk.form.place'), hint: t('helpdesk.form.placeHint'), value: value(values, 'place') })}
-!${inputField(ctx, errors, { name: 'date', label: t('helpdesk.form.date'), hint: t('helpdesk.form.dateHint'), value: value(values, 'date'), type: 'date' })}
-!${inputField(ctx, errors, { name: 'time', label: t('helpdesk.form.time'), hint: t('helpdesk.form.timeHint'), value: value(values, 'time'), type: 'time' })}
-!${inputField(ctx, errors, { name: 'station', label: t('helpdesk.form.station'), hint: t('helpdesk.form.stationHint'), value: value(values, 'station') })}
-!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.details'), hint: t('helpdesk.form.detailsHint'), value: value(values, 'details'), rows: 5 })}
+!${inputField(ctx, errors, { name: 'place', label: t('helpdesk.form.place'), hint: t('helpdesk.form.placeHint'), value: sentText(values, 'place') })}
+!${inputField(ctx, errors, { name: 'date', label: t('helpdesk.form.date'), hint: t('helpdesk.form.dateHint'), value: sentText(values, 'date'), type: 'date' })}
+!${inputField(ctx, errors, { name: 'time', label: t('helpdesk.form.time'), hint: t('helpdesk.form.timeHint'), value: sentText(values, 'time'), type: 'time' })}
+!${inputField(ctx, errors, { name: 'station', label: t('helpdesk.form.station'), hint: t('helpdesk.form.stationHint'), value: sentText(values, 'station') })}
+!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.details'), hint: t('helpdesk.form.detailsHint'), value: sentText(values, 'details'), rows: 5 })}
 !${commonFields(ctx, view)}
 </form>`,
   })
@@ -215,11 +207,11 @@ export function legalPage(ctx: PageContext, view: FormView): string {
           label: t(`helpdesk.categories.${category}`),
         })),
       ],
-      value: value(values, 'category'),
+      value: sentText(values, 'category'),
     })}
-!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.legalDetails'), hint: t('helpdesk.form.legalDetailsHint'), value: value(values, 'details'), rows: 6 })}
-!${inputField(ctx, errors, { name: 'deadline', label: t('helpdesk.form.deadline'), hint: t('helpdesk.form.deadlineHint'), value: value(values, 'deadline'), type: 'date' })}
-!${inputField(ctx, errors, { name: 'name', label: t('helpdesk.form.name'), hint: t('helpdesk.form.nameHint'), value: value(values, 'name') })}
+!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.legalDetails'), hint: t('helpdesk.form.legalDetailsHint'), value: sentText(values, 'details'), rows: 6 })}
+!${inputField(ctx, errors, { name: 'deadline', label: t('helpdesk.form.deadline'), hint: t('helpdesk.form.deadlineHint'), value: sentText(values, 'deadline'), type: 'date' })}
+!${inputField(ctx, errors, { name: 'name', label: t('helpdesk.form.name'), hint: t('helpdesk.form.nameHint'), value: sentText(values, 'name') })}
 !${regionField(ctx, view)}
 !${commonFields(ctx, view)}
 </form>`,

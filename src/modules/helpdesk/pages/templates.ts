@@ -1,6 +1,6 @@
 /** The reply templates' editor: the list, a form per template, and the question before deleting one. */
 import { html } from 'ghtml'
-import { errorSummary, inputField, textareaField } from '../../../platform/html/forms.ts'
+import { errorSummary, inputField, sentText, textareaField } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { localeNames, locales } from '../../../platform/i18n.ts'
@@ -13,9 +13,6 @@ export const templatesBase = `${deskBase}/templates`
 
 /** A template form's values and errors. */
 export type TemplateFormState = { values: Record<string, unknown>; errors: FieldErrors }
-
-const value = (values: Record<string, unknown>, name: string) =>
-  typeof values[name] === 'string' ? (values[name] as string) : ''
 
 /** A template's fields as the form shows them. */
 export function templateValues(template: Template): Record<string, string> {
@@ -43,14 +40,14 @@ function templateForm(ctx: PageContext, action: string, form: TemplateFormState,
   const languages = locales
     .map(
       (locale) => html`<fieldset lang="${locale}"><legend>${localeNames[locale]}</legend>
-!${inputField(ctx, form.errors, { name: `title_${locale}`, label: named[`title_${locale}`]!, value: value(form.values, `title_${locale}`), lang: locale })}
-!${textareaField(ctx, form.errors, { name: `body_${locale}`, label: named[`body_${locale}`]!, value: value(form.values, `body_${locale}`), rows: 6, lang: locale })}
+!${inputField(ctx, form.errors, { name: `title_${locale}`, label: named[`title_${locale}`]!, value: sentText(form.values, `title_${locale}`), lang: locale })}
+!${textareaField(ctx, form.errors, { name: `body_${locale}`, label: named[`body_${locale}`]!, value: sentText(form.values, `body_${locale}`), rows: 6, lang: locale })}
 </fieldset>`,
     )
     .join('')
   return html`!${errorSummary(ctx, form.errors, named)}
 <form method="post" action="${action}" novalidate>!${csrfField(ctx)}
-!${inputField(ctx, form.errors, { name: 'code', label: named.code!, hint: t('helpdesk.templates.codeHint'), value: value(form.values, 'code') })}
+!${inputField(ctx, form.errors, { name: 'code', label: named.code!, hint: t('helpdesk.templates.codeHint'), value: sentText(form.values, 'code') })}
 <p class="hint">${t('helpdesk.templates.languagesHint')}</p>
 !${languages}
 <button type="submit">${submit}</button>
