@@ -12,25 +12,11 @@ import { createInvite } from './platform/auth/invites.ts'
 import { accountForm } from './platform/auth/schema.ts'
 import { registerBackupCommands } from './platform/backup/commands.ts'
 import { ask } from './platform/cli-prompt.ts'
-import { DataDirLockedError, openStore, type Store } from './platform/db/database.ts'
+import { openConfiguredStore, withStore } from './platform/db/configured-store.ts'
+import { DataDirLockedError } from './platform/db/database.ts'
 import { migrateDown, migrateToLatest } from './platform/db/migrate.ts'
 import { isRole, roles } from './platform/policy.ts'
 import { serve } from './platform/serve.ts'
-
-/** Opens the store from the settings, runs `work`, closes the store. */
-export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.LIFELINE_DATA_DIR,
-    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
-  })
-  try {
-    await migrateToLatest(store.db)
-    return await work(store)
-  } finally {
-    await store.close()
-  }
-}
 
 const program = new Command('lifeline').description('Lifeline: run the server and manage it from a terminal.')
 
@@ -44,12 +30,7 @@ db.command('migrate')
   .description('Apply every pending migration (also done at every start).')
   .option('--down', 'revert the latest applied migration instead')
   .action(async (options: { down?: boolean }) => {
-    const env = loadEnv()
-    const store = await openStore({
-      databaseUrl: env.DATABASE_URL,
-      dataDir: env.LIFELINE_DATA_DIR,
-      erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
-    })
+    const store = await openConfiguredStore(loadEnv())
     try {
       const names = options.down ? await migrateDown(store.db) : await migrateToLatest(store.db)
       console.log(

@@ -6,7 +6,7 @@ import { buildApp } from '../app.ts'
 import type { Env } from '../env.ts'
 import { hasAnyAccount } from './auth/accounts.ts'
 import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
-import { openStore } from './db/database.ts'
+import { openConfiguredStore } from './db/configured-store.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import './jobs/expire-sessions.ts'
 import './jobs/maintain-database.ts'
@@ -14,11 +14,7 @@ import { startJobs } from './jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */
 export async function serve(env: Env): Promise<void> {
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.LIFELINE_DATA_DIR,
-    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
-  })
+  const store = await openConfiguredStore(env)
   const applied = await migrateToLatest(store.db)
   const app = await buildApp({ store, env })
   const jobs = await startJobs(store, {

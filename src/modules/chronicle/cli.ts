@@ -6,8 +6,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadEnv } from '../../env.ts'
 import { audit } from '../../platform/audit.ts'
-import { openStore, type Store } from '../../platform/db/database.ts'
-import { migrateToLatest } from '../../platform/db/migrate.ts'
+import { withStore } from '../../platform/db/configured-store.ts'
+import type { Store } from '../../platform/db/database.ts'
 import { translator } from '../../platform/i18n.ts'
 import {
   describeProblems,
@@ -21,21 +21,6 @@ import {
 import { runImport } from './import/run.ts'
 import { summaryLines } from './import/summary.ts'
 import './tables.ts'
-
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const env = loadEnv()
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.LIFELINE_DATA_DIR,
-    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
-  })
-  try {
-    await migrateToLatest(store.db)
-    return await work(store)
-  } finally {
-    await store.close()
-  }
-}
 
 // A path (anything ending in .json, or an existing file) is read; anything else is a saved or bundled name.
 async function resolveMapping(store: Store, wanted: string): Promise<Mapping> {
@@ -98,7 +83,7 @@ export function registerChronicleCommands(program: Command): void {
         ) => {
           if (!existsSync(file) || !statSync(file).isFile()) fail(`No such file: ${file}`)
           const totalBytes = statSync(file).size
-          const exitCode = await withStore(async (store) => {
+          const exitCode = await withStore(loadEnv(), async (store) => {
             let mapping: Mapping
             try {
               mapping = await resolveMapping(store, options.mapping)
@@ -158,7 +143,7 @@ export function registerChronicleCommands(program: Command): void {
     .command('list')
     .description('List the saved and bundled mappings.')
     .action(async () => {
-      await withStore(async (store) => {
+      await withStore(loadEnv(), async (store) => {
         for (const mapping of await listMappings(store.db))
           console.log(
             `${mapping.name}\t${mapping.format}\t${mapping.externalSource}${mapping.publish ? '\tpublishes' : ''}`,
@@ -179,7 +164,7 @@ export function registerChronicleCommands(program: Command): void {
             fail(`Mapping: ${describeProblems(t, error.problems).join('; ')}`)
           throw error
         }
-        await withStore(async (store) => {
+        await withStore(loadEnv(), async (store) => {
           await saveMapping(store.db, mapping, null)
           await audit(store.db, {
             actorId: null,

@@ -1,8 +1,7 @@
 /** `lifeline demo --events N [--seed S]`: fills the chronicle with synthetic events. */
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadEnv } from '../../../env.ts'
-import { openStore } from '../../../platform/db/database.ts'
-import { migrateToLatest } from '../../../platform/db/migrate.ts'
+import { withStore } from '../../../platform/db/configured-store.ts'
 import { generateDemo } from './generate.ts'
 
 function positive(name: string, max: number) {
@@ -30,16 +29,9 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--batch <n>', 'events per INSERT', positive('batch', 20_000), 5000)
     .action(async (options: { events: number; seed: number; batch: number }) => {
-      const env = loadEnv()
-      const store = await openStore({
-        databaseUrl: env.DATABASE_URL,
-        dataDir: env.LIFELINE_DATA_DIR,
-        erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
-      })
-      const started = Date.now()
-      const number = new Intl.NumberFormat('en')
-      try {
-        await migrateToLatest(store.db)
+      await withStore(loadEnv(), async (store) => {
+        const started = Date.now()
+        const number = new Intl.NumberFormat('en')
         await generateDemo(store.db, {
           events: options.events,
           seed: options.seed,
@@ -56,8 +48,6 @@ export function registerDemoCommand(program: Command): void {
         console.log(
           `Added ${number.format(options.events)} demo events in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
         )
-      } finally {
-        await store.close()
-      }
+      })
     })
 }
