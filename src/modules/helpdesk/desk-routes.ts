@@ -18,7 +18,6 @@ import { convertReport, eventDraft } from './convert.ts'
 import {
   assignReport,
   changeStatus,
-  deskMessage,
   deskWorkers,
   openFor,
   openReport,
@@ -27,6 +26,7 @@ import {
 } from './desk.ts'
 import { helpdesksOf } from './desks.ts'
 import { reportKey } from './erasure.ts'
+import { addMessage } from './intake.ts'
 import { convertPage } from './pages/convert.ts'
 import { retentionPage } from './pages/counts.ts'
 import { deskBase, queuePage, type ReportView, reportPage } from './pages/desk.ts'
@@ -169,7 +169,12 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
       const typed = typeof body.text === 'string' ? body.text : ''
       return render(request, reply, { reply: { text: typed, author }, errors: form.errors }, 400)
     }
-    await deskMessage(db, report, { ...form.data, userId: request.session!.user.id })
+    await addMessage(db, {
+      reportId: report.id,
+      author: form.data.author,
+      authorId: request.session!.user.id,
+      text: form.data.text,
+    })
     return reply.redirect(
       `${deskBase}/reports/${report.id}?done=${form.data.author === 'desk' ? 'sent' : 'noted'}`,
       303,

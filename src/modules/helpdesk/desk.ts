@@ -8,7 +8,6 @@ import { isUuid, type KeyHolder, openRecord, SealedError } from '../../platform/
 import type { Db } from '../../platform/db/database.ts'
 import { type ReportKey, reportKey, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
-import { addMessage } from './intake.ts'
 import type { MessageAuthor, Outcome, ReportStatus, Urgency } from './tables.ts'
 
 /** A report's clear metadata, as its desk's members see it. */
@@ -127,23 +126,6 @@ export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder):
     messages,
     files: files.map((file) => file.id),
   }
-}
-
-/**
- * A reply to the writer (sealed to the desk and to the writer's receipt) or an internal note (to the
- * desk only). Replying to a new report takes it: in progress, and the replier's if it was nobody's.
- */
-export async function deskMessage(
-  db: Db,
-  report: ReportMeta,
-  message: { author: 'desk' | 'note'; userId: string; text: string },
-): Promise<void> {
-  await addMessage(db, {
-    reportId: report.id,
-    author: message.author,
-    authorId: message.userId,
-    text: message.text,
-  })
 }
 
 /** Moves a report to `status`; closing needs an outcome. Returns false when the change is not allowed. */

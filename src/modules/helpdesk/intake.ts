@@ -211,8 +211,10 @@ export async function reportForWriter(db: Db, symbols: string): Promise<WriterVi
 }
 
 /**
- * Adds a sealed message to a report's thread and returns its position. Writers' messages reopen a
- * closed report and mark it as waiting for the desk; the desk's replies clear that mark.
+ * Adds a sealed message to a report's thread (a reply to the writer is sealed to their receipt too,
+ * a note to the desk only). Writers' messages reopen a closed report and mark it as waiting for the
+ * desk; the desk's replies clear that mark, and its first reply to a new report takes it: in
+ * progress, and the replier's if it was nobody's. Desk replies and notes are audited.
  */
 export async function addMessage(
   db: Db,

@@ -29,10 +29,12 @@ export type DueReport = {
   deleteAt: Date
 }
 
-// Closed reports whose deletion time (closing + the desk's retention) is before `until`.
+// When a closed report `r` of help desk `h` is deleted: the desk's retention after closing, or later
+// if a coordinator chose to keep the report longer.
+const deleteAt = sql<Date>`greatest(r.closed_at + make_interval(days => h.retention_days), r.keep_until)`
+
+// Closed reports whose deletion time is before `until`.
 function dueQuery(db: Db, until: Date) {
-  // The desk's retention after closing, or later if a coordinator chose to keep the report longer.
-  const deleteAt = sql<Date>`greatest(r.closed_at + make_interval(days => h.retention_days), r.keep_until)`
   return db
     .selectFrom('helpdesk_reports as r')
     .innerJoin('helpdesk_desks as h', 'h.desk_id', 'r.desk_id')
@@ -145,7 +147,7 @@ export async function keepLonger(db: Db, reportId: string, days: number, actorId
       .updateTable('helpdesk_reports as r')
       .from('helpdesk_desks as h')
       .set({
-        keep_until: sql`greatest(r.closed_at + make_interval(days => h.retention_days), r.keep_until, now()) + make_interval(days => ${days}::int)`,
+        keep_until: sql`greatest(${deleteAt}, now()) + make_interval(days => ${days}::int)`,
       })
       .whereRef('h.desk_id', '=', 'r.desk_id')
       .where('r.id', '=', reportId)
