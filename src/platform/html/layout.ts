@@ -34,6 +34,11 @@ export function csrfField(ctx: PageContext): string {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`
 }
 
+/** The line that says what was just done ("The template was saved."); nothing when there is none. */
+export function noticeLine(text: string | undefined): string {
+  return text ? html`<p class="notice" role="status">${text}</p>` : ''
+}
+
 /** A whole HTML document around `body`. */
 export function layout(
   ctx: PageContext,

@@ -1,7 +1,7 @@
 /** The import page: upload a file with a mapping (dry run or import), recent jobs, and saving a mapping. */
 import { html } from 'ghtml'
 import { errorSummary } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -49,7 +49,7 @@ export function importPage(
     .join('')
   const mappingProblems = (options.mappingErrors ?? []).map((problem) => html`<li>${problem}</li>`).join('')
   const body = html`<h1>${t('chronicle.import.page.title')}</h1>
-!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${noticeLine(options.notice)}
 <p>${t('chronicle.import.page.intro')}</p>
 !${errorSummary(ctx, errors, { file: t('chronicle.import.page.file'), mapping: t('chronicle.import.page.mapping') })}
 <form class="stack" method="post" action="/staff/chronicle/import" enctype="multipart/form-data">

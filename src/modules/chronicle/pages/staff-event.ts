@@ -1,6 +1,6 @@
 /** The new-event page, and an event's staff page: the edit form, its sources and its review. */
 import { html } from 'ghtml'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { StaffEvent } from '../commands/event-record.ts'
@@ -127,7 +127,7 @@ export function editEventPage(
   const { event } = options
   const title = eventTitle(ctx, event)
   const body = html`<h1>${title}</h1>
-!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${noticeLine(options.notice)}
 <p>${t('chronicle.staff.eventMeta', { id: event.id, version: event.version })} ·
 ${dateText(ctx, event.record.start_date, event.record.start_precision)} ·
 <a href="/staff/chronicle/events/${event.id}/history">${t('chronicle.staff.history')}</a> · <a href="/staff/chronicle">${t('chronicle.staff.backToList')}</a></p>

@@ -1,7 +1,7 @@
 /** Staff pages for the vocabularies: every term with its labels, the proposal form, the review queue. */
 import { html } from 'ghtml'
 import { errorSummary, field, sentText } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -122,7 +122,7 @@ export function vocabulariesPage(ctx: PageContext, view: VocabulariesView): stri
     )
     .join('')
   const body = html`<h1>${t('chronicle.vocabulary.title')}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <p>${t('chronicle.vocabulary.intro')}</p>
 <nav aria-label="${t('chronicle.vocabulary.contents')}"><ul>!${contents}</ul></nav>
 !${queue(ctx, view.proposed)}

@@ -1,6 +1,6 @@
 /** The public counts page and the coordinators' list of what retention will delete. */
 import { html } from 'ghtml'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import { COUNT_DAYS, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
@@ -71,7 +71,7 @@ export function retentionPage(
   return layout(ctx, {
     title: t('helpdesk.retention.title'),
     body: html`<h1>${t('helpdesk.retention.title')}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <p>${t('helpdesk.retention.intro', { days: view.days })}</p>
 !${
       rows

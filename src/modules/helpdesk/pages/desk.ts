@@ -1,7 +1,7 @@
 /** The desk's pages: the triage queue and one report with its thread, replies and actions. */
 import { html } from 'ghtml'
 import { errorSummary, type Option, selectField, textareaField } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -213,7 +213,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
   return layout(ctx, {
     title: t('helpdesk.desk.reportTitle'),
     body: html`<h1>${categoryLabel(ctx, report.category)}: ${t(`helpdesk.desk.urgencies.${report.urgency}`)}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <dl class="facts">
 <dt>${t('helpdesk.desk.received')}</dt><dd><time datetime="${report.receivedAt.toISOString()}">${formatDateTime(report.receivedAt, locale)}</time> (${age(ctx, report.receivedAt)})</dd>
 <dt>${t('helpdesk.desk.region')}</dt><dd>${view.regionName ?? t('helpdesk.desk.noRegion')}</dd>

@@ -9,7 +9,7 @@ import {
   sentList,
   sentText,
 } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { Helpdesk } from '../desks.ts'
@@ -142,7 +142,7 @@ export function deskPage(
   return layout(ctx, {
     title: view.desk.name,
     body: html`<h1>${view.desk.name}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <h2>${t('helpdesk.manage.members')}</h2>
 <p class="hint">${t('helpdesk.manage.membersHint')}</p>
 !${table}

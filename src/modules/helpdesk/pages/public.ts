@@ -14,7 +14,7 @@ import {
   sentText,
   textareaField,
 } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { legalCategories, needs } from '../forms.ts'
@@ -225,7 +225,7 @@ export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean
     title: t('helpdesk.receipt.title'),
     narrow: true,
     body: html`<h1>${t('helpdesk.receipt.title')}</h1>
-!${repeated ? html`<p class="notice" role="status">${t('helpdesk.receipt.repeated')}</p>` : ''}
+!${noticeLine(repeated ? t('helpdesk.receipt.repeated') : undefined)}
 <p>${t('helpdesk.receipt.intro')}</p>
 <p class="receipt"><strong lang="en" translate="no">${receipt}</strong></p>
 <ul>
@@ -289,7 +289,7 @@ export function followUpPage(
     title: t('helpdesk.followUp.reportTitle'),
     narrow: true,
     body: html`<h1>${t('helpdesk.followUp.reportTitle')}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <dl>
 <dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>

@@ -1,7 +1,7 @@
 /** The surge view: reports likely about the same detention, to be joined and given to one lawyer. */
 import { html } from 'ghtml'
 import { type Option, selectField } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { ASSIGN_HELPDESK } from '../policy.ts'
@@ -52,7 +52,7 @@ export function surgePage(ctx: PageContext, view: SurgeView): string {
   return layout(ctx, {
     title: t('helpdesk.surge.title'),
     body: html`<h1>${t('helpdesk.surge.title')}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <p>${t('helpdesk.surge.intro', { hours: view.hours })}</p>
 !${view.groups.length ? view.groups.map((group, i) => groupSection(ctx, group, i, view.workers)).join('') : html`<p>${t('helpdesk.surge.empty')}</p>`}
 <p><a href="${deskBase}">${t('helpdesk.desk.backToQueue')}</a></p>`,

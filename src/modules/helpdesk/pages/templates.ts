@@ -1,7 +1,7 @@
 /** The reply templates' editor: the list, a form per template, and the question before deleting one. */
 import { html } from 'ghtml'
 import { errorSummary, inputField, sentText, textareaField } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { localeNames, locales } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
@@ -79,7 +79,7 @@ export function templatesPage(
   return layout(ctx, {
     title: t('helpdesk.templates.heading'),
     body: html`<h1>${t('helpdesk.templates.heading')}</h1>
-!${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+!${noticeLine(view.notice)}
 <p>${t('helpdesk.templates.intro')}</p>
 !${list}
 <h2>${t('helpdesk.templates.addHeading')}</h2>

@@ -1,7 +1,7 @@
 /** Pages for managing staff: the list with the invite form, one member, the disable confirmation. */
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../../platform/html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { roles } from '../../../platform/policy.ts'
@@ -98,7 +98,7 @@ export function userPage(
       : html`<p>${t('users.resetHint')}</p>
 <form method="post" action="/staff/users/${user.id}/reset-link">!${csrfField(ctx)}<button class="secondary" type="submit">${t('users.resetLink')}</button></form>`
   const body = html`<h1>${user.displayName}</h1>
-!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${noticeLine(options.notice)}
 <p>${user.email} · ${status(ctx, user)}</p>
 !${errorSummary(ctx, options.errors, { roles: t('users.roles') })}
 <form class="stack" method="post" action="/staff/users/${user.id}/roles?_method=PUT" novalidate>

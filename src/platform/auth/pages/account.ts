@@ -1,7 +1,7 @@
 /** Pages about one's own account: TOTP enrolment, recovery codes, password. */
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../html/layout.ts'
 import { formatDateTime } from '../../i18n.ts'
 import type { FieldErrors } from '../../validation.ts'
 
@@ -60,7 +60,7 @@ export function accountOverview(
     confirm: t('account.confirm'),
   }
   const body = html`<h1>${t('account.title')}</h1>
-!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${noticeLine(options.notice)}
 <p>${t('account.signedInAs', { email: options.email })}</p>
 <h2>${t('account.secondFactor')}</h2>
 <p>${options.totpEnabled ? t('account.totpOn') : t('account.totpOff')}</p>

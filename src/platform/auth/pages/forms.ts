@@ -1,7 +1,7 @@
 /** The sign-in, setup and sign-up pages. */
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../html/forms.ts'
-import { csrfField, layout, type PageContext } from '../../html/layout.ts'
+import { csrfField, layout, noticeLine, type PageContext } from '../../html/layout.ts'
 import type { FieldErrors } from '../../validation.ts'
 
 /** The account form for the first admin (setup) and for invited staff (sign-up). */
@@ -39,7 +39,7 @@ export function loginPage(
   const { t } = ctx
   const labels = { email: t('account.email'), password: t('account.password') }
   const body = html`<h1>${t('login.title')}</h1>
-!${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+!${noticeLine(options.notice)}
 !${errorSummary(ctx, options.errors, labels)}
 <form class="stack" method="post" action="/login" novalidate>
 !${csrfField(ctx)}
