@@ -9,6 +9,7 @@
  * after ten minutes; each solution is accepted once (helpdesk_spent_proofs). Checking one costs two
  * HMACs and one insert: the key derivation is the writer's work, not the server's.
  */
+import { randomInt } from 'node:crypto'
 import { createChallenge, verifySolution } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
 import { z } from 'zod'
@@ -37,7 +38,9 @@ export async function newChallenge(db: Db, work = WORK) {
   return createChallenge({
     algorithm: ALGORITHM,
     cost: work.cost,
-    counter: min + Math.floor(Math.random() * (max - min)),
+    // Unpredictable: the counter is the answer, and Math.random's state can be recovered from a few
+    // solved counters, which would let a flood skip the work.
+    counter: randomInt(min, max),
     deriveKey,
     expiresAt: new Date(Date.now() + work.lifetimeMs),
     hmacSignatureSecret: signature,
