@@ -63,22 +63,16 @@ function texts(form: TemplateForm) {
   return { titles: JSON.stringify(titles), bodies: JSON.stringify(bodies) }
 }
 
+const templateColumns = ['id', 'code', 'titles', 'bodies'] as const
+
 /** Every template, in the order the report page lists them. */
 export async function listTemplates(db: Db): Promise<Template[]> {
-  return db
-    .selectFrom('helpdesk_templates')
-    .select(['id', 'code', 'titles', 'bodies'])
-    .orderBy('id')
-    .execute()
+  return db.selectFrom('helpdesk_templates').select(templateColumns).orderBy('id').execute()
 }
 
 /** One template, or undefined. */
 export async function findTemplate(db: Db, id: number): Promise<Template | undefined> {
-  return db
-    .selectFrom('helpdesk_templates')
-    .select(['id', 'code', 'titles', 'bodies'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return db.selectFrom('helpdesk_templates').select(templateColumns).where('id', '=', id).executeTakeFirst()
 }
 
 /** Adds a template; false when its code is taken. */
