@@ -14,7 +14,7 @@ import { findMapping, type Mapping } from './mapping.ts'
 import { ensureTerms } from './test-support.ts'
 
 const ovdinfo = readFileSync(
-  new URL('../../../../../shared/data/ovdinfo-moscow-2011-2012.csv', import.meta.url),
+  new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
 )
 const hour = 3600 * 1000
 let context: TestApp

@@ -13,7 +13,7 @@ import { settleImports } from './jobs.ts'
 import { ensureTerms } from './test-support.ts'
 
 const ovdinfo = readFileSync(
-  new URL('../../../../../shared/data/ovdinfo-moscow-2011-2012.csv', import.meta.url),
+  new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
 )
 let context: TestApp
 let editor: Agent

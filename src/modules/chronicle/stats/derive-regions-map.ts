@@ -1,6 +1,6 @@
 /**
- * Derives `data/regions-map.json` (one SVG path per ISO 3166-2 code) from the shared geoBoundaries
- * file, which stays untouched. Run it again only when the source changes:
+ * Derives `data/regions-map.json` (one SVG path per ISO 3166-2 code) from geoBoundaries' outlines in
+ * `data/sources/` (see data/sources/README.md), which stay untouched. Run it again only when the source changes:
  *
  *   node src/modules/chronicle/stats/derive-regions-map.ts [source.geojson] [out.json]
  *
@@ -140,8 +140,7 @@ export function derive(source: { features: Feature[] }) {
 }
 
 if (import.meta.main) {
-  const from =
-    process.argv[2] ?? new URL('../../../../../shared/data/russia-regions-adm1.geojson', import.meta.url)
+  const from = process.argv[2] ?? new URL('../data/sources/russia-regions-adm1.geojson', import.meta.url)
   const to = process.argv[3] ?? new URL('../data/regions-map.json', import.meta.url)
   const { viewBox, points, regions } = derive(JSON.parse(readFileSync(from, 'utf8')))
   const out = {
