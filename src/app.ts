@@ -20,6 +20,7 @@ import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
 import { registerAssets } from './platform/html/assets.ts'
 import { registerRequestContext } from './platform/request-context.ts'
+import { lifelineTimestamp, registerRequestLog } from './platform/request-log.ts'
 import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
 import { bareErrorHeaders, overrideMethod, registerSecurity } from './platform/security.ts'
 
@@ -45,7 +46,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger:
       options.logger === false
         ? false
-        : { level: env.LOG_LEVEL, ...(options.logStream ? { stream: options.logStream } : {}) },
+        : {
+            level: env.LOG_LEVEL,
+            timestamp: lifelineTimestamp,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     // Request logs are written below without addresses, query strings or tokens in paths.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy:
@@ -66,12 +71,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
   const routes: RouteEntry[] = []
   registerRoutePolicy(app, routes)
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode },
-      'request',
-    )
-  })
+  registerRequestLog(app)
   await app.register(cookie)
   // Forms are urlencoded and the API is JSON; nothing takes plain text.
   app.removeContentTypeParser('text/plain')

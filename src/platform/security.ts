@@ -82,8 +82,13 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
     }
   })
 
-  app.addHook('onSend', async (_request, reply) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+  app.addHook('onSend', async (request, reply) => {
+    const cache = reply.getHeader('cache-control')
+    if (cache === undefined) reply.header('cache-control', 'no-store')
+    // A page a route marks public is the same for everyone, except for a signed-in member (their
+    // menu, a form's token) or when a cookie goes with it: a shared cache must never keep those.
+    else if (/\bpublic\b/.test(String(cache)) && (request.session || request.csrfCookieIsNew))
+      reply.header('cache-control', 'private, no-store')
   })
 }
 

@@ -6,16 +6,20 @@ import { buildApp } from '../app.ts'
 import type { Env } from '../env.ts'
 import { hasAnyAccount } from './auth/accounts.ts'
 import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
+import { refillErasureKeys } from './crypto/erasure-key-pool.ts'
 import { openConfiguredStore } from './db/configured-store.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import './jobs/expire-sessions.ts'
 import './jobs/maintain-database.ts'
+import './jobs/stock-erasure-keys.ts'
 import { startJobs } from './jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */
 export async function serve(env: Env): Promise<void> {
   const store = await openConfiguredStore(env)
   const applied = await migrateToLatest(store.db)
+  // Keys for the first reports, made now rather than when the first one arrives.
+  await refillErasureKeys(store.db)
   const app = await buildApp({ store, env })
   const jobs = await startJobs(store, {
     onError: (error) => app.log.error({ err: error }, 'job queue error'),

@@ -32,8 +32,8 @@ export function encodeForm(form: Record<string, string | string[]>): string {
   return params.toString()
 }
 
-/** A new visitor with no cookies, speaking `language`. */
-export function agent(app: FastifyInstance, language = 'en'): Agent {
+/** A new visitor with no cookies, speaking `language`, from loopback or from `address`. */
+export function agent(app: FastifyInstance, language = 'en', options: { address?: string } = {}): Agent {
   const cookies = new Map<string, string>()
   const self: Agent = {
     cookies,
@@ -43,6 +43,7 @@ export function agent(app: FastifyInstance, language = 'en'): Agent {
         method: method as 'POST',
         url,
         payload: body,
+        ...(options.address ? { remoteAddress: options.address } : {}),
         headers: {
           'accept-language': language,
           cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),

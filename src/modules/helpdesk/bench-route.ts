@@ -8,10 +8,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import type { AppDeps } from '../../app.ts'
+import { coarseFloor } from '../../platform/coarse-time.ts'
 import { keyedHash } from '../../platform/crypto/primitives.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { categoryOf, urgencyOf } from './forms.ts'
-import { deskFor, roundedNow, type submitReport } from './intake.ts'
+import { deskFor, type submitReport } from './intake.ts'
 import { receiptPage } from './pages/public.ts'
 import { newReceipt } from './receipts.ts'
 import type { ReportForm } from './tables.ts'
@@ -54,7 +55,7 @@ export function registerPlainBaseline(
     const deskId = await deskFor(db, checked.regionId)
     if (!deskId) throw new Error('no help desk to take the baseline reports')
     const receipt = newReceipt()
-    const receivedAt = roundedNow()
+    const receivedAt = coarseFloor()
     await sql`INSERT INTO bench_plain_reports
         (desk_id, receipt_lookup, form, category, urgency, region_id, received_at, content, form_token)
       VALUES (${deskId}, ${keyedHash(receipt, 'bench')}, ${checked.content.form}, ${categoryOf(checked.content)},

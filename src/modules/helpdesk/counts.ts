@@ -1,8 +1,17 @@
 /**
- * Public counts without content: reports received and people helped, by day (the last 60 days) and by
- * region (all time), from the live reports and from the counts kept of deleted ones. A count from 1 to
- * 4 is shown as "fewer than 5": a single report from a small region on a given day could tell someone
- * that a family they know wrote to the desk.
+ * Public counts without content: reports received and people helped, by day and by region, from the
+ * live reports and from the counts kept of deleted ones. What someone patient could learn from them
+ * is bounded three ways:
+ *
+ * - Only periods that ended a while ago are counted. A count that moves while someone watches says a
+ *   report just came in (a region went from 10 to 11 right after one submission): days are published
+ *   two days after they end, regions only for whole months, two days after the month ends.
+ * - A day's count from 1 to 4 is shown as "fewer than 5": a single report from a small place on a
+ *   given day could tell someone that a family they know wrote to the desk.
+ * - Region counts are rounded to the nearest 5 (1 to 4 shown as "fewer than 5"). With exact region
+ *   counts, a hidden cell is recovered by subtraction — all reports minus the shown regions, or this
+ *   month's table minus last month's — and no total is published to subtract from either. Rounding
+ *   leaves every such difference uncertain by more than a hidden cell's range.
  */
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
@@ -10,8 +19,13 @@ import { describeApi } from '../chronicle/api/openapi.ts'
 
 /** Counts below this are not shown exactly. */
 export const SMALLEST_SHOWN = 5
+/** Region counts are rounded to a multiple of this. */
+export const REGION_ROUNDING = 5
 /** How many days the by-day table covers. */
 export const COUNT_DAYS = 60
+/** How long after a period ends it is published. */
+const DELAY_MS = 48 * 3_600_000
+const DAY_MS = 86_400_000
 
 /** A count as published: the number, or null for "fewer than SMALLEST_SHOWN" (but more than none). */
 export type ShownCount = number | null
@@ -19,13 +33,39 @@ export type ShownCount = number | null
 /** One row of the public counts. */
 export type CountRow = { received: ShownCount; helped: ShownCount }
 
-function shown(value: number): ShownCount {
+/** A day's count: exact from SMALLEST_SHOWN up. */
+export function shownDay(value: number): ShownCount {
   return value > 0 && value < SMALLEST_SHOWN ? null : value
 }
 
-/** The counts by day and by region (region 0: not given). */
+/** A region's count: rounded to the nearest REGION_ROUNDING (halves up), small ones hidden. */
+export function shownRegion(value: number): ShownCount {
+  if (value > 0 && value < SMALLEST_SHOWN) return null
+  return Math.round(value / REGION_ROUNDING) * REGION_ROUNDING
+}
+
+const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10)
+
+/**
+ * The periods published at `now`: the last day counted (every day up to it ended at least 48 hours
+ * ago), the first day of the by-day table, and the last day of the last whole month counted by region.
+ */
+export function publishedPeriods(now: Date): { lastDay: string; firstDay: string; regionsThrough: string } {
+  const settled = new Date(now.getTime() - DELAY_MS)
+  // The day `settled` falls in has not been over for 48 hours; the one before has.
+  const lastDayStart = Math.floor(settled.getTime() / DAY_MS) * DAY_MS - DAY_MS
+  // Nor has the month it falls in: regions count up to the end of the month before.
+  const monthStart = Date.UTC(settled.getUTCFullYear(), settled.getUTCMonth(), 1)
+  return {
+    lastDay: dayOf(lastDayStart),
+    firstDay: dayOf(lastDayStart - (COUNT_DAYS - 1) * DAY_MS),
+    regionsThrough: dayOf(monthStart - DAY_MS),
+  }
+}
+
+/** The counts by day and by region (region 0: not given), and the periods they cover. */
 export async function publicCounts(db: Db, now = new Date()) {
-  const since = new Date(now.getTime() - COUNT_DAYS * 86_400_000).toISOString().slice(0, 10)
+  const periods = publishedPeriods(now)
   const live = db
     .selectFrom('helpdesk_reports')
     .select([
@@ -38,33 +78,45 @@ export async function publicCounts(db: Db, now = new Date()) {
     .selectFrom('helpdesk_counts')
     .select([sql<string>`day::text`.as('day'), 'region_id', 'received', 'helped'])
   const all = live.unionAll(kept)
-  const byDay = await db
-    .selectFrom(all.as('c'))
-    .select([
-      'c.day',
-      sql<number>`sum(c.received)::int`.as('received'),
-      sql<number>`sum(c.helped)::int`.as('helped'),
-    ])
-    .where('c.day', '>=', since)
-    .groupBy('c.day')
-    .orderBy('c.day', 'desc')
-    .execute()
-  const byRegion = await db
-    .selectFrom(all.as('c'))
-    .select([
-      'c.region_id',
-      sql<number>`sum(c.received)::int`.as('received'),
-      sql<number>`sum(c.helped)::int`.as('helped'),
-    ])
-    .groupBy('c.region_id')
-    .execute()
+  const [byDay, byRegion] = await Promise.all([
+    db
+      .selectFrom(all.as('c'))
+      .select([
+        'c.day',
+        sql<number>`sum(c.received)::int`.as('received'),
+        sql<number>`sum(c.helped)::int`.as('helped'),
+      ])
+      .where('c.day', '>=', periods.firstDay)
+      .where('c.day', '<=', periods.lastDay)
+      .groupBy('c.day')
+      .orderBy('c.day', 'desc')
+      .execute(),
+    db
+      .selectFrom(all.as('c'))
+      .select([
+        'c.region_id',
+        sql<number>`sum(c.received)::int`.as('received'),
+        sql<number>`sum(c.helped)::int`.as('helped'),
+      ])
+      .where('c.day', '<=', periods.regionsThrough)
+      .groupBy('c.region_id')
+      .execute(),
+  ])
   return {
-    byDay: byDay.map((row) => ({ day: row.day, received: shown(row.received), helped: shown(row.helped) })),
-    byRegion: byRegion.map((row) => ({
-      regionId: Number(row.region_id),
-      received: shown(row.received),
-      helped: shown(row.helped),
+    ...periods,
+    byDay: byDay.map((row) => ({
+      day: row.day,
+      received: shownDay(row.received),
+      helped: shownDay(row.helped),
     })),
+    byRegion: byRegion
+      .map((row) => ({
+        regionId: Number(row.region_id),
+        received: shownRegion(row.received),
+        helped: shownRegion(row.helped),
+      }))
+      // A region rounded to nothing is not listed, as one with no reports isn't.
+      .filter((row) => row.received !== 0),
   }
 }
 
@@ -72,17 +124,25 @@ export async function publicCounts(db: Db, now = new Date()) {
 const shownCount = { type: ['integer', 'null'], minimum: 0 }
 describeApi('/api/v1/helpdesk/counts', 'get', {
   operationId: 'getHelpdeskCounts',
-  summary: 'Help desk requests received and people helped, by day (last 60 days) and by region; no content.',
+  summary:
+    'Help desk requests received and people helped: by day (the last 60 days that ended at least 48 hours ago) and by region (whole months, rounded); no content.',
   tags: ['help desk'],
   responses: {
     200: {
-      description: 'The counts. A count from 1 to fewerThan - 1 is null.',
+      description:
+        'The counts. A day count from 1 to fewerThan - 1 is null; region counts are rounded to the nearest regionRounding, and one from 1 to fewerThan - 1 is null.',
       content: {
         'application/json': {
           schema: {
             type: 'object',
             properties: {
               fewerThan: { type: 'integer' },
+              regionRounding: { type: 'integer' },
+              days: {
+                type: 'object',
+                properties: { from: { type: 'string' }, through: { type: 'string' } },
+              },
+              regionsThrough: { type: 'string', description: 'The last day the region counts cover.' },
               byDay: {
                 type: 'array',
                 items: {

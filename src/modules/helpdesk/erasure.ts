@@ -3,17 +3,21 @@
  * writer's copies are locked with it before they are sealed, so destroying it — retention does —
  * leaves nothing readable in the database or in any backup of it.
  */
-import { randomUUID } from 'node:crypto'
+import { claimErasureKey, returnErasureKey } from '../../platform/crypto/erasure-key-pool.ts'
 import { secretOpen, secretSeal } from '../../platform/crypto/primitives.ts'
 import { type Db, erasureKeysOf } from '../../platform/db/database.ts'
 
 /** What unlocks a report: its key; none for reports stored before erasure keys; or 'erased'. */
 export type ReportKey = Buffer | null | 'erased'
 
-/** A new erasure key and its id, stored before anything it locks is. */
-export async function newReportKey(db: Db): Promise<{ id: string; key: Buffer }> {
-  const id = randomUUID()
-  return { id, key: await erasureKeysOf(db).create(id) }
+/** An unused erasure key and its id, taken from those made ahead (so its file says nothing of when). */
+export function newReportKey(db: Db): Promise<{ id: string; key: Buffer }> {
+  return claimErasureKey(db)
+}
+
+/** Gives back the key of a report that was not stored: nothing was locked with it for good. */
+export function unusedReportKey(db: Db, keyId: string): Promise<void> {
+  return returnErasureKey(db, keyId)
 }
 
 /** The key a report names (`keyId` from helpdesk_reports.erasure_key). */

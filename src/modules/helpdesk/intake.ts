@@ -5,20 +5,16 @@
  */
 import { sql } from 'kysely'
 import { audit } from '../../platform/audit.ts'
+import { coarseFloor } from '../../platform/coarse-time.ts'
 import { boxOpen, boxSeal, keyedHash, randomBytes } from '../../platform/crypto/primitives.ts'
 import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
 import { storedSecret } from '../../platform/crypto/stored-secret.ts'
 import type { Db } from '../../platform/db/database.ts'
-import { eraseReportKey, lock, newReportKey, type ReportKey, reportKey, unlock } from './erasure.ts'
+import { lock, newReportKey, type ReportKey, reportKey, unlock, unusedReportKey } from './erasure.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
 import { checkReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
 import type { MessageAuthor, ReportStatus } from './tables.ts'
-
-/** Times a writer leaves are kept to 10 minutes: an exact one could be matched to a network log. */
-export function roundedNow(now = new Date()): Date {
-  return new Date(Math.floor(now.getTime() / 600_000) * 600_000)
-}
 
 /** A fresh one-time token for a form. */
 export function newFormToken(): string {
@@ -102,9 +98,9 @@ export async function submitReport(
   const receipt = await receiptForToken(db, input.token)
   const symbols = (checkReceipt(receipt) as { symbols: string }).symbols
   const writerKey = writerKeyPair(symbols).publicKey
-  const receivedAt = roundedNow(input.now)
+  const receivedAt = coarseFloor(input.now)
   // Locked with the report's erasure key first (erasure.ts), then sealed: the key exists before any
-  // of it is stored, and is destroyed again unless the report is.
+  // of it is stored, and goes back unused unless the report is.
   const erasure = await newReportKey(db)
   let kept = false
   const clear = Buffer.from(JSON.stringify(input.content))
@@ -158,7 +154,7 @@ export async function submitReport(
   } finally {
     clear.fill(0)
     erasure.key.fill(0)
-    if (!kept) await eraseReportKey(db, erasure.id)
+    if (!kept) await unusedReportKey(db, erasure.id)
   }
 }
 
@@ -255,7 +251,7 @@ export async function addMessage(
         .where('report_id', '=', message.reportId)
         .executeTakeFirst()
       const fromWriter = message.author === 'writer'
-      const sentAt = fromWriter ? roundedNow(message.now) : (message.now ?? new Date())
+      const sentAt = fromWriter ? coarseFloor(message.now) : (message.now ?? new Date())
       const recordId = await sealRecord(trx, {
         deskId: report.desk_id,
         kind: `helpdesk.${message.author}`,

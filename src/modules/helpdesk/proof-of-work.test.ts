@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
+import { COARSE_MS, isCoarse } from '../../platform/coarse-time.ts'
 import { forgetSpentProofs, spendProof } from './proof-of-work.ts'
 import { solvedProof, testWork } from './testing.ts'
 
@@ -74,8 +75,11 @@ describe('proofs of work', () => {
     assert.equal(rows.length, 2, 'only the two genuine proofs above were spent')
   })
 
-  it('forgets spent proofs once their challenges have expired', async () => {
-    const later = new Date(Date.now() + 2 * testWork.lifetimeMs)
+  it('forgets spent proofs once their challenges have expired, dated only to ten minutes', async () => {
+    const spent = await store.db.selectFrom('helpdesk_spent_proofs').select('expires_at').execute()
+    for (const row of spent) assert.ok(isCoarse(row.expires_at), 'no exact time of the writer’s page')
+    // Kept to the end of the window the challenge expired in.
+    const later = new Date(Date.now() + testWork.lifetimeMs + COARSE_MS)
     assert.equal(await forgetSpentProofs(store.db), 0)
     assert.equal(await forgetSpentProofs(store.db, later), 2)
   })

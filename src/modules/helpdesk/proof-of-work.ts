@@ -13,6 +13,7 @@ import { randomInt } from 'node:crypto'
 import { createChallenge, verifySolution } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
 import { z } from 'zod'
+import { coarseCeil } from '../../platform/coarse-time.ts'
 import { storedSecret } from '../../platform/crypto/stored-secret.ts'
 import type { Db } from '../../platform/db/database.ts'
 
@@ -101,7 +102,9 @@ export async function spendProof(db: Db, sent: unknown): Promise<boolean> {
     .insertInto('helpdesk_spent_proofs')
     .values({
       signature: payload.challenge.signature,
-      expires_at: new Date(payload.challenge.parameters.expiresAt * 1000),
+      // Kept to the end of its ten-minute window: the exact expiry is the moment the writer's page
+      // fetched the challenge plus a constant, a writer's time like any other.
+      expires_at: coarseCeil(new Date(payload.challenge.parameters.expiresAt * 1000)),
     })
     .onConflict((oc) => oc.column('signature').doNothing())
     .returning('signature')

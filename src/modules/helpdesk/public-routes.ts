@@ -6,14 +6,14 @@
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
-import { audit } from '../../platform/audit.ts'
+import { windowedAudit } from '../../platform/audit.ts'
 import { isLoopback } from '../../platform/auth/throttle.ts'
 import { AppError } from '../../platform/errors.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
 import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { registerPlainBaseline } from './bench-route.ts'
-import { publicCounts, SMALLEST_SHOWN } from './counts.ts'
+import { publicCounts, REGION_ROUNDING, SMALLEST_SHOWN } from './counts.ts'
 import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySchema } from './forms.ts'
 import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
 import { countsPage } from './pages/counts.ts'
@@ -38,7 +38,8 @@ const base = '/help'
 /** Registers the public help-desk pages. */
 export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
-  const open = { policy: 'public' as const }
+  // Every page a writer uses: no log line carries its exact time (platform/request-log.ts).
+  const open = { policy: 'public' as const, confidential: true }
   // Per address, where there is one (see throttle.ts for guessed receipts). A writer who hits it is
   // told to wait; nothing they were given a receipt for is affected.
   // Loopback is left out: behind an onion service every writer arrives from it.
@@ -52,7 +53,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
   // the form's address (`?altcha=`): the limit is checked before the body is read, so a flood over
   // it is turned away before its photos are. Each proof lets one report through.
   const submitting = {
-    policy: 'public' as const,
+    ...open,
     rateLimit: {
       ...perAddress,
       allowList: async (request: FastifyRequest) =>
@@ -61,7 +62,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     },
   }
   // Coming back with a receipt: more room, as guessing is held back by counting misses (throttle.ts).
-  const following = { policy: 'public' as const, rateLimit: { ...perAddress, max: 60 } }
+  const following = { ...open, rateLimit: { ...perAddress, max: 60 } }
 
   const regions = async (request: FastifyRequest) =>
     (await listTerms(db, 'region', request.locale)).map((term) => ({
@@ -86,6 +87,9 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     return row ? row.id : undefined
   }
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
+  // Misses are audited as a count per ten minutes (a row each would date each one).
+  const receiptMissesAudited = windowedAudit(db, 'helpdesk.receipt_misses')
+  app.addHook('onClose', () => receiptMissesAudited.flush())
 
   app.get(base, { config: open }, async (request, reply) =>
     sendPage(noStore(reply), startPage(pageContext(request))),
@@ -218,7 +222,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     const report = await reportForWriter(db, checked.symbols)
     if (!report) {
       await misses.count()
-      await audit(db, { actorId: null, action: 'helpdesk.receipt_miss' })
+      receiptMissesAudited.count()
       return {
         page: receiptEntryPage(pageContext(request), { receipt: 'helpdesk.followUp.bad.unknown' }, text),
         status: 404,
@@ -271,22 +275,27 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     return sendPage(reply, page)
   })
 
-  app.get(`${base}/counts`, { config: open }, async (request, reply) => {
+  const published = { policy: 'public' as const }
+  app.get(`${base}/counts`, { config: published }, async (request, reply) => {
     const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', request.locale)])
     const names = new Map(regions.map((term) => [term.id, termLabel(term, request.locale)]))
     const byRegion = counts.byRegion
       .map((row) => ({ ...row, name: names.get(row.regionId) ?? request.t('helpdesk.counts.noRegion') }))
       .sort((a, b) => a.name.localeCompare(b.name, request.locale))
+    // Shared caches may keep it for everyone; the platform makes it private for a signed-in member.
     reply.header('cache-control', 'public, max-age=300')
-    return sendPage(reply, countsPage(pageContext(request), { byDay: counts.byDay, byRegion }))
+    return sendPage(reply, countsPage(pageContext(request), { ...counts, byRegion }))
   })
 
-  app.get('/api/v1/helpdesk/counts', { config: open }, async (_request, reply) => {
+  app.get('/api/v1/helpdesk/counts', { config: published }, async (_request, reply) => {
     const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', 'en')])
     const codes = new Map(regions.map((term) => [term.id, term.code]))
     reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*')
     return {
       fewerThan: SMALLEST_SHOWN,
+      regionRounding: REGION_ROUNDING,
+      days: { from: counts.firstDay, through: counts.lastDay },
+      regionsThrough: counts.regionsThrough,
       byDay: counts.byDay,
       byRegion: counts.byRegion.map(({ regionId, ...row }) => ({
         region: codes.get(regionId) ?? null,

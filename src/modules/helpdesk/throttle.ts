@@ -4,6 +4,7 @@
  * A receipt has 95 random bits, so this is about noise and noticing, not about the odds.
  */
 import { addressSubject, countFailure, recentFailures } from '../../platform/auth/throttle.ts'
+import { coarseCeil } from '../../platform/coarse-time.ts'
 import type { Db } from '../../platform/db/database.ts'
 
 const LIMIT = 20
@@ -18,7 +19,9 @@ export function receiptMisses(db: Db, address: string) {
     },
     async count(): Promise<void> {
       const key = await subject
-      if (key) await countFailure(db, key)
+      // Dated to the end of its ten minutes: a writer's miss keeps no exact time, and counts a little
+      // longer rather than shorter.
+      if (key) await countFailure(db, key, coarseCeil(new Date()))
     },
   }
 }

@@ -33,9 +33,15 @@ export async function recentFailures(db: Db, subject: string): Promise<number> {
   return Number(row.count)
 }
 
-/** Counts one failure of `subject`; old ones are deleted by the hourly job. */
-export async function countFailure(db: Db, subject: string): Promise<void> {
-  await db.insertInto('login_failures').values({ subject }).execute()
+/**
+ * Counts one failure of `subject`, at `at` if given (a coarse time for a writer's failures; see
+ * coarse-time.ts); old ones are deleted by the ten-minute job.
+ */
+export async function countFailure(db: Db, subject: string, at?: Date): Promise<void> {
+  await db
+    .insertInto('login_failures')
+    .values({ subject, ...(at ? { at } : {}) })
+    .execute()
 }
 
 /** An attempt being checked: the rows that count it, and whether it is over a limit. */

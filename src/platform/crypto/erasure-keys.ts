@@ -9,13 +9,23 @@
  * is the other half of the data: lose it and those items can't be read either. With several app
  * nodes it must be storage they share. Keep any copy of it only for less than the shortest retention
  * period, or not at all.
+ *
+ * A file's times would tell when the item it locks came in, finer than anything the database keeps
+ * (a report's time is rounded to 10 minutes): keys are therefore made ahead, in batches, and taken
+ * from a pool when an item arrives (erasure-key-pool.ts), and reading one leaves its access time alone.
  */
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, open, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { newSymmetricKey } from './primitives.ts'
 import { isUuid } from './sealed-support.ts'
 
 const KEY_BYTES = 32
+// Reading a key must not stamp the file with the time of the read: the first read after a key is
+// made would otherwise record when a writer came back with their receipt. O_NOATIME is Linux's (0
+// elsewhere) and needs the file to be ours; where it is refused, the read goes on without it.
+const NO_ATIME = constants.O_NOATIME ?? 0
 
 /** The folder of erasure keys for a data dir when none is set: beside it, never inside it. */
 export function defaultErasureKeysDir(dataDir: string): string {
@@ -80,14 +90,37 @@ export class ErasureKeys {
     }
   }
 
-  /** The key `id`, or null when it was destroyed (or never made). */
+  /**
+   * Makes `count` new keys under fresh random ids, all written (and, when durable, flushed with their
+   * folder entries) before the ids are returned. Made ahead of need by erasure-key-pool.ts, so no
+   * key file carries the time of the submission that uses it.
+   */
+  async createMany(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => randomUUID())
+    // A few at a time: each durable key waits for two flushes.
+    for (let start = 0; start < ids.length; start += 16)
+      await Promise.all(ids.slice(start, start + 16).map(async (id) => (await this.create(id)).fill(0)))
+    return ids
+  }
+
+  /** The key `id`, or null when it was destroyed (or never made). Leaves the file's times alone. */
   async read(id: string): Promise<Buffer | null> {
+    const path = this.pathOf(id)
+    let file: Awaited<ReturnType<typeof open>>
     try {
-      const key = await readFile(this.pathOf(id))
-      return key.length === KEY_BYTES ? key : null
+      file = await open(path, constants.O_RDONLY | NO_ATIME).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPERM' && NO_ATIME) return open(path, constants.O_RDONLY)
+        throw error
+      })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw error
+    }
+    try {
+      const key = await file.readFile()
+      return key.length === KEY_BYTES ? key : null
+    } finally {
+      await file.close()
     }
   }
 

@@ -36,6 +36,8 @@ export interface Database {
   }
   record_keys: { record_id: string; user_id: string; wrapped_key: Buffer }
   passkeys: PasskeysTable
+  /** Erasure keys made ahead, not yet used (crypto/erasure-key-pool.ts). */
+  erasure_key_pool: { id: string }
 }
 
 export interface PasskeysTable {

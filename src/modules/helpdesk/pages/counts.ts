@@ -3,7 +3,7 @@ import { html } from 'ghtml'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
-import { COUNT_DAYS, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
+import { REGION_ROUNDING, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
 import { type DueReport, KEEP_DAYS } from '../retention.ts'
 import { deskBase } from './desk.ts'
 
@@ -13,10 +13,13 @@ function count(ctx: PageContext, value: ShownCount): string {
     : formatNumber(value, ctx.locale)
 }
 
-/** Reports received and people helped, by day and by region. */
+/** Reports received and people helped, by day and by region, and the periods they cover. */
 export function countsPage(
   ctx: PageContext,
   view: {
+    firstDay: string
+    lastDay: string
+    regionsThrough: string
     byDay: { day: string; received: ShownCount; helped: ShownCount }[]
     byRegion: { name: string; received: ShownCount; helped: ShownCount }[]
   },
@@ -38,10 +41,10 @@ export function countsPage(
   return layout(ctx, {
     title: t('helpdesk.counts.title'),
     body: html`<h1>${t('helpdesk.counts.title')}</h1>
-<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN })}</p>
-<h2>${t('helpdesk.counts.byDay', { days: COUNT_DAYS })}</h2>
+<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, rounding: REGION_ROUNDING })}</p>
+<h2>${t('helpdesk.counts.byDay', { from: view.firstDay, through: view.lastDay })}</h2>
 !${days ? scrollingTable('days-caption', t('helpdesk.counts.byDayCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.day')}</th>!${head}</tr></thead><tbody>!${days}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
-<h2>${t('helpdesk.counts.byRegion')}</h2>
+<h2>${t('helpdesk.counts.byRegion', { through: view.regionsThrough, rounding: REGION_ROUNDING })}</h2>
 !${regions ? scrollingTable('regions-caption', t('helpdesk.counts.byRegionCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.region')}</th>!${head}</tr></thead><tbody>!${regions}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
 <p><a href="/api/v1/helpdesk/counts">${t('helpdesk.counts.json')}</a></p>`,
   })
