@@ -50,7 +50,7 @@ export function windowedAudit(db: Db, action: string): WindowedAudit {
   if (known) return known
   let pending = 0
   let window = coarseFloor()
-  let stop: (() => void) | undefined
+  let scheduled = false
   const flush = async () => {
     if (!pending) return
     const count = pending
@@ -63,7 +63,9 @@ export function windowedAudit(db: Db, action: string): WindowedAudit {
     count() {
       if (!pending) window = coarseFloor()
       pending++
-      stop ??= onEachWindow(() => void flush())
+      if (scheduled) return
+      scheduled = true
+      onEachWindow(() => void flush())
     },
     flush,
   }
