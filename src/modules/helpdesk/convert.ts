@@ -56,19 +56,22 @@ export function eventDraft(
 export type Conversion = { kind: 'created'; eventId: number } | { kind: 'invalid'; errors: FieldErrors }
 
 /**
- * Creates the event from the member's (possibly edited) form and links the report to it. The source
- * says only that the desk received a report, with the day it came.
+ * Creates the event from the member's (possibly edited) form and links the report to it. Its source is
+ * `sourceDescription` — words any direct account to the editors could carry ("a direct account to
+ * the editors", in the member's language) — with no date and no name of the desk: a source naming
+ * the help desk would tell anyone reading the chronicle that someone wrote to it.
  */
 export async function convertReport(
   db: Db,
   report: ReportMeta,
   form: Record<string, unknown>,
-  actorId: string,
+  actor: { id: string; sourceDescription: string },
 ): Promise<Conversion> {
+  const actorId = actor.id
   const parsed = createEventForm.safeParse({
     ...form,
     source_url: '',
-    source_description: 'Lifeline help desk',
+    source_description: actor.sourceDescription,
     source_publisher: '',
     source_published_on: '',
     source_reliability: 'high',

@@ -239,7 +239,10 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
     const report = await reportFromPath(request)
     if (report.chronicleEventId) return renderConvert(request, reply, report)
     const body = (request.body ?? {}) as Record<string, unknown>
-    const result = await convertReport(db, report, body, request.session!.user.id)
+    const result = await convertReport(db, report, body, {
+      id: request.session!.user.id,
+      sourceDescription: request.t('helpdesk.convert.source'),
+    })
     if (result.kind === 'invalid') {
       const values = Object.fromEntries(
         Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
