@@ -168,6 +168,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/chronicle/exports/:id/download', { config: { policy: 'public' } }, async (request, reply) => {
     const job = await findJob((request.params as { id: string }).id)
     if (job.state !== 'done' || !job.file) throw notFound()
+    // With the length declared, a file deleted part-way (its day over) reaches the client as cut short.
     return reply
       .type(mediaTypes[job.format])
       .header('content-length', job.file.size)
