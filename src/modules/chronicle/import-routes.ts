@@ -3,15 +3,12 @@
  * for a dry run or an import, follow the job, run the import a dry run checked, run an interrupted job
  * again, save mappings.
  */
-import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../../platform/audit.ts'
+import type { Db } from '../../platform/db/database.ts'
+import { deleteStoredFiles, storeFile } from '../../platform/db/stored-files.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { addStaffNav } from '../../platform/html/layout.ts'
 import { can } from '../../platform/policy.ts'
@@ -42,20 +39,21 @@ import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
 /** The largest file the page accepts; bigger imports go through `lifeline chronicle import`. */
 export const uploadLimitBytes = 64 * 1024 * 1024
 
-const uploads = new WeakMap<FastifyRequest, { path: string; claimed: boolean }>()
+// The upload a request is writing or wrote, so that one its handler did not take over is deleted.
+const uploads = new WeakMap<FastifyRequest, { writing: Promise<string | null>; claimed: boolean }>()
 
-async function discard(request: FastifyRequest) {
+async function discard(db: Db, request: FastifyRequest) {
   const upload = uploads.get(request)
   if (!upload || upload.claimed) return
   upload.claimed = true
-  await rm(upload.path, { force: true })
+  const fileId = await upload.writing
+  if (fileId) await deleteStoredFiles(db, [fileId])
 }
 
 /** Registers the import pages. */
 export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
   const config = { policy: { permission: EDIT_CHRONICLE } }
-  const folder = resolve(deps.env.LIFELINE_DATA_DIR, 'imports')
   addStaffNav({ href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE })
   // Runs left 'running' by a process that is gone show as interrupted from the first page on.
   app.addHook('onReady', () => recoverImports(deps.store))
@@ -110,7 +108,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
     const upload = uploads.get(request)
     if (upload) upload.claimed = true
     const id = await startImportJob(deps.store, {
-      filePath: file.path,
+      fileId: file.fileId,
       actorId: request.session!.user.id,
       params: {
         mapping,
@@ -132,8 +130,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
       if (session?.stage !== 'full' || !can(session.roles, EDIT_CHRONICLE)) throw notFound()
     })
     // An upload the handler did not take over (refused, invalid, failed) is removed before answering.
-    scope.addHook('onError', async (request) => discard(request))
-    scope.addHook('onResponse', async (request) => discard(request))
+    scope.addHook('onError', async (request) => discard(db, request))
+    scope.addHook('onResponse', async (request) => discard(db, request))
     await scope.register(multipart, {
       attachFieldsToBody: 'keyValues',
       throwFileSizeLimit: false,
@@ -143,12 +141,12 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
           part.file.resume()
           return
         }
-        mkdirSync(folder, { recursive: true })
-        const path = join(folder, randomUUID())
-        uploads.set(this, { path, claimed: false })
-        await pipeline(part.file, createWriteStream(path))
+        // Into the database, not the data dir: the job that reads it may run on another app node.
+        const writing = storeFile(db, part.file, { kind: 'chronicle-import' })
+        uploads.set(this, { writing: writing.then((stored) => stored.id).catch(() => null), claimed: false })
+        const stored = await writing
         part.value = {
-          path,
+          fileId: stored.id,
           name: part.filename.slice(0, 200),
           size: part.file.bytesRead,
           truncated: part.file.truncated,
@@ -160,7 +158,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
       try {
         return await receive(request, reply)
       } finally {
-        await discard(request)
+        await discard(db, request)
       }
     })
   })
@@ -181,18 +179,18 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
     const form = parseForm(runForm, request.body)
     if (!form.ok) throw new AppError('ERR_BAD_REQUEST', 400)
     // Only a finished dry run whose file is still there can be imported; each file only once.
-    if (!checked.params.dryRun || checked.state !== 'done' || !checked.filePath || checked.report?.fileError)
+    if (!checked.params.dryRun || checked.state !== 'done' || !checked.fileId || checked.report?.fileError)
       throw new AppError('ERR_IMPORT_NOT_READY', 409)
     if (!mayRun(request, checked.params.mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
     const claimed = await db
       .updateTable('chronicle_jobs')
-      .set({ file_path: null })
+      .set({ file_id: null })
       .where('id', '=', checked.id)
-      .where('file_path', '=', checked.filePath)
+      .where('file_id', '=', checked.fileId)
       .executeTakeFirst()
     if (!claimed.numUpdatedRows) throw new AppError('ERR_IMPORT_NOT_READY', 409)
     const id = await startImportJob(deps.store, {
-      filePath: checked.filePath,
+      fileId: checked.fileId,
       actorId: request.session!.user.id,
       params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
     })
@@ -202,8 +200,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
   // Only an interrupted job whose kept file is still there, and only once; re-importing is safe.
   app.post('/staff/chronicle/import/jobs/:id/retry', { config }, async (request, reply) => {
     const interrupted = await job(request)
-    if (!interrupted.interrupted || !interrupted.filePath)
-      throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
+    if (!interrupted.interrupted || !interrupted.fileId) throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
     if (!interrupted.params.dryRun && !mayRun(request, interrupted.params.mapping))
       throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
     const id = await retryImportJob(deps.store, interrupted, request.session!.user.id)

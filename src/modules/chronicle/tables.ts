@@ -75,7 +75,7 @@ declare module '../../platform/db/tables.ts' {
       done_rows: Generated<number>
       total_rows: number | null
       result: Json<Record<string, unknown> | null> | null
-      file_path: string | null
+      file_id: string | null
       created_by: string | null
       created_at: CreatedAt
       finished_at: Date | null

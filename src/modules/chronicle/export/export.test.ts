@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -7,12 +8,13 @@ import { type Agent, agent } from '../../../../test/support/agent.ts'
 import { type TestStore, testStore } from '../../../../test/support/db.ts'
 import { type App, buildApp } from '../../../app.ts'
 import { loadEnv } from '../../../env.ts'
+import { findStoredFile } from '../../../platform/db/stored-files.ts'
 import { countEvents } from '../api/event-query.ts'
 import { insertFixtures, marks } from '../api/fixtures.ts'
 import { generateDemo } from '../demo/generate.ts'
 import { eventFilterSchema, resolveFilter } from '../filters.ts'
 import { csvColumns } from './formats.ts'
-import { runQueuedExports } from './job.ts'
+import { EXPORT_KEEP_MS, runQueuedExports } from './job.ts'
 import { exportChunks } from './stream.ts'
 
 let store: TestStore
@@ -201,8 +203,43 @@ describe('large exports', () => {
     const job = await store.db.selectFrom('chronicle_jobs').selectAll().executeTakeFirstOrThrow()
     assert.equal(job.state, 'done')
     assert.equal(Number(job.done_rows), lines.length)
-    assert.ok(job.file_path?.startsWith(store.dataDir))
-    assert.equal(readFileSync(job.file_path!, 'utf8'), download.body)
+    // Kept in the database, where every app node reaches it; nothing in this node's data dir.
+    const file = await findStoredFile(store.db, job.file_id!)
+    assert.equal(file?.size, Buffer.byteLength(download.body))
+    assert.equal(download.headers['content-length'], String(file?.size))
+    assert.equal(existsSync(join(store.dataDir, 'exports')), false)
+  })
+
+  it("deletes a finished export's file a day later; its page then says so and the download is gone", async () => {
+    const job = await store.db
+      .selectFrom('chronicle_jobs')
+      .select(['id', 'file_id'])
+      .executeTakeFirstOrThrow()
+    assert.ok(job.file_id)
+    await store.db
+      .updateTable('chronicle_jobs')
+      .set({ finished_at: new Date(Date.now() - EXPORT_KEEP_MS + 60_000) })
+      .where('id', '=', job.id)
+      .execute()
+    await runQueuedExports(store.db)
+    assert.ok(await findStoredFile(store.db, job.file_id), 'kept until its day is over')
+    await store.db
+      .updateTable('chronicle_jobs')
+      .set({ finished_at: new Date(Date.now() - EXPORT_KEEP_MS - 60_000) })
+      .where('id', '=', job.id)
+      .execute()
+    await runQueuedExports(store.db)
+    assert.equal(await findStoredFile(store.db, job.file_id), null)
+    const row = await store.db
+      .selectFrom('chronicle_jobs')
+      .selectAll()
+      .where('id', '=', job.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual([row.state, row.file_id], ['done', null])
+    const page = await get(`/chronicle/exports/${job.id}`)
+    assert.equal(page.statusCode, 200)
+    assert.doesNotMatch(page.body, new RegExp(`href="/chronicle/exports/${job.id}/download"`))
+    assert.equal((await get(`/chronicle/exports/${job.id}/download`)).statusCode, 404)
   })
 
   it('refuses a job request without the form token, or with a bad format or filter, and queues nothing', async () => {

@@ -1,17 +1,14 @@
 /**
- * Large exports as background jobs: a request records the export in chronicle_jobs (queued, with its
- * file path), and the `chronicle-exports` job claims queued ones and writes each to its file under
- * LIFELINE_DATA_DIR/exports, counting progress per batch. Files are deleted after a day, so a file
- * never outlives a redaction change (an unpublished event, a withdrawn consent) by more than that.
+ * Large exports as background jobs: a request records the export in chronicle_jobs (queued), and the
+ * `chronicle-exports` job claims queued ones and writes each as a file in the database
+ * (src/platform/db/stored-files.ts), so that any app node can serve its download, counting progress
+ * per batch. Files are deleted after a day, so a file never outlives a redaction change (an
+ * unpublished event, a withdrawn consent) by more than that.
  */
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../../platform/db/database.ts'
+import { storeFile } from '../../../platform/db/stored-files.ts'
 import { defineJob } from '../../../platform/jobs/queue.ts'
 import { eventFilterSchema, resolveFilter } from '../filters.ts'
 import { exportFormats } from './formats.ts'
@@ -31,34 +28,31 @@ export const exportParams = z.object({
 
 /** Claims the oldest queued export, or undefined when none waits. */
 async function claim(db: Db) {
-  const { rows } = await sql<{ id: string; params: unknown; file_path: string }>`
+  const { rows } = await sql<{ id: string; params: unknown }>`
     UPDATE chronicle_jobs SET state = 'running'
     WHERE id = (SELECT id FROM chronicle_jobs WHERE kind = 'export' AND state = 'queued'
                 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, params, file_path`.execute(db)
+    RETURNING id, params`.execute(db)
   return rows[0]
 }
 
 /** Writes one claimed export to its file, then marks it done (or failed, with the reason). */
-export async function runExport(db: Db, job: { id: string; params: unknown; file_path: string }) {
-  const partial = `${job.file_path}.part`
+export async function runExport(db: Db, job: { id: string; params: unknown }) {
   try {
     const params = exportParams.parse(job.params)
     const filter = await resolveFilter(db, params.filter)
-    await mkdir(dirname(job.file_path), { recursive: true })
     const chunks = exportChunks(db, filter, params.format, {
       publicUrl: params.publicUrl,
       onBatch: async (rows) => {
         await db.updateTable('chronicle_jobs').set({ done_rows: rows }).where('id', '=', job.id).execute()
       },
     })
-    // One chunk (a batch of events) waits at most, so memory stays flat whatever the export's size.
-    await pipeline(Readable.from(chunks, { highWaterMark: 1 }), createWriteStream(partial))
-    await rename(partial, job.file_path)
-    await sql`UPDATE chronicle_jobs SET state = 'done', total_rows = done_rows, finished_at = now()
+    // The file is pulled from the export a chunk at a time, so memory stays flat whatever its size.
+    const file = await storeFile(db, chunks, { kind: 'chronicle-export' })
+    await sql`UPDATE chronicle_jobs SET state = 'done', total_rows = done_rows, finished_at = now(),
+        file_id = ${file.id}
       WHERE id = ${job.id}`.execute(db)
   } catch (error) {
-    await rm(partial, { force: true })
     await db
       .updateTable('chronicle_jobs')
       .set({
@@ -85,18 +79,11 @@ export async function runQueuedExports(db: Db): Promise<number> {
     await runExport(db, job)
     ran += 1
   }
-  const old = await db
-    .selectFrom('chronicle_jobs')
-    .select(['id', 'file_path'])
-    .where('kind', '=', 'export')
-    .where('state', 'in', ['done', 'failed'])
-    .where('file_path', 'is not', null)
-    .where('finished_at', '<', new Date(Date.now() - EXPORT_KEEP_MS))
-    .execute()
-  for (const job of old) {
-    await rm(job.file_path!, { force: true })
-    await db.updateTable('chronicle_jobs').set({ file_path: null }).where('id', '=', job.id).execute()
-  }
+  // The jobs keep their rows, and their pages say the file is gone (the key clears file_id).
+  await sql`DELETE FROM stored_files WHERE id IN (
+      SELECT file_id FROM chronicle_jobs
+      WHERE kind = 'export' AND state IN ('done', 'failed') AND file_id IS NOT NULL
+        AND finished_at < ${new Date(Date.now() - EXPORT_KEEP_MS)})`.execute(db)
   return ran
 }
 

@@ -3,13 +3,12 @@
  * the database in keyset batches; above it a page offers a background job with a progress page.
  */
 import { randomUUID } from 'node:crypto'
-import { createReadStream, existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AppDeps } from '../../../app.ts'
+import { findStoredFile, readStoredFile } from '../../../platform/db/stored-files.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { countEvents } from '../api/event-query.ts'
@@ -48,7 +47,6 @@ const jobParams = z.object({ id: z.uuid() })
 export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
   const { publicUrl } = deps.env
-  const folder = join(resolve(deps.env.LIFELINE_DATA_DIR), 'exports')
   // Each export reads the whole filtered chronicle: a tighter limit than pages have.
   const rateLimit = { max: 20, timeWindow: '1 minute' }
 
@@ -104,7 +102,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
             ]),
             eb.and([
               eb('state', '=', 'done'),
-              eb('file_path', 'is not', null),
+              eb('file_id', 'is not', null),
               eb('finished_at', '>', new Date(Date.now() - EXPORT_KEEP_MS / 2)),
             ]),
           ]),
@@ -129,7 +127,6 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
           params: JSON.stringify(params),
           total_rows: total,
           result: null,
-          file_path: join(folder, `${id}.${format}`),
           created_by: request.session?.stage === 'full' ? request.session.user.id : null,
           finished_at: null,
         })
@@ -143,13 +140,14 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!parsed.success) throw notFound()
     const job = await db
       .selectFrom('chronicle_jobs')
-      .select(['id', 'state', 'params', 'done_rows', 'total_rows', 'file_path'])
+      .select(['id', 'state', 'params', 'done_rows', 'total_rows', 'file_id'])
       .where('id', '=', parsed.data.id)
       .where('kind', '=', 'export')
       .executeTakeFirst()
     if (!job) throw notFound()
     const format = (job.params as { format?: ExportFormat }).format ?? 'csv'
-    return { ...job, format, available: !!job.file_path && existsSync(job.file_path) }
+    const file = job.file_id ? await findStoredFile(db, job.file_id) : null
+    return { ...job, format, file, available: !!file }
   }
 
   app.get('/chronicle/exports/:id', { config: { policy: 'public' } }, async (request, reply) => {
@@ -169,13 +167,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.get('/chronicle/exports/:id/download', { config: { policy: 'public' } }, async (request, reply) => {
     const job = await findJob((request.params as { id: string }).id)
-    if (job.state !== 'done' || !job.available) throw notFound()
+    if (job.state !== 'done' || !job.file) throw notFound()
+    // With the length declared, a file deleted part-way (its day over) reaches the client as cut short.
     return reply
       .type(mediaTypes[job.format])
+      .header('content-length', job.file.size)
       .header(
         'content-disposition',
         `attachment; filename="chronicle-export-${job.id.slice(0, 8)}.${job.format}"`,
       )
-      .send(createReadStream(job.file_path!))
+      .send(readStoredFile(db, job.file))
   })
 }

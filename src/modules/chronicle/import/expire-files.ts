@@ -5,9 +5,9 @@
  * import that would fail. Nothing else is removed: not a file a running job reads, not one a newer
  * job took over (its row no longer names it), not a file of any other kind of job.
  */
-import { rm } from 'node:fs/promises'
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
+import { deleteStoredFiles } from '../../../platform/db/stored-files.ts'
 import { defineJob } from '../../../platform/jobs/queue.ts'
 import { markInterrupted } from './jobs.ts'
 
@@ -19,17 +19,20 @@ export async function expireImportFiles(db: Db): Promise<number> {
   await markInterrupted(db)
   // Each row is locked and cleared before its file goes, so a concurrent "import this file" (which
   // takes the file by clearing the same column) either wins, and the file stays, or finds it taken.
-  const { rows } = await sql<{ file_path: string }>`
-    UPDATE chronicle_jobs j SET file_path = NULL,
+  const { rows } = await sql<{ file_id: string }>`
+    UPDATE chronicle_jobs j SET file_id = NULL,
       result = coalesce(j.result, '{}'::jsonb) || '{"fileExpired": true}'::jsonb
-    FROM (SELECT id, file_path FROM chronicle_jobs
-          WHERE kind = 'import' AND file_path IS NOT NULL
+    FROM (SELECT id, file_id FROM chronicle_jobs
+          WHERE kind = 'import' AND file_id IS NOT NULL
             AND finished_at < ${new Date(Date.now() - IMPORT_FILE_KEEP_MS)}
             AND (state = 'failed' OR (state = 'done' AND params @> '{"dryRun": true}'::jsonb))
           FOR UPDATE) old
     WHERE j.id = old.id
-    RETURNING old.file_path`.execute(db)
-  for (const row of rows) await rm(row.file_path, { force: true })
+    RETURNING old.file_id`.execute(db)
+  await deleteStoredFiles(
+    db,
+    rows.map((row) => row.file_id),
+  )
   return rows.length
 }
 

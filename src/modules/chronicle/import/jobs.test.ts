@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { Readable } from 'node:stream'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import type { Agent } from '../../../../test/support/agent.ts'
 import { agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
+import { findStoredFile, storeFile } from '../../../platform/db/stored-files.ts'
 import { expireImportFiles } from './expire-files.ts'
 import { type ImportParams, instance, recoverImports, settleImports } from './jobs.ts'
 import { findMapping, type Mapping } from './mapping.ts'
 import { ensureTerms } from './test-support.ts'
 
 const ovdinfo = readFileSync(
-  new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
+  new URL('../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
 )
 const hour = 3600 * 1000
 let context: TestApp
@@ -34,14 +35,13 @@ after(async () => {
   await context.close()
 })
 
-/** A copy of the OVD-Info file where the upload form keeps files. */
-function keptFile(): string {
-  const folder = join(context.store.dataDir, 'imports')
-  mkdirSync(folder, { recursive: true })
-  const path = join(folder, randomUUID())
-  writeFileSync(path, ovdinfo)
-  return path
+/** A copy of the OVD-Info file where the upload form keeps files (the database); its id. */
+async function keptFile(): Promise<string> {
+  return (await storeFile(context.store.db, Readable.from([ovdinfo]), { kind: 'chronicle-import' })).id
 }
+
+/** Whether a kept file is still there. */
+const kept = async (id: string) => (await findStoredFile(context.store.db, id)) !== null
 
 /**
  * A job row as some process left it: `runner` is the instance that ran it and when it last beat
@@ -50,7 +50,7 @@ function keptFile(): string {
 async function insertJob(options: {
   state: 'running' | 'done' | 'failed'
   params?: Partial<ImportParams>
-  filePath?: string | null
+  fileId?: string | null
   runner?: { instance: string; beatAt: Date }
   result?: Record<string, unknown>
   finishedAt?: Date
@@ -72,7 +72,7 @@ async function insertJob(options: {
       kind: options.kind ?? 'import',
       state: options.state,
       params: JSON.stringify(params),
-      file_path: options.filePath ?? null,
+      file_id: options.fileId ?? null,
       result: options.result ? JSON.stringify(options.result) : null,
       finished_at: options.finishedAt ?? null,
     })
@@ -99,8 +99,8 @@ const eventCount = async () =>
   ).count
 
 test('an import whose node is gone shows as interrupted, and running it again imports the kept file, once', async () => {
-  const file = keptFile()
-  const id = await insertJob({ state: 'running', filePath: file, runner: goneNode() })
+  const file = await keptFile()
+  const id = await insertJob({ state: 'running', fileId: file, runner: goneNode() })
   const page = await editor.get(`/staff/chronicle/import/jobs/${id}`)
   assert.equal(page.statusCode, 200)
   assert.match(page.body, /This import was interrupted/)
@@ -116,7 +116,7 @@ test('an import whose node is gone shows as interrupted, and running it again im
   // This mapping publishes, so only a reviewer may run it again; the refusal changes nothing.
   await coordinator.get(`/staff/chronicle/import/jobs/${id}`)
   assert.equal((await coordinator.post(`/staff/chronicle/import/jobs/${id}/retry`)).statusCode, 403)
-  assert.equal((await jobRow(id)).file_path, file)
+  assert.equal((await jobRow(id)).file_id, file)
 
   const retry = await editor.post(`/staff/chronicle/import/jobs/${id}/retry`)
   assert.equal(retry.statusCode, 303)
@@ -128,7 +128,7 @@ test('an import whose node is gone shows as interrupted, and running it again im
   const done = await editor.get(next)
   assert.match(done.body, /Written: 180 new, 0 updated, 0 unchanged/)
   assert.equal(await eventCount(), 180)
-  assert.equal(existsSync(file), false)
+  assert.equal(await kept(file), false)
 
   // The interrupted job now points at its new run, and can't be run a second time.
   const old = await editor.get(`/staff/chronicle/import/jobs/${id}`)
@@ -141,7 +141,7 @@ test('an interrupted partial import says earlier batches were kept; running it a
   const id = await insertJob({
     state: 'running',
     params: { partial: true },
-    filePath: keptFile(),
+    fileId: await keptFile(),
     runner: goneNode(),
   })
   const page = await editor.get(`/staff/chronicle/import/jobs/${id}`)
@@ -158,7 +158,7 @@ test('an interrupted partial import says earlier batches were kept; running it a
   const dry = await insertJob({
     state: 'running',
     params: { dryRun: true },
-    filePath: keptFile(),
+    fileId: await keptFile(),
     runner: goneNode(),
   })
   assert.match((await editor.get(`/staff/chronicle/import/jobs/${dry}`)).body, /A dry run writes nothing/)
@@ -190,8 +190,8 @@ test("which runs are dead: this instance's that it no longer runs, one without a
 })
 
 test('hostile retries: a bad or unknown id, no CSRF token, a job that was not interrupted — refused, nothing changes', async () => {
-  const file = keptFile()
-  const id = await insertJob({ state: 'running', filePath: file, runner: goneNode() })
+  const file = await keptFile()
+  const id = await insertJob({ state: 'running', fileId: file, runner: goneNode() })
   await editor.get(`/staff/chronicle/import/jobs/${id}`)
   const jobs = async () =>
     (
@@ -223,20 +223,20 @@ test('hostile retries: a bad or unknown id, no CSRF token, a job that was not in
   const finishedDry = await insertJob({
     state: 'done',
     params: { dryRun: true },
-    filePath: keptFile(),
+    fileId: await keptFile(),
     result: { rows: 0 },
     finishedAt: new Date(),
   })
   const failed = await insertJob({
     state: 'failed',
-    filePath: keptFile(),
+    fileId: await keptFile(),
     result: { error: 'chronicle.import.error.failed' },
     finishedAt: new Date(),
   })
   const exported = await insertJob({
     state: 'failed',
     kind: 'export',
-    filePath: keptFile(),
+    fileId: await keptFile(),
     finishedAt: new Date(),
   })
   const refusals = [
@@ -248,16 +248,16 @@ test('hostile retries: a bad or unknown id, no CSRF token, a job that was not in
     const response = await editor.post(`/staff/chronicle/import/jobs/${other}/retry`)
     assert.equal(response.statusCode, status, other)
     if (status === 409) assert.match(response.body, /ERR_IMPORT_NOT_INTERRUPTED/)
-    assert.ok((await jobRow(other)).file_path, other)
+    assert.ok((await jobRow(other)).file_id, other)
   }
   assert.doesNotMatch((await editor.get(`/staff/chronicle/import/jobs/${failed}`)).body, /\/retry"/)
 
   assert.equal(await jobs(), count + refusals.length)
   assert.equal(await eventCount(), events)
   const row = await jobRow(id)
-  assert.equal(row.file_path, file)
+  assert.equal(row.file_id, file)
   assert.deepEqual(row.result, { interrupted: true })
-  assert.ok(existsSync(file))
+  assert.ok(await kept(file))
 })
 
 test('cleanup removes only the kept files of dry runs and failed or interrupted jobs ended over a day ago; pages then say so', async () => {
@@ -282,69 +282,69 @@ test('cleanup removes only the kept files of dry runs and failed or interrupted 
   assert.equal(dry.statusCode, 303, dry.body)
   await settleImports()
   const oldDry = (dry.headers.location as string).split('/').pop()!
-  const oldDryFile = (await jobRow(oldDry)).file_path!
-  assert.ok(existsSync(oldDryFile))
+  const oldDryFile = (await jobRow(oldDry)).file_id!
+  assert.ok(await kept(oldDryFile))
   await db.updateTable('chronicle_jobs').set({ finished_at: longAgo }).where('id', '=', oldDry).execute()
   assert.match((await editor.get(`/staff/chronicle/import/jobs/${oldDry}`)).body, /Import this file/)
 
   const files = {
     oldDry: oldDryFile,
-    oldFailed: keptFile(),
-    oldInterrupted: keptFile(),
-    recentDry: keptFile(),
-    recentInterrupted: keptFile(),
-    oldImport: keptFile(),
-    running: keptFile(),
-    oldExport: keptFile(),
-    unclaimed: keptFile(),
+    oldFailed: await keptFile(),
+    oldInterrupted: await keptFile(),
+    recentDry: await keptFile(),
+    recentInterrupted: await keptFile(),
+    oldImport: await keptFile(),
+    running: await keptFile(),
+    oldExport: await keptFile(),
+    unclaimed: await keptFile(),
   }
   const ids = {
     oldFailed: await insertJob({
       state: 'failed',
-      filePath: files.oldFailed,
+      fileId: files.oldFailed,
       result: { error: 'chronicle.import.error.failed' },
       finishedAt: longAgo,
     }),
     oldInterrupted: await insertJob({
       state: 'failed',
-      filePath: files.oldInterrupted,
+      fileId: files.oldInterrupted,
       result: { interrupted: true },
       finishedAt: longAgo,
     }),
     recentDry: await insertJob({
       state: 'done',
       params: { dryRun: true },
-      filePath: files.recentDry,
+      fileId: files.recentDry,
       result: { rows: 0 },
       finishedAt: new Date(Date.now() - 23 * hour),
     }),
     // Interrupted just now (found by the cleanup itself): its day starts now.
     recentInterrupted: await insertJob({
       state: 'running',
-      filePath: files.recentInterrupted,
+      fileId: files.recentInterrupted,
       runner: goneNode(),
     }),
     oldImport: await insertJob({
       state: 'done',
-      filePath: files.oldImport,
+      fileId: files.oldImport,
       result: { rows: 0 },
       finishedAt: longAgo,
     }),
-    running: await insertJob({ state: 'running', filePath: files.running, runner: liveNode() }),
+    running: await insertJob({ state: 'running', fileId: files.running, runner: liveNode() }),
     oldExport: await insertJob({
       state: 'failed',
       kind: 'export',
-      filePath: files.oldExport,
+      fileId: files.oldExport,
       finishedAt: longAgo,
     }),
   }
 
   assert.equal(await expireImportFiles(db), 3)
   const gone = ['oldDry', 'oldFailed', 'oldInterrupted']
-  for (const [name, path] of Object.entries(files)) assert.equal(existsSync(path), !gone.includes(name), name)
+  for (const [name, id] of Object.entries(files)) assert.equal(await kept(id), !gone.includes(name), name)
   assert.equal((await jobRow(ids.recentInterrupted)).state, 'failed')
   assert.equal((await jobRow(ids.running)).state, 'running')
-  assert.equal((await jobRow(ids.oldImport)).file_path, files.oldImport)
+  assert.equal((await jobRow(ids.oldImport)).file_id, files.oldImport)
 
   // The dry run's page asks for the file again instead of offering an import that would fail.
   const expired = await editor.get(`/staff/chronicle/import/jobs/${oldDry}`)

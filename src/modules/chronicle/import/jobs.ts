@@ -22,11 +22,10 @@
  * a node stall past STALE_MS and then finish after all, its own result overwrites the mark.
  */
 import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { type ColumnType, sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db, Store } from '../../../platform/db/database.ts'
+import { deleteStoredFiles, readStoredFile } from '../../../platform/db/stored-files.ts'
 import type { Mapping } from './mapping.ts'
 import { type ImportProgress, type ImportReport, runImport } from './run.ts'
 
@@ -66,7 +65,8 @@ export type ImportJob = {
   id: string
   state: 'queued' | 'running' | 'done' | 'failed'
   params: ImportParams
-  filePath: string | null
+  /** Its uploaded file, kept in the database (stored-files.ts) while a later job may need it. */
+  fileId: string | null
   doneRows: number
   report: ImportReport | null
   progress: ImportProgress | null
@@ -87,7 +87,7 @@ let heartbeat: ReturnType<typeof setInterval> | undefined
 /** Creates a job row for an uploaded file and starts it; returns the job id at once. */
 export async function startImportJob(
   store: Pick<Store, 'db' | 'engine'>,
-  options: { params: ImportParams; filePath: string; actorId: string; id?: string },
+  options: { params: ImportParams; fileId: string; actorId: string; id?: string },
 ): Promise<string> {
   const { db } = store
   const id = options.id ?? randomUUID()
@@ -102,7 +102,7 @@ export async function startImportJob(
           kind: 'import',
           state: 'running',
           params: JSON.stringify(options.params),
-          file_path: options.filePath,
+          file_id: options.fileId,
           created_by: options.actorId,
         })
         .execute()
@@ -136,13 +136,14 @@ function beat(db: Db) {
 async function execute(
   db: Db,
   id: string,
-  options: { params: ImportParams; filePath: string; actorId: string },
+  options: { params: ImportParams; fileId: string; actorId: string },
 ) {
   const { params } = options
   try {
     const report = await runImport(db, {
       mapping: params.mapping,
-      open: () => createReadStream(options.filePath),
+      // Read through whatever runs the import: inside its transaction on the embedded database.
+      open: (reader) => readStoredFile(reader, options.fileId),
       totalBytes: params.totalBytes,
       dryRun: params.dryRun,
       partial: params.partial,
@@ -177,7 +178,7 @@ async function execute(
         })
     })
     // The file is kept after a dry run, for the import that may follow; after an import it goes.
-    if (!params.dryRun) await rm(options.filePath, { force: true })
+    if (!params.dryRun) await deleteStoredFiles(db, [options.fileId])
   } catch (error) {
     await db
       .updateTable('chronicle_jobs')
@@ -231,7 +232,7 @@ export async function findImportJob(db: Db, id: string): Promise<ImportJob | nul
     id: row.id,
     state: row.state,
     params: row.params as unknown as ImportParams,
-    filePath: row.file_path,
+    fileId: row.file_id,
     doneRows: row.done_rows,
     report: 'rows' in result ? (result as unknown as ImportReport) : null,
     progress: progressById.get(row.id) ?? null,
@@ -252,20 +253,20 @@ export async function retryImportJob(
   job: ImportJob,
   actorId: string,
 ): Promise<string | null> {
-  if (!job.interrupted || !job.filePath) return null
+  if (!job.interrupted || !job.fileId) return null
   const id = randomUUID()
   // The file passes to one new job only: a second click or the cleanup job finds it taken.
   const claimed = await store.db
     .updateTable('chronicle_jobs')
-    .set({ file_path: null, result: sql<string>`result || ${JSON.stringify({ retriedAs: id })}::jsonb` })
+    .set({ file_id: null, result: sql<string>`result || ${JSON.stringify({ retriedAs: id })}::jsonb` })
     .where('id', '=', job.id)
     .where('state', '=', 'failed')
-    .where('file_path', '=', job.filePath)
+    .where('file_id', '=', job.fileId)
     .executeTakeFirst()
   if (!claimed.numUpdatedRows) return null
   return startImportJob(store, {
     id,
-    filePath: job.filePath,
+    fileId: job.fileId,
     actorId,
     params: { ...job.params, retryOf: job.id },
   })

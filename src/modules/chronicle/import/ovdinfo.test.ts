@@ -7,7 +7,7 @@ import { parseMappingText } from './mapping.ts'
 import { runImport } from './run.ts'
 import { ensureTerms } from './test-support.ts'
 
-const file = new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url)
+const file = new URL('../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url)
 const mapping = parseMappingText(
   readFileSync(new URL('../data/ovdinfo-mapping.json', import.meta.url), 'utf8'),
 )

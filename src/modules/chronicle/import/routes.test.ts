@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import type { Agent } from '../../../../test/support/agent.ts'
@@ -13,7 +12,7 @@ import { settleImports } from './jobs.ts'
 import { ensureTerms } from './test-support.ts'
 
 const ovdinfo = readFileSync(
-  new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
+  new URL('../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
 )
 let context: TestApp
 let editor: Agent
@@ -58,10 +57,15 @@ async function upload(who: Agent, fields: Record<string, string>, content: Buffe
   return who.send('POST', '/staff/chronicle/import', body, headers)
 }
 
-const uploadsLeft = () => {
-  const folder = join(context.store.dataDir, 'imports')
-  return existsSync(folder) ? readdirSync(folder).length : 0
-}
+// Uploads are kept in the database, where every app node reaches them; unfinished ones count too.
+const uploadsLeft = async () =>
+  (
+    await context.store.db
+      .selectFrom('stored_files')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('kind', '=', 'chronicle-import')
+      .executeTakeFirstOrThrow()
+  ).count
 const eventCount = async () =>
   (
     await context.store.db
@@ -92,7 +96,7 @@ test('upload → dry run report → import: 180 events, and the file is gone aft
   assert.match(report.body, /Every row is valid/)
   assert.match(report.body, /<dd>180<\/dd>/)
   assert.equal(await eventCount(), 0)
-  assert.equal(uploadsLeft(), 1)
+  assert.equal(await uploadsLeft(), 1)
 
   const jobId = (dry.headers.location as string).split('/').pop()
   const run = await editor.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})
@@ -101,7 +105,7 @@ test('upload → dry run report → import: 180 events, and the file is gone aft
   const done = await editor.get(run.headers.location as string)
   assert.match(done.body, /Written: 180 new, 0 updated, 0 unchanged/)
   assert.equal(await eventCount(), 180)
-  assert.equal(uploadsLeft(), 0)
+  assert.equal(await uploadsLeft(), 0)
   // The same dry run can't be imported twice.
   assert.equal((await editor.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})).statusCode, 409)
   const audited = await context.store.db
@@ -116,7 +120,7 @@ test('a coordinator may dry-run a publishing mapping but not import with it', as
   const refused = await upload(coordinator, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' }, ovdinfo)
   assert.equal(refused.statusCode, 403)
   assert.match(refused.body, /ERR_IMPORT_PUBLISH_FORBIDDEN/)
-  assert.equal(uploadsLeft(), 0)
+  assert.equal(await uploadsLeft(), 0)
   const dry = await upload(coordinator, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, ovdinfo)
   assert.equal(dry.statusCode, 303)
   await settleImports()
@@ -126,7 +130,7 @@ test('a coordinator may dry-run a publishing mapping but not import with it', as
 
 test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — refused or reported, nothing written', async () => {
   const before = await eventCount()
-  const files = uploadsLeft()
+  const files = await uploadsLeft()
   const forged = await upload(
     editor,
     { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' },
@@ -134,7 +138,7 @@ test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — re
     'forged',
   )
   assert.equal(forged.statusCode, 403)
-  assert.equal(uploadsLeft(), files)
+  assert.equal(await uploadsLeft(), files)
 
   const stranger = agent(context.app)
   const { body, headers } = multipart(
@@ -142,7 +146,7 @@ test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — re
     { name: 'x.csv', content: ovdinfo },
   )
   assert.equal((await stranger.send('POST', '/staff/chronicle/import', body, headers)).statusCode, 404)
-  assert.equal(uploadsLeft(), files)
+  assert.equal(await uploadsLeft(), files)
 
   const huge = await upload(
     editor,
@@ -151,7 +155,7 @@ test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — re
   )
   assert.equal(huge.statusCode, 413)
   assert.match(huge.body, /ERR_IMPORT_TOO_LARGE/)
-  assert.equal(uploadsLeft(), files)
+  assert.equal(await uploadsLeft(), files)
 
   const empty = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, Buffer.alloc(0))
   assert.equal(empty.statusCode, 400)

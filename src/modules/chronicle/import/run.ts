@@ -18,8 +18,8 @@ export type ImportProgress = { rows: number; bytes: number; totalBytes: number |
 /** What to import and how. */
 export type ImportOptions = {
   mapping: Mapping
-  /** Opens the file's bytes (called once). */
-  open: () => Readable
+  /** Opens the file's bytes (called once), reading through `reader`: the import's transaction, if it has one. */
+  open: (reader: Db) => Readable
   totalBytes?: number | null
   dryRun?: boolean
   /** Commit valid rows even if others are invalid. */
@@ -177,11 +177,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
 
   // Reads every row; hands each full batch of valid events to `flush` (when given), one batch being
   // written while the next is read and checked.
-  const pass = async (flush: ((batch: EventDraft[]) => Promise<void>) | null) => {
+  const pass = async (reader: Db, flush: ((batch: EventDraft[]) => Promise<void>) | null) => {
     let batch: EventDraft[] = []
     let checked = false
     const writer = flush ? oneInFlight(flush) : null
-    const rows = readRows(options.open(), {
+    const rows = readRows(options.open(reader), {
       format: mapping.format,
       encoding: mapping.encoding,
       delimiter: mapping.delimiter,
@@ -248,15 +248,15 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   }
 
   try {
-    if (options.dryRun) await pass(null)
+    if (options.dryRun) await pass(db, null)
     else if (options.partial) {
-      await pass(async (batch) => {
+      await pass(db, async (batch) => {
         await db.transaction().execute((trx) => write(trx, batch))
         report.written = true
       })
     } else {
       await db.transaction().execute(async (trx) => {
-        await pass((batch) => write(trx, batch))
+        await pass(trx, (batch) => write(trx, batch))
         if (report.invalid) throw new Rollback()
       })
       report.written = report.valid > 0

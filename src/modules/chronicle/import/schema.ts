@@ -7,9 +7,9 @@ const flag = z
   .optional()
   .transform((value) => value === '1')
 
-/** An uploaded file as the multipart handler stored it. */
+/** An uploaded file as the multipart handler stored it (a file in the database, stored-files.ts). */
 export const uploadedFile = z.object({
-  path: z.string(),
+  fileId: z.uuid(),
   name: z.string(),
   size: z.number(),
   truncated: z.boolean(),

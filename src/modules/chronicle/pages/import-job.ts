@@ -49,7 +49,7 @@ function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): 
           unchanged: n(report.unchanged),
         })
       : t('chronicle.import.report.nothingWritten')
-  const canRun = report.dryRun && !report.fileError && job.filePath
+  const canRun = report.dryRun && !report.fileError && job.fileId
   return html`<p class="${report.written || (report.dryRun && !report.invalid && !report.fileError) ? 'notice' : 'error-summary'}" role="status">${outcome}</p>
 !${report.fileError ? html`<p class="error-summary" role="alert">${t(report.fileError.key)}${report.fileError.detail ? ` (${report.fileError.detail})` : ''}</p>` : ''}
 <dl>
@@ -97,7 +97,7 @@ function interruptedSection(ctx: PageContext, job: ImportJob): string {
       ? 'interruptedPartial'
       : 'interruptedWhole'
   let next = ''
-  if (job.filePath)
+  if (job.fileId)
     next = html`<form method="post" action="/staff/chronicle/import/jobs/${job.id}/retry">
 !${csrfField(ctx)}
 <p><button type="submit">${t('chronicle.import.job.runAgain')}</button></p></form>`
