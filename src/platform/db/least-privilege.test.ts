@@ -14,6 +14,7 @@ import { buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { retentionJob } from '../../modules/helpdesk/retention.ts'
 import { helpdeskWith, sendDetained } from '../../modules/helpdesk/testing.ts'
+import { backupTo } from '../backup/backup.ts'
 import { expireSessions } from '../jobs/expire-sessions.ts'
 import { analyzeDatabase } from '../jobs/maintain-database.ts'
 import { type Jobs, startJobs } from '../jobs/queue.ts'
@@ -210,6 +211,16 @@ describe('least privilege on native PostgreSQL', { skip }, () => {
         }
         assert.equal(state, 'completed', job.name)
       }
+    })
+
+    it('takes a backup (pg_dump reads every table it needs)', async () => {
+      const file = join(dataDir, 'app-role.llbackup')
+      const header = await backupTo(
+        { engine: 'postgres', databaseUrl: appUrl },
+        file,
+        'a long enough passphrase',
+      )
+      assert.equal(header.engine, 'postgres')
     })
 
     it('can neither empty, rewrite nor remove the audit log, nor drop, alter or create tables', async () => {
