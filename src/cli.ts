@@ -14,7 +14,8 @@ import { registerBackupCommands } from './platform/backup/commands.ts'
 import { ask } from './platform/cli-prompt.ts'
 import { openConfiguredStore, withStore } from './platform/db/configured-store.ts'
 import { DataDirLockedError } from './platform/db/database.ts'
-import { migrateDown, migrateToLatest } from './platform/db/migrate.ts'
+import { migrateDown } from './platform/db/migrate.ts'
+import { asOwner, prepareDatabase } from './platform/db/prepare.ts'
 import { isRole, roles } from './platform/policy.ts'
 import { serve } from './platform/serve.ts'
 
@@ -30,9 +31,13 @@ db.command('migrate')
   .description('Apply every pending migration (also done at every start).')
   .option('--down', 'revert the latest applied migration instead')
   .action(async (options: { down?: boolean }) => {
-    const store = await openConfiguredStore(loadEnv())
+    const env = loadEnv()
+    const store = await openConfiguredStore(env)
     try {
-      const names = options.down ? await migrateDown(store.db) : await migrateToLatest(store.db)
+      const prepared = options.down ? null : await prepareDatabase(env, store)
+      const names = prepared?.applied ?? (await asOwner(env, store, migrateDown))
+      for (const excess of prepared?.excess ?? [])
+        console.warn(`Warning: DATABASE_URL's role ${excess}; the app needs none of that.`)
       console.log(
         names.length ? `${options.down ? 'Reverted' : 'Applied'}: ${names.join(', ')}` : 'Nothing to do.',
       )

@@ -42,4 +42,22 @@ describe('settings', () => {
       'https://lifeline.example',
     )
   })
+
+  it('takes a migration URL only beside DATABASE_URL, as the embedded database has one user', () => {
+    const owner = 'postgres://lifeline_owner@127.0.0.1/lifeline'
+    const env = loadEnv({
+      DATABASE_URL: 'postgres://lifeline_app@127.0.0.1/lifeline',
+      LIFELINE_MIGRATION_DATABASE_URL: owner,
+    })
+    assert.equal(env.LIFELINE_MIGRATION_DATABASE_URL, owner)
+    assert.equal(loadEnv({}).LIFELINE_MIGRATION_DATABASE_URL, undefined)
+    assert.throws(
+      () => loadEnv({ LIFELINE_MIGRATION_DATABASE_URL: owner }),
+      /LIFELINE_MIGRATION_DATABASE_URL: needs DATABASE_URL/,
+    )
+    assert.throws(
+      () => loadEnv({ DATABASE_URL: owner, LIFELINE_MIGRATION_DATABASE_URL: 'mysql://x/y' }),
+      /LIFELINE_MIGRATION_DATABASE_URL/,
+    )
+  })
 })

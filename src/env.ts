@@ -17,6 +17,13 @@ const schema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
+  /**
+   * postgres:// URL of the role that owns the schema, used only to apply migrations (at start and by
+   * `lifeline db migrate`); DATABASE_URL's role then gets only what the app needs. Unset: DATABASE_URL does both.
+   */
+  LIFELINE_MIGRATION_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
   /** The address people reach Lifeline at, used in printed links; https turns on Secure cookies. */
   LIFELINE_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -69,6 +76,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`Invalid setting:\n${lines.join('\n')}`)
   }
   const env = parsed.data
+  if (env.LIFELINE_MIGRATION_DATABASE_URL && !env.DATABASE_URL)
+    throw new EnvError(
+      'Invalid setting:\n  LIFELINE_MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one user)',
+    )
   const publicUrl = (env.LIFELINE_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '')
   return { ...env, publicUrl }
 }

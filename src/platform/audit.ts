@@ -1,5 +1,5 @@
 /**
- * The append-only audit log of security events. A database trigger refuses UPDATE and DELETE, so
+ * The append-only audit log of security events. Database triggers refuse UPDATE, DELETE and TRUNCATE, so
  * nothing the app does can rewrite history. Never put secrets, sealed content or IP addresses here.
  */
 import { coarseFloor, onEachWindow } from './coarse-time.ts'

@@ -8,7 +8,7 @@ import { hasAnyAccount } from './auth/accounts.ts'
 import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
 import { refillErasureKeys } from './crypto/erasure-key-pool.ts'
 import { openConfiguredStore } from './db/configured-store.ts'
-import { migrateToLatest } from './db/migrate.ts'
+import { prepareDatabase } from './db/prepare.ts'
 import './jobs/expire-sessions.ts'
 import './jobs/maintain-database.ts'
 import './jobs/stock-erasure-keys.ts'
@@ -17,14 +17,17 @@ import { startJobs } from './jobs/queue.ts'
 /** Runs Lifeline until SIGINT or SIGTERM. */
 export async function serve(env: Env): Promise<void> {
   const store = await openConfiguredStore(env)
-  const applied = await migrateToLatest(store.db)
+  const { applied, excess } = await prepareDatabase(env, store)
   // Keys for the first reports, made now rather than when the first one arrives.
   await refillErasureKeys(store.db)
   const app = await buildApp({ store, env })
   const jobs = await startJobs(store, {
     onError: (error) => app.log.error({ err: error }, 'job queue error'),
+    // The owner installed pg-boss's schema and queues; the app role couldn't, and doesn't try.
+    migrate: !env.LIFELINE_MIGRATION_DATABASE_URL,
   })
   if (applied.length) app.log.info({ migrations: applied }, 'applied migrations')
+  if (excess.length) app.log.warn({ excess }, "DATABASE_URL's role has more privileges than the app needs")
   await app.listen({ host: env.HOST, port: env.PORT })
   const where = env.DATABASE_URL ? 'native PostgreSQL' : `the embedded database in ${env.LIFELINE_DATA_DIR}`
   console.log(`\nLifeline is running at ${env.publicUrl} (${where}).`)

@@ -1,7 +1,7 @@
 /** The store the settings name, as the server and every command open it. */
 import type { Env } from '../../env.ts'
 import { openStore, type Store } from './database.ts'
-import { migrateToLatest } from './migrate.ts'
+import { prepareDatabase } from './prepare.ts'
 
 /** Native PostgreSQL at DATABASE_URL, else the embedded database in LIFELINE_DATA_DIR, with its erasure keys. */
 export function openConfiguredStore(env: Env): Promise<Store> {
@@ -16,7 +16,7 @@ export function openConfiguredStore(env: Env): Promise<Store> {
 export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openConfiguredStore(env)
   try {
-    await migrateToLatest(store.db)
+    await prepareDatabase(env, store)
     return await work(store)
   } finally {
     await store.close()

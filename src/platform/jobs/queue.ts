@@ -2,8 +2,16 @@
  * Background jobs in PostgreSQL through pg-boss, on the same database as everything else (embedded
  * or native). Each job is a file with its name, schedule and handler; modules add theirs with defineJob.
  */
+import type pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Db, Store } from '../db/database.ts'
+
+/** pg-boss's schema, in the same database as Lifeline's tables. */
+export const JOBS_SCHEMA = 'pgboss'
+
+// pg-boss's own queue for cron schedules (its timekeeper makes it at start, swallowing any failure):
+// with least privilege the app role can't make a queue, so installJobs makes this one too.
+const SCHEDULE_QUEUE = '__pgboss__send-it'
 
 /** A job: a unique name, an optional cron schedule, and what it does. */
 export type JobDefinition = {
@@ -26,16 +34,44 @@ export function defineJob(job: JobDefinition): JobDefinition {
 /** Running jobs, and a way to stop them. */
 export type Jobs = { boss: PgBoss; stop(): Promise<void> }
 
-/** Starts pg-boss on the store's pool, schedules recurring jobs and starts a worker for each job. */
+/**
+ * Creates or upgrades pg-boss's schema and makes every defined job's queue. Each queue is a table of
+ * its own (a partition pg-boss creates), so this is DDL: with least privilege, it runs on the owner
+ * role's pool before the app starts its jobs (see src/platform/db/prepare.ts).
+ */
+export async function installJobs(pool: pg.Pool): Promise<void> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => pool.query(text, values) },
+    schema: JOBS_SCHEMA,
+    migrate: true,
+    supervise: false,
+    schedule: false,
+  })
+  // Nothing runs in the background here: any failure reaches the caller as a rejection.
+  boss.on('error', () => {})
+  await boss.start()
+  try {
+    for (const name of [SCHEDULE_QUEUE, ...definitions.map((job) => job.name)]) await boss.createQueue(name)
+  } finally {
+    await boss.stop({ graceful: false, close: false })
+  }
+}
+
+/**
+ * Starts pg-boss on the store's pool, schedules recurring jobs and starts a worker for each job.
+ * `migrate: false` when installJobs has run as the owner: pg-boss then only checks its schema's version
+ * and never tries to create or alter it.
+ */
 export async function startJobs(
   store: Store,
-  options: { onError?: (error: Error) => void } = {},
+  options: { onError?: (error: Error) => void; migrate?: boolean } = {},
 ): Promise<Jobs> {
   // pg-boss talks through Lifeline's own pool: for the embedded database that pool is the one
   // serialised connection, so jobs and requests never open a second one.
   const boss = new PgBoss({
     db: { executeSql: (text, values) => store.pool.query(text, values) },
-    schema: 'pgboss',
+    schema: JOBS_SCHEMA,
+    migrate: options.migrate ?? true,
     supervise: true,
     schedule: true,
   })
