@@ -38,13 +38,25 @@ export const PHOTO_MEMORY_MB = 96
 /** Where photos wait: the memory they are received into, and the places that decode them. */
 export type PhotoAdmission = { memory: ByteBudget; decodes: WorkPool }
 
+const byServer = new WeakMap<object, PhotoAdmission>()
+
 /** A server's photo admission, with the settings' limits where they are given. */
-export function photoAdmission(settings: { decodes?: number; memoryMb?: number }): PhotoAdmission {
+export function photoAdmission(
+  server: object,
+  settings: { decodes?: number; memoryMb?: number },
+): PhotoAdmission {
   const decodes = settings.decodes ?? PHOTO_DECODES
-  return {
+  const admission = {
     memory: byteBudget((settings.memoryMb ?? PHOTO_MEMORY_MB) * 1024 * 1024),
     decodes: workPool(decodes, decodes * WAITING_PER_DECODE),
   }
+  byServer.set(server, admission)
+  return admission
+}
+
+/** The photo admission `photoAdmission` made for a server (its app), to read what it holds. */
+export function photoAdmissionOf(server: object): PhotoAdmission | undefined {
+  return byServer.get(server)
 }
 
 /** Why a photo was refused. */

@@ -106,7 +106,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
   }
   // Photos arrive with the form, held in memory within the server's photo memory, and are cleaned in its
   // decode places before sealing (photos.ts); neither depends on the writer's address.
-  const admission = photoAdmission({
+  const admission = photoAdmission(app, {
     decodes: deps.env.LIFELINE_PHOTO_DECODES,
     memoryMb: deps.env.LIFELINE_UPLOAD_MEMORY_MB,
   })
