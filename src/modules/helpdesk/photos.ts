@@ -16,22 +16,24 @@ const MAX_PIXELS = 40_000_000
 const accepted = new Set(['jpeg', 'png', 'webp'])
 /**
  * Photos decoded at once, across all writers (LIFELINE_PHOTO_DECODES). One decode already spreads over
- * every core (libvips' threads), so more at once are not done sooner; they only add up the memory each
- * needs, up to a few hundred megabytes for a 40-megapixel PNG. A report's photos are decoded one after
- * another in one place, so a report waits for one place, not three.
+ * every core (libvips' threads), so two at once are hardly done sooner (measured: 1.4 s a 36-megapixel
+ * PNG either way on two cores) but need twice the memory, about 100 MB each, and leave more behind in
+ * the allocator. A report's photos are decoded one after another in one place, so it waits for one
+ * place, not three.
  */
-export const PHOTO_DECODES = 2
+export const PHOTO_DECODES = 1
 /**
- * Reports with photos that may wait for a place, per place. A 6000×6000 PNG takes about 2 s, so the
- * last in line waits seconds, not minutes; past that the writer is told at once to send again in a
- * minute, while the server still can answer, instead of every writer waiting on a server out of memory.
+ * Reports with photos that may wait for a place, per place. A phone photo takes a fraction of a second
+ * and even three 36-megapixel PNGs a few seconds, so the last in line waits seconds, not minutes; past
+ * that the writer is told at once to send again in a minute, while the server still can answer,
+ * instead of every writer waiting on a server out of memory.
  */
 const WAITING_PER_DECODE = 4
 /**
  * Megabytes of photos held in memory at once, across all writers (LIFELINE_UPLOAD_MEMORY_MB): received
  * and waiting for their decode. A report takes its share (its size as sent, at most 3 × 10 MiB) before
  * its first photo is read, or gets the form back with "too many reports at once": 96 MiB lets at least
- * three reports with the largest photos, and typically a dozen, be received at once.
+ * three reports with the largest photos, and half a dozen or more with phone photos, be received at once.
  */
 export const PHOTO_MEMORY_MB = 96
 
