@@ -5,7 +5,11 @@
  *     (10 connections, each post with its own form token), sealed to a desk of 5 members: per second,
  *     p50/p95, errors; and the same posts to a route that checks them alike and stores them unsealed
  *     (bench-route.ts): the ratio is what sealing costs;
- *   queue: the triage queue page of a lawyer with 100,000 open reports, p50/p95 over its views.
+ *   queue: the triage queue page of a lawyer with 100,000 open reports, p50/p95 over its views;
+ *   flood (PGlite only, as it is about the server process; `--flood` runs it alone): 12 writers posting
+ *     the detained form with three 6000×6000 PNGs of 9 MB each from loopback for up to 20 s (support/flood.ts),
+ *     with the photo limits as shipped and then raised out of the way: the server's peak memory, the
+ *     posts' p95 and the p95 of opening the form meanwhile, beside opening it without a flood.
  */
 import { randomBytes } from 'node:crypto'
 import { loadavg } from 'node:os'
@@ -15,7 +19,8 @@ import { createAccount } from '../src/platform/auth/accounts.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { csrfTokenFor } from '../src/platform/security.ts'
 import { startCluster } from '../test/support/native-postgres.ts'
-import { instance, runCli, signIn, startServer } from './support/lifeline.ts'
+import { type FloodFigures, floodPhotos, percentile, probeForm, runFlood } from './support/flood.ts'
+import { type Instance, instance, runCli, signIn, startServer } from './support/lifeline.ts'
 import { type LoadResult, runLoad, type Watch } from './support/load.ts'
 import {
   childrenOf,
@@ -30,7 +35,7 @@ import { num, table } from './support/report.ts'
 
 /** One line for `npm run bench -- --list`. */
 export const description =
-  'help desk: sealed submissions/s vs unsealed, queue page at 100,000 reports; PGlite and native'
+  'help desk: sealed submissions/s vs unsealed, queue page at 100,000 reports; PGlite and native; a photo flood'
 
 const GOALS = { submissionsPerSecond: 300, sealingRatio: 0.7, queueP95Native: 100, engineRatio: 3 }
 const OPEN_REPORTS = 100_000
@@ -48,9 +53,11 @@ function loadSeconds(): number {
 type Latency = { p50: number; p95: number; count: number; byView: [string, number][] }
 type Figures = { sealed: LoadResult; plain: LoadResult; queue: Latency; reports: number }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
+// The flood: writers at once, at most this many seconds and posts; the form opened this often without one.
+const FLOOD = { writers: 12, seconds: 20, maxPosts: 300 }
+const QUIET_PROBES = 100
+// Limits "out of the way": more decode places and photo memory than the flood can use.
+const UNLIMITED = { LIFELINE_PHOTO_DECODES: '256', LIFELINE_UPLOAD_MEMORY_MB: '1048576' }
 
 /** Accounts and the desk, written before the server starts (the embedded database is one process's). */
 async function prepare(dataDir: string, databaseUrl?: string) {
@@ -235,6 +242,70 @@ async function measureEngine(
   return { sealed, plain, queue, reports }
 }
 
+type Flood = { quietGetP95: number; limited: FloodFigures; unlimited: FloodFigures }
+
+/**
+ * The photo flood on PGlite, each on a freshly started server (peak memory is the process's own): the
+ * form opened without a flood, then the flood with the limits as shipped, then with them raised.
+ */
+async function measureFlood(): Promise<Flood> {
+  const say = (line: string) => console.log(`[flood] ${line}`)
+  const target = await instance(tempDir('lifeline-bench-flood-'), undefined, { LOG_LEVEL: 'warn' })
+  await runCli(target, ['db', 'migrate'])
+  await prepare(target.dataDir)
+  const photos = await floodPhotos()
+  const flood = async (label: string, server: Instance) => {
+    const started = await startServer(server)
+    try {
+      const quiet = label === 'limits on' ? await probeForm(server.port, (done) => done < QUIET_PROBES) : []
+      say(`${label}: ${FLOOD.writers} writers for up to ${FLOOD.seconds} s…`)
+      const figures = await runFlood(server.port, started.pid, photos, FLOOD)
+      say(`${label}: ${describeFlood(figures)}`)
+      return { quiet, figures }
+    } finally {
+      await started.stop()
+    }
+  }
+  const limited = await flood('limits on', target)
+  const unlimited = await flood('limits raised', { ...target, env: { ...target.env, ...UNLIMITED } })
+  return {
+    quietGetP95: percentile(limited.quiet, 95),
+    limited: limited.figures,
+    unlimited: unlimited.figures,
+  }
+}
+
+function describeFlood(f: FloodFigures): string {
+  return (
+    `${f.posts} posts in ${num(f.seconds)} s ${JSON.stringify(f.byStatus)}, peak RSS ${num(f.peakRssMb)} MB,` +
+    ` p95 post ${num(f.postP95)} ms (201s ${num(f.acceptedP95)} ms), p95 GET ${num(f.getP95)} ms over ${f.gets}`
+  )
+}
+
+function floodTable(flood: Flood): string {
+  const row = (name: string, pick: (f: FloodFigures) => string) => [
+    name,
+    pick(flood.limited),
+    pick(flood.unlimited),
+  ]
+  const statuses = (f: FloodFigures) =>
+    Object.entries(f.byStatus)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ')
+  return table(
+    ['photo flood', 'limits on', 'limits raised'],
+    [
+      row('posts (by status)', (f) => `${f.posts} (${statuses(f)})`),
+      row('server peak RSS MB', (f) => num(f.peakRssMb)),
+      row('POST /help/detained p95 ms', (f) => num(f.postP95)),
+      row('  of the 201s, p95 ms', (f) => num(f.acceptedP95)),
+      row('  of the 503s ("try again"), p95 ms', (f) => num(f.refusedP95)),
+      row('GET /help/detained p95 ms, flooded', (f) => `${num(f.getP95)} (${f.gets})`),
+      ['GET /help/detained p95 ms, no flood', `${num(flood.quietGetP95)} (${QUIET_PROBES})`, ''],
+    ],
+  )
+}
+
 function goal(value: number, target: number, atLeast: boolean, decimals: number): string {
   const met = atLeast ? value >= target : value <= target
   return `${atLeast ? '≥' : '≤'} ${target}: ${met ? 'met' : 'MISS'} (${value.toFixed(decimals)})`
@@ -301,10 +372,27 @@ function summary(pglite: Figures | undefined, native: Figures | undefined): stri
   ]
 }
 
+function floodNote(started: number, loadBefore: number): string {
+  return (
+    `Photo flood: ${FLOOD.writers} writers from loopback, each posting the detained form with three 6000×6000` +
+    `\nPNGs of 9 MB one post after another, for ${FLOOD.seconds} s or ${FLOOD.maxPosts} posts; the form opened one` +
+    `\nrequest at a time, 100 ms apart, during the flood and (${QUIET_PROBES} times) before it. Limits raised:` +
+    ` ${Object.entries(UNLIMITED)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}.` +
+    `\nFlood total ${num((performance.now() - started) / 1000)} s from the suite's start; load average before` +
+    ` ${num(loadBefore, 2)}, now ${num(loadavg()[0], 2)}.`
+  )
+}
+
 /** Runs the suite and prints its figures. */
 export async function run(): Promise<void> {
   const started = performance.now()
   const loadBefore = loadavg()[0]!
+  if (process.argv.includes('--flood')) {
+    console.log(`\n${floodTable(await measureFlood())}\n${floodNote(started, loadBefore)}`)
+    return
+  }
   const seconds = loadSeconds()
   const only = onlyEngine()
   const pglite = only === 'native' ? undefined : await measureEngine('pglite', seconds)
@@ -318,13 +406,16 @@ export async function run(): Promise<void> {
   } else {
     console.log('\n[native] skipped: no initdb on this machine (apt-get install postgresql)')
   }
+  const flood = only === 'native' ? undefined : await measureFlood()
   console.log(`\n${table(['figure', 'pglite', 'native', 'goal', 'pglite/native'], summary(pglite, native))}`)
+  if (flood) console.log(`\n${floodTable(flood)}`)
   console.log(
     `\nSubmissions: "I need legal help" posted for ${seconds} s after 5 s of warm-up by 10 connections` +
       `\n(autocannon in its own process, loopback), each with a fresh form token, sealed to a desk of 5;` +
       `\nunsealed: the same posts, checked alike, stored in clear by the benchmark-only route. Queue:` +
       `\n${QUEUE_REQUESTS} requests one at a time over 6 views (filters, the second page) with` +
       ` ${OPEN_REPORTS.toLocaleString('en')} open reports.` +
+      (flood ? `\n${floodNote(started, loadBefore)}` : '') +
       `\nTotal time ${num((performance.now() - started) / 1000)} s. Load average (1 min) before ${num(loadBefore, 2)},` +
       ` after ${num(loadavg()[0], 2)}.`,
   )

@@ -49,6 +49,10 @@ const schema = z.object({
     }),
   /** Exports with more rows than this run as background jobs with a progress page. */
   LIFELINE_EXPORT_JOB_ROWS: z.coerce.number().int().min(0).default(100_000),
+  /** Photos decoded at once, across all writers; unset means 1 (see src/modules/helpdesk/photos.ts). */
+  LIFELINE_PHOTO_DECODES: z.coerce.number().int().min(1).max(256).optional(),
+  /** Megabytes of uploaded photos held in memory at once; unset means 96 (see photos.ts). */
+  LIFELINE_UPLOAD_MEMORY_MB: z.coerce.number().int().min(1).max(1_048_576).optional(),
   /**
    * Benchmarks only: adds routes that measure against baselines (the help desk's form stored unsealed).
    * Never set it where real people write: the baseline keeps what they send in clear.

@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict'
+import { PassThrough } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
+import sharp from 'sharp'
 import { type Agent, agent, encodeForm } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { type App, buildApp } from '../../app.ts'
+import { loadEnv } from '../../env.ts'
 import { windowedAudit } from '../../platform/audit.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
 import { newReceipt } from './receipts.ts'
-import { formToken, helpdeskWith, sendDetained, shownReceipt, solvedProof } from './testing.ts'
+import {
+  formToken,
+  helpdeskWith,
+  multipartBody,
+  type Part,
+  sendDetained,
+  shownReceipt,
+  solvedProof,
+} from './testing.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -241,5 +253,153 @@ describe('guessed receipts', () => {
     // Another address is not held back by this one's misses.
     const other = await postFrom(writer, '198.51.100.9', '/help/report', { receipt: newReceipt() })
     assert.equal(other.statusCode, 404)
+  })
+})
+
+describe('damaged multipart bodies', () => {
+  // An app of its own that logs, to see that none of these is logged as an error.
+  const lines: string[] = []
+  let app: App
+  before(async () => {
+    const stream = new PassThrough()
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
+    const env = loadEnv({ LIFELINE_DATA_DIR: t.store.dataDir, LOG_LEVEL: 'debug' })
+    app = await buildApp({ store: t.store, env, logStream: stream })
+  })
+  after(() => app.close())
+
+  it('answer the form again with what could be read, as a 400, never a server error', async () => {
+    const before = await reports()
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#246' } })
+      .png()
+      .toBuffer()
+    const photo = { name: 'photo', filename: 'p.png', type: 'image/png', value: png }
+    for (const form of ['detained', 'legal'] as const) {
+      const writer = agent(app, 'en')
+      const page = await writer.get(`/help/${form}`)
+      const head: Part[] = [
+        { name: '_csrf', value: writer.csrf },
+        { name: 'token', value: formToken(page.body) },
+        { name: 'category', value: 'fine' },
+        { name: 'details', value: 'Kept answer' },
+      ]
+      const sent = (parts: Part[]) => multipartBody(parts, 'lifeline-test')
+      const cut = (body: Buffer, keep: number) => body.subarray(0, keep)
+      const full = sent([...head, photo])
+      const urlencoded = encodeForm({ _csrf: writer.csrf, details: 'Kept answer' })
+      // A part whose headers are past what the parser keeps is left out (here the form's token): the
+      // form comes back saying what is missing.
+      const hugeHeader = Buffer.from(
+        `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${writer.csrf}\r\n` +
+          `--b\r\nContent-Disposition: form-data; name="category"\r\n\r\nfine\r\n` +
+          `--b\r\nContent-Disposition: form-data; name="details"\r\n\r\nKept answer\r\n` +
+          `--b\r\nX-Filler: ${'a'.repeat(200_000)}\r\nContent-Disposition: form-data; name="token"\r\n\r\n` +
+          `${formToken(page.body)}\r\n--b--\r\n`,
+      )
+      // What is sent, its content type, whether the answer before the damage is kept, the message.
+      const cases: [string, Buffer | string, string, boolean, RegExp][] = [
+        ['cut off in a photo', cut(full.body, full.body.length - 100), full.type, true, /arrived damaged/],
+        [
+          'cut off in a field',
+          cut(sent([...head, { name: 'who', value: 'x'.repeat(500) }]).body, 900),
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'another boundary than declared',
+          sent(head).body,
+          'multipart/form-data; boundary=elsewhere',
+          false,
+          /arrived damaged/,
+        ],
+        ['no boundary', sent(head).body, 'multipart/form-data', false, /arrived damaged/],
+        ['a urlencoded body', urlencoded, 'multipart/form-data; boundary=x', false, /arrived damaged/],
+        [
+          'a part without a name',
+          sent([...head, { value: 'nameless' }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'a file without a name',
+          sent([...head, { ...photo, name: undefined }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        ['a part header of 200 kB', hugeHeader, 'multipart/form-data; boundary=b', true, /expired/],
+        [
+          'too many fields',
+          sent([...head, ...Array(60).fill({ name: 'needs', value: 'food' })]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'too many files',
+          sent([...head, ...Array(30).fill({ ...photo, filename: '' })]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'a field over the size limit',
+          sent([...head, { name: 'contact', value: 'y'.repeat(30_000) }]).body,
+          full.type,
+          true,
+          /too long/,
+        ],
+        [
+          'a file in another field than photo',
+          sent([...head, { ...photo, name: 'details' }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'text that is not UTF-8',
+          sent([...head, { name: 'contact', value: Buffer.from([0x49, 0xff, 0xfe]) }]).body,
+          full.type,
+          true,
+          /characters/,
+        ],
+        [
+          '__proto__ as a field name',
+          sent([...head, { name: '__proto__', value: '{"polluted":1}' }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          'constructor as a field name',
+          sent([...head, { name: 'constructor', value: 'x' }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+        [
+          '__proto__ as a file name',
+          sent([...head, { ...photo, name: '__proto__' }]).body,
+          full.type,
+          true,
+          /arrived damaged/,
+        ],
+      ]
+      for (const [name, body, type, kept, message] of cases) {
+        const response = await writer.send('POST', `/help/${form}`, body, { 'content-type': type })
+        const label = `${form}: ${name}`
+        assert.equal(response.statusCode, 400, label)
+        assert.match(response.body, /class="error-summary"/, label)
+        assert.match(response.body, message, label)
+        assert.ok(response.body.includes(`action="/help/${form}"`), `${label}: the form again`)
+        if (kept) assert.ok(response.body.includes('Kept answer'), `${label}: the answer is kept`)
+      }
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined)
+    assert.equal(await reports(), before)
+    const errors = lines.filter((line) => JSON.parse(line).level >= 50)
+    assert.deepEqual(errors, [], 'nothing is logged as an error')
   })
 })

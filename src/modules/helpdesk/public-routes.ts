@@ -3,17 +3,18 @@
  * writer back. Every page is `no-store`: a shared or seized phone's browser cache keeps none of it, and
  * receipts travel only in form bodies, never in URLs (which end up in histories and logs).
  */
-import multipart, { type MultipartFile } from '@fastify/multipart'
+import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { windowedAudit } from '../../platform/audit.ts'
 import { isLoopback } from '../../platform/auth/throttle.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, badCsrf } from '../../platform/errors.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
 import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { registerPlainBaseline } from './bench-route.ts'
 import { publicCounts, REGION_ROUNDING, SMALLEST_SHOWN } from './counts.ts'
+import { FORM_LIMITS, type FormBody, readFormBody } from './form-body.ts'
 import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySchema } from './forms.ts'
 import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
 import { countsPage } from './pages/counts.ts'
@@ -27,13 +28,16 @@ import {
   receiptPage,
   startPage,
 } from './pages/public.ts'
-import { cleanPhoto, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError } from './photos.ts'
+import { cleanPhotos, PhotoError, photoAdmission } from './photos.ts'
 import { newChallenge, spendProof } from './proof-of-work.ts'
 import { checkReceipt, formatReceipt } from './receipts.ts'
 import type { ReportForm } from './tables.ts'
 import { receiptMisses } from './throttle.ts'
 
 const base = '/help'
+// The form's message when too many reports with photos arrive at once, and when to send again.
+const BUSY = 'helpdesk.form.busy'
+const RETRY_AFTER_SECONDS = 60
 
 /** Registers the public help-desk pages. */
 export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -99,8 +103,18 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     detained: { page: detainedPage, schema: detainedSchema },
     legal: { page: legalPage, schema: legalSchema },
   } as const
-  // Photos arrive with the form, read into memory (at most 3 × 10 MiB) and cleaned before sealing.
-  const photos = new WeakMap<FastifyRequest, { files: Buffer[]; tooLarge: boolean; tooMany: boolean }>()
+  // Each form's field names: a multipart body keeps only these (form-body.ts).
+  const fieldNames = {
+    detained: new Set(['_csrf', ...Object.keys(detainedSchema.shape)]),
+    legal: new Set(['_csrf', ...Object.keys(legalSchema.shape)]),
+  }
+  // Photos arrive with the form, held in memory within the server's photo memory, and are cleaned in its
+  // decode places before sealing (photos.ts); neither depends on the writer's address.
+  const admission = photoAdmission(app, {
+    decodes: deps.env.LIFELINE_PHOTO_DECODES,
+    memoryMb: deps.env.LIFELINE_UPLOAD_MEMORY_MB,
+  })
+  const bodies = new WeakMap<FastifyRequest, FormBody>()
   const render = async (request: FastifyRequest, form: keyof typeof formPages, view: Partial<FormView>) =>
     formPages[form].page(pageContext(request), {
       values: {},
@@ -121,7 +135,8 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     )
   }
 
-  // A form sent back with what is wrong (and a fresh token, unless the one sent can be kept).
+  // A form sent back with what is wrong (and a fresh token, unless the one sent can be kept). When the
+  // server is busy nothing is wrong with it: 503, and when to send it again.
   const refuse = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -131,7 +146,13 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     const body = (request.body ?? {}) as Record<string, unknown>
     const token =
       typeof body.token === 'string' && /^[A-Za-z0-9_-]{22}$/.test(body.token) ? body.token : undefined
-    return sendPage(noStore(reply), await render(request, form, { values: body, errors, token }), 400)
+    const busy = errors._form === BUSY
+    if (busy) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+    return sendPage(
+      noStore(reply),
+      await render(request, form, { values: body, errors, token }),
+      busy ? 503 : 400,
+    )
   }
 
   // Everything a report is checked for before it is stored: the form, the honeypot, the region, photos.
@@ -144,40 +165,39 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
     if (parsed.data.website) return { errors: { _form: 'helpdesk.form.honeypotFilled' } }
     const region = await regionId(parsed.data.region)
     if (region === undefined) return { errors: { region: 'helpdesk.form.badRegion' } }
-    const sent = photos.get(request)
-    if (sent?.tooLarge) return { errors: { photo: 'helpdesk.form.photoTooLarge' } }
-    if (sent?.tooMany) return { errors: { photo: 'helpdesk.form.photoTooMany' } }
-    const cleaned: Buffer[] = []
-    for (const file of sent?.files ?? []) {
-      try {
-        cleaned.push(await cleanPhoto(file))
-      } catch (error) {
-        if (!(error instanceof PhotoError)) throw error
-        return { errors: { photo: `helpdesk.form.photo_${error.reason}` } }
-      }
+    const sent = bodies.get(request)
+    if (sent?.photoError) return { errors: { photo: `helpdesk.form.${sent.photoError}` } }
+    if (sent?.busy) return { errors: { _form: BUSY } }
+    let cleaned: Buffer[]
+    try {
+      const decoded = await cleanPhotos(admission, sent?.photos ?? [])
+      if (decoded.busy) return { errors: { _form: BUSY } }
+      cleaned = decoded.value
+    } catch (error) {
+      if (!(error instanceof PhotoError)) throw error
+      return { errors: { photo: `helpdesk.form.photo_${error.reason}` } }
     }
     const { website: _website, token, ...answers } = parsed.data
     const content = { form, locale: request.locale, ...answers, photos: cleaned.length } as ReportContent
     return { content, regionId: region, token, photos: cleaned }
   }
 
-  // The forms post multipart bodies (for the photos), and only these routes parse them.
+  // The forms post multipart bodies (for the photos), and only these routes parse them: part by part,
+  // before the platform's CSRF check (form-body.ts). A forged post is refused at its first file; a
+  // damaged one gets its form back, whether or not its CSRF token could be read, as it changes nothing.
   app.register(async (scope) => {
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS + 1, fields: 40, fieldSize: 25_000, parts: 50 },
-      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
-        const held = photos.get(this) ?? { files: [], tooLarge: false, tooMany: false }
-        photos.set(this, held)
-        const data = await part.toBuffer()
-        // A file input left empty still sends a part, with no name and no bytes.
-        if (part.fieldname !== 'photo' || data.length === 0) return
-        if (part.file.truncated) held.tooLarge = true
-        else if (held.files.length >= MAX_PHOTOS) held.tooMany = true
-        else held.files.push(data)
-        part.value = ''
-      },
+    await scope.register(multipart, { throwFileSizeLimit: false, limits: FORM_LIMITS })
+    scope.addHook('preValidation', async (request, reply) => {
+      if (!request.isMultipart()) return
+      const form: ReportForm = request.routeOptions.url?.endsWith('/detained') ? 'detained' : 'legal'
+      const read = await readFormBody(request, fieldNames[form], admission)
+      // The photo memory is given back when the answer is sent, or the writer has gone.
+      reply.raw.once('close', () => read.release())
+      if (reply.raw.destroyed) read.release()
+      bodies.set(request, read)
+      request.body = read.fields
+      if (read.forged) throw badCsrf()
+      if (read.damaged) return refuse(request, reply, form, { _form: 'helpdesk.form.damaged' })
     })
 
     for (const form of forms) {

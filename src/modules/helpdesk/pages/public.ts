@@ -60,6 +60,13 @@ const proofAssets = (ctx: PageContext) => ({
   modules: ['altcha.js', ...(ctx.locale === 'en' ? [] : [`altcha-${ctx.locale}.js`]), 'helpdesk-proof.js'],
 })
 
+// The CSRF token and the form's one-time token open both forms: the server reads the body as it comes
+// and reads no photo before a valid CSRF token has arrived (form-body.ts).
+function formTokens(ctx: PageContext, view: FormView): string {
+  return html`!${csrfField(ctx)}
+<input type="hidden" name="token" value="${view.token}">`
+}
+
 // Region, contact and consent: the end of both forms, then the honeypot and the send button.
 function commonFields(ctx: PageContext, view: FormView): string {
   const { t } = ctx
@@ -100,7 +107,6 @@ function commonFields(ctx: PageContext, view: FormView): string {
 <label for="field-website">${t('helpdesk.form.honeypot')}</label>
 <input id="field-website" name="website" type="text" value="" tabindex="-1" autocomplete="off">
 </div>
-<input type="hidden" name="token" value="${view.token}">
 <div class="proof" hidden data-proof-challenge="${base}/proof" data-proof-worker="${assetUrl('altcha-pbkdf2.js')}">
 <p class="hint">${t('helpdesk.form.proofHint')}</p>
 </div>
@@ -161,7 +167,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, detainedLabels(ctx))}
 <form method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
-!${csrfField(ctx)}
+!${formTokens(ctx, view)}
 !${needBoxes}
 !${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}
 !${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: sentText(values, 'people'), inputmode: 'numeric' })}
@@ -195,7 +201,7 @@ export function legalPage(ctx: PageContext, view: FormView): string {
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, legalLabels(ctx))}
 <form method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
-!${csrfField(ctx)}
+!${formTokens(ctx, view)}
 !${selectField(ctx, errors, {
       name: 'category',
       label: t('helpdesk.form.category'),
