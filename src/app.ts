@@ -3,6 +3,7 @@
  * Modules plug in through their register(); the platform core does not know their routes.
  */
 
+import type { Socket } from 'node:net'
 import qs from 'node:querystring'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
@@ -23,6 +24,7 @@ import { registerRequestContext } from './platform/request-context.ts'
 import { lifelineTimestamp, registerRequestLog } from './platform/request-log.ts'
 import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
 import { bareErrorHeaders, overrideMethod, registerSecurity } from './platform/security.ts'
+import { type ServerTimeouts, serverTimeouts, timeoutOptions } from './platform/timeouts.ts'
 
 // Believe exactly `hops` proxies: X-Forwarded-For entries further left are the client's own claims.
 function trustHops(hops: number) {
@@ -30,7 +32,14 @@ function trustHops(hops: number) {
 }
 
 /** What buildApp needs: the open store and the validated settings. */
-export type AppOptions = { store: Store; env: Env; logger?: boolean; logStream?: NodeJS.WritableStream }
+export type AppOptions = {
+  store: Store
+  env: Env
+  logger?: boolean
+  logStream?: NodeJS.WritableStream
+  /** Deadlines other than the settings' (tests shorten them). */
+  timeouts?: Partial<ServerTimeouts>
+}
 
 /** What every module's register() receives. */
 export type AppDeps = { store: Store; env: Env }
@@ -58,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ? trustHops(env.LIFELINE_TRUST_PROXY)
         : env.LIFELINE_TRUST_PROXY,
     bodyLimit: 256 * 1024,
+    ...timeoutOptions(serverTimeouts(env, options.timeouts)),
     rewriteUrl: overrideMethod,
     // A URL that can't even be routed (bad percent-encoding) gets a plain 400 with the usual strict headers.
     frameworkErrors: (_error, _request, reply) => {
@@ -69,6 +79,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     routerOptions: { ignoreTrailingSlash: true },
   })
+  // Node reads a socket's peer address when first asked and keeps it; asked only once the client has
+  // hung up, it is undefined, and so is request.ip (the rate limits' key, sign-in throttling). Asking
+  // as the connection opens pins it for every request on it, however long they wait for the database.
+  app.server.on('connection', (socket: Socket) => socket.remoteAddress)
   const routes: RouteEntry[] = []
   registerRoutePolicy(app, routes)
   registerRequestLog(app)

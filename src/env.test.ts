@@ -12,6 +12,7 @@ describe('settings', () => {
     assert.equal(env.publicUrl, 'http://127.0.0.1:8080')
     assert.equal(env.LOG_LEVEL, 'info')
     assert.equal(env.LIFELINE_TRUST_PROXY, false)
+    assert.equal(env.LIFELINE_REQUEST_TIMEOUT_S, 120)
   })
 
   it('treats an empty value as unset', () => {
@@ -25,6 +26,8 @@ describe('settings', () => {
       LIFELINE_PUBLIC_URL: 'ftp://example.org',
       LOG_LEVEL: 'loud',
       LIFELINE_TRUST_PROXY: 'maybe',
+      // Under 10 s a photo upload could never finish; 0 would turn the deadline off.
+      LIFELINE_REQUEST_TIMEOUT_S: '0',
     }
     for (const [name, value] of Object.entries(cases)) {
       assert.throws(

@@ -47,6 +47,12 @@ const schema = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be false, a number of proxy hops, or proxy addresses' })
       return z.NEVER
     }),
+  /**
+   * Seconds a client has to send a whole request, body included; a slower one gets 408. Enough for the
+   * help form's photos or a staff import over a decent link; raise it where staff upload large imports
+   * over slow ones (Tor), at the cost of letting a trickling client hold a connection that long.
+   */
+  LIFELINE_REQUEST_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(120),
   /** Exports with more rows than this run as background jobs with a progress page. */
   LIFELINE_EXPORT_JOB_ROWS: z.coerce.number().int().min(0).default(100_000),
   /** Photos decoded at once, across all writers; unset means 1 (see src/modules/helpdesk/photos.ts). */

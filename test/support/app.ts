@@ -6,12 +6,16 @@ import { type TestStore, testStore } from './db.ts'
 /** The app, its store, and how to close both. */
 export type TestApp = { app: App; store: TestStore; close(): Promise<void> }
 
-/** Builds the app (not listening) on a fresh database. */
-export async function testApp(): Promise<TestApp> {
+/** Builds the app (not listening) on a fresh database; it logs to `logStream` if given, else not at all. */
+export async function testApp(options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const store = await testStore()
   // A host name rather than an IP address, as passkeys need one; nothing ever connects to it.
   const env = loadEnv({ LIFELINE_DATA_DIR: store.dataDir, LIFELINE_PUBLIC_URL: 'http://localhost:8080' })
-  const app = await buildApp({ store, env, logger: false })
+  const app = await buildApp({
+    store,
+    env,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
+  })
   return {
     app,
     store,

@@ -9,6 +9,7 @@ import { type App, buildApp } from '../../src/app.ts'
 import { loadEnv } from '../../src/env.ts'
 import { createInvite } from '../../src/platform/auth/invites.ts'
 import type { Store } from '../../src/platform/db/database.ts'
+import type { ServerTimeouts } from '../../src/platform/timeouts.ts'
 import { type JsMode, jsModes, launchChromium } from './browser.ts'
 import { type TestStore, testStore } from './db.ts'
 
@@ -17,9 +18,12 @@ export type TestServer = { url: string; store: TestStore; app: App; close(): Pro
 
 /**
  * Starts the app on 127.0.0.1 on a free port, with a fresh database. `host` is the name its URL
- * uses: passkeys need `localhost`, as WebAuthn refuses IP addresses as relying parties.
+ * uses: passkeys need `localhost`, as WebAuthn refuses IP addresses as relying parties. With
+ * `logStream` the app logs there (else not at all); `timeouts` shortens its deadlines.
  */
-export async function startTestServer(options: { host?: 'localhost' } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { host?: 'localhost'; logStream?: NodeJS.WritableStream; timeouts?: Partial<ServerTimeouts> } = {},
+): Promise<TestServer> {
   const host = options.host ?? '127.0.0.1'
   const store = await testStore()
   const settings = (url: string, port: number) =>
@@ -27,7 +31,12 @@ export async function startTestServer(options: { host?: 'localhost' } = {}): Pro
   // The port is known only once listening, but the app keeps this env object and reads publicUrl per
   // request (invitation links), so it is filled in with the real address before the first request.
   const env = settings(`http://${host}`, 0)
-  const app = await buildApp({ store, env, logger: false })
+  const app = await buildApp({
+    store,
+    env,
+    timeouts: options.timeouts,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
+  })
   try {
     await app.listen({ host: '127.0.0.1', port: 0 })
   } catch (error) {

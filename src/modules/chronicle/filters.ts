@@ -9,12 +9,16 @@ import type { Database } from '../../platform/db/tables.ts'
 import { many, text } from '../../platform/validation.ts'
 
 const code = z.string().regex(/^[\w.-]{1,40}$/, 'validation.invalid')
-// A day, or a month (YYYY-MM) meaning its first or last day depending on the end of the range.
-const dayOrMonth = z.union([
-  z.literal(''),
-  z.iso.date('validation.date'),
-  z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'validation.date'),
-])
+// A day, or a month (YYYY-MM) meaning its first or last day depending on the end of the range, in the
+// years 1 to 9999. PostgreSQL has no year 0 (1 BC is followed by AD 1): `0000-01-01` would pass the
+// format and fail the query.
+const dayOrMonth = z
+  .union([
+    z.literal(''),
+    z.iso.date('validation.date'),
+    z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'validation.date'),
+  ])
+  .refine((value) => !value.startsWith('0000'), 'validation.date')
 
 /** A filter as it arrives in a query string. Every part is optional. */
 export const eventFilterSchema = z.object({
