@@ -129,7 +129,11 @@ before(async () => {
   ids.cases.push(criminal)
   await db
     .insertInto('chronicle_case_stages')
-    .values({ case_id: criminal, stage: 'charge', on_date: '2024-05-02' })
+    .values([
+      { case_id: criminal, stage: 'charge', on_date: '2024-05-02' },
+      // A hearing the day after the sensitive detention: shown to the day, it would date the detention.
+      { case_id: criminal, stage: 'arrest hearing', on_date: '2024-03-18', date_precision: 'day' },
+    ])
     .execute()
   for (const person of [withheld, anonymous, named]) {
     await insertAct(db, {

@@ -139,6 +139,22 @@ export async function caseArticles(db: Db, ids: number[]): Promise<Map<number, n
   return byCase
 }
 
+/**
+ * Whether a case arose from a sensitive event, published or not: its stage dates are then blurred
+ * like the event's (redaction.ts `redactStage`).
+ */
+export async function caseIsSensitive(db: Db, caseId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('chronicle_acts as a')
+    .innerJoin('chronicle_events as e', 'e.id', 'a.event_id')
+    .select('a.id')
+    .where('a.case_id', '=', caseId)
+    .where('e.sensitive', '=', true)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** A case's stages in order. */
 export function caseStages(db: Db, caseId: number) {
   return db

@@ -13,6 +13,7 @@ import {
   redactEvent,
   redactPerson,
   redactSource,
+  redactStage,
 } from './redaction.ts'
 import type { Localised, Precision } from './tables.ts'
 
@@ -331,11 +332,13 @@ export function presentCase(row: CaseInput, terms: TermIndex, locale?: Locale): 
   }
 }
 
-/** A case stage for public output. */
+/** A case stage for public output; dated to the month when the case touches a sensitive event. */
 export function presentStage(
-  stage: { stage: string; on_date: string | null; date_precision: Precision },
+  stored: { stage: string; on_date: string | null; date_precision: Precision },
+  caseOf: { sensitive: boolean },
   locale?: Locale,
 ): { stage: string; date: PublicDate } {
+  const stage = redactStage(stored, caseOf)
   return {
     stage: stage.stage,
     date: publicDate(stage.on_date, stage.on_date ? stage.date_precision : 'unknown', locale),

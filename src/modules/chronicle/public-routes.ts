@@ -16,6 +16,7 @@ import { filterParams, publicListPage } from './pages/public-list.ts'
 import { publicPersonPage } from './pages/public-person.ts'
 import {
   caseArticles,
+  caseIsSensitive,
   caseStages,
   casesByIds,
   eventSources,
@@ -214,12 +215,12 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
     const ctx = pageContext(request)
     const terms = await loadTerms(db)
     const articles = await caseArticles(db, [id])
-    const stages = await caseStages(db, id)
+    const [stages, sensitive] = await Promise.all([caseStages(db, id), caseIsSensitive(db, id)])
     const actRows = await publicActs(db, { caseId: id })
     const events = await eventsByIds(db, unique(actRows.map((act) => act.event_id)))
     const page = publicCasePage(ctx, {
       item: presentCase({ ...row, articleIds: articles.get(id) ?? [] }, terms, ctx.locale),
-      stages: stages.map((stage) => presentStage(stage, ctx.locale)),
+      stages: stages.map((stage) => presentStage(stage, { sensitive }, ctx.locale)),
       events: events.map((event) => presentEvent(event, terms, ctx.locale)),
       acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date), ctx.locale)),
     })

@@ -50,6 +50,22 @@ export function redactSource<S extends { published_on: string | null }>(
 }
 
 /**
+ * A case stage's date as it may be shown: a case that arose from a sensitive event is dated to the
+ * month, as that event is — a hearing "the day after the detention" gives the detention's day away.
+ */
+export function redactStage<S extends { on_date: string | null; date_precision: Precision }>(
+  stage: S,
+  caseOf: { sensitive: boolean },
+): S {
+  if (!caseOf.sensitive) return stage
+  return {
+    ...stage,
+    on_date: blurDate(stage.on_date, stage.date_precision),
+    date_precision: coarser(stage.date_precision),
+  }
+}
+
+/**
  * When an event was published and last changed, as the public may see them: for a sensitive event,
  * the first of each one's month (UTC), since a publication the day after would bound its day.
  */
