@@ -18,7 +18,8 @@ import { createAccount } from '../src/platform/auth/accounts.ts'
 import { createInvite } from '../src/platform/auth/invites.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import {
-  csrfPair,
+  type CsrfPair,
+  csrfPairFrom,
   describeCase,
   type FuzzCase,
   fuzzCases,
@@ -166,19 +167,25 @@ function send(
   })
 }
 
+/** A CSRF cookie and token of the server at `base`, read off its sign-in form. */
+async function csrfPairOf(base: string): Promise<CsrfPair> {
+  const page = await fetch(`${base}/login`)
+  return csrfPairFrom(page.headers.getSetCookie(), await page.text())
+}
+
 /** A good "I need legal help" report and the chronicle list, as a person would send them after the run. */
 async function stillWorks(port: number): Promise<{ report: number; list: number }> {
   const base = `http://127.0.0.1:${port}`
   const headers = { 'x-forwarded-for': '10.250.0.1' }
   const form = await (await fetch(`${base}/help/legal`, { headers })).text()
   const token = /name="token" value="([A-Za-z0-9_-]{22})"/.exec(form)?.[1] ?? ''
-  const csrf = csrfPair()
+  const csrf = await csrfPairOf(base)
   const report = await fetch(`${base}/help/legal`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
       ...headers,
-      cookie: `lifeline_csrf=${csrf.cookie}`,
+      cookie: `${csrf.name}=${csrf.cookie}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: new URLSearchParams({
@@ -232,7 +239,7 @@ async function measureEngine(
 
   const agent = new HttpAgent({ keepAlive: true, maxSockets: AT_ONCE })
   onCleanUp(() => agent.destroy())
-  const arbitrary = fuzzCases(routes, values)
+  const arbitrary = fuzzCases(routes, values, await csrfPairOf(`http://127.0.0.1:${target.port}`))
   const statuses = new Map<string, number>()
   const serverErrors = new Map<string, { count: number; example: FuzzCase }>()
   const byRoute = new Map<string, { ms: number; count: number }>()

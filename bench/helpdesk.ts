@@ -11,13 +11,11 @@
  *     with the photo limits as shipped and then raised out of the way: the server's peak memory, the
  *     posts' p95 and the p95 of opening the form meanwhile, beside opening it without a flood.
  */
-import { randomBytes } from 'node:crypto'
 import { loadavg } from 'node:os'
 import { sql } from 'kysely'
 import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
 import { createAccount } from '../src/platform/auth/accounts.ts'
 import { openStore } from '../src/platform/db/database.ts'
-import { csrfTokenFor } from '../src/platform/security.ts'
 import { startCluster } from '../test/support/native-postgres.ts'
 import { type FloodFigures, floodPhotos, percentile, probeForm, runFlood } from './support/flood.ts'
 import { type Instance, instance, runCli, signIn, startServer } from './support/lifeline.ts'
@@ -201,9 +199,12 @@ async function measureEngine(
     db: () => (postmaster ? treeOf(postmaster) : childrenOf(server.pid)),
   }
   // One CSRF cookie for every post, with its token, as a browser that opened the form holds.
-  const csrfCookie = randomBytes(32).toString('base64url')
+  const opened = await fetch(`http://127.0.0.1:${target.port}/help/legal`)
+  const csrfCookie = /lifeline_csrf=([\w-]{43})/.exec(opened.headers.get('set-cookie') ?? '')?.[1]
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(await opened.text())?.[1]
+  if (!csrfCookie || !csrfToken) throw new Error('the help form gave no CSRF cookie and token')
   const form = {
-    _csrf: csrfTokenFor(csrfCookie),
+    _csrf: csrfToken,
     category: 'administrative',
     details: 'Протокол по статье 20.3.3 КоАП, суд назначен на понедельник. Нужен защитник.',
     contact: 'Signal: @someone',

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import { SESSION_COOKIE } from '../src/platform/auth/sessions.ts'
+import { sessionCookieName } from '../src/platform/auth/sessions.ts'
 import { logCapture } from './support/log.ts'
 import { startTestServer, type TestServer } from './support/server.ts'
 
@@ -55,7 +55,7 @@ function nextRequest(): Promise<{ request: IncomingMessage; response: ServerResp
 }
 
 // A session cookie of the right shape, so reading the session queries the database.
-const sessionCookie = `${SESSION_COOKIE}=${'a'.repeat(43)}.${'b'.repeat(43)}`
+const sessionCookie = `${sessionCookieName(false)}=${'a'.repeat(43)}.${'b'.repeat(43)}`
 
 describe('a client that hangs up while its request waits for the database', () => {
   const requests = {

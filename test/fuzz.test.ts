@@ -15,7 +15,14 @@ import { createInvite } from '../src/platform/auth/invites.ts'
 import { agent } from './support/agent.ts'
 import { type TestApp, testApp } from './support/app.ts'
 import { createStaff } from './support/factories.ts'
-import { describeCase, type FuzzCase, fuzzCases, type PathValues, publicRoutes } from './support/fuzz.ts'
+import {
+  csrfPairFrom,
+  describeCase,
+  type FuzzCase,
+  fuzzCases,
+  type PathValues,
+  publicRoutes,
+} from './support/fuzz.ts'
 import { logCapture } from './support/log.ts'
 
 const CASES = 3000
@@ -100,7 +107,9 @@ describe('fuzzing every public route', () => {
   it(`answers ${CASES} hostile requests without a 5xx, an error in the log or a hang`, async () => {
     const routes = publicRoutes(t.app.lifelineRoutes)
     assert.ok(routes.length > 40, 'the public routes are found')
-    const cases = fc.sample(fuzzCases(routes, values), { numRuns: CASES, seed })
+    const form = await t.app.inject({ method: 'GET', url: '/login' })
+    const pair = csrfPairFrom(form.headers['set-cookie'], form.body)
+    const cases = fc.sample(fuzzCases(routes, values, pair), { numRuns: CASES, seed })
     const outcomes: Outcome[] = []
     for (let i = 0; i < cases.length; i += AT_ONCE)
       outcomes.push(...(await Promise.all(cases.slice(i, i + AT_ONCE).map(send))))

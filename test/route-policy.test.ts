@@ -15,6 +15,7 @@ import { createStaff, signIn, type TestStaff } from './support/factories.ts'
  */
 const expected: Record<string, readonly Role[]> = {
   'GET /staff': roles,
+  'GET /login/notice': roles,
   'GET /account': roles,
   'POST /account/recovery-codes': roles,
   'POST /account/password': roles,

@@ -3,7 +3,8 @@
  * for rendering. Fastify's request type is extended here, in one place.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { readSession, SESSION_COOKIE, type Session } from './auth/sessions.ts'
+import { readSession, type Session, sessionCookieName, sessionIdOf } from './auth/sessions.ts'
+import { storedSecret } from './crypto/stored-secret.ts'
 import type { Store } from './db/database.ts'
 import type { PageContext } from './html/layout.ts'
 import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
@@ -15,6 +16,10 @@ declare module 'fastify' {
     locale: Locale
     t: T
     session: Session | null
+    /** The id of the session the request's cookie named when that session has ended; else null. */
+    endedSessionId: string | null
+    /** The server secret CSRF tokens are made with (security.ts). */
+    csrfSecret: Buffer | null
     /** The browser's CSRF cookie, or one made for this response; null until needed. */
     csrfCookie: string | null
     csrfCookieIsNew: boolean
@@ -28,7 +33,7 @@ declare module 'fastify' {
 /** The language cookie's name. */
 export const LANG_COOKIE = 'lifeline_lang'
 
-/** Registers language choice and session loading. */
+/** Registers language choice, session loading and the CSRF secret. */
 export function registerRequestContext(
   app: FastifyInstance,
   store: Store,
@@ -37,10 +42,20 @@ export function registerRequestContext(
   app.decorateRequest('locale', 'ru')
   app.decorateRequest('t', null as unknown as T)
   app.decorateRequest('session', null)
+  app.decorateRequest('endedSessionId', null)
+  app.decorateRequest('csrfSecret', null)
   app.decorateRequest('csrfCookie', null)
   app.decorateRequest('csrfCookieIsNew', false)
+  const sessionCookie = sessionCookieName(options.secureCookies)
+
+  // Read once at start: tokens are made synchronously while a page renders. Every node shares it.
+  let csrfSecret: Buffer | null = null
+  app.addHook('onReady', async () => {
+    csrfSecret = Buffer.from(await storedSecret(store.db, 'csrf_key'), 'base64')
+  })
 
   app.addHook('onRequest', async (request, reply) => {
+    request.csrfSecret = csrfSecret
     const query = request.query as Record<string, unknown>
     // `?lang=xx` on any page remembers the choice and comes back to the same page without it.
     if (request.method === 'GET' && isLocale(query.lang)) {
@@ -58,9 +73,13 @@ export function registerRequestContext(
     }
     request.locale = pickLocale(request.cookies[LANG_COOKIE], request.headers['accept-language'])
     request.t = translator(request.locale)
-    if (request.cookies[SESSION_COOKIE]) {
-      request.session = await readSession(store.db, request.cookies[SESSION_COOKIE])
-      if (!request.session) reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    const cookie = request.cookies[sessionCookie]
+    if (cookie) {
+      request.session = await readSession(store.db, cookie)
+      if (!request.session) {
+        request.endedSessionId = sessionIdOf(cookie)
+        reply.clearCookie(sessionCookie, { path: '/', secure: options.secureCookies })
+      }
     }
   })
 }

@@ -1,6 +1,11 @@
 /**
  * The security baseline every response gets: strict headers, no caching of private pages, CSRF
  * tokens on every state-changing request, and method override so plain forms can PUT and DELETE.
+ *
+ * A CSRF token is an HMAC, under a server secret, of the browser's random CSRF cookie and of the
+ * session the form was rendered in (none before signing in). Without the secret no one can make a
+ * token for a cookie they planted; with the session in it, a token from before signing in, or from
+ * another session, does not pass once signed in.
  */
 import { createHmac } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -9,8 +14,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { randomBytes, safeEqual } from './crypto/primitives.ts'
 import { badCsrf } from './errors.ts'
 
-/** The CSRF cookie's name: a random value per browser, tied to every form's token. */
-export const CSRF_COOKIE = 'lifeline_csrf'
+/**
+ * The CSRF cookie's name: a random value per browser, tied to every form's token. Over https it is
+ * `__Host-` prefixed: Secure, path /, no domain, so a sibling subdomain cannot set it.
+ */
+export function csrfCookieName(secure: boolean): string {
+  return secure ? '__Host-lifeline_csrf' : 'lifeline_csrf'
+}
 
 /**
  * Lets a plain HTML form send PUT, PATCH or DELETE: a POST to `…?_method=DELETE` is routed as a
@@ -56,8 +66,9 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
     strictTransportSecurity: options.secureCookies,
   })
 
+  const cookieName = csrfCookieName(options.secureCookies)
   app.addHook('onRequest', async (request) => {
-    const cookie = request.cookies[CSRF_COOKIE]
+    const cookie = request.cookies[cookieName]
     request.csrfCookie = cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? cookie : null
   })
 
@@ -71,7 +82,7 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
   app.addHook('onSend', async (request, reply) => {
     // The cookie is set only by pages that rendered a form, so reading a public page leaves no cookie.
     if (request.csrfCookieIsNew) {
-      reply.setCookie(CSRF_COOKIE, request.csrfCookie!, {
+      reply.setCookie(cookieName, request.csrfCookie!, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
@@ -91,17 +102,30 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
 }
 
 /**
- * Whether `sent` is this request's CSRF token. Forms that read their body themselves (uploads) ask
- * before they read a file, rather than after the whole body as the check above does.
+ * Whether `sent` is this request's CSRF token. Signed in, only this session's token passes. Not signed
+ * in, also a form rendered in a session that has since ended (its cookie still sent): it can act only
+ * as anyone may. Forms that read their body themselves (uploads) ask before they read a file, rather
+ * than after the whole body as the platform's check does.
  */
 export function isValidCsrf(request: FastifyRequest, sent: unknown): boolean {
   // A post from a browser that never got a form has no cookie yet: its token can't match.
-  return Boolean(request.csrfCookie) && typeof sent === 'string' && safeEqual(sent, csrfToken(request))
+  const cookie = request.csrfCookie
+  if (!cookie || typeof sent !== 'string') return false
+  const sessions = request.session ? [request.session.id] : [null, request.endedSessionId]
+  return sessions.some((id) => id !== undefined && safeEqual(sent, tokenOf(request, cookie, id)))
 }
 
-/** The token a form must carry for the browser holding this CSRF cookie. */
-export function csrfTokenFor(cookie: string): string {
-  return createHmac('sha256', cookie).update('lifeline-csrf').digest('base64url')
+/** The token a form must carry for the browser holding this CSRF cookie, in this session (or none). */
+export function csrfTokenFor(secret: Buffer, cookie: string, sessionId: string | null): string {
+  return createHmac('sha256', secret)
+    .update(`lifeline-csrf\0${cookie}\0${sessionId ?? ''}`)
+    .digest('base64url')
+}
+
+function tokenOf(request: FastifyRequest, cookie: string, sessionId: string | null): string {
+  // Loaded once at start (request-context.ts); a request without it is a bug, not a visitor's fault.
+  if (!request.csrfSecret) throw new Error('The CSRF secret is not loaded')
+  return csrfTokenFor(request.csrfSecret, cookie, sessionId)
 }
 
 /** This request's CSRF token, giving the browser a CSRF cookie with the response if it has none. */
@@ -110,5 +134,5 @@ export function csrfToken(request: FastifyRequest): string {
     request.csrfCookie = randomBytes(32).toString('base64url')
     request.csrfCookieIsNew = true
   }
-  return csrfTokenFor(request.csrfCookie)
+  return tokenOf(request, request.csrfCookie, request.session?.id ?? null)
 }

@@ -2,9 +2,7 @@
  * A browser-like client over `app.inject`: keeps cookies between requests and fills in the CSRF
  * token from the last page, so tests read like a person using the site.
  */
-import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { CSRF_COOKIE, csrfTokenFor } from '../../src/platform/security.ts'
 
 /** A cookie-keeping client for one visitor. */
 export type Agent = {
@@ -75,12 +73,4 @@ export function agent(app: FastifyInstance, language = 'en', options: { address?
     },
   }
   return self
-}
-
-/** Gives the visitor a CSRF cookie and its token, as a browser holds after opening any form. */
-export function withCsrf(visitor: Agent): Agent {
-  const cookie = randomBytes(32).toString('base64url')
-  visitor.cookies.set(CSRF_COOKIE, cookie)
-  visitor.csrf = csrfTokenFor(cookie)
-  return visitor
 }

@@ -52,10 +52,14 @@ export async function signIn(app: FastifyInstance, staff: TestStaff, stepsAhead 
   await visitor.get('/login')
   const login = await visitor.post('/login', { email: staff.email, password: staff.password })
   if (login.statusCode !== 303) throw new Error(`sign-in failed: ${login.statusCode}`)
+  let landing = login.headers.location!
   if (staff.totpSecret) {
     await visitor.get('/login/totp')
     const second = await visitor.post('/login/totp', { code: totpCode(staff.totpSecret, stepsAhead) })
     if (second.statusCode !== 303) throw new Error(`second factor failed: ${second.statusCode}`)
+    landing = second.headers.location!
   }
+  // Like a browser, open the page signing in leads to: its forms carry the new session's CSRF token.
+  await visitor.get(landing)
   return visitor
 }

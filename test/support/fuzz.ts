@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto'
 import fc from 'fast-check'
 import type { RouteEntry } from '../../src/platform/route-policy.ts'
-import { CSRF_COOKIE, csrfTokenFor } from '../../src/platform/security.ts'
 
 /** One request to send: printable for a failure message, sendable by inject and by node:http alike. */
 export type FuzzCase = {
@@ -368,17 +367,26 @@ function pathFor(url: string, values: PathValues) {
     .map((filled) => names.reduce((path, name, i) => path.replace(`:${name}`, filled[i]!), url))
 }
 
-/** A CSRF cookie and its token, as a browser that opened any form holds them. */
-export function csrfPair(): { cookie: string; token: string } {
-  const cookie = randomBytes(32).toString('base64url')
-  return { cookie, token: csrfTokenFor(cookie) }
+/** A CSRF cookie (its name and value) and its token, as a browser that opened a form holds them. */
+export type CsrfPair = { name: string; cookie: string; token: string }
+
+/**
+ * The CSRF pair a server gave with a page that has a form: tokens are made under the server's own
+ * secret, so only it can make one. `setCookie` is the answer's set-cookie header.
+ */
+export function csrfPairFrom(setCookie: string | string[] | undefined, page: string): CsrfPair {
+  const header = [setCookie ?? []].flat().join('\n')
+  const cookie = /((?:__Host-)?lifeline_csrf)=([A-Za-z0-9_-]+)/.exec(header)
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1]
+  if (!cookie || !token) throw new Error('The page gave no CSRF cookie and token')
+  return { name: cookie[1]!, cookie: cookie[2]!, token }
 }
 
 /**
  * Requests for one route. A body-taking route gets bodies of every kind, half of them with a valid
  * CSRF cookie and token (so they reach the handler) and half without.
  */
-export function casesFor(route: RouteEntry, values: PathValues): fc.Arbitrary<FuzzCase> {
+export function casesFor(route: RouteEntry, values: PathValues, pair: CsrfPair): fc.Arbitrary<FuzzCase> {
   const takesBody = !['GET', 'HEAD', 'OPTIONS'].includes(route.method)
   return fc
     .record({
@@ -395,8 +403,7 @@ export function casesFor(route: RouteEntry, values: PathValues): fc.Arbitrary<Fu
       if (sent) {
         all['content-type'] = sent.type
         if (csrf) {
-          const pair = csrfPair()
-          all.cookie = `${CSRF_COOKIE}=${pair.cookie}${all.cookie ? `; ${all.cookie}` : ''}`
+          all.cookie = `${pair.name}=${pair.cookie}${all.cookie ? `; ${all.cookie}` : ''}`
           all['x-csrf-token'] = pair.token
           // Forms carry the token in the body too, so the check passes whatever the parser makes of it.
           if (sent.kind.startsWith('form')) payload = Buffer.from(`_csrf=${pair.token}&${payload}`)
@@ -415,8 +422,8 @@ export function casesFor(route: RouteEntry, values: PathValues): fc.Arbitrary<Fu
 }
 
 /** Requests spread evenly over `routes`: each case picks a route, then a request for it. */
-export function fuzzCases(routes: RouteEntry[], values: PathValues): fc.Arbitrary<FuzzCase> {
-  return fc.oneof(...routes.map((route) => casesFor(route, values)))
+export function fuzzCases(routes: RouteEntry[], values: PathValues, pair: CsrfPair): fc.Arbitrary<FuzzCase> {
+  return fc.oneof(...routes.map((route) => casesFor(route, values, pair)))
 }
 
 /** A case in one line for a failure message: route, kind, the URL and the start of the body. */

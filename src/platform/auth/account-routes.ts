@@ -2,14 +2,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
-import { notFound, tooMany } from '../errors.ts'
+import { notFound } from '../errors.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { type FieldErrors, parseForm } from '../validation.ts'
 import { passwordMaterial, savePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
+import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
+import { sendWait } from './login-routes.ts'
 import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
+import { waitText } from './pages/forms.ts'
 import { listPasskeys, relyingParty } from './passkeys.ts'
+import { secureCookies } from './routes.ts'
 import { codeForm, passwordForm } from './schema.ts'
+import { signInFailed } from './second-factor.ts'
 import { updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
@@ -64,6 +69,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
       await updateSession(trx, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
       return newRecoveryCodes(trx, current.user.id)
     })
+    // Password and a working second factor: a full sign-in, so this browser is now known.
+    await issueDeviceCookie(db, reply, current.user.id, secureCookies(deps))
     // The codes are shown on this response only; the database keeps their hashes.
     const ctx = { ...pageContext(request), staff: undefined }
     return sendPage(reply, recoveryCodesPage(ctx, codes))
@@ -116,14 +123,15 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
     const show = async (errors: FieldErrors) => sendPage(reply, await overview(request, errors), 400)
     if (!form.ok) return show(form.errors)
     // A stolen session must not become a way to guess the password: the sign-in throttle applies here too.
-    const attempt = await beginAttempt(db, current.user.email, request.ip)
-    if (attempt.throttled) throw tooMany()
+    const device = await trustedDevice(db, request, current.user.id, secureCookies(deps))
+    const attempt = await beginAttempt(db, { email: current.user.email, address: request.ip, device })
+    if (attempt.waitMs) {
+      const page = await overview(request, {}, waitText(request.t, attempt.waitMs))
+      return sendWait(reply, attempt.waitMs, page)
+    }
     if (!(await unlockAccount(db, current.user.email, form.data.current))) {
-      await audit(db, {
-        actorId: current.user.id,
-        action: 'account.password_check_failed',
-        target: current.user.id,
-      })
+      const event = { actorId: current.user.id, target: current.user.id }
+      await signInFailed(db, attempt, { ...event, action: 'account.password_check_failed' })
       return show({ current: 'account.wrongPassword' })
     }
     const material = await passwordMaterial(

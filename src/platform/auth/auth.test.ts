@@ -77,6 +77,7 @@ describe('signing in', () => {
     const first = await visitor.post('/login', { email: lawyer.email, password: lawyer.password })
     assert.equal(first.headers.location, '/login/totp?next=%2Fstaff')
     assert.equal((await visitor.get('/staff')).headers.location, '/login/totp')
+    await visitor.get('/login/totp')
     const code = totpCode(lawyer.totpSecret!)
     assert.equal((await visitor.post('/login/totp', { code })).statusCode, 303)
     assert.equal((await visitor.get('/staff')).statusCode, 200)
@@ -84,6 +85,7 @@ describe('signing in', () => {
     const again = agent(t.app)
     await again.get('/login')
     await again.post('/login', { email: lawyer.email, password: lawyer.password })
+    await again.get('/login/totp')
     assert.equal((await again.post('/login/totp', { code })).statusCode, 401, 'a used code is refused')
   })
 
@@ -103,7 +105,7 @@ describe('signing in', () => {
     assert.ok((await actions()).filter((action) => action === 'signin.failed').length >= 2)
   })
 
-  it('throttles an account after five failures, even with the right password', async () => {
+  it('makes an account wait after five failures, even with the right password', async () => {
     const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
     const visitor = agent(t.app)
     await visitor.get('/login')
@@ -111,7 +113,10 @@ describe('signing in', () => {
       await visitor.post('/login', { email: staff.email, password: 'wrong wrong wrong' })
     const blocked = await visitor.post('/login', { email: staff.email, password: staff.password })
     assert.equal(blocked.statusCode, 429)
-    assert.ok((await actions()).includes('signin.throttled'))
+    const wait = Number(blocked.headers['retry-after'])
+    assert.ok(wait > 0 && wait <= 15, `Retry-After: ${wait}`)
+    assert.match(blocked.body, /Try again in \d+ seconds?;/)
+    assert.ok((await actions()).includes('signin.delayed'))
   })
 
   it('throttles an address after twenty failures across accounts', async () => {
@@ -155,6 +160,7 @@ describe('signing in', () => {
       const visitor = agent(t.app)
       await visitor.get('/login')
       await visitor.post('/login', { email: admin.email, password: admin.password })
+      await visitor.get('/login/totp')
       return (await visitor.post('/login/totp', { code: code.toUpperCase() })).statusCode
     }
     assert.equal(await use(), 303)

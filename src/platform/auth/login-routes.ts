@@ -3,20 +3,26 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import type { Db } from '../db/database.ts'
-import { tooMany } from '../errors.ts'
-import { needsSecondFactor } from '../policy.ts'
+import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import type { FieldErrors } from '../validation.ts'
 import { parseForm } from '../validation.ts'
 import { unlockAccount } from './accounts.ts'
-import { loginPage, totpPage } from './pages/forms.ts'
+import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
+import { loginPage, signInNoticePage, totpPage, waitText } from './pages/forms.ts'
 import { hasPasskey, relyingParty } from './passkeys.ts'
-import { setSessionCookie } from './routes.ts'
+import { clearSessionCookie, secureCookies, setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
-import { secondFactorFailed, secondFactorPassed } from './second-factor.ts'
-import { endSession, SESSION_COOKIE, type Session, startSession } from './sessions.ts'
-import { attemptSucceeded, beginAttempt, forgetAccountFailures } from './throttle.ts'
+import { afterSignIn, secondFactorPassed, signedIn, signInFailed } from './second-factor.ts'
+import { endSession, type Session, startSession, updateSession } from './sessions.ts'
+import { attemptSucceeded, beginAttempt } from './throttle.ts'
 import { checkTotp, claimTotpStep, useRecoveryCode } from './totp.ts'
+
+/** Answers an attempt that must wait: 429, Retry-After, and `page` saying when to try again. */
+export function sendWait(reply: FastifyReply, waitMs: number, page: string) {
+  reply.header('retry-after', String(Math.ceil(waitMs / 1000)))
+  return sendPage(reply, page, 429)
+}
 
 /** The account an e-mail names, for the audit log (never the typed text: it may be a mistyped password). */
 async function accountId(db: Db, email: string): Promise<string | null> {
@@ -37,18 +43,20 @@ function nextFrom(value: unknown): string {
 /** Registers /login, /login/totp and /logout. */
 export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.store
+  const secure = secureCookies(deps)
   const config = { policy: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } }
 
+  const totpForm = async (request: FastifyRequest, next: string, errors: FieldErrors, alert?: string) => {
+    const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session!.user.id))
+    return totpPage(pageContext(request), { next, errors, passkey, alert })
+  }
   const showTotp = async (
     request: FastifyRequest,
     reply: FastifyReply,
     next: string,
     errors: FieldErrors,
     status = 200,
-  ) => {
-    const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session!.user.id))
-    return sendPage(reply, totpPage(pageContext(request), { next, errors, passkey }), status)
-  }
+  ) => sendPage(reply, await totpForm(request, next, errors), status)
 
   app.get<{ Querystring: { next?: unknown; signedOut?: string } }>(
     '/login',
@@ -70,22 +78,16 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
     const next = nextFrom(body.next)
     if (!form.ok) return sendPage(reply, loginPage(ctx, { next, email, errors: form.errors }), 400)
-    const attempt = await beginAttempt(db, form.data.email, request.ip)
-    if (attempt.throttled) {
-      await audit(db, {
-        actorId: null,
-        action: 'signin.throttled',
-        target: await accountId(db, form.data.email),
-      })
-      throw tooMany()
+    const target = await accountId(db, form.data.email)
+    const device = await trustedDevice(db, request, target, secure)
+    const attempt = await beginAttempt(db, { email: form.data.email, address: request.ip, device })
+    if (attempt.waitMs) {
+      const alert = waitText(request.t, attempt.waitMs)
+      return sendWait(reply, attempt.waitMs, loginPage(ctx, { next, email, errors: {}, alert }))
     }
     const user = await unlockAccount(db, form.data.email, form.data.password)
     if (!user || user.disabled) {
-      await audit(db, {
-        actorId: null,
-        action: 'signin.failed',
-        target: await accountId(db, form.data.email),
-      })
+      await signInFailed(db, attempt, { actorId: null, action: 'signin.failed', target })
       return sendPage(reply, loginPage(ctx, { next, email, errors: { _form: 'login.wrong' } }), 401)
     }
     await attemptSucceeded(db, attempt)
@@ -94,27 +96,26 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
       privateKey: user.keyPair.privateKey.toString('base64'),
       ...(user.totpSecret ? { totpSecret: user.totpSecret } : {}),
     }
-    const cookie = await db.transaction().execute(async (trx) => {
+    const { cookie, failedSignins } = await db.transaction().execute(async (trx) => {
       if (request.session) await endSession(trx, request.session.id)
-      if (stage === 'full') {
-        await forgetAccountFailures(trx, attempt)
-        await audit(trx, {
-          actorId: user.id,
-          action: 'signin.success',
-          target: user.id,
-          detail: { factor: 'password' },
-        })
-      }
-      return startSession(trx, user.id, stage, secrets)
+      const failedSignins = stage === 'full' ? await signedIn(trx, user.id, 'password') : 0
+      const session = await startSession(
+        trx,
+        user.id,
+        stage,
+        failedSignins ? { ...secrets, failedSignins } : secrets,
+      )
+      return { cookie: session, failedSignins }
     })
     setSessionCookie(deps, reply, cookie)
-    const target =
+    if (stage === 'full') await issueDeviceCookie(db, reply, user.id, secure)
+    const to =
       stage === 'second-factor'
         ? `/login/totp?next=${encodeURIComponent(next)}`
         : stage === 'enrol'
           ? '/account/totp'
-          : next
-    return reply.redirect(target, 303)
+          : afterSignIn(next, failedSignins)
+    return reply.redirect(to, 303)
   })
 
   const secondFactor = { config: { ...config, policy: 'session' as const } }
@@ -131,20 +132,39 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     const next = nextFrom(body.next)
     const form = parseForm(codeForm, request.body)
     if (!form.ok) return showTotp(request, reply, next, form.errors, 400)
-    const attempt = await beginAttempt(db, session.user.email, request.ip)
-    if (attempt.throttled) {
-      await endSession(db, session.id)
-      reply.clearCookie(SESSION_COOKIE, { path: '/' })
-      throw tooMany()
+    // Whoever guesses codes with a phished password waits like any stranger; the member's own
+    // browser, holding its device cookie, is judged by its own failures.
+    const device = await trustedDevice(db, request, session.user.id, secure)
+    const attempt = await beginAttempt(db, { email: session.user.email, address: request.ip, device })
+    if (attempt.waitMs) {
+      const alert = waitText(request.t, attempt.waitMs)
+      return sendWait(reply, attempt.waitMs, await totpForm(request, next, {}, alert))
     }
     const factor = await checkSecondFactor(db, session, form.data.code)
     if (!factor) {
-      await secondFactorFailed(db, session)
+      const event = { actorId: session.user.id, target: session.user.id }
+      await signInFailed(db, attempt, { ...event, action: 'signin.second_factor_failed' })
       return showTotp(request, reply, next, { code: 'totp.wrong' }, 401)
     }
-    await secondFactorPassed(db, session, attempt, factor)
-    return reply.redirect(next, 303)
+    const failedSignins = await secondFactorPassed(db, session, attempt, factor)
+    await issueDeviceCookie(db, reply, session.user.id, secure)
+    return reply.redirect(afterSignIn(next, failedSignins), 303)
   })
+
+  // Once, right after signing in: how many attempts on the account failed since the previous sign-in.
+  app.get<{ Querystring: { next?: unknown } }>(
+    '/login/notice',
+    { config: { policy: { permission: STAFF } } },
+    async (request, reply) => {
+      const session = request.session!
+      const next = nextFrom(request.query.next)
+      const count = session.secrets.failedSignins
+      if (!count) return reply.redirect(next, 303)
+      const { failedSignins: _, ...secrets } = session.secrets
+      await updateSession(db, session, { secrets })
+      return sendPage(reply, signInNoticePage(pageContext(request), { count, next }))
+    },
+  )
 
   app.post('/logout', { config: { policy: 'public' } }, async (request, reply) => {
     const session = request.session
@@ -154,7 +174,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
         await audit(trx, { actorId: session.user.id, action: 'signout', target: session.user.id })
       })
     }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    clearSessionCookie(deps, reply)
     return reply.redirect('/login?signedOut=1', 303)
   })
 }

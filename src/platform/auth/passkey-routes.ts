@@ -7,6 +7,8 @@ import { audit } from '../audit.ts'
 import { AppError, notFound } from '../errors.ts'
 import { STAFF } from '../policy.ts'
 import { text } from '../validation.ts'
+import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
+import { waitText } from './pages/forms.ts'
 import {
   authenticationOptions,
   checkPasskey,
@@ -15,8 +17,9 @@ import {
   storePasskey,
   verifyNewPasskey,
 } from './passkeys.ts'
+import { secureCookies } from './routes.ts'
 import { nextPath } from './schema.ts'
-import { secondFactorFailed, secondFactorPassed } from './second-factor.ts'
+import { afterSignIn, secondFactorPassed, signInFailed } from './second-factor.ts'
 import { updateSession } from './sessions.ts'
 import { beginAttempt } from './throttle.ts'
 
@@ -106,23 +109,31 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
     return options
   })
 
-  app.post('/login/passkey', session, async (request) => {
+  app.post('/login/passkey', session, async (request, reply) => {
     const current = request.session!
     if (current.stage !== 'second-factor') throw notFound()
     const form = signInForm.safeParse(request.body)
     if (!form.success) throw failed()
-    const attempt = await beginAttempt(db, current.user.email, request.ip)
-    if (attempt.throttled) throw new AppError('ERR_RATE_LIMITED', 429)
+    const secure = secureCookies(deps)
+    const device = await trustedDevice(db, request, current.user.id, secure)
+    const attempt = await beginAttempt(db, { email: current.user.email, address: request.ip, device })
+    if (attempt.waitMs) {
+      const message = waitText(request.t, attempt.waitMs)
+      reply.header('retry-after', String(Math.ceil(attempt.waitMs / 1000)))
+      return reply.status(429).send({ error: { code: 'ERR_RATE_LIMITED', message } })
+    }
     const ok = await checkPasskey(db, rp(), {
       userId: current.user.id,
       challenge: await challengeOf(request),
       response: form.data.response as unknown as AuthenticationResponseJSON,
     })
     if (!ok) {
-      await secondFactorFailed(db, current)
+      const event = { actorId: current.user.id, target: current.user.id }
+      await signInFailed(db, attempt, { ...event, action: 'signin.second_factor_failed' })
       throw failed()
     }
-    await secondFactorPassed(db, current, attempt, 'passkey')
-    return { next: form.data.next }
+    const failedSignins = await secondFactorPassed(db, current, attempt, 'passkey')
+    await issueDeviceCookie(db, reply, current.user.id, secure)
+    return { next: afterSignIn(form.data.next, failedSignins) }
   })
 }

@@ -17,16 +17,26 @@ import { accountPage } from './pages/forms.ts'
 import { registerPasskeyRoutes } from './passkey-routes.ts'
 import { registerResetRoutes } from './reset-routes.ts'
 import { accountForm } from './schema.ts'
-import { SESSION_COOKIE, startSession } from './sessions.ts'
+import { sessionCookieName, startSession } from './sessions.ts'
 
-/** Sets the session cookie: HttpOnly, SameSite=Strict, Secure behind https. */
+/** Whether cookies are Secure (and `__Host-` prefixed): when the public address is https. */
+export function secureCookies(deps: AppDeps): boolean {
+  return deps.env.publicUrl.startsWith('https://')
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Strict, Secure and `__Host-` behind https. */
 export function setSessionCookie(deps: AppDeps, reply: FastifyReply, value: string) {
-  reply.setCookie(SESSION_COOKIE, value, {
+  reply.setCookie(sessionCookieName(secureCookies(deps)), value, {
     path: '/',
     httpOnly: true,
     sameSite: 'strict',
-    secure: deps.env.publicUrl.startsWith('https://'),
+    secure: secureCookies(deps),
   })
+}
+
+/** Removes the session cookie (a `__Host-` cookie is removed only by a Secure, path / Set-Cookie). */
+export function clearSessionCookie(deps: AppDeps, reply: FastifyReply) {
+  reply.clearCookie(sessionCookieName(secureCookies(deps)), { path: '/', secure: secureCookies(deps) })
 }
 
 /** Registers every sign-in route. */

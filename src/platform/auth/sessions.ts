@@ -8,8 +8,13 @@ import { sql } from 'kysely'
 import { newSymmetricKey, randomBytes, secretOpen, secretSeal, sha256 } from '../crypto/primitives.ts'
 import type { Db } from '../db/database.ts'
 
-/** The session cookie's name. */
-export const SESSION_COOKIE = 'lifeline_session'
+/**
+ * The session cookie's name: `__Host-` prefixed over https, so that no other host (a sibling
+ * subdomain) or path can plant a session of its choosing in the browser.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-lifeline_session' : 'lifeline_session'
+}
 /** A session unused this long ends. */
 export const IDLE_MS = 30 * 60_000
 /** No session lasts longer than this. */
@@ -27,6 +32,8 @@ export type SessionSecrets = {
   pendingTotpSecret?: string
   /** The WebAuthn challenge of a passkey ceremony under way. */
   passkeyChallenge?: string
+  /** Failed attempts on the account since its previous sign-in, until the member has seen the notice. */
+  failedSignins?: number
 }
 
 /** A live session, opened with its cookie. */
@@ -61,13 +68,26 @@ export async function startSession(
   return `${token.toString('base64url')}.${key.toString('base64url')}`
 }
 
-/** Opens the session a cookie names, or null when it is unknown, expired, idle too long or its user is disabled. */
-export async function readSession(db: Db, cookie: string | undefined): Promise<Session | null> {
+// The token and key a session cookie holds, if it is well formed.
+function parseCookie(cookie: string | undefined): { token: Buffer; key: Buffer } | null {
   const [tokenText, keyText, ...rest] = (cookie ?? '').split('.')
   if (!tokenText || !keyText || rest.length) return null
   const token = Buffer.from(tokenText, 'base64url')
   const key = Buffer.from(keyText, 'base64url')
-  if (token.length !== 32 || key.length !== 32) return null
+  return token.length === 32 && key.length === 32 ? { token, key } : null
+}
+
+/** The id of the session a cookie names (whether or not it still lives), or null for a malformed cookie. */
+export function sessionIdOf(cookie: string | undefined): string | null {
+  const parsed = parseCookie(cookie)
+  return parsed ? sha256(parsed.token) : null
+}
+
+/** Opens the session a cookie names, or null when it is unknown, expired, idle too long or its user is disabled. */
+export async function readSession(db: Db, cookie: string | undefined): Promise<Session | null> {
+  const parsed = parseCookie(cookie)
+  if (!parsed) return null
+  const { token, key } = parsed
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')

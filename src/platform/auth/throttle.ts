@@ -1,15 +1,32 @@
 /**
- * Throttling of guesses (sign-in per account and per network address; help-desk receipts per address), kept in the database so every app node
- * counts the same failures. Addresses are stored only as keyed hashes, never in clear.
+ * Throttling of guesses (sign-in per account, per network address and per trusted device; help-desk
+ * receipts per address), kept in the database so every app node counts the same failures. Subjects are
+ * stored only as keyed hashes: never an address, and never what was typed as an e-mail (it is
+ * sometimes a password typed in the wrong field).
+ *
+ * Sign-in never locks an account: past a few free failures each further one makes the next attempt
+ * wait twice as long (15 s, 30 s, … up to 15 minutes), and a member whose browser holds a device
+ * cookie for the account (device-cookies.ts) is judged by that device's own failures instead, so
+ * someone guessing cannot keep them out. A subject's failures are forgotten after an hour without any.
  */
 import { createHmac } from 'node:crypto'
 import { storedSecret } from '../crypto/stored-secret.ts'
 import type { Db } from '../db/database.ts'
 
 const WINDOW_MS = 15 * 60_000
-const LIMITS = { account: 5, address: 20 }
+/** Failures of a subject are forgotten once it has had none for this long. */
+export const QUIET_MS = 60 * 60_000
+// And none is kept longer than a day, so a patient attacker cannot grow the table without end.
+const KEEP_MS = 24 * 60 * 60_000
+/** Failures each kind of subject may make before attempts must wait (a device is then no longer trusted). */
+export const FREE = { account: 5, address: 20, device: 5 }
+/** The wait after the first failure over the free ones; each further failure doubles it. */
+export const FIRST_WAIT_MS = 15_000
+/** The longest wait: long enough to hold guessing to a few an hour, short enough not to lock anyone out. */
+export const LONGEST_WAIT_MS = 15 * 60_000
 
 const addressKey = (db: Db) => storedSecret(db, 'address_hash_key')
+const subjectKey = (db: Db) => storedSecret(db, 'signin_subject_key')
 
 /**
  * What failures from `address` are counted under for `purpose`: a keyed hash, never the address; null
@@ -20,6 +37,12 @@ export async function addressSubject(db: Db, purpose: string, address: string): 
   return `${purpose}:${createHmac('sha256', await addressKey(db))
     .update(address)
     .digest('base64url')}`
+}
+
+/** What failures on `value` (a typed e-mail, a device nonce) count under: a keyed hash of it. */
+export async function keyedSubject(db: Db, purpose: 'account' | 'device', value: string): Promise<string> {
+  const mac = createHmac('sha256', await subjectKey(db)).update(`${purpose}\0${value}`)
+  return `${purpose}:${mac.digest('base64url')}`
 }
 
 /** How many failures `subject` had within the last 15 minutes. */
@@ -44,47 +67,121 @@ export async function countFailure(db: Db, subject: string, at?: Date): Promise<
     .execute()
 }
 
-/** An attempt being checked: the rows that count it, and whether it is over a limit. */
-export type Attempt = { ids: number[]; account: string; throttled: boolean }
+/**
+ * How long an attempt must wait after `failures` failures, the latest at `latest`: nothing while
+ * they are within `free`, then 15 s after the latest, doubling with each failure up to 15 minutes.
+ */
+export function waitAfter(failures: number, latest: Date | null, free: number, now = Date.now()): number {
+  if (failures < free || !latest) return 0
+  const wait = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(failures - free, 30))
+  return Math.max(0, latest.getTime() + wait - now)
+}
+
+/** Who is attempting: the typed e-mail, the network address, and a trusted device's nonce if any. */
+export type Claimant = { email: string; address: string; device?: string | null }
+
+/** What a subject's kind is, from its prefix. */
+export type SubjectKind = keyof typeof FREE
 
 /**
- * Counts an attempt before it is checked, so guesses sent at the same moment all count: the attempt
- * is throttled when the account or the address is over its limit, this attempt included. Loopback
- * addresses (an onion service, a proxy not trusted) are shared by everyone, so only the account counts.
+ * An attempt being checked: the rows that count it, whether it comes from a trusted device, and how
+ * long it must wait (0: it may go ahead; otherwise it was not counted).
  */
-export async function beginAttempt(db: Db, account: string, address: string): Promise<Attempt> {
-  const subjects = [`account:${account.toLowerCase()}`]
-  const byAddress = await addressSubject(db, 'address', address)
-  if (byAddress) subjects.push(byAddress)
+export type Attempt = { ids: number[]; subjects: string[]; trusted: boolean; waitMs: number }
+
+type Tally = { subject: string; failures: number; latest: Date | null }
+
+const kindOf = (subject: string) => subject.slice(0, subject.indexOf(':')) as SubjectKind
+
+// Each subject's failures other than `exclude`, after forgetting those of subjects quiet for an hour.
+async function tallies(db: Db, subjects: string[], exclude: number[] = []): Promise<Tally[]> {
+  const rows = await db
+    .selectFrom('login_failures')
+    .select(['subject', (eb) => eb.fn.countAll<number>().as('count'), (eb) => eb.fn.max('at').as('latest')])
+    .where('subject', 'in', subjects)
+    .$if(exclude.length > 0, (query) => query.where('id', 'not in', exclude))
+    .groupBy('subject')
+    .execute()
+  return subjects.map((subject) => {
+    const row = rows.find((found) => found.subject === subject)
+    return { subject, failures: Number(row?.count ?? 0), latest: row?.latest ?? null }
+  })
+}
+
+async function forgetQuiet(db: Db, subjects: string[]): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('subject', 'in', subjects)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('login_failures as recent')
+            .select('recent.id')
+            .whereRef('recent.subject', '=', 'login_failures.subject')
+            .where('recent.at', '>', new Date(Date.now() - QUIET_MS)),
+        ),
+      ),
+    )
+    .execute()
+}
+
+/**
+ * Counts an attempt before it is checked, so guesses sent at the same moment all count. A trusted
+ * device (its cookie valid for the account, and not itself over its failures) is judged by its own
+ * failures only; anyone else by the account's and the address's (loopback addresses, shared by
+ * everyone behind an onion service, by the account's only). An attempt that must wait is not counted.
+ */
+export async function beginAttempt(db: Db, claimant: Claimant): Promise<Attempt> {
+  let subjects: string[] = []
+  if (claimant.device) {
+    const device = await keyedSubject(db, 'device', claimant.device)
+    await forgetQuiet(db, [device])
+    const [tally] = await tallies(db, [device])
+    if (tally!.failures < FREE.device) subjects = [device]
+  }
+  const trusted = subjects.length > 0
+  if (!trusted) {
+    subjects.push(await keyedSubject(db, 'account', claimant.email.toLowerCase()))
+    const byAddress = await addressSubject(db, 'address', claimant.address)
+    if (byAddress) subjects.push(byAddress)
+    await forgetQuiet(db, subjects)
+  }
   const rows = await db
     .insertInto('login_failures')
     .values(subjects.map((subject) => ({ subject })))
     .returning('id')
     .execute()
-  const counts = await db
-    .selectFrom('login_failures')
-    .select(['subject', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('subject', 'in', subjects)
-    .where('at', '>', new Date(Date.now() - WINDOW_MS))
-    .groupBy('subject')
-    .execute()
-  const over = counts.some(
-    (row) => Number(row.count) > (row.subject.startsWith('account:') ? LIMITS.account : LIMITS.address),
+  const ids = rows.map((row) => row.id)
+  const now = Date.now()
+  const waitMs = Math.max(
+    ...(await tallies(db, subjects, ids)).map((tally) =>
+      waitAfter(tally.failures, tally.latest, FREE[kindOf(tally.subject)], now),
+    ),
   )
-  return { ids: rows.map((row) => row.id), account: subjects[0]!, throttled: over }
+  if (waitMs > 0) await db.deleteFrom('login_failures').where('id', 'in', ids).execute()
+  return { ids: waitMs > 0 ? [] : ids, subjects, trusted, waitMs }
+}
+
+/**
+ * The attempt was wrong (its rows stay as failures): the waits it brings on, by the kind of subject,
+ * for the audit log. A device over its failures is no longer trusted (reported with a wait of 0).
+ */
+export async function attemptFailed(
+  db: Db,
+  attempt: Attempt,
+): Promise<{ by: SubjectKind; waitMs: number }[]> {
+  const now = Date.now()
+  return (await tallies(db, attempt.subjects)).flatMap((tally): { by: SubjectKind; waitMs: number }[] => {
+    const by = kindOf(tally.subject)
+    if (by === 'device') return tally.failures >= FREE.device ? [{ by, waitMs: 0 }] : []
+    const waitMs = waitAfter(tally.failures, tally.latest, FREE[by], now)
+    return waitMs > 0 ? [{ by, waitMs }] : []
+  })
 }
 
 /** The attempt was right: it no longer counts. */
 export async function attemptSucceeded(db: Db, attempt: Attempt): Promise<void> {
-  await db.deleteFrom('login_failures').where('id', 'in', attempt.ids).execute()
-}
-
-/**
- * Forgets an account's failures once it is fully signed in (never after the password alone, or a
- * phished password could reset the count of second-factor guesses).
- */
-export async function forgetAccountFailures(db: Db, attempt: Attempt): Promise<void> {
-  await db.deleteFrom('login_failures').where('subject', '=', attempt.account).execute()
+  if (attempt.ids.length) await db.deleteFrom('login_failures').where('id', 'in', attempt.ids).execute()
 }
 
 /** Whether an address is loopback: everyone behind an onion service or an untrusted proxy shares it. */
@@ -92,11 +189,28 @@ export function isLoopback(address: string): boolean {
   return /^(127\.|::1$|::ffff:127\.)/.test(address)
 }
 
-/** Deletes failures older than the window; returns how many. */
+/**
+ * Deletes sign-in failures of subjects quiet for an hour and any older than a day, and help-desk
+ * receipt misses past their 15 minutes (they are about writers: kept no longer than they count).
+ */
 export async function deleteOldFailures(db: Db): Promise<number> {
   const result = await db
     .deleteFrom('login_failures')
-    .where('at', '<=', new Date(Date.now() - WINDOW_MS))
+    .where((eb) =>
+      eb.or([
+        eb('at', '<=', new Date(Date.now() - KEEP_MS)),
+        eb.and([eb('subject', 'like', 'receipt:%'), eb('at', '<=', new Date(Date.now() - WINDOW_MS))]),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('login_failures as recent')
+              .select('recent.id')
+              .whereRef('recent.subject', '=', 'login_failures.subject')
+              .where('recent.at', '>', new Date(Date.now() - QUIET_MS)),
+          ),
+        ),
+      ]),
+    )
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }

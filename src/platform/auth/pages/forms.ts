@@ -2,7 +2,25 @@
 import { html } from 'ghtml'
 import { errorSummary, field } from '../../html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../html/layout.ts'
+import type { T } from '../../i18n.ts'
 import type { FieldErrors } from '../../validation.ts'
+
+/** "Too many failed attempts. Try again in 30 seconds." for an attempt that must wait `waitMs`. */
+export function waitText(t: T, waitMs: number): string {
+  const seconds = Math.ceil(waitMs / 1000)
+  const wait =
+    seconds < 60
+      ? t('login.waitSeconds', { count: seconds })
+      : t('login.waitMinutes', { count: Math.ceil(seconds / 60) })
+  return t('login.wait', { wait })
+}
+
+// A message that is not about one field, announced like the error summary.
+function alertBox(ctx: PageContext, text: string | undefined): string {
+  return text
+    ? html`<div class="error-summary" role="alert" tabindex="-1"><h2>${ctx.t('validation.summary')}</h2><ul><li>${text}</li></ul></div>`
+    : ''
+}
 
 /** The account form for the first admin (setup) and for invited staff (sign-up). */
 export function accountPage(
@@ -34,12 +52,13 @@ export function accountPage(
 /** The e-mail and password form. */
 export function loginPage(
   ctx: PageContext,
-  options: { next: string; email?: string; errors: FieldErrors; notice?: string },
+  options: { next: string; email?: string; errors: FieldErrors; notice?: string; alert?: string },
 ): string {
   const { t } = ctx
   const labels = { email: t('account.email'), password: t('account.password') }
   const body = html`<h1>${t('login.title')}</h1>
 !${noticeLine(options.notice)}
+!${alertBox(ctx, options.alert)}
 !${errorSummary(ctx, options.errors, labels)}
 <form class="stack" method="post" action="/login" novalidate>
 !${csrfField(ctx)}
@@ -55,11 +74,12 @@ export function loginPage(
 /** The second step: a TOTP code or a recovery code. */
 export function totpPage(
   ctx: PageContext,
-  options: { next: string; errors: FieldErrors; passkey?: boolean },
+  options: { next: string; errors: FieldErrors; passkey?: boolean; alert?: string },
 ): string {
   const { t } = ctx
   const labels = { code: t('totp.code') }
   const body = html`<h1>${t('totp.title')}</h1>
+!${alertBox(ctx, options.alert)}
 !${errorSummary(ctx, options.errors, labels)}
 <form class="stack" method="post" action="/login/totp" novalidate>
 !${csrfField(ctx)}
@@ -76,6 +96,16 @@ export function totpPage(
 <form method="post" action="/logout">!${csrfField(ctx)}<button class="secondary" type="submit">${t('totp.cancel')}</button></form>`
   const scripts = options.passkey ? ['webauthn.js', 'passkeys.js'] : []
   return layout(ctx, { title: t('totp.title'), body, narrow: true, scripts })
+}
+
+/** Right after signing in: how many attempts on the account failed since the previous sign-in. */
+export function signInNoticePage(ctx: PageContext, options: { count: number; next: string }): string {
+  const { t } = ctx
+  const body = html`<h1>${t('signinNotice.title')}</h1>
+<p role="status">${t('signinNotice.count', { count: options.count })}</p>
+<p>${t('signinNotice.ifNotYou')} <a href="/account#field-current">${t('signinNotice.changePassword')}</a></p>
+<p><a class="button" href="${options.next}">${t('signinNotice.continue')}</a></p>`
+  return layout(ctx, { title: t('signinNotice.title'), body, narrow: true })
 }
 
 /** A new password through a reset link. */
