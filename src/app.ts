@@ -21,7 +21,7 @@ import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
 import { registerAssets } from './platform/html/assets.ts'
 import { registerRequestContext } from './platform/request-context.ts'
-import { lifelineTimestamp, registerRequestLog } from './platform/request-log.ts'
+import { registerRequestLog, windowedLogger } from './platform/request-log.ts'
 import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
 import { bareErrorHeaders, overrideMethod, registerSecurity } from './platform/security.ts'
 import { type ServerTimeouts, serverTimeouts, timeoutOptions } from './platform/timeouts.ts'
@@ -57,7 +57,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ? false
         : {
             level: env.LOG_LEVEL,
-            timestamp: lifelineTimestamp,
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     // Request logs are written below without addresses, query strings or tokens in paths.
@@ -85,7 +84,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.server.on('connection', (socket: Socket) => socket.remoteAddress)
   const routes: RouteEntry[] = []
   registerRoutePolicy(app, routes)
-  registerRequestLog(app)
+  registerRequestLog(
+    app,
+    options.logger === false ? undefined : windowedLogger(env.LOG_LEVEL, options.logStream ?? process.stdout),
+  )
   await app.register(cookie)
   // Forms are urlencoded and the API is JSON; nothing takes plain text.
   app.removeContentTypeParser('text/plain')

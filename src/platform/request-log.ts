@@ -3,9 +3,12 @@
  * strings or tokens), except on routes where people write in confidence (`config.confidential`).
  * Those would put a writer's exact time in the log — and a 201 beside a 200 tells a new report from
  * a repeated one — so they are only counted, and the counts written once per ten-minute window, on
- * its boundary. Anything such a request logs (an error) carries its window's start as its time.
+ * its boundary. Whatever else such a request logs (an error) goes to a logger of its own whose lines
+ * carry their window's start as their time and wait for the window's end before they are written:
+ * a journal that stamps each line as it arrives (journald) learns no more than the window either.
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
+import pino from 'pino'
 import { coarseFloor, onEachWindow } from './coarse-time.ts'
 
 declare module 'fastify' {
@@ -15,32 +18,37 @@ declare module 'fastify' {
   }
 }
 
-const coarse = Symbol('lifeline.coarseTime')
+/** A logger whose lines are dated to their window and held until it ends. */
+export type WindowedLogger = { logger: FastifyBaseLogger; flush(): void; stop(): void }
 
-/**
- * pino's `timestamp` option: exact, except on loggers marked by `coarseLogger`. pino calls it with the
- * logger writing the line as `this`, and a child logger carries its parent's marks and its own.
- */
-export function lifelineTimestamp(this: unknown): string {
-  const marked = (this as Record<symbol, boolean> | undefined)?.[coarse] === true
-  return `,"time":${marked ? coarseFloor().getTime() : Date.now()}`
-}
-
-function coarseLogger(log: FastifyBaseLogger): FastifyBaseLogger {
-  const child = log.child({})
-  ;(child as unknown as Record<symbol, boolean>)[coarse] = true
-  return child
+/** A logger for confidential requests, writing to `destination` at each window's end. */
+export function windowedLogger(level: string, destination: NodeJS.WritableStream): WindowedLogger {
+  let held: string[] = []
+  const flush = () => {
+    if (!held.length) return
+    destination.write(held.join(''))
+    held = []
+  }
+  const logger = pino(
+    { level, timestamp: () => `,"time":${coarseFloor().getTime()}` },
+    { write: (line: string) => void held.push(line) },
+  )
+  return { logger, flush, stop: onEachWindow(flush) }
 }
 
 const isConfidential = (request: FastifyRequest) => request.routeOptions.config?.confidential === true
 
-/** Registers the per-request line and the ten-minute counts of confidential requests. */
-export function registerRequestLog(app: FastifyInstance): void {
+/**
+ * Registers the per-request line and the ten-minute counts of confidential requests; with
+ * `confidential`, their own log lines go through it.
+ */
+export function registerRequestLog(app: FastifyInstance, confidential?: WindowedLogger): void {
   const counts = new Map<string, number>()
 
-  app.addHook('onRequest', async (request) => {
-    if (isConfidential(request)) request.log = coarseLogger(request.log)
-  })
+  if (confidential)
+    app.addHook('onRequest', async (request) => {
+      if (isConfidential(request)) request.log = confidential.logger.child({ reqId: request.id })
+    })
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '(none)'
@@ -58,5 +66,10 @@ export function registerRequestLog(app: FastifyInstance): void {
     app.log.info({ requests: Object.fromEntries(counts) }, 'confidential requests in the last ten minutes')
     counts.clear()
   })
-  app.addHook('onClose', async () => stop())
+  app.addHook('onClose', async () => {
+    stop()
+    // Held lines are written at shutdown rather than lost: an error matters more than its minute.
+    confidential?.stop()
+    confidential?.flush()
+  })
 }
