@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import sharp from 'sharp'
 import { MAX_PHOTO_BYTES } from '../../src/modules/helpdesk/photos.ts'
-import { multipartBody } from '../../src/modules/helpdesk/testing.ts'
+import { multipartBody } from '../../test/support/multipart.ts'
 
 /** What one flood measured. Times in milliseconds. */
 export type FloodFigures = {

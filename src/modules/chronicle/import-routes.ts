@@ -4,15 +4,16 @@
  * again, save mappings.
  */
 import multipart, { type MultipartFile } from '@fastify/multipart'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../../platform/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { deleteStoredFiles, storeFile } from '../../platform/db/stored-files.ts'
-import { AppError, notFound } from '../../platform/errors.ts'
+import { AppError, badCsrf, notFound } from '../../platform/errors.ts'
 import { addStaffNav } from '../../platform/html/layout.ts'
 import { can } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
+import { isValidCsrf } from '../../platform/security.ts'
 import { parseForm } from '../../platform/validation.ts'
 import './import/expire-files.ts'
 import {
@@ -137,6 +138,16 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
       throwFileSizeLimit: false,
       limits: { fileSize: uploadLimitBytes, files: 1, fields: 8, fieldSize: 1000, parts: 10 },
       async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
+        // The form's token comes before its file: a post without a valid one is refused before a
+        // byte of the file is kept (the platform's own check comes only after the whole body).
+        // (The parser may have read past the file already: the fields' order says what came first.)
+        const fields = part.fields as Record<string, { value?: unknown } | undefined>
+        const order = Object.keys(fields)
+        const tokenFirst = order.includes('_csrf') && order.indexOf('_csrf') < order.indexOf(part.fieldname)
+        if (!tokenFirst || !isValidCsrf(this, fields._csrf?.value)) {
+          part.file.resume()
+          throw badCsrf()
+        }
         if (part.fieldname !== 'file' || uploads.has(this)) {
           part.file.resume()
           return
@@ -152,6 +163,18 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
           truncated: part.file.truncated,
         } satisfies UploadedFile
       },
+    })
+
+    // A body that could not be read as multipart (cut off, no boundary, a damaged part) is the
+    // uploader's problem, not the server's: the page again with what went wrong, never a 500.
+    const read = new WeakSet<FastifyRequest>()
+    scope.addHook('preValidation', async (request) => void read.add(request))
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const fromParser = !read.has(request) && !(error instanceof AppError) && !error.statusCode
+      if (!fromParser) throw error
+      request.log.debug({ err: error }, 'damaged upload')
+      const errors = { file: 'chronicle.import.page.fileDamaged' }
+      return sendPage(reply, await showPage(request, { errors, values: { mapping: '' } }), 400)
     })
 
     scope.post('/staff/chronicle/import', { config }, async (request, reply) => {

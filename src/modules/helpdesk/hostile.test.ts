@@ -5,20 +5,13 @@ import sharp from 'sharp'
 import { type Agent, agent, encodeForm } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { multipartBody, type Part } from '../../../test/support/multipart.ts'
 import { type App, buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { windowedAudit } from '../../platform/audit.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
 import { newReceipt } from './receipts.ts'
-import {
-  formToken,
-  helpdeskWith,
-  multipartBody,
-  type Part,
-  sendDetained,
-  shownReceipt,
-  solvedProof,
-} from './testing.ts'
+import { formToken, helpdeskWith, sendDetained, shownReceipt, solvedProof } from './testing.ts'
 
 let t: TestApp
 let lawyer: TestStaff

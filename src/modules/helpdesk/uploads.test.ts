@@ -8,10 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import sharp from 'sharp'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
 import { createStaff } from '../../../test/support/factories.ts'
+import { multipartBody, type Part } from '../../../test/support/multipart.ts'
 import { type App, buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { photoAdmissionOf } from './photos.ts'
-import { formToken, helpdeskWith, multipartBody, type Part } from './testing.ts'
+import { formToken, helpdeskWith } from './testing.ts'
 
 // The server as it runs, listening on loopback (where every writer behind an onion service comes from),
 // with one decode place, so a line of four, and 4 MiB of photo memory: small enough for a test's flood.

@@ -6,6 +6,7 @@ import type { Agent } from '../../../../test/support/agent.ts'
 import { agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
+import { multipartBody, type Part } from '../../../../test/support/multipart.ts'
 import { csvColumns } from '../export/formats.ts'
 import { uploadLimitBytes } from '../import-routes.ts'
 import { settleImports } from './jobs.ts'
@@ -29,26 +30,12 @@ after(async () => {
   await context.close()
 })
 
+// The upload form's fields, then its file, as the page's form sends them.
 function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
-  const boundary = `----lifeline${Math.random().toString(36).slice(2)}`
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(fields))
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    )
-  if (file)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
-      ),
-      file.content,
-      Buffer.from('\r\n'),
-    )
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return {
-    body: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  }
+  const parts: Part[] = Object.entries(fields).map(([name, value]) => ({ name, value }))
+  if (file) parts.push({ name: 'file', filename: file.name, type: 'text/csv', value: file.content })
+  const { body, type } = multipartBody(parts)
+  return { body, headers: { 'content-type': type } }
 }
 
 async function upload(who: Agent, fields: Record<string, string>, content: Buffer, csrf?: string) {
@@ -177,6 +164,52 @@ test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — re
   assert.match(page.body, /Nothing was written/)
   assert.match(page.body, /not valid in the file&#39;s encoding|not valid in the file's encoding/)
   assert.equal(await eventCount(), before)
+})
+
+test('damaged uploads get the page back with a 400; a token after the file is refused before it is kept', async () => {
+  const files = await uploadsLeft()
+  await editor.get('/staff/chronicle/import')
+  const whole = multipart(
+    { _csrf: editor.csrf, mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' },
+    {
+      name: 'x.csv',
+      content: ovdinfo,
+    },
+  )
+  const boundary = /boundary=(.*)$/.exec(whole.headers['content-type'])![1]!
+  const damaged = {
+    'cut off in the file': [whole.body.subarray(0, whole.body.length - 2000), whole.headers],
+    'no boundary': [whole.body, { 'content-type': 'multipart/form-data' }],
+    'another boundary': [whole.body, { 'content-type': 'multipart/form-data; boundary=elsewhere' }],
+    'a part without an end': [
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"`),
+      whole.headers,
+    ],
+  } as const
+  for (const [name, [body, headers]] of Object.entries(damaged)) {
+    const response = await editor.send('POST', '/staff/chronicle/import', body, headers)
+    assert.ok([400, 403].includes(response.statusCode), `${name}: ${response.statusCode}`)
+    if (response.statusCode === 400) assert.match(response.body, /arrived damaged/, name)
+  }
+  const cut = await editor.send(
+    'POST',
+    '/staff/chronicle/import',
+    damaged['cut off in the file'][0],
+    whole.headers,
+  )
+  assert.equal(cut.statusCode, 400)
+  // The token sent after the file: the file would have to be kept before the token is seen.
+  const late = multipartBody([
+    { name: 'mapping', value: 'ovdinfo-moscow-2011-2012' },
+    { name: 'mode', value: 'dry' },
+    { name: 'file', filename: 'x.csv', type: 'text/csv', value: ovdinfo },
+    { name: '_csrf', value: editor.csrf },
+  ])
+  const refused = await editor.send('POST', '/staff/chronicle/import', late.body, {
+    'content-type': late.type,
+  })
+  assert.equal(refused.statusCode, 403)
+  assert.equal(await uploadsLeft(), files, 'nothing kept')
 })
 
 test('saving a mapping: invalid JSON and invalid mappings are explained; a valid one is listed', async () => {
