@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { engine, type TestStore, testStore } from './support/db.ts'
+import { freePort } from './support/ports.ts'
 
 // `npm start` as a newcomer runs it: a real process, real port, the database the run uses.
 let store: TestStore | undefined
@@ -21,15 +21,6 @@ after(async () => {
   await store?.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
-}
 
 function settings(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LIFELINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra }

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -22,22 +21,12 @@ import { formToken, helpdeskWith, shownReceipt } from '../src/modules/helpdesk/t
 import { engine, type TestStore, testStore } from './support/db.ts'
 import { createStaff, type TestStaff, totpCode } from './support/factories.ts'
 import { type HttpAgent, httpAgent } from './support/http-agent.ts'
+import { freePort } from './support/ports.ts'
 
 const root = join(import.meta.dirname, '..')
 const ovdinfo = readFileSync(join(root, 'test/fixtures/ovdinfo-moscow-2011-2012.csv'))
 
 type Node = { url: string; dataDir: string; process: ChildProcess; log: () => string }
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 /** Starts `node src/main.ts` on the shared database; resolves once it answers /readyz. */
 async function startNode(databaseUrl: string, erasureKeysDir: string, publicUrl: string, port: number) {

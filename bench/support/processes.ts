@@ -5,10 +5,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '../../test/support/ports.ts'
+
+/** A free TCP port on the loopback address. */
+export { freePort }
 
 const cleanups = new Set<() => Promise<void> | void>()
 
@@ -37,18 +40,6 @@ export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   onCleanUp(() => rmSync(dir, { recursive: true, force: true }))
   return dir
-}
-
-/** A free TCP port on the loopback address. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 type ProcStat = { pid: number; state: string; ppid: number; pgrp: number; cpuTicks: number }

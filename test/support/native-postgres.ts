@@ -4,23 +4,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './ports.ts'
 
 /** A running cluster: its superuser URL base and how to stop it. */
 export type Cluster = { url(database: string): string; stop(): void }
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function runAs(user: string | undefined, command: string, args: string[]): void {
   const [file, argv] = user ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args]

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { engine, testStore } from '../../../test/support/db.ts'
 import { createStaff, type TestStaff } from '../../../test/support/factories.ts'
+import { freePort } from '../../../test/support/ports.ts'
 import { openStore, type Store } from '../../platform/db/database.ts'
 import { migrateToLatest } from '../../platform/db/migrate.ts'
 import { openReport, reportOfMember } from './desk.ts'
@@ -26,15 +26,6 @@ after(async () => {
   await closeNative?.()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
-}
 
 // The whole process group: the server and, embedded, the database process it forked.
 function killGroup(child: ChildProcess) {

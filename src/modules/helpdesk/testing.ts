@@ -1,6 +1,5 @@
 /** What the help desk's tests share: reading a form's token and a receipt off pages, sending a form. */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { solveChallenge } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
 import type { Agent } from '../../../test/support/agent.ts'

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -10,6 +9,7 @@ import pg from 'pg'
 import { agent } from '../../../test/support/agent.ts'
 import { engine, testStore } from '../../../test/support/db.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
+import { freePort } from '../../../test/support/ports.ts'
 import { buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { retentionJob } from '../../modules/helpdesk/retention.ts'
@@ -62,15 +62,6 @@ async function asSuperuser(query: string): Promise<void> {
   } finally {
     await client.end()
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
 }
 
 const skip =
