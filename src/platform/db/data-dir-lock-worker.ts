@@ -86,6 +86,7 @@ function held(record: HolderRecord | null, verdict: ReturnType<typeof judge>): L
       verdict: verdict === 'dead' ? 'unknown' : verdict,
       pid: record ? holderPid(record) : null,
       host: record?.host ?? null,
+      ...(record ? { serves: record.serves } : {}),
     },
   }
 }

@@ -94,6 +94,8 @@ function recordPath(dir: string): string {
 /** How a refusal names the holder: who it is, and whether it will let go by itself. */
 export function describeHolder(holder: DataDirHolder): string {
   const free = `it is free ${STALE_MS / 1000} s after that process stops`
+  if (holder.verdict === 'live' && holder.serves === false)
+    return `held by a running Lifeline command, pid ${holder.pid}; try again when it has finished`
   if (holder.verdict === 'live') return `held by a running Lifeline, pid ${holder.pid}`
   if (holder.verdict === 'orphan')
     return `held by the database process of a Lifeline that ended (pid ${holder.pid}), still closing it; try again shortly`

@@ -26,7 +26,7 @@ before(async () => {
   if (template) cpSync(template, join(socketDir, 'data'), { recursive: true })
   db = await PGlite.create(template ? { dataDir: join(socketDir, 'data', 'pglite') } : {})
   await db.exec('CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)')
-  server = new PgliteConnections(db, { idleHoldMs: 300 })
+  server = new PgliteConnections(db, { idleHoldMs: 5_000 })
   await server.listen(join(socketDir, '.s.PGSQL.5432'))
 })
 after(async () => {
@@ -52,21 +52,17 @@ async function count(client: pg.Client, body: string): Promise<number> {
 
 describe('PGlite served to several connections', { skip }, () => {
   it('keeps interleaved parameterised queries of two clients apart, each getting its own answers', async () => {
-    const [a, b] = await Promise.all([connect(), connect()])
-    const ask = (client: pg.Client, tag: string, n: number) =>
-      client
-        .query({ text: 'SELECT $1::text AS tag, $2::int * 2 AS doubled', values: [tag, n] })
-        .then(({ rows }) => rows[0])
-    const asked = Array.from({ length: 100 }, (_, n) => [ask(a, 'a', n), ask(b, 'b', n + 1000)]).flat()
-    const answers = await Promise.all(asked)
-    answers.forEach((row, i) => {
-      const n = Math.floor(i / 2)
-      assert.deepEqual(
-        row,
-        i % 2 === 0 ? { tag: 'a', doubled: n * 2 } : { tag: 'b', doubled: (n + 1000) * 2 },
-      )
-    })
-    await Promise.all([a.end(), b.end()])
+    const a = await rawClient()
+    const b = await connect()
+    for (let n = 0; n < 5; n++) {
+      // a's Parse arrives alone; b's whole query arrives before a's Bind, Execute and Sync.
+      const echoed = a.slowEcho(`a-${n}`, () => b.query('SELECT $1::int * 3 AS tripled', [n]))
+      const [echo, tripled] = await echoed
+      assert.equal(echo, `a-${n}`)
+      assert.deepEqual(tripled.rows, [{ tripled: n * 3 }])
+    }
+    a.end()
+    await b.end()
   })
 
   it("runs one client's transaction whole while the other writes, and rolls back only its own", async () => {
@@ -149,4 +145,85 @@ function message(type: string, body: Buffer): Buffer {
   header.write(type)
   header.writeInt32BE(body.length + 4, 1)
   return Buffer.concat([header, body])
+}
+
+function cstring(text: string): Buffer {
+  return Buffer.from(`${text}\0`)
+}
+
+/**
+ * A client speaking the protocol by hand, to send an extended query in two writes: Parse of
+ * `SELECT $1::text`, then, once `between` has been started on another connection, Bind, Execute and Sync.
+ */
+async function rawClient(): Promise<{
+  slowEcho<T>(text: string, between: () => Promise<T>): Promise<[string, T]>
+  end(): void
+}> {
+  const socket = createConnection(join(socketDir, '.s.PGSQL.5432'))
+  let buffer = Buffer.alloc(0)
+  let waiter: (() => void) | undefined
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk])
+    waiter?.()
+  })
+  // Reads messages up to ReadyForQuery; returns the first column of the first row, or the error.
+  const untilReady = async (): Promise<string> => {
+    let answer = ''
+    for (;;) {
+      while (buffer.length < 5 || buffer.length < buffer.readInt32BE(1) + 1)
+        await new Promise<void>((done) => (waiter = done))
+      const type = String.fromCharCode(buffer[0]!)
+      const body = buffer.subarray(5, buffer.readInt32BE(1) + 1)
+      buffer = buffer.subarray(body.length + 5)
+      if (type === 'D' && !answer) answer = body.subarray(6, 6 + body.readInt32BE(2)).toString()
+      if (type === 'E') answer = `error: ${body.toString('latin1')}`
+      if (type === 'Z') return answer
+    }
+  }
+  await new Promise((done) => socket.once('connect', done))
+  const startup = Buffer.concat([
+    Buffer.alloc(8),
+    cstring('user'),
+    cstring('postgres'),
+    cstring('database'),
+    cstring('postgres'),
+    Buffer.from([0]),
+  ])
+  startup.writeInt32BE(startup.length, 0)
+  startup.writeInt32BE(196608, 4)
+  socket.write(startup)
+  await untilReady()
+  return {
+    async slowEcho(text, between) {
+      socket.write(
+        message('P', Buffer.concat([cstring(''), cstring('SELECT $1::text AS echo'), Buffer.from([0, 0])])),
+      )
+      await sleep(20)
+      // Not awaited: here it waits for this client's Sync; run in between, it would finish first.
+      const other = between()
+      await sleep(100)
+      const value = Buffer.from(text)
+      const length = Buffer.alloc(4)
+      length.writeInt32BE(value.length)
+      const bind = Buffer.concat([
+        cstring(''),
+        cstring(''),
+        Buffer.from([0, 0, 0, 1]),
+        length,
+        value,
+        Buffer.from([0, 0]),
+      ])
+      socket.write(
+        Buffer.concat([
+          message('B', bind),
+          message('E', Buffer.concat([cstring(''), Buffer.alloc(4)])),
+          message('S', Buffer.alloc(0)),
+        ]),
+      )
+      return [await untilReady(), await other]
+    },
+    end() {
+      socket.destroy()
+    },
+  }
 }
