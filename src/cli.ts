@@ -1,9 +1,10 @@
 /**
  * `npm run lifeline -- <command>`: the same operations as the web, without HTTP.
- * Each command opens the configured store (embedded or native) and closes it when done.
+ * Each command opens the configured store (embedded or native) and closes it when done. On the embedded
+ * database, while a server runs, commands go through that server's database (see database.ts).
  */
 import { Command, Option } from 'commander'
-import { type Env, EnvError, loadEnv } from './env.ts'
+import { EnvError, loadEnv } from './env.ts'
 import { registerChronicleCommands } from './modules/chronicle/cli.ts'
 import { registerDemoCommand } from './modules/chronicle/demo/cli.ts'
 import { audit } from './platform/audit.ts'
@@ -32,8 +33,16 @@ db.command('migrate')
   .option('--down', 'revert the latest applied migration instead')
   .action(async (options: { down?: boolean }) => {
     const env = loadEnv()
-    const store = await openConfiguredStore(env)
+    const store = await openConfiguredStore(env, { role: 'command' })
     try {
+      // Taking back a migration the running server was started with would break it under its users.
+      if (options.down && store.viaServer !== undefined) {
+        console.error(
+          `A Lifeline server (pid ${store.viaServer}) is running on this database with every migration applied. Stop it, then revert.`,
+        )
+        process.exitCode = 1
+        return
+      }
       const prepared = options.down ? null : await prepareDatabase(env, store)
       const names = prepared?.applied ?? (await asOwner(env, store, migrateDown))
       for (const excess of prepared?.excess ?? [])

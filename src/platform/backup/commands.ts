@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { loadEnv } from '../../env.ts'
 import { ask } from '../cli-prompt.ts'
+import { dataDirHolder, describeHolder } from '../db/data-dir-lock.ts'
 import { DataDirLockedError, openStore } from '../db/database.ts'
 import { BackupError, backupTo, checkPassphrase, restoreFrom, verifyBackup } from './backup.ts'
 
@@ -20,8 +21,8 @@ Passphrase:
   Keep it apart from the backup: without it the backup cannot be opened by anyone, you included.
 
 Embedded database:
-  The data dir can be open in one process only: stop the server first. To back up while it runs,
-  use native PostgreSQL (DATABASE_URL), where pg_dump works beside the server.
+  The copy is taken by the process that opens the data dir: stop the server first. To back up while
+  it runs, use native PostgreSQL (DATABASE_URL), where pg_dump works beside the server.
 
 Example:
   ${PASSPHRASE_ENV}='…' npm run lifeline -- backup --out /backups/lifeline-$(date +%F).llbackup
@@ -36,7 +37,8 @@ Where it goes:
 Safety:
   The file is checked (passphrase, every chunk, its end) before anything changes. A wrong passphrase
   or a damaged file changes nothing.
-  Embedded: refused while the data dir is in use (stop the server) or holds data, unless --force,
+  Embedded: refused while a server (or any process) has the data dir open: stop it first. Refused too
+  if the data dir holds data, unless --force,
   which moves the old data dir aside to <dir>.before-restore-<time> (never deleted).
   Native: refused if the database already has Lifeline tables, unless --force, which runs
   pg_restore --clean --if-exists --no-owner in one transaction (all or nothing).
@@ -81,7 +83,7 @@ async function backup(file: string): Promise<void> {
     if (!(error instanceof DataDirLockedError)) throw error
     throw new BackupError(
       'ERR_BACKUP_TARGET_IN_USE',
-      `The database in ${env.LIFELINE_DATA_DIR} is in use (is the server running?). Stop the server, then run the backup again; or run Lifeline on native PostgreSQL (DATABASE_URL), which can be backed up while it runs.`,
+      `The database in ${env.LIFELINE_DATA_DIR} is in use (${describeHolder(error.holder)}). Stop the server, then run the backup again; or run Lifeline on native PostgreSQL (DATABASE_URL), which can be backed up while it runs.`,
     )
   })
   try {
@@ -105,6 +107,12 @@ async function restore(options: { in: string; force?: boolean; verifyOnly?: bool
     return
   }
   const force = options.force ?? false
+  const holder = env.DATABASE_URL ? null : dataDirHolder(env.LIFELINE_DATA_DIR)
+  if (holder)
+    throw new BackupError(
+      'ERR_BACKUP_TARGET_IN_USE',
+      `The database in ${env.LIFELINE_DATA_DIR} is ${describeHolder(holder)}. A restore replaces the whole data dir, which no process may have open: stop ${holder.verdict === 'live' ? `that server (pid ${holder.pid})` : 'it'}, then restore again (or restore into another folder and point LIFELINE_DATA_DIR at it).`,
+    )
   const { header, movedAside } = await restoreFrom(
     options.in,
     passphrase,

@@ -6,7 +6,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { DATA_DIR_LOCK_NAME, isDataDirLocked, lockDataDir } from '../db/data-dir-lock.ts'
+import { DATA_DIR_LOCK_NAME, isDataDirLocked, isRuntimeEntry, lockDataDir } from '../db/data-dir-lock.ts'
 import { BackupError } from './errors.ts'
 
 /** What is in the way of a restore into `dataDir`: nothing, an empty folder, or a database. */
@@ -22,8 +22,8 @@ export async function checkEmbeddedTarget(dataDir: string, force: boolean): Prom
   if (entries === null) return 'missing'
   // The same lock pglite-host.ts holds while a server (or a command) has the database open.
   if (await isDataDirLocked(target)) throw inUse(target)
-  // A lock folder left by a crash is not data.
-  const state = entries.some((name) => name !== DATA_DIR_LOCK_NAME) ? 'full' : 'empty'
+  // A lock folder, its record or a socket left by a crash is not data.
+  const state = entries.some((name) => !isRuntimeEntry(name)) ? 'full' : 'empty'
   if (state === 'full' && !force)
     throw new BackupError(
       'ERR_BACKUP_TARGET_NOT_EMPTY',

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { engine } from '../../../test/support/db.ts'
-import { DATA_DIR_LOCK_NAME, EXIT_LOCK_LOST, isDataDirLocked, lockDataDir } from './data-dir-lock.ts'
+import {
+  acquireDataDir,
+  DATA_DIR_LOCK_NAME,
+  dataDirHolder,
+  EXIT_LOCK_LOST,
+  isDataDirLocked,
+  lockDataDir,
+} from './data-dir-lock.ts'
+import { HOLDER_RECORD_NAME, recordForThisProcess, writeRecord } from './data-dir-lock-holder.ts'
 
 const dirs: string[] = []
 const children: ChildProcess[] = []
@@ -60,14 +68,41 @@ async function holder(
   return { child, exited }
 }
 
-/** Polls until `check` holds; returns how long it took, or throws after `limitMs`. */
-async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now()
-  while (Date.now() - start < limitMs) {
-    if (await check()) return Date.now() - start
-    await sleep(250)
-  }
-  throw new Error(`not within ${limitMs} ms`)
+/**
+ * A server and its database process, as pglite-host.ts: the child takes the lock tied to its parent and,
+ * when the parent dies, takes `closingMs` to close before letting go. Resolves once the child holds it.
+ */
+async function serverWithChild(dir: string, closingMs: number): Promise<{ parent: ChildProcess }> {
+  const lockModule = JSON.stringify(new URL('./data-dir-lock.ts', import.meta.url).href)
+  const scripts = dataDir()
+  const childFile = join(scripts, 'database-process.mjs')
+  writeFileSync(
+    childFile,
+    `
+    import { lockDataDir } from ${lockModule}
+    const lock = await lockDataDir(process.argv[2], { tiedToParent: true, serves: true })
+    process.send({ locked: Boolean(lock) })
+    process.on('disconnect', () => setTimeout(async () => { await lock.release(); process.exit(0) }, ${closingMs}))
+  `,
+  )
+  const parentScript = `
+    import { fork } from 'node:child_process'
+    import { writeSync } from 'node:fs'
+    const child = fork(${JSON.stringify(childFile)}, [process.argv[1]])
+    child.on('message', (m) => writeSync(1, (m.locked ? 'locked ' : 'held ') + child.pid + '\\n'))
+    setInterval(() => {}, 1000)
+  `
+  const parent = spawn(process.execPath, ['-e', parentScript, dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(parent)
+  const said = await new Promise<string>((done) => {
+    let output = ''
+    parent.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk
+      if (output.includes('\n')) done(output.trim())
+    })
+  })
+  assert.match(said, /^locked \d+$/)
+  return { parent }
 }
 
 // Only the embedded engine has a data dir to lock: the native pass skips this.
@@ -85,18 +120,70 @@ describe('the data dir lock', { concurrency: true, skip: engine !== 'pglite' }, 
     await again.release()
   })
 
-  it('stays fresh while its holder is busy for longer than the stale time, and frees soon after a SIGKILL', async () => {
+  it('stays fresh while its holder is busy for longer than the stale time, and is free at once after a SIGKILL', async () => {
     const dir = dataDir()
     const { child, exited } = await holder(dir, 15_000)
     await sleep(12_000)
     assert.equal(await isDataDirLocked(dir), true, 'the lock went stale while its holder was busy')
-    assert.equal(await lockDataDir(dir), null)
+    const refused = await acquireDataDir(dir)
+    assert.ok('holder' in refused)
+    assert.deepEqual(refused.holder, {
+      verdict: 'live',
+      pid: child.pid,
+      host: refused.holder.host,
+      serves: false,
+    })
     child.kill('SIGKILL')
     assert.equal(await exited, 'SIGKILL')
-    await within(15_000, async () => !(await isDataDirLocked(dir)))
-    const next = await lockDataDir(dir)
-    assert.ok(next, 'a new process could not take the lock after the crash')
-    await next.release()
+    // The folder is fresh (refreshed 2 s ago at most), but its holder has ended.
+    assert.equal(await isDataDirLocked(dir), false)
+    const next = await acquireDataDir(dir)
+    assert.ok('lock' in next, 'a new process could not take the lock at once after the crash')
+    assert.equal(next.lock.tookOverFrom, child.pid)
+    await next.lock.release()
+  })
+
+  it('takes over a lock whose recorded pid now belongs to another process', async () => {
+    const dir = dataDir()
+    mkdirSync(join(dir, DATA_DIR_LOCK_NAME))
+    // This test's own pid, alive, but with a start time that is not this process's: a recycled pid.
+    const record = recordForThisProcess({ tiedToParent: false, serves: true })
+    writeRecord(join(dir, HOLDER_RECORD_NAME), { ...record, started: '1' })
+    const taken = await acquireDataDir(dir)
+    assert.ok('lock' in taken)
+    assert.equal(taken.lock.tookOverFrom, process.pid)
+    await taken.lock.release()
+  })
+
+  it('leaves a lock held from another machine to the stale time', async () => {
+    const dir = dataDir()
+    const lockDir = join(dir, DATA_DIR_LOCK_NAME)
+    mkdirSync(lockDir)
+    const record = recordForThisProcess({ tiedToParent: false, serves: true })
+    writeRecord(join(dir, HOLDER_RECORD_NAME), { ...record, host: 'elsewhere', pid: 999_999 })
+    const refused = await acquireDataDir(dir)
+    assert.ok('holder' in refused)
+    assert.deepEqual(refused.holder, { verdict: 'unknown', pid: 999_999, host: 'elsewhere', serves: true })
+    const old = new Date(Date.now() - 11_000)
+    utimesSync(lockDir, old, old)
+    assert.equal(dataDirHolder(dir), null)
+    const taken = await acquireDataDir(dir)
+    assert.ok('lock' in taken, 'a stale lock from another machine was not freed')
+    await taken.lock.release()
+  })
+
+  it("waits for a server's database process that is closing after the server died, then takes the lock", async () => {
+    const dir = dataDir()
+    const { parent } = await serverWithChild(dir, 6_000)
+    assert.equal(dataDirHolder(dir)?.verdict, 'live')
+    assert.equal(dataDirHolder(dir)?.pid, parent.pid)
+    parent.kill('SIGKILL')
+    await new Promise((done) => parent.once('exit', done))
+    assert.equal(dataDirHolder(dir)?.verdict, 'orphan')
+    const taken = await acquireDataDir(dir)
+    assert.ok('lock' in taken, 'the lock was refused instead of waited for')
+    assert.equal(taken.lock.tookOverFrom, undefined, 'the old holder let go by itself')
+    await taken.lock.release()
   })
 
   it('stops a process that lost its lock, even with its main thread busy', async () => {

@@ -1,12 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { open, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { defaultErasureKeysDir, ErasureKeys } from '../crypto/erasure-keys.ts'
+import { type DataDirHolder, dataDirHolder, describeHolder } from './data-dir-lock.ts'
 import type { Database } from './tables.ts'
 
 /** Kysely bound to Lifeline's tables. */
@@ -21,11 +21,29 @@ export type Store = {
   erasureKeys: ErasureKeys
   /** Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between queries. */
   dump?(): Promise<Readable>
+  /** Embedded, opened by a command while a server runs: that server's pid (its database is used through it). */
+  viaServer?: number
   close(): Promise<void>
 }
 
 /** Raised when another process already holds the embedded database. */
-export class DataDirLockedError extends Error {}
+export class DataDirLockedError extends Error {
+  /** Who holds it, as far as can be told. */
+  readonly holder: DataDirHolder
+  constructor(dataDir: string, holder: DataDirHolder, message?: string) {
+    super(
+      message ??
+        `The database in ${dataDir} is in use by another Lifeline process: ${describeHolder(holder)}. Stop it first, or set DATABASE_URL to share a native PostgreSQL.`,
+    )
+    this.holder = holder
+  }
+}
+
+/**
+ * Who opens the embedded database: a server (refused while another process holds it; serves commands
+ * while it runs), or a command (goes through a running server's database, else opens it itself).
+ */
+export type EmbeddedRole = 'server' | 'command'
 
 // BIGINT counts come back as strings by default; Lifeline's counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
@@ -40,6 +58,8 @@ export async function openStore(options: {
   databaseUrl?: string
   dataDir: string
   erasureKeysDir?: string
+  /** Embedded only; 'server' unless said. */
+  role?: EmbeddedRole
 }): Promise<Store> {
   const keysDir = options.erasureKeysDir
     ? resolve(options.erasureKeysDir)
@@ -48,7 +68,7 @@ export async function openStore(options: {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
     return storeFor(pool, 'postgres', new ErasureKeys(keysDir, true), async () => {})
   }
-  return openEmbedded(resolve(options.dataDir), new ErasureKeys(keysDir, false))
+  return openEmbedded(resolve(options.dataDir), new ErasureKeys(keysDir, false), options.role ?? 'server')
 }
 
 const erasureKeysByDb = new WeakMap<Db, ErasureKeys>()
@@ -60,38 +80,83 @@ export function erasureKeysOf(db: Db): ErasureKeys {
   return keys
 }
 
-async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys): Promise<Store> {
-  const socketDir = mkdtempSync(join(tmpdir(), 'lifeline-db-'))
-  const host = fork(
-    new URL('./pglite-host.ts', import.meta.url),
-    [dataDir, join(socketDir, '.s.PGSQL.5432')],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  )
-  const outcome = await new Promise<string>((done) => {
-    host.once('message', (message: { type: string }) => done(message.type))
-    host.once('exit', (code) => done(`exit ${code}`))
-  })
-  if (outcome !== 'ready') {
-    host.kill()
-    rmSync(socketDir, { recursive: true, force: true })
-    if (outcome === 'locked') {
-      throw new DataDirLockedError(
-        `The database in ${dataDir} is in use by another Lifeline process. Stop it first, or set DATABASE_URL to share a native PostgreSQL.`,
-      )
-    }
-    throw new Error(`The embedded database in ${dataDir} failed to open (${outcome}).`)
+async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys, role: EmbeddedRole): Promise<Store> {
+  if (role === 'command') {
+    const shared = await throughRunningServer(dataDir, erasureKeys)
+    if (shared) return shared
   }
-  // PGlite is one connection: a pool of one is the single place where access is serialised.
-  const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 })
+  const host = fork(new URL('./pglite-host.ts', import.meta.url), [dataDir, role], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const outcome = await new Promise<HostReply>((done) => {
+    host.once('message', done)
+    host.once('exit', (code) => done({ type: 'exit', code }))
+  })
+  if (outcome.type !== 'ready') {
+    host.kill()
+    // A server that took the data dir between our look and the fork: use it after all.
+    const shared = role === 'command' ? await throughRunningServer(dataDir, erasureKeys) : null
+    if (shared) return shared
+    if (outcome.type === 'locked') throw new DataDirLockedError(dataDir, outcome.holder)
+    throw new Error(`The embedded database in ${dataDir} failed to open (exit ${outcome.code}).`)
+  }
+  // PGlite is one session: a pool of one is the single place where the app's access is serialised.
+  const pool = new pg.Pool({
+    host: outcome.socketDir,
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+  })
   const store = storeFor(pool, 'pglite', erasureKeys, async () => {
     const exited = new Promise((done) => host.once('exit', done))
     host.disconnect()
     await exited
-    rmSync(socketDir, { recursive: true, force: true })
   })
   return { ...store, dump: dumpFrom(host) }
+}
+
+/** What pglite-host.ts says once it has started, or not. */
+type HostReply =
+  | { type: 'ready'; socketDir: string }
+  | { type: 'locked'; holder: DataDirHolder }
+  | { type: 'exit'; code: number | null }
+
+/** How long a command waits for a server that holds the data dir to start serving its database. */
+const SERVER_START_WAIT_MS = 60_000
+
+/**
+ * A store on the database of the server running on `dataDir`, reached through its socket; null when no
+ * server holds it (the command opens the files itself, or is refused by whoever else holds them).
+ */
+async function throughRunningServer(dataDir: string, erasureKeys: ErasureKeys): Promise<Store | null> {
+  const deadline = Date.now() + SERVER_START_WAIT_MS
+  let holder = dataDirHolder(dataDir)
+  // A server still opening its database has no socket yet.
+  while (holder?.verdict === 'live' && holder.serves && !holder.socket && Date.now() < deadline) {
+    await sleep(200)
+    holder = dataDirHolder(dataDir)
+  }
+  if (holder?.verdict !== 'live' || !holder.serves || !holder.socket) return null
+  const pool = new pg.Pool({
+    host: holder.socket,
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+  })
+  try {
+    // Now rather than at the first query: a full server answers "too many clients" here.
+    await pool.query('SELECT 1')
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw new DataDirLockedError(
+      dataDir,
+      holder,
+      `The Lifeline server running on ${dataDir} (pid ${holder.pid}) did not let this command reach its database: ${error}`,
+    )
+  }
+  return { ...storeFor(pool, 'pglite', erasureKeys, async () => {}), viaServer: holder.pid ?? undefined }
 }
 
 /** What pglite-host.ts answers to `{ type: 'dump', id }`. */
