@@ -94,9 +94,14 @@ export async function registerSecurity(app: FastifyInstance, options: { secureCo
   app.addHook('onSend', async (request, reply) => {
     const cache = reply.getHeader('cache-control')
     if (cache === undefined) reply.header('cache-control', 'no-store')
-    // A page a route marks public is the same for everyone, except for a signed-in member (their
-    // menu, a form's token) or when a cookie goes with it: a shared cache must never keep those.
-    else if (/\bpublic\b/.test(String(cache)) && (request.session || request.csrfCookieIsNew))
+    // What a route marks public is the same for everyone, except a page shown to a signed-in member
+    // (their menu, a form's token) or anything a cookie goes with: a shared cache must never keep
+    // those. Files and JSON are the same whoever asks.
+    else if (
+      /\bpublic\b/.test(String(cache)) &&
+      (request.csrfCookieIsNew ||
+        (request.session && /^text\/html/.test(String(reply.getHeader('content-type')))))
+    )
       reply.header('cache-control', 'private, no-store')
   })
 }
