@@ -129,7 +129,10 @@ describe('a crash while reports arrive', () => {
     // Let reports flow, then kill the server and its database mid-stream.
     while (given.size < 20) await sleep(20)
     await sleep(300)
+    // The writers go on until the server is gone: those caught mid-request get no receipt.
+    const gone = new Promise((done) => server.once('exit', done))
     killGroup(server)
+    await gone
     stop = true
     await Promise.all(writers)
     assert.ok(given.size >= 20, `${given.size} receipts before the crash`)

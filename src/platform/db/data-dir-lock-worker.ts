@@ -55,6 +55,7 @@ const lockOptions: LockOptions = { ...options, onCompromised: lost }
 async function acquire(): Promise<{ release: () => Promise<void>; tookOverFrom?: number } | LockReply> {
   const start = Date.now()
   let tookOverFrom: number | undefined
+  let missingSince: number | undefined
   for (;;) {
     try {
       return { release: await lockfile.lock(dir, lockOptions), tookOverFrom }
@@ -68,9 +69,14 @@ async function acquire(): Promise<{ release: () => Promise<void>; tookOverFrom?:
       if (claimFromDead(recordPath, options.lockfilePath, record)) tookOverFrom = holderPid(record)
       continue
     }
-    // An orphan is closing the database; no record means a holder between its folder and its record.
+    // An orphan is closing the database; no record means a holder between its folder and its record
+    // (taking the lock, or letting it go: an orphan removes its record just before its folder), and
+    // that wait counts from when the record was first missing.
+    if (record) missingSince = undefined
+    else missingSince ??= Date.now()
     const patience = verdict === 'orphan' ? ORPHAN_WAIT_MS : record ? 0 : RECORD_WAIT_MS
-    if (waited >= patience) return held(record, verdict)
+    const since = record ? waited : Date.now() - missingSince!
+    if (since >= patience) return held(record, verdict)
     await sleep(100)
   }
 }
