@@ -41,7 +41,7 @@ export function countsPage(
   return layout(ctx, {
     title: t('helpdesk.counts.title'),
     body: html`<h1>${t('helpdesk.counts.title')}</h1>
-<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, rounding: REGION_ROUNDING })}</p>
+<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, below: SMALLEST_SHOWN - 1, rounding: REGION_ROUNDING })}</p>
 <h2>${t('helpdesk.counts.byDay', { from: view.firstDay, through: view.lastDay })}</h2>
 !${days ? scrollingTable('days-caption', t('helpdesk.counts.byDayCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.day')}</th>!${head}</tr></thead><tbody>!${days}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
 <h2>${t('helpdesk.counts.byRegion', { through: view.regionsThrough, rounding: REGION_ROUNDING })}</h2>
