@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { engine } from '../../../test/support/db.ts'
+import { freePort } from '../../../test/support/ports.ts'
 import { dataDirHolder } from './data-dir-lock.ts'
 
 // The embedded database as it runs in production: `node src/main.ts` (a server and the database process it
@@ -31,15 +31,6 @@ after(() => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) killGroup(child)
   rmSync(work, { recursive: true, force: true })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
-}
 
 function settings(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
