@@ -13,6 +13,16 @@ const schema = z.object({
    * src/platform/crypto/erasure-keys.ts); unset means `<LIFELINE_DATA_DIR>-erasure-keys`.
    */
   LIFELINE_ERASURE_KEYS_DIR: z.string().min(1).optional(),
+  /**
+   * File of the server key, which no database backup may include and every app node must share (see
+   * src/platform/crypto/server-key.ts); made on first start; unset means `<LIFELINE_DATA_DIR>-server.key`.
+   */
+  LIFELINE_SERVER_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Argon2id cost of new passwords: `moderate` (3 passes over 256 MiB, about a second) or `sensitive`
+   * (4 over 1 GiB). Each password keeps the cost it was made at; a lower one is raised at the next sign-in.
+   */
+  LIFELINE_PASSWORD_COST: z.enum(['interactive', 'moderate', 'sensitive']).default('moderate'),
   /** postgres:// URL of a native PostgreSQL; unset means the embedded PGlite database. */
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })

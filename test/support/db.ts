@@ -35,6 +35,7 @@ async function embeddedCopy(): Promise<TestStore> {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })
       rmSync(store.erasureKeys.dir, { recursive: true, force: true })
+      rmSync(store.serverKey.path, { force: true })
     },
   }
 }
@@ -63,6 +64,7 @@ async function nativeCopy(): Promise<TestStore> {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })
       rmSync(store.erasureKeys.dir, { recursive: true, force: true })
+      rmSync(store.serverKey.path, { force: true })
       const cleanup = new pg.Client({ connectionString: admin.href })
       await cleanup.connect()
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)

@@ -15,6 +15,7 @@ export function openConfiguredStore(
     databaseUrl: env.DATABASE_URL,
     dataDir: env.LIFELINE_DATA_DIR,
     erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
+    serverKeyFile: env.LIFELINE_SERVER_KEY_FILE,
     role,
   })
 }

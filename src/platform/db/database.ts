@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { defaultErasureKeysDir, ErasureKeys } from '../crypto/erasure-keys.ts'
+import { attachServerKey, defaultServerKeyFile, ServerKey } from '../crypto/server-key.ts'
 import { type DataDirHolder, dataDirHolder, describeHolder } from './data-dir-lock.ts'
 import type { Database } from './tables.ts'
 
@@ -19,6 +20,8 @@ export type Store = {
   engine: 'pglite' | 'postgres'
   /** Where help-desk reports' erasure keys live (outside the database and its backups). */
   erasureKeys: ErasureKeys
+  /** The key outside the database that members' private keys and the server's hashes need (server-key.ts). */
+  serverKey: ServerKey
   /** Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between queries. */
   dump?(): Promise<Readable>
   /** Embedded, opened by a command while a server runs: that server's pid (its database is used through it). */
@@ -52,24 +55,39 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
 /**
  * Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`; with it
- * the erasure keys, in `erasureKeysDir` or else beside the data dir (see erasure-keys.ts).
+ * the erasure keys, in `erasureKeysDir` or else beside the data dir (see erasure-keys.ts), and the
+ * server key, in `serverKeyFile` or else beside the data dir (see server-key.ts).
  */
 export async function openStore(options: {
   databaseUrl?: string
   dataDir: string
   erasureKeysDir?: string
+  serverKeyFile?: string
   /** Embedded only; 'server' unless said. */
   role?: EmbeddedRole
 }): Promise<Store> {
   const keysDir = options.erasureKeysDir
     ? resolve(options.erasureKeysDir)
     : defaultErasureKeysDir(options.dataDir)
+  const serverKey = await ServerKey.load(options.serverKeyFile ?? defaultServerKeyFile(options.dataDir))
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
-    return storeFor(pool, 'postgres', new ErasureKeys(keysDir, true), async () => {})
+    return storeFor(
+      pool,
+      'postgres',
+      { erasureKeys: new ErasureKeys(keysDir, true), serverKey },
+      async () => {},
+    )
   }
-  return openEmbedded(resolve(options.dataDir), new ErasureKeys(keysDir, false), options.role ?? 'server')
+  return openEmbedded(
+    resolve(options.dataDir),
+    { erasureKeys: new ErasureKeys(keysDir, false), serverKey },
+    options.role ?? 'server',
+  )
 }
+
+/** The keys a store keeps outside its database. */
+type OutsideKeys = { erasureKeys: ErasureKeys; serverKey: ServerKey }
 
 const erasureKeysByDb = new WeakMap<Db, ErasureKeys>()
 
@@ -80,9 +98,9 @@ export function erasureKeysOf(db: Db): ErasureKeys {
   return keys
 }
 
-async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys, role: EmbeddedRole): Promise<Store> {
+async function openEmbedded(dataDir: string, keys: OutsideKeys, role: EmbeddedRole): Promise<Store> {
   if (role === 'command') {
-    const shared = await throughRunningServer(dataDir, erasureKeys)
+    const shared = await throughRunningServer(dataDir, keys)
     if (shared) return shared
   }
   const host = fork(new URL('./pglite-host.ts', import.meta.url), [dataDir, role], {
@@ -95,7 +113,7 @@ async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys, role: Emb
   if (outcome.type !== 'ready') {
     host.kill()
     // A server that took the data dir between our look and the fork: use it after all.
-    const shared = role === 'command' ? await throughRunningServer(dataDir, erasureKeys) : null
+    const shared = role === 'command' ? await throughRunningServer(dataDir, keys) : null
     if (shared) return shared
     if (outcome.type === 'locked') throw new DataDirLockedError(dataDir, outcome.holder)
     throw new Error(`The embedded database in ${dataDir} failed to open (exit ${outcome.code}).`)
@@ -108,7 +126,7 @@ async function openEmbedded(dataDir: string, erasureKeys: ErasureKeys, role: Emb
     database: 'postgres',
     max: 1,
   })
-  const store = storeFor(pool, 'pglite', erasureKeys, async () => {
+  const store = storeFor(pool, 'pglite', keys, async () => {
     const exited = new Promise((done) => host.once('exit', done))
     host.disconnect()
     await exited
@@ -129,7 +147,7 @@ const SERVER_START_WAIT_MS = 60_000
  * A store on the database of the server running on `dataDir`, reached through its socket; null when no
  * server holds it (the command opens the files itself, or is refused by whoever else holds them).
  */
-async function throughRunningServer(dataDir: string, erasureKeys: ErasureKeys): Promise<Store | null> {
+async function throughRunningServer(dataDir: string, keys: OutsideKeys): Promise<Store | null> {
   const deadline = Date.now() + SERVER_START_WAIT_MS
   let holder = dataDirHolder(dataDir)
   // A server still opening its database has no socket yet.
@@ -156,7 +174,7 @@ async function throughRunningServer(dataDir: string, erasureKeys: ErasureKeys): 
       `The Lifeline server running on ${dataDir} (pid ${holder.pid}) did not let this command reach its database: ${error}`,
     )
   }
-  return { ...storeFor(pool, 'pglite', erasureKeys, async () => {}), viaServer: holder.pid ?? undefined }
+  return { ...storeFor(pool, 'pglite', keys, async () => {}), viaServer: holder.pid ?? undefined }
 }
 
 /** What pglite-host.ts answers to `{ type: 'dump', id }`. */
@@ -201,18 +219,20 @@ async function readOnce(path: string): Promise<Readable> {
 function storeFor(
   pool: pg.Pool,
   engine: Store['engine'],
-  erasureKeys: ErasureKeys,
+  { erasureKeys, serverKey }: OutsideKeys,
   closeEngine: () => Promise<void>,
 ): Store {
   // An idle client's error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   erasureKeysByDb.set(db, erasureKeys)
+  attachServerKey(db, serverKey)
   return {
     db,
     pool,
     engine,
     erasureKeys,
+    serverKey,
     async close() {
       await db.destroy()
       await closeEngine()

@@ -10,6 +10,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type Env, EnvError } from '../../env.ts'
+import { checkServerKey } from '../crypto/server-key.ts'
 import { installJobs } from '../jobs/queue.ts'
 import type { Db, Store } from './database.ts'
 import { migrateToLatest, pendingMigrations } from './migrate.ts'
@@ -21,6 +22,12 @@ export type Prepared = { applied: string[]; excess: string[] }
 
 /** Applies pending migrations (and, as the owner, installs jobs and grants the app role); see above. */
 export async function prepareDatabase(env: Env, store: Store): Promise<Prepared> {
+  const prepared = await migrate(env, store)
+  await checkServerKey(store.db, store.serverKey)
+  return prepared
+}
+
+async function migrate(env: Env, store: Store): Promise<Prepared> {
   if (!env.LIFELINE_MIGRATION_DATABASE_URL) return { applied: await migrateAsApp(store.db), excess: [] }
   const appRole = await currentRole(store.db)
   return asOwner(env, store, async (owner, pool) => {
