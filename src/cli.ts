@@ -8,7 +8,7 @@ import { EnvError, loadEnv } from './env.ts'
 import { registerChronicleCommands } from './modules/chronicle/cli.ts'
 import { registerDemoCommand } from './modules/chronicle/demo/cli.ts'
 import { audit } from './platform/audit.ts'
-import { createAccount } from './platform/auth/accounts.ts'
+import { insertAccount, prepareAccount } from './platform/auth/accounts.ts'
 import { createInvite } from './platform/auth/invites.ts'
 import { accountForm } from './platform/auth/schema.ts'
 import { registerBackupCommands } from './platform/backup/commands.ts'
@@ -76,8 +76,9 @@ program
       process.exit(1)
     }
     await withStore(loadEnv(), async (store) => {
+      const prepared = await prepareAccount(store.serverKey, { ...form.data, roles: ['admin'] })
       const { id } = await store.db.transaction().execute(async (trx) => {
-        const account = await createAccount(trx, { ...form.data, roles: ['admin'] })
+        const account = await insertAccount(trx, prepared)
         await audit(trx, {
           actorId: null,
           action: 'account.created_cli',

@@ -74,7 +74,9 @@ function runNodeTest(label: string, testFiles: string[], env: Record<string, str
       process.execPath,
       ['--test', '--test-reporter=spec', '--test-concurrency=2', ...testFiles],
       {
-        env: { ...process.env, ...env },
+        // Passwords are stretched at libsodium's "interactive" cost in tests (a second less per account
+        // made or signed into); password-material.test.ts checks the default, moderate, on its own.
+        env: { LIFELINE_PASSWORD_COST: 'interactive', ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     )

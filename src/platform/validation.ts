@@ -3,6 +3,7 @@
  * (`validation.*`), translated when the form is shown again.
  */
 import { z } from 'zod'
+import { isStrongPassword } from './auth/password-strength.ts'
 
 // U+FFFD is what broken UTF-8 decodes to; control characters have no place in a form field.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -49,6 +50,7 @@ export const newPassword = () =>
     .min(12, 'validation.passwordTooShort')
     .max(256, 'validation.tooLong')
     .refine((value) => !unsafeText.test(value), 'validation.badCharacters')
+    .refine((value) => value.length < 12 || isStrongPassword(value), 'validation.passwordWeak')
 
 /** A checkbox group: absent, one value, or many become an array, each value once. */
 export const many = <T extends z.ZodType>(item: T) =>

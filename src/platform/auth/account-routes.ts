@@ -2,11 +2,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import { notFound } from '../errors.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { type FieldErrors, parseForm } from '../validation.ts'
-import { passwordMaterial, savePassword, saveTotpSecret, unlockAccount } from './accounts.ts'
+import { replaceKeyPair, saveTotpSecret, unlockAccount } from './accounts.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
 import { sendWait } from './login-routes.ts'
 import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
@@ -129,29 +130,34 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
       const page = await overview(request, {}, waitText(request.t, attempt.waitMs))
       return sendWait(reply, attempt.waitMs, page)
     }
-    if (!(await unlockAccount(db, current.user.email, form.data.current))) {
+    const unlocked = await unlockAccount(db, current.user.email, form.data.current)
+    if (!unlocked) {
       const event = { actorId: current.user.id, target: current.user.id }
       await signInFailed(db, attempt, { ...event, action: 'account.password_check_failed' })
       return show({ current: 'account.wrongPassword' })
     }
-    const material = await passwordMaterial(
-      form.data.password,
-      Buffer.from(current.secrets.privateKey, 'base64'),
-    )
-    await db.transaction().execute(async (trx) => {
-      await attemptSucceeded(trx, attempt)
-      await savePassword(trx, current.user.id, material)
-      await audit(trx, {
-        actorId: current.user.id,
-        action: 'account.password_changed',
-        target: current.user.id,
-      })
-      // Other sessions opened with the old password end; this one goes on.
-      await trx
-        .deleteFrom('sessions')
-        .where('user_id', '=', current.user.id)
-        .where('id', '!=', current.id)
-        .execute()
+    // A new key pair, not just a new wrapping: a copy of the database taken from now on opens nothing
+    // with the old password, even with the server key.
+    await replaceKeyPair(db, serverKeyOf(db), {
+      userId: current.user.id,
+      password: form.data.password,
+      from: unlocked.keyPair,
+      also: async (trx, keyPair) => {
+        await attemptSucceeded(trx, attempt)
+        await audit(trx, {
+          actorId: current.user.id,
+          action: 'account.password_changed',
+          target: current.user.id,
+        })
+        // Other sessions opened with the old password end; this one goes on, with the new key.
+        await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', current.user.id)
+          .where('id', '!=', current.id)
+          .execute()
+        const privateKey = keyPair.privateKey.toString('base64')
+        await updateSession(trx, current, { secrets: { ...current.secrets, privateKey } })
+      },
     })
     return reply.redirect('/account?changed=1', 303)
   })

@@ -1,54 +1,61 @@
 /**
- * Staff accounts. Each has an X25519 key pair for sealed data; the private key is stored only sealed
- * under a key derived from the password (argon2id), so no one without the password can use it.
+ * Staff accounts. Each has an X25519 key pair for sealed data; the private key is stored only wrapped
+ * under a key from the password and the server key together (password-material.ts), so neither a
+ * phished password nor a copy of the database alone can use it.
  */
-
-import {
-  boxOpen,
-  boxSeal,
-  deriveKey,
-  hashPassword,
-  type KeyPair,
-  keyPairFromPrivate,
-  newKeyPair,
-  newSalt,
-  secretOpen,
-  secretSeal,
-  verifyPassword,
-} from '../crypto/primitives.ts'
+import { randomUUID } from 'node:crypto'
+import { audit } from '../audit.ts'
+import { boxOpen, boxSeal, type KeyPair, newKeyPair } from '../crypto/primitives.ts'
+import { rewrapMember, upgradeRecords } from '../crypto/sealed-upgrade.ts'
+import { type ServerKey, serverKeyOf } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
+import { AppError } from '../errors.ts'
+import {
+  decoyCheck,
+  isBelowCurrentCost,
+  makeMaterial,
+  openWithPassword,
+  type PasswordMaterial,
+} from './password-material.ts'
+
+export type { PasswordMaterial } from './password-material.ts'
 
 /** What a new account needs. */
 export type NewAccount = { email: string; displayName: string; password: string; roles: readonly string[] }
 
-// Checked against when no account matches, so a wrong e-mail costs as long as a wrong password.
-const decoyHash = hashPassword('lifeline-decoy-password')
-
-/** The stored form of a password: its hash, and the private key wrapped under a key derived from it. */
-export type PasswordMaterial = { passwordHash: string; salt: Buffer; wrappedPrivateKey: Buffer }
+/** A new account with its id, key pair and password material, ready for `insertAccount`. */
+export type PreparedAccount = NewAccount & { id: string; keyPair: KeyPair; material: PasswordMaterial }
 
 /**
- * Hashes a password and wraps the private key under it. Argon2 takes a while: do this before opening a
- * transaction, so the embedded database's single connection isn't held meanwhile.
+ * Makes the key pair and password material of a new account. Argon2 takes a while: do this before
+ * opening a transaction, so the embedded database's single connection isn't held meanwhile.
  */
-export async function passwordMaterial(password: string, privateKey: Buffer): Promise<PasswordMaterial> {
-  const salt = newSalt()
-  const [wrappingKey, passwordHash] = await Promise.all([deriveKey(password, salt), hashPassword(password)])
-  return { passwordHash, salt, wrappedPrivateKey: secretSeal(privateKey, wrappingKey) }
-}
-
-/** A new account with its key pair and password material, ready for `insertAccount`. */
-export type PreparedAccount = NewAccount & { keyPair: KeyPair; material: PasswordMaterial }
-
-/** Makes the key pair and password material of a new account (slow: outside any transaction). */
-export async function prepareAccount(account: NewAccount): Promise<PreparedAccount> {
+export async function prepareAccount(serverKey: ServerKey, account: NewAccount): Promise<PreparedAccount> {
+  const id = randomUUID()
   const keyPair = newKeyPair()
-  return { ...account, keyPair, material: await passwordMaterial(account.password, keyPair.privateKey) }
+  const material = await makeMaterial(serverKey, { userId: id, password: account.password, keyPair })
+  return { ...account, id, keyPair, material }
 }
 
-/** Creates an account; returns its id and key pair. */
-export async function createAccount(db: Db, account: NewAccount): Promise<{ id: string; keyPair: KeyPair }> {
-  return insertAccount(db, await prepareAccount(account))
+/** Creates an account; returns its id and key pair. `serverKey` is the store's (needed inside a transaction). */
+export async function createAccount(
+  db: Db,
+  account: NewAccount,
+  serverKey: ServerKey = serverKeyOf(db),
+): Promise<{ id: string; keyPair: KeyPair }> {
+  return insertAccount(db, await prepareAccount(serverKey, account))
+}
+
+/** The columns a password's material fills. */
+function materialColumns(material: PasswordMaterial) {
+  return {
+    password_hash: material.passwordHash,
+    kdf_salt: material.salt,
+    kdf_ops: material.cost.ops,
+    kdf_mem: material.cost.mem,
+    wrapped_private_key: material.wrappedPrivateKey,
+    key_wrap: 2,
+  }
 }
 
 /** Stores a prepared account and its roles. Run it inside a transaction. */
@@ -56,19 +63,17 @@ export async function insertAccount(
   db: Db,
   account: PreparedAccount,
 ): Promise<{ id: string; keyPair: KeyPair }> {
-  const { keyPair, material } = account
-  const { id } = await db
+  const { id, keyPair, material } = account
+  await db
     .insertInto('users')
     .values({
+      id,
       email: account.email,
       display_name: account.displayName,
-      password_hash: material.passwordHash,
-      kdf_salt: material.salt,
       public_key: keyPair.publicKey,
-      wrapped_private_key: material.wrappedPrivateKey,
+      ...materialColumns(material),
     })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+    .execute()
   if (account.roles.length) {
     await db
       .insertInto('user_roles')
@@ -87,7 +92,18 @@ export type Unlocked = {
   disabled: boolean
 }
 
-/** Checks e-mail and password; on success opens the private key (and TOTP secret) with it. */
+/**
+ * Raised when a member's password is right but the private key it opens doesn't belong to the account:
+ * the stored public key or wrapped key was replaced, or the server key file is another one. Sign-in is
+ * refused and the event audited (`account.key_mismatch`), so an administrator looks into it.
+ */
+export const keyMismatch = () => new AppError('ERR_ACCOUNT_KEY_MISMATCH', 409)
+
+/**
+ * Checks e-mail and password; on success opens the private key (and TOTP secret) with it. An account
+ * from before the server key, or whose password cost is below today's, is brought up to date here:
+ * the only moment the password is at hand. Throws `keyMismatch()` (audited) on a key that isn't the account's.
+ */
 export async function unlockAccount(db: Db, email: string, password: string): Promise<Unlocked | null> {
   const user = await db
     .selectFrom('users')
@@ -95,21 +111,88 @@ export async function unlockAccount(db: Db, email: string, password: string): Pr
     .where('email', '=', email.toLowerCase())
     .executeTakeFirst()
   if (!user) {
-    await verifyPassword(await decoyHash, password)
+    await decoyCheck(password)
     return null
   }
-  if (!(await verifyPassword(user.password_hash, password))) return null
-  const keyPair = keyPairFromPrivate(
-    secretOpen(user.wrapped_private_key, await deriveKey(password, user.kdf_salt)),
+  const serverKey = serverKeyOf(db)
+  const opened = await openWithPassword(
+    serverKey,
+    {
+      userId: user.id,
+      keyWrap: user.key_wrap,
+      passwordHash: user.password_hash,
+      salt: user.kdf_salt,
+      cost: user.kdf_ops && user.kdf_mem ? { ops: user.kdf_ops, mem: user.kdf_mem } : null,
+      publicKey: user.public_key,
+      wrappedPrivateKey: user.wrapped_private_key,
+    },
+    password,
   )
+  if (opened.outcome === 'wrong') return null
+  if (opened.outcome === 'mismatch') {
+    await audit(db, { actorId: user.id, action: 'account.key_mismatch', target: user.id })
+    throw keyMismatch()
+  }
+  let keyPair = opened.keyPair
+  if (opened.legacy) {
+    keyPair = await replaceKeyPair(db, serverKey, { userId: user.id, password, from: keyPair })
+  } else if (!opened.cost || isBelowCurrentCost(opened.cost)) {
+    await savePassword(db, user.id, await makeMaterial(serverKey, { userId: user.id, password, keyPair }))
+  }
   const roles = await db.selectFrom('user_roles').select('role').where('user_id', '=', user.id).execute()
+  const totp = await db
+    .selectFrom('users')
+    .select('wrapped_totp_secret')
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow()
   return {
     id: user.id,
     roles: roles.map((row) => row.role),
     keyPair,
-    totpSecret: user.wrapped_totp_secret ? boxOpen(user.wrapped_totp_secret, keyPair).toString('utf8') : null,
+    totpSecret: totp.wrapped_totp_secret ? boxOpen(totp.wrapped_totp_secret, keyPair).toString('utf8') : null,
     disabled: !!user.disabled_at,
   }
+}
+
+/**
+ * Gives a member a new key pair and password material: every record they hold is re-sealed in the
+ * current format and re-wrapped to the new pair, the TOTP secret re-sealed, the old wrapped private
+ * key overwritten. A copy of the database taken afterwards opens nothing with the old password, and
+ * one taken before needs the server key too. Returns the new pair.
+ */
+export async function replaceKeyPair(
+  db: Db,
+  serverKey: ServerKey,
+  change: {
+    userId: string
+    password: string
+    from: KeyPair
+    /** More to do in the same transaction (end other sessions, hand this one the new key). */
+    also?: (trx: Db, to: KeyPair) => Promise<void>
+  },
+): Promise<KeyPair> {
+  const { userId, from } = change
+  // Format-1 records first, so every wrap re-made below is bound to its record and member.
+  await upgradeRecords(db, { userId, keyPair: from })
+  const to = newKeyPair()
+  const material = await makeMaterial(serverKey, { userId, password: change.password, keyPair: to })
+  await db.transaction().execute(async (trx) => {
+    // The row first: a concurrent change of the same account waits here, not halfway through its wraps.
+    await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute()
+    const kept = await rewrapMember(trx, { userId, from, to })
+    await trx
+      .updateTable('users')
+      .set({ public_key: to.publicKey, ...materialColumns(material) })
+      .where('id', '=', userId)
+      .execute()
+    await audit(trx, {
+      actorId: userId,
+      action: 'account.keys_replaced',
+      target: userId,
+      detail: { wraps: kept },
+    })
+  })
+  return to
 }
 
 /** Stores a confirmed TOTP secret, sealed to the user's own public key; false if one is already set. */
@@ -134,17 +217,9 @@ export async function saveTotpSecret(
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Stores a new password's material (see `passwordMaterial`), re-wrapping the same private key. */
+/** Stores a new password's material (see `makeMaterial`) for the same key pair. */
 export async function savePassword(db: Db, userId: string, material: PasswordMaterial): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({
-      password_hash: material.passwordHash,
-      kdf_salt: material.salt,
-      wrapped_private_key: material.wrappedPrivateKey,
-    })
-    .where('id', '=', userId)
-    .execute()
+  await db.updateTable('users').set(materialColumns(material)).where('id', '=', userId).execute()
 }
 
 /**
@@ -161,10 +236,8 @@ export async function resetAccount(
   await db
     .updateTable('users')
     .set({
-      password_hash: material.passwordHash,
-      kdf_salt: material.salt,
       public_key: keyPair.publicKey,
-      wrapped_private_key: material.wrappedPrivateKey,
+      ...materialColumns(material),
       wrapped_totp_secret: null,
       totp_enabled_at: null,
       totp_last_step: null,

@@ -212,7 +212,7 @@ describe('sessions', () => {
 })
 
 describe('changing the password', () => {
-  it('re-wraps the same private key under the new password', async () => {
+  it('gives a new key pair under the new password; the old password and the old key open nothing', async () => {
     const editor = await createStaff(t.store.db, { roles: ['editor'], totp: false })
     const visitor = await signIn(t.app, editor)
     await visitor.get('/account')
@@ -225,7 +225,15 @@ describe('changing the password', () => {
     const { unlockAccount } = await import('./accounts.ts')
     assert.equal(await unlockAccount(t.store.db, editor.email, editor.password), null)
     const unlocked = await unlockAccount(t.store.db, editor.email, 'a brand new passphrase')
-    assert.deepEqual(keyPairFromPrivate(unlocked!.keyPair.privateKey).publicKey, editor.keyPair.publicKey)
+    const publicKey = keyPairFromPrivate(unlocked!.keyPair.privateKey).publicKey
+    assert.notDeepEqual(publicKey, editor.keyPair.publicKey)
+    const row = await t.store.db
+      .selectFrom('users')
+      .select('public_key')
+      .where('id', '=', editor.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(row.public_key, publicKey)
+    assert.equal((await visitor.get('/account')).statusCode, 200, 'this session goes on')
   })
 })
 

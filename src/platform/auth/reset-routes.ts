@@ -3,13 +3,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import { newKeyPair } from '../crypto/primitives.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import { linkExpired } from '../errors.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
-import { passwordMaterial, resetAccount } from './accounts.ts'
+import { resetAccount } from './accounts.ts'
 import { consumeInvite, findInvite } from './invites.ts'
 import { resetPage } from './pages/forms.ts'
+import { makeMaterial } from './password-material.ts'
 import { setSessionCookie } from './routes.ts'
 import { resetForm } from './schema.ts'
 import { startSession } from './sessions.ts'
@@ -50,7 +52,11 @@ export function registerResetRoutes(app: FastifyInstance, deps: AppDeps) {
       return sendPage(reply, page, 400)
     }
     const keyPair = newKeyPair()
-    const material = await passwordMaterial(form.data.password, keyPair.privateKey)
+    const material = await makeMaterial(serverKeyOf(db), {
+      userId: user.id,
+      password: form.data.password,
+      keyPair,
+    })
     const roles = await db.transaction().execute(async (trx) => {
       if (!(await consumeInvite(trx, invite.id))) throw linkExpired()
       await resetAccount(trx, user.id, keyPair, material)

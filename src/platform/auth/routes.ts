@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import { linkExpired } from '../errors.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
@@ -82,7 +83,7 @@ function registerInviteRoutes(app: FastifyInstance, deps: AppDeps, kind: 'setup'
       return sendPage(reply, page, 400)
     }
     const roles = [...new Set(kind === 'setup' ? ['admin'] : invite.roles)]
-    const prepared = await prepareAccount({ ...form.data, roles })
+    const prepared = await prepareAccount(serverKeyOf(db), { ...form.data, roles })
     const created = await db.transaction().execute(async (trx) => {
       if (
         await trx.selectFrom('users').select('id').where('email', '=', form.data.email).executeTakeFirst()

@@ -1,6 +1,7 @@
 /** One schema per sign-in form. */
 import { z } from 'zod'
 import { email, newPassword, text } from '../validation.ts'
+import { isStrongPassword } from './password-strength.ts'
 
 /** Where to go after signing in: only a local path, never another host. */
 export const nextPath = z
@@ -21,6 +22,11 @@ export const accountForm = z
   .refine((form) => form.password === form.confirm, {
     path: ['confirm'],
     message: 'validation.passwordsDiffer',
+  })
+  // The same check as newPassword's, now knowing the e-mail and name a guesser would try first.
+  .refine((form) => isStrongPassword(form.password, [form.email, form.displayName]), {
+    path: ['password'],
+    message: 'validation.passwordWeak',
   })
 
 /** E-mail and password. */

@@ -12,8 +12,8 @@
 import { randomUUID } from 'node:crypto'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { boxSeal, newSymmetricKey, secretSeal } from './primitives.ts'
-import { SealedError } from './sealed-support.ts'
+import { newSymmetricKey } from './primitives.ts'
+import { SealedError, sealContent, wrapKey } from './sealed-support.ts'
 
 /** Who a desk's records are sealed to, as of a membership version. */
 export type Recipients = { deskId: string; version: number; members: { userId: string; publicKey: Buffer }[] }
@@ -61,15 +61,16 @@ export function prepareRecord(
   record: { kind: string; content: Buffer; createdAt?: Date },
 ): PreparedRecord {
   const key = newSymmetricKey()
+  const id = randomUUID()
   try {
     return {
-      id: randomUUID(),
+      id,
       kind: record.kind,
-      ciphertext: secretSeal(record.content, key),
+      ciphertext: sealContent({ id, deskId: recipients.deskId, kind: record.kind }, record.content, key),
       createdAt: record.createdAt ?? null,
       wraps: recipients.members.map((member) => ({
         userId: member.userId,
-        wrappedKey: boxSeal(key, member.publicKey),
+        wrappedKey: wrapKey(key, id, member.userId, member.publicKey),
       })),
     }
   } finally {
@@ -98,8 +99,8 @@ export async function storeSealed(
       FOR SHARE
     ), owner AS (${owner}),
     records AS (
-      INSERT INTO sealed_records (id, desk_id, kind, ciphertext, created_at)
-      SELECT r.id, ${recipients.deskId}::uuid, r.kind, r.ciphertext, coalesce(r.created_at, now())
+      INSERT INTO sealed_records (id, desk_id, kind, format, ciphertext, created_at)
+      SELECT r.id, ${recipients.deskId}::uuid, r.kind, 2, r.ciphertext, coalesce(r.created_at, now())
       FROM unnest(${records.map((r) => r.id)}::uuid[], ${records.map((r) => r.kind)}::text[],
                   ${records.map((r) => r.ciphertext)}::bytea[], ${records.map((r) => r.createdAt)}::timestamptz[])
         AS r(id, kind, ciphertext, created_at)

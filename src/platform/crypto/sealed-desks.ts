@@ -3,7 +3,7 @@
  * to a member whose key pair changed. Callers import from sealed-records.ts.
  */
 import type { Db } from '../db/database.ts'
-import { boxOpen, boxSeal, CryptoError, type KeyPair } from './primitives.ts'
+import { CryptoError } from './primitives.ts'
 import {
   audit,
   inTransaction,
@@ -11,7 +11,9 @@ import {
   type KeyHolder,
   lockDesk,
   SealedError,
+  unwrapKey,
   type Wrap,
+  wrapKey,
   writeWraps,
 } from './sealed-support.ts'
 
@@ -90,7 +92,8 @@ export async function removeDeskMember(
 /**
  * Wraps the key of every desk record the granter can open to the grantee's current public key; returns
  * how many. This is how a member whose key pair changed (a password reset) gets access back: there is
- * no escrow. Both must be current members (ERR_NOT_DESK_MEMBER), so a removed member can't be re-keyed.
+ * no escrow. Both must be current members (ERR_NOT_DESK_MEMBER), so a removed member can't be re-keyed,
+ * and the grantee's account must be enabled (ERR_GRANTEE_DISABLED): a disabled account gets no keys.
  */
 export async function regrantDesk(
   db: Db,
@@ -106,23 +109,30 @@ export async function regrantDesk(
     }
     const grantee = await trx
       .selectFrom('users')
-      .select('public_key')
+      .select(['public_key', 'disabled_at'])
       .where('id', '=', granteeId)
       .executeTakeFirstOrThrow()
+    if (grantee.disabled_at)
+      throw new SealedError('ERR_GRANTEE_DISABLED', `User ${granteeId} is disabled and gets no keys`)
     // Locked before the granter's wraps are read, so a concurrent rotation can't replace a key in between.
     const records = trx.selectFrom('sealed_records').select('id').where('desk_id', '=', deskId)
     await records.forShare().execute()
     const held = await trx
       .selectFrom('record_keys')
-      .select(['record_id', 'wrapped_key'])
-      .where('user_id', '=', granter.userId)
-      .where('record_id', 'in', records)
+      .innerJoin('sealed_records', 'sealed_records.id', 'record_keys.record_id')
+      .select(['record_keys.record_id', 'record_keys.wrapped_key', 'sealed_records.format'])
+      .where('record_keys.user_id', '=', granter.userId)
+      .where('record_keys.record_id', 'in', records)
       .execute()
     const wraps: Wrap[] = []
-    for (const { record_id, wrapped_key } of held) {
-      const key = openOrSkip(wrapped_key, granter.keyPair)
+    for (const { record_id, wrapped_key, format } of held) {
+      const key = openOrSkip(wrapped_key, { id: record_id, format }, granter)
       if (!key) continue
-      wraps.push({ record_id, user_id: granteeId, wrapped_key: boxSeal(key, grantee.public_key) })
+      wraps.push({
+        record_id,
+        user_id: granteeId,
+        wrapped_key: wrapKey(key, record_id, granteeId, grantee.public_key),
+      })
       key.fill(0)
     }
     await writeWraps(trx, wraps)
@@ -136,10 +146,11 @@ export async function regrantDesk(
   })
 }
 
-// The granter's own wraps from before their key pair changed no longer open: those aren't theirs to pass on.
-function openOrSkip(wrapped: Buffer, keyPair: KeyPair): Buffer | undefined {
+// The granter's own wraps from before their key pair changed no longer open (nor do wraps moved from
+// another record or member): those aren't theirs to pass on.
+function openOrSkip(wrapped: Buffer, record: { id: string; format: number }, granter: KeyHolder) {
   try {
-    return boxOpen(wrapped, keyPair)
+    return unwrapKey(wrapped, record, granter)
   } catch (error) {
     if (error instanceof CryptoError) return undefined
     throw error

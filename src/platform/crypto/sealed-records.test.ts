@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
 import type { Db } from '../db/database.ts'
-import { boxOpen, boxSeal, CryptoError, newKeyPair, randomBytes, secretOpen } from './primitives.ts'
+import { boxOpen, boxSeal, CryptoError, newKeyPair, randomBytes } from './primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -15,6 +15,7 @@ import {
   sealRecord,
   shredRecord,
 } from './sealed-records.ts'
+import { openContent, unwrapKey } from './sealed-support.ts'
 
 let store: TestStore
 let db: Db
@@ -118,14 +119,14 @@ test('a non-member, a missing record and a malformed id all get ERR_SEALED_NOT_F
   await assert.rejects(openRecord(db, { recordId: 'not-a-uuid', reader: alice }), notFound)
 })
 
-test('opening with the wrong private key fails with CryptoError', async () => {
+test('opening with the wrong private key is refused as tampered', async () => {
   const alice = await makeUser('alice')
   const recordId = await seal(await deskWith(alice), 'secret')
   const impostor = { userId: alice.userId, keyPair: newKeyPair() }
-  await assert.rejects(openRecord(db, { recordId, reader: impostor }), CryptoError)
+  await assert.rejects(openRecord(db, { recordId, reader: impostor }), { code: 'ERR_SEALED_TAMPERED' })
 })
 
-test('one changed byte of ciphertext fails with CryptoError', async () => {
+test('one changed byte of ciphertext is refused as tampered', async () => {
   const alice = await makeUser('alice')
   const recordId = await seal(await deskWith(alice), 'secret')
   const { ciphertext } = await db
@@ -135,10 +136,10 @@ test('one changed byte of ciphertext fails with CryptoError', async () => {
     .executeTakeFirstOrThrow()
   ciphertext[ciphertext.length - 1]! ^= 1
   await db.updateTable('sealed_records').set({ ciphertext }).where('id', '=', recordId).execute()
-  await assert.rejects(openRecord(db, { recordId, reader: alice }), CryptoError)
+  await assert.rejects(openRecord(db, { recordId, reader: alice }), { code: 'ERR_SEALED_TAMPERED' })
 })
 
-test('one changed byte of a wrapped key fails with CryptoError', async () => {
+test('one changed byte of a wrapped key is refused as tampered', async () => {
   const alice = await makeUser('alice')
   const recordId = await seal(await deskWith(alice), 'secret')
   const mine = db
@@ -153,7 +154,7 @@ test('one changed byte of a wrapped key fails with CryptoError', async () => {
     .where('record_id', '=', recordId)
     .where('user_id', '=', alice.userId)
     .execute()
-  await assert.rejects(openRecord(db, { recordId, reader: alice }), CryptoError)
+  await assert.rejects(openRecord(db, { recordId, reader: alice }), { code: 'ERR_SEALED_TAMPERED' })
 })
 
 test('a regrant after a member’s key pair changes restores their access and is audited', async () => {
@@ -161,7 +162,9 @@ test('a regrant after a member’s key pair changes restores their access and is
   const deskId = await deskWith(alice, bobBefore)
   const records = [await seal(deskId, 'first'), await seal(deskId, 'second')]
   const bob = await resetKeyPair(bobBefore)
-  await assert.rejects(openRecord(db, { recordId: records[0]!, reader: bob }), CryptoError)
+  await assert.rejects(openRecord(db, { recordId: records[0]!, reader: bob }), {
+    code: 'ERR_SEALED_TAMPERED',
+  })
 
   assert.equal(await regrantDesk(db, { deskId, granter: alice, granteeId: bob.userId }), 2)
   assert.equal(await open(records[0]!, bob), 'first')
@@ -220,12 +223,14 @@ test('after rotation the old key no longer opens the record and current members 
       .where('user_id', '=', alice.userId)
       .executeTakeFirstOrThrow()
   const before = await row()
-  const oldKey = boxOpen(before.wrapped_key, alice.keyPair)
+  const oldKey = unwrapKey(before.wrapped_key, { id: recordId, format: 2 }, alice)
+  const stored = { id: recordId, deskId, kind: 'report', format: 2 }
+  assert.equal(openContent({ ...stored, ciphertext: before.ciphertext }, oldKey).toString(), 'rotate me')
 
   await rotateRecord(db, { recordId, rotator: alice })
   const afterwards = await row()
   assert.notDeepEqual(afterwards.ciphertext, before.ciphertext)
-  assert.throws(() => secretOpen(afterwards.ciphertext, oldKey), CryptoError)
+  assert.throws(() => openContent({ ...stored, ciphertext: afterwards.ciphertext }, oldKey), CryptoError)
   assert.equal(await open(recordId, alice), 'rotate me')
   assert.equal(await open(recordId, bob), 'rotate me')
   assert.equal((await auditRows('sealed.rotate', recordId)).length, 1)
@@ -279,7 +284,7 @@ test('the database holds neither the content nor the record key in clear', async
     .select('wrapped_key')
     .where('record_id', '=', recordId)
     .executeTakeFirstOrThrow()
-  const recordKey = boxOpen(wrapped_key, alice.keyPair)
+  const recordKey = unwrapKey(wrapped_key, { id: recordId, format: 2 }, alice)
 
   const ciphertexts = await db.selectFrom('sealed_records').select('ciphertext').execute()
   const wraps = await db.selectFrom('record_keys').select('wrapped_key').execute()
@@ -320,7 +325,9 @@ test('a failed open writes no sealed.read audit row', async () => {
   const [alice, mallory] = [await makeUser('alice'), await makeUser('mallory')]
   const recordId = await seal(await deskWith(alice), 'secret')
   await assert.rejects(openRecord(db, { recordId, reader: mallory }), notFound)
-  await assert.rejects(openRecord(db, { recordId, reader: { ...alice, keyPair: newKeyPair() } }), CryptoError)
+  await assert.rejects(openRecord(db, { recordId, reader: { ...alice, keyPair: newKeyPair() } }), {
+    code: 'ERR_SEALED_TAMPERED',
+  })
   assert.deepEqual(await auditRows('sealed.read', recordId), [])
 })
 

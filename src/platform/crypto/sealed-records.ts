@@ -6,8 +6,9 @@
  * The one entry point for sealed data: desk membership and regrants live in sealed-desks.ts and are
  * re-exported here.
  */
+import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database.ts'
-import { boxOpen, boxSeal, newSymmetricKey, secretOpen, secretSeal } from './primitives.ts'
+import { CryptoError, newSymmetricKey } from './primitives.ts'
 import {
   audit,
   deskRecipients,
@@ -15,7 +16,13 @@ import {
   isUuid,
   type KeyHolder,
   lockDesk,
+  openContent,
+  SealedError,
+  sealContent,
   sealedNotFound,
+  sealedTampered,
+  unwrapKey,
+  wrapKey,
   writeWraps,
 } from './sealed-support.ts'
 
@@ -34,21 +41,23 @@ export async function sealRecord(
     await lockDesk(trx, record.deskId, 'share')
     const recipients = await deskRecipients(trx, record.deskId)
     const key = newSymmetricKey()
+    const id = randomUUID()
     try {
-      const { id } = await trx
+      await trx
         .insertInto('sealed_records')
         .values({
+          id,
           desk_id: record.deskId,
           kind: record.kind,
-          ciphertext: secretSeal(record.content, key),
+          format: 2,
+          ciphertext: sealContent({ id, deskId: record.deskId, kind: record.kind }, record.content, key),
           ...(record.createdAt ? { created_at: record.createdAt } : {}),
         })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+        .execute()
       const wraps = recipients.map((member) => ({
         record_id: id,
         user_id: member.userId,
-        wrapped_key: boxSeal(key, member.publicKey),
+        wrapped_key: wrapKey(key, id, member.userId, member.publicKey),
       }))
       await writeWraps(trx, wraps)
       return id
@@ -60,7 +69,8 @@ export async function sealRecord(
 
 /**
  * Decrypts a record for its reader and audits the read. Throws ERR_SEALED_NOT_FOUND when the reader holds
- * no key for it (callers answer 404) and CryptoError when their key pair or the stored bytes are wrong.
+ * no key for it (callers answer 404) and ERR_SEALED_TAMPERED when the stored bytes don't open: changed,
+ * or moved from another record, desk, kind or member (audited as `sealed.tampered`).
  */
 export async function openRecord(
   db: Db,
@@ -68,40 +78,44 @@ export async function openRecord(
 ): Promise<Buffer> {
   const { recordId, reader } = request
   if (!isUuid(recordId)) throw sealedNotFound(recordId)
-  return inTransaction(db, async (trx) => {
-    const row = await trx
-      .selectFrom('sealed_records')
-      .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-      .select([
-        'sealed_records.desk_id',
-        'sealed_records.kind',
-        'sealed_records.ciphertext',
-        'record_keys.wrapped_key',
-      ])
-      .where('sealed_records.id', '=', recordId)
-      .where('record_keys.user_id', '=', reader.userId)
-      .executeTakeFirst()
-    if (!row) throw sealedNotFound(recordId)
-    const key = boxOpen(row.wrapped_key, reader.keyPair)
-    let content: Buffer
-    try {
-      content = secretOpen(row.ciphertext, key)
-    } finally {
-      key.fill(0)
-    }
-    await audit(trx, {
-      actorId: reader.userId,
-      action: 'sealed.read',
-      target: recordId,
-      detail: { deskId: row.desk_id, kind: row.kind, ...(request.reason ? { reason: request.reason } : {}) },
-    })
-    return content
-  })
+  return alertOnTamper(db, reader.userId, () =>
+    inTransaction(db, async (trx) => {
+      const row = await trx
+        .selectFrom('sealed_records')
+        .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
+        .select([
+          'sealed_records.id',
+          'sealed_records.desk_id',
+          'sealed_records.kind',
+          'sealed_records.format',
+          'sealed_records.ciphertext',
+          'record_keys.wrapped_key',
+        ])
+        .where('sealed_records.id', '=', recordId)
+        .where('record_keys.user_id', '=', reader.userId)
+        .executeTakeFirst()
+      if (!row) throw sealedNotFound(recordId)
+      const content = openRow(row, reader)
+      if (!content) throw sealedTampered(recordId)
+      await audit(trx, {
+        actorId: reader.userId,
+        action: 'sealed.read',
+        target: recordId,
+        detail: {
+          deskId: row.desk_id,
+          kind: row.kind,
+          ...(request.reason ? { reason: request.reason } : {}),
+        },
+      })
+      return content
+    }),
+  )
 }
 
 /**
  * Decrypts many records of one desk for their reader with one audit row naming them all (a view that
- * reads a whole list, like a help desk's surge view). Records the reader holds no key for are left out.
+ * reads a whole list, like a help desk's surge view). Records the reader holds no key for are left out,
+ * and so are records whose bytes don't open (audited as `sealed.tampered`).
  */
 export async function openRecords(
   db: Db,
@@ -115,18 +129,25 @@ export async function openRecords(
     const rows = await trx
       .selectFrom('sealed_records')
       .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-      .select(['sealed_records.id', 'sealed_records.ciphertext', 'record_keys.wrapped_key'])
+      .select([
+        'sealed_records.id',
+        'sealed_records.desk_id',
+        'sealed_records.kind',
+        'sealed_records.format',
+        'sealed_records.ciphertext',
+        'record_keys.wrapped_key',
+      ])
       .where('sealed_records.id', 'in', ids)
       .where('record_keys.user_id', '=', reader.userId)
       .execute()
+    const tampered: string[] = []
     for (const row of rows) {
-      const key = boxOpen(row.wrapped_key, reader.keyPair)
-      try {
-        opened.set(row.id, secretOpen(row.ciphertext, key))
-      } finally {
-        key.fill(0)
-      }
+      const content = openRow(row, reader)
+      if (content) opened.set(row.id, content)
+      else tampered.push(row.id)
     }
+    // A tampered record is left out of the list, and said so where it counts.
+    if (tampered.length) await reportTampered(trx, reader.userId, tampered)
     await audit(trx, {
       actorId: reader.userId,
       action: 'sealed.read_many',
@@ -144,50 +165,62 @@ export async function openRecords(
 export async function rotateRecord(db: Db, request: { recordId: string; rotator: KeyHolder }): Promise<void> {
   const { recordId, rotator } = request
   if (!isUuid(recordId)) throw sealedNotFound(recordId)
-  await inTransaction(db, async (trx) => {
-    const record = await trx
-      .selectFrom('sealed_records')
-      .select('desk_id')
-      .where('id', '=', recordId)
-      .executeTakeFirst()
-    if (!record) throw sealedNotFound(recordId)
-    await lockDesk(trx, record.desk_id, 'share')
-    const row = await trx
-      .selectFrom('sealed_records')
-      .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-      .select(['sealed_records.kind', 'sealed_records.ciphertext', 'record_keys.wrapped_key'])
-      .where('sealed_records.id', '=', recordId)
-      .where('record_keys.user_id', '=', rotator.userId)
-      .forNoKeyUpdate('sealed_records')
-      .executeTakeFirst()
-    if (!row) throw sealedNotFound(recordId)
-    const recipients = await deskRecipients(trx, record.desk_id)
-    const oldKey = boxOpen(row.wrapped_key, rotator.keyPair)
-    const newKey = newSymmetricKey()
-    try {
-      const content = secretOpen(row.ciphertext, oldKey)
-      const ciphertext = secretSeal(content, newKey)
-      content.fill(0)
-      await trx.updateTable('sealed_records').set({ ciphertext }).where('id', '=', recordId).execute()
-      // Every old wrap goes, not just those of departed members: they all hold the old key.
-      await trx.deleteFrom('record_keys').where('record_id', '=', recordId).execute()
-      const wraps = recipients.map((member) => ({
-        record_id: recordId,
-        user_id: member.userId,
-        wrapped_key: boxSeal(newKey, member.publicKey),
-      }))
-      await writeWraps(trx, wraps)
-    } finally {
-      oldKey.fill(0)
-      newKey.fill(0)
-    }
-    await audit(trx, {
-      actorId: rotator.userId,
-      action: 'sealed.rotate',
-      target: recordId,
-      detail: { deskId: record.desk_id, kind: row.kind, recipients: recipients.length },
-    })
-  })
+  await alertOnTamper(db, rotator.userId, () =>
+    inTransaction(db, async (trx) => {
+      const record = await trx
+        .selectFrom('sealed_records')
+        .select('desk_id')
+        .where('id', '=', recordId)
+        .executeTakeFirst()
+      if (!record) throw sealedNotFound(recordId)
+      await lockDesk(trx, record.desk_id, 'share')
+      const row = await trx
+        .selectFrom('sealed_records')
+        .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
+        .select([
+          'sealed_records.id',
+          'sealed_records.desk_id',
+          'sealed_records.kind',
+          'sealed_records.format',
+          'sealed_records.ciphertext',
+          'record_keys.wrapped_key',
+        ])
+        .where('sealed_records.id', '=', recordId)
+        .where('record_keys.user_id', '=', rotator.userId)
+        .forNoKeyUpdate('sealed_records')
+        .executeTakeFirst()
+      if (!row) throw sealedNotFound(recordId)
+      const recipients = await deskRecipients(trx, record.desk_id)
+      const content = openRow(row, rotator)
+      if (!content) throw sealedTampered(recordId)
+      const newKey = newSymmetricKey()
+      try {
+        const ciphertext = sealContent({ id: recordId, deskId: row.desk_id, kind: row.kind }, content, newKey)
+        await trx
+          .updateTable('sealed_records')
+          .set({ ciphertext, format: 2 })
+          .where('id', '=', recordId)
+          .execute()
+        // Every old wrap goes, not just those of departed members: they all hold the old key.
+        await trx.deleteFrom('record_keys').where('record_id', '=', recordId).execute()
+        const wraps = recipients.map((member) => ({
+          record_id: recordId,
+          user_id: member.userId,
+          wrapped_key: wrapKey(newKey, recordId, member.userId, member.publicKey),
+        }))
+        await writeWraps(trx, wraps)
+      } finally {
+        content.fill(0)
+        newKey.fill(0)
+      }
+      await audit(trx, {
+        actorId: rotator.userId,
+        action: 'sealed.rotate',
+        target: recordId,
+        detail: { deskId: record.desk_id, kind: row.kind, recipients: recipients.length },
+      })
+    }),
+  )
 }
 
 /**
@@ -218,4 +251,49 @@ export async function shredRecord(
       detail: { deskId: record.desk_id, kind: record.kind, keysRemoved: Number(keys.numDeletedRows) },
     })
   })
+}
+
+/** A stored record with its reader's wrap, as the reads above select it. */
+type StoredRow = {
+  id: string
+  desk_id: string
+  kind: string
+  format: number
+  ciphertext: Buffer
+  wrapped_key: Buffer
+}
+
+// The record's content, or null when its wrap or ciphertext doesn't open for this reader.
+function openRow(row: StoredRow, reader: KeyHolder): Buffer | null {
+  let key: Buffer | undefined
+  try {
+    key = unwrapKey(row.wrapped_key, { id: row.id, format: row.format }, reader)
+    return openContent({ ...row, deskId: row.desk_id }, key)
+  } catch (error) {
+    if (error instanceof CryptoError) return null
+    throw error
+  } finally {
+    key?.fill(0)
+  }
+}
+
+// An alert in the audit log: records whose stored bytes were changed or moved, found by this reader.
+function reportTampered(db: Db, readerId: string, recordIds: string[]): Promise<void> {
+  return audit(db, {
+    actorId: readerId,
+    action: 'sealed.tampered',
+    target: recordIds[0]!,
+    detail: { records: recordIds },
+  })
+}
+
+// Runs `work`; a refusal for tampering is audited after its transaction ended, so the alert stays.
+async function alertOnTamper<T>(db: Db, readerId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof SealedError && error.code === 'ERR_SEALED_TAMPERED' && error.recordId)
+      await reportTampered(db, readerId, [error.recordId])
+    throw error
+  }
 }

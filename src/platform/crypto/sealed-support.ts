@@ -3,7 +3,8 @@
  * desk locks and key-row writes. Callers import from sealed-records.ts, not from here.
  */
 import type { Db } from '../db/database.ts'
-import type { KeyPair } from './primitives.ts'
+import { AppError } from '../errors.ts'
+import { aeadOpen, aeadSeal, boxOpen, boxSeal, CryptoError, type KeyPair, secretOpen } from './primitives.ts'
 
 /** The codes a `SealedError` carries; callers answer ERR_SEALED_NOT_FOUND with 404. */
 export type SealedErrorCode =
@@ -11,21 +12,113 @@ export type SealedErrorCode =
   | 'ERR_DESK_NOT_FOUND'
   | 'ERR_DESK_HAS_NO_MEMBERS'
   | 'ERR_NOT_DESK_MEMBER'
+  | 'ERR_SEALED_TAMPERED'
+  | 'ERR_GRANTEE_DISABLED'
+
+// What a page answers when a caller lets one through: the codes a member can meet have messages.
+const statusOf: Record<SealedErrorCode, number> = {
+  ERR_SEALED_NOT_FOUND: 404,
+  ERR_DESK_NOT_FOUND: 404,
+  ERR_DESK_HAS_NO_MEMBERS: 409,
+  ERR_NOT_DESK_MEMBER: 403,
+  ERR_SEALED_TAMPERED: 409,
+  ERR_GRANTEE_DISABLED: 409,
+}
 
 /** A sealed-data operation that can't proceed; `code` says why. */
-export class SealedError extends Error {
-  /** Stable machine-readable reason. */
-  readonly code: SealedErrorCode
+export class SealedError extends AppError {
+  declare readonly code: SealedErrorCode
+  /** The record concerned, where there is one. */
+  readonly recordId?: string
 
-  constructor(code: SealedErrorCode, message: string) {
-    super(message)
+  constructor(code: SealedErrorCode, message: string, recordId?: string) {
+    super(code, statusOf[code], message)
     this.name = 'SealedError'
-    this.code = code
+    this.recordId = recordId
   }
 }
 
 /** A signed-in user with the key pair their session unwrapped. */
 export type KeyHolder = { userId: string; keyPair: KeyPair }
+
+/**
+ * How a record is sealed. 1: its content under XSalsa20-Poly1305 and its key wrapped bare (records from
+ * before binding, still read). 2: its content under XChaCha20-Poly1305 bound to the record's id, desk
+ * and kind, and each wrap naming the record and the member it was made for.
+ */
+export type RecordFormat = 1 | 2
+
+/** What a record's content is bound to: the same bytes under another id, desk or kind don't open. */
+export function recordContext(record: { id: string; deskId: string; kind: string }): string {
+  return `lifeline sealed record v2\0${record.id}\0${record.deskId}\0${record.kind}`
+}
+
+/** Seals a record's content in the current format. */
+export function sealContent(
+  record: { id: string; deskId: string; kind: string },
+  content: Buffer,
+  key: Buffer,
+) {
+  return aeadSeal(content, key, recordContext(record))
+}
+
+const BOUND_WRAP_BYTES = 64
+
+// A uuid's 16 bytes.
+function uuidBytes(id: string): Buffer {
+  return Buffer.from(id.replaceAll('-', ''), 'hex')
+}
+
+/** A record's key sealed to one member, naming the record and the member inside the seal. */
+export function wrapKey(key: Buffer, recordId: string, userId: string, publicKey: Buffer): Buffer {
+  const plain = Buffer.concat([uuidBytes(recordId), uuidBytes(userId), key])
+  try {
+    return boxSeal(plain, publicKey)
+  } finally {
+    plain.fill(0)
+  }
+}
+
+/**
+ * Opens a member's wrap of a record's key. A wrap made for another record or member is refused, and so
+ * is a bare wrap (from before binding) on a record of format 2. Throws CryptoError.
+ */
+export function unwrapKey(
+  wrapped: Buffer,
+  record: { id: string; format: number },
+  holder: KeyHolder,
+): Buffer {
+  const plain = boxOpen(wrapped, holder.keyPair)
+  if (plain.length === 32 && record.format === 1) return plain
+  const names = Buffer.concat([uuidBytes(record.id), uuidBytes(holder.userId)])
+  const bound = plain.length === BOUND_WRAP_BYTES && plain.subarray(0, 32).equals(names)
+  if (!bound) {
+    plain.fill(0)
+    throw new CryptoError()
+  }
+  const key = Buffer.from(plain.subarray(32))
+  plain.fill(0)
+  return key
+}
+
+/** Opens a record's content with its key, by its format. Throws CryptoError. */
+export function openContent(
+  record: { id: string; deskId: string; kind: string; format: number; ciphertext: Buffer },
+  key: Buffer,
+): Buffer {
+  return record.format === 2
+    ? aeadOpen(record.ciphertext, key, recordContext(record))
+    : secretOpen(record.ciphertext, key)
+}
+
+/** The error for a record whose stored bytes were changed, moved or swapped: never served, always audited. */
+export function sealedTampered(recordId: string): SealedError {
+  return new SealedError(
+    'ERR_SEALED_TAMPERED',
+    `Sealed record ${recordId} does not open: its data was changed`,
+    recordId,
+  )
+}
 
 /** One row of `record_keys`: a record's key sealed to one user's public key. */
 export type Wrap = { record_id: string; user_id: string; wrapped_key: Buffer }

@@ -30,6 +30,8 @@ export interface Database {
     id: Generated<string>
     desk_id: string
     kind: string
+    /** How it is sealed (sealed-support.ts RecordFormat): 1 before binding, 2 bound to its record. */
+    format: Generated<number>
     ciphertext: Buffer
     /** Set by the caller when the exact time would say too much (a help-desk report's). */
     created_at: ColumnType<Date, Date | undefined, never>
@@ -56,12 +58,20 @@ export interface UsersTable {
   id: Generated<string>
   email: string
   display_name: string
+  /** key_wrap 1: an argon2id string; 2: a MAC, under a server-key-derived key, of half the stretched password. */
   password_hash: string
   /** Salt for the password-derived key that wraps the private key. */
   kdf_salt: Buffer
   public_key: Buffer
-  /** X25519 private key, sealed under the password-derived key: never stored in clear. */
+  /**
+   * X25519 private key, never stored in clear: key_wrap 1 sealed under the password-derived key alone
+   * (accounts from before the server key); 2 under a key from both the password and the server key.
+   */
   wrapped_private_key: Buffer
+  key_wrap: Generated<number>
+  /** Argon2id passes and memory (bytes) of the password (key_wrap 2); null for key_wrap 1. */
+  kdf_ops: number | null
+  kdf_mem: number | null
   /** TOTP secret, sealed to the user's own public key; null until enrolled. */
   wrapped_totp_secret: Buffer | null
   totp_enabled_at: Date | null
