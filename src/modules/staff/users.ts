@@ -1,5 +1,6 @@
 /** Reading staff accounts for the people pages. */
 import { sql } from 'kysely'
+import { fingerprint } from '../../platform/crypto/primitives.ts'
 import type { Db } from '../../platform/db/database.ts'
 
 /** A staff member as the people pages show them. */
@@ -11,12 +12,14 @@ export type StaffMember = {
   totpEnabled: boolean
   disabled: boolean
   createdAt: Date
+  /** Their public key's fingerprint, for comparing with what they see on their own account page. */
+  keyFingerprint: string
 }
 
 function members(db: Db) {
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'totp_enabled_at', 'disabled_at', 'created_at'])
+    .select(['id', 'email', 'display_name', 'totp_enabled_at', 'disabled_at', 'created_at', 'public_key'])
     .select(
       sql<string[]>`array(SELECT role FROM user_roles WHERE user_id = users.id ORDER BY role)`.as('roles'),
     )
@@ -33,6 +36,7 @@ function present(row: Row): StaffMember {
     totpEnabled: !!row.totp_enabled_at,
     disabled: !!row.disabled_at,
     createdAt: row.created_at,
+    keyFingerprint: fingerprint(row.public_key),
   }
 }
 

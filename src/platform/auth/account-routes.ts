@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
+import { fingerprint, keyPairFromPrivate } from '../crypto/primitives.ts'
 import { serverKeyOf } from '../crypto/server-key.ts'
 import { notFound } from '../errors.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
@@ -82,6 +83,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
     const current = request.session!
     return accountOverview(pageContext(request), {
       email: current.user.email,
+      // From the private key this session holds, not the stored public key: if that was replaced, the
+      // fingerprint an administrator sees (from the stored one) differs from this one.
+      keyFingerprint: fingerprint(
+        keyPairFromPrivate(Buffer.from(current.secrets.privateKey, 'base64')).publicKey,
+      ),
       totpEnabled: current.user.totpEnabled,
       codesLeft: await recoveryCodesLeft(db, current.user.id),
       passkeys: relyingParty(deps.env.publicUrl) ? await listPasskeys(db, current.user.id) : null,

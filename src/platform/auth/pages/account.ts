@@ -45,6 +45,8 @@ export function accountOverview(
   ctx: PageContext,
   options: {
     email: string
+    /** The fingerprint of the member's public key (primitives.ts `fingerprint`). */
+    keyFingerprint: string
     totpEnabled: boolean
     codesLeft: number
     /** The member's passkeys; null where passkeys can't work (the site is reached by IP address). */
@@ -72,6 +74,9 @@ export function accountOverview(
       : ''
   }
 !${options.passkeys && options.totpEnabled ? passkeySection(ctx, options.passkeys) : ''}
+<h2>${t('keys.title')}</h2>
+<p>${t('keys.yourFingerprint')} <span class="secret">${options.keyFingerprint}</span></p>
+<p class="hint">${t('keys.yourHint')}</p>
 <h2>${t('account.changePassword')}</h2>
 !${errorSummary(ctx, options.errors, labels)}
 <form class="stack" method="post" action="/account/password" novalidate>
