@@ -102,6 +102,8 @@ export function rotationRunner(
         await new Promise((resolve) => setImmediate(resolve))
       }
     } catch (error) {
+      // A failed batch rolls back whole (on native PostgreSQL, say, a deadlock with a regrant of the
+      // same desk, which share-locks all its records in scan order while a batch holds some of them).
       // The row stays 'running'; a minute later it shows as interrupted and can be resumed.
       options.log?.(error, 'desk rotation failed')
     } finally {
