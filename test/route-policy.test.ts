@@ -77,6 +77,9 @@ const expected: Record<string, readonly Role[]> = {
   'GET /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
   'POST /staff/helpdesk/desks/:id/members/:userId/remove': ['admin', 'coordinator'],
   'POST /staff/helpdesk/desks/:id/members/:userId/regrant': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/desks/:id/rotate': ['coordinator'],
+  'POST /staff/helpdesk/desks/:id/rotate': ['coordinator'],
+  'GET /staff/helpdesk/desks/:id/rotations/:rotationId': ['coordinator'],
   'GET /staff/helpdesk/templates': ['admin', 'coordinator'],
   'POST /staff/helpdesk/templates': ['admin', 'coordinator'],
   'GET /staff/helpdesk/templates/:id': ['admin', 'coordinator'],
@@ -116,7 +119,7 @@ const ids = {
 }
 // A help desk every role's member belongs to (reports are found only by their desk's members), one
 // report on it, and one more member per role for that role's removal to remove.
-const helpdesk = { desk: '', report: '', file: '', leaving: {} as Record<string, string> }
+const helpdesk = { desk: '', report: '', file: '', rotation: '', leaving: {} as Record<string, string> }
 async function createHelpdeskIds() {
   const db = t.store.db
   const admin = members.get('admin')!.staff
@@ -155,6 +158,19 @@ async function createHelpdeskIds() {
   const report = await db.selectFrom('helpdesk_reports').select('id').executeTakeFirstOrThrow()
   helpdesk.report = report.id
   helpdesk.file = (await db.selectFrom('helpdesk_files').select('id').executeTakeFirstOrThrow()).id
+  // A finished re-keying of the desk, for its progress page.
+  const rotation = await db
+    .insertInto('desk_rotations')
+    .values({
+      desk_id: helpdesk.desk,
+      started_by: admin.id,
+      state: 'finished',
+      total: 1,
+      started_at: new Date(0),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  helpdesk.rotation = rotation.id
 }
 async function createIds() {
   const db = t.store.db
@@ -230,7 +246,10 @@ function urlFor(url: string, role: string): string {
     return url.replace(':id', helpdesk.desk).replace(':userId', members.get(role as Role)!.staff.id)
   if (url.startsWith('/staff/helpdesk/templates/')) return url.replace(':id', ids.templates[role]!)
   if (url.startsWith('/staff/helpdesk/desks/'))
-    return url.replace(':id', helpdesk.desk).replace(':userId', helpdesk.leaving[role]!)
+    return url
+      .replace(':id', helpdesk.desk)
+      .replace(':userId', helpdesk.leaving[role]!)
+      .replace(':rotationId', helpdesk.rotation)
   return url.replace(':id', target.id)
 }
 

@@ -156,7 +156,7 @@ export async function helpdeskMembers(db: Db, deskId: string) {
     .leftJoin('helpdesk_workers as w', (join) =>
       join.onRef('w.desk_id', '=', 'm.desk_id').onRef('w.user_id', '=', 'm.user_id'),
     )
-    .select(['u.id', 'u.display_name', 'u.email', 'w.region_ids', 'w.specialties'])
+    .select(['u.id', 'u.display_name', 'u.email', 'u.disabled_at', 'w.region_ids', 'w.specialties'])
     .select(
       sql<string[]>`array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)`.as('roles'),
     )
@@ -167,6 +167,7 @@ export async function helpdeskMembers(db: Db, deskId: string) {
     id: row.id,
     name: row.display_name,
     email: row.email,
+    disabled: row.disabled_at !== null,
     roles: row.roles ?? [],
     regionIds: row.region_ids ?? [],
     specialties: row.specialties ?? [],

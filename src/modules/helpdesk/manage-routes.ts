@@ -6,8 +6,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppDeps } from '../../app.ts'
+import { latestRotation } from '../../platform/crypto/desk-rotation.ts'
 import { regrantDesk, removeDeskMember, SealedError } from '../../platform/crypto/sealed-records.ts'
-import { notFound } from '../../platform/errors.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
 import { addStaffNav } from '../../platform/html/layout.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { many, parseForm, text } from '../../platform/validation.ts'
@@ -24,7 +25,8 @@ import {
 } from './desks.ts'
 import { deskBase } from './pages/desk.ts'
 import { confirmRemovePage, deskPage, desksPage, type FormState } from './pages/manage.ts'
-import { MANAGE_HELPDESK } from './policy.ts'
+import { rotationSection } from './pages/rotation.ts'
+import { MANAGE_HELPDESK, ROTATE_HELPDESK } from './policy.ts'
 
 const base = `${deskBase}/desks`
 
@@ -134,13 +136,15 @@ export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: AppDeps
     forms: { settings?: FormState; member?: FormState } = {},
   ) => {
     const desk = await deskFromPath(request)
-    const [members, candidates, regions] = await Promise.all([
+    const ctx = pageContext(request)
+    const [members, candidates, regions, latest] = await Promise.all([
       helpdeskMembers(db, desk.id),
       memberCandidates(db, desk.id),
       regionOptions(request),
+      ctx.staff?.can(ROTATE_HELPDESK) ? latestRotation(db, desk.id) : undefined,
     ])
     const { done, count } = doneQuery.parse(request.query ?? {})
-    return deskPage(pageContext(request), {
+    return deskPage(ctx, {
       desk,
       members,
       candidates: [
@@ -160,6 +164,7 @@ export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: AppDeps
       member: forms.member ?? { values: {}, errors: {} },
       viewerIsMember: members.some((member) => member.id === request.session!.user.id),
       notice: done ? request.t(`helpdesk.manage.done.${done}`, { count: count ?? 0 }) : undefined,
+      rotation: latest === undefined ? undefined : rotationSection(ctx, desk.id, latest),
     })
   }
 
@@ -240,6 +245,8 @@ export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: AppDeps
 
   app.post(`${base}/:id/members/:userId/regrant`, { config: managers }, async (request, reply) => {
     const { desk, member } = await memberFromPath(request)
+    // A disabled account lost its keys on purpose; it gets them back only once enabled again.
+    if (member.disabled) throw new AppError('ERR_GRANTEE_DISABLED', 409)
     try {
       const count = await regrantDesk(db, {
         deskId: desk.id,

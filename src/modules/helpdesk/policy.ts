@@ -7,3 +7,8 @@ export const WORK_HELPDESK = definePermission('helpdesk.work', ['coordinator', '
 export const ASSIGN_HELPDESK = definePermission('helpdesk.assign', ['coordinator'])
 /** Set up desks: members, regions, retention; reply templates. */
 export const MANAGE_HELPDESK = definePermission('helpdesk.manage', ['admin', 'coordinator'])
+/**
+ * Re-key a desk's records after a member left (coordinators who are members of the desk: it takes
+ * their key). Admins set desks up but don't work them, so they hold no key to rotate with.
+ */
+export const ROTATE_HELPDESK = definePermission('helpdesk.rotate', ['coordinator'])

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.ts'
 import { registerHelpdeskDeskRoutes } from './desk-routes.ts'
 import { registerHelpdeskManageRoutes } from './manage-routes.ts'
 import { registerHelpdeskPublicRoutes } from './public-routes.ts'
+import { registerHelpdeskRotationRoutes } from './rotation-routes.ts'
 import { registerHelpdeskTemplateRoutes } from './template-routes.ts'
 import './retention.ts'
 import './tables.ts'
@@ -13,5 +14,6 @@ export function registerHelpdesk(app: FastifyInstance, deps: AppDeps) {
   registerHelpdeskPublicRoutes(app, deps)
   registerHelpdeskDeskRoutes(app, deps)
   registerHelpdeskManageRoutes(app, deps)
+  registerHelpdeskRotationRoutes(app, deps)
   registerHelpdeskTemplateRoutes(app, deps)
 }

@@ -1,9 +1,9 @@
-/** People: list, invite, change roles, disable (ending every session at once) and enable. */
+/** People: list, invite, change roles, disable (ending every session and key at once) and enable. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../../platform/audit.ts'
+import { disableAccount, enableAccount } from '../../platform/auth/account-state.ts'
 import { createInvite } from '../../platform/auth/invites.ts'
-import { endUserSessions } from '../../platform/auth/sessions.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { MANAGE_USERS } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
@@ -120,26 +120,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps) {
     const user = await target(request)
     const actorId = request.session!.user.id
     if (user.id === actorId) throw new AppError('ERR_DISABLE_SELF', 409)
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', user.id).execute()
-      const ended = await endUserSessions(trx, user.id)
-      await audit(trx, {
-        actorId,
-        action: 'account.disabled',
-        target: user.id,
-        detail: { sessionsEnded: ended },
-      })
-    })
+    await disableAccount(db, { userId: user.id, actorId })
     return reply.redirect(`/staff/users/${user.id}`, 303)
   })
 
   app.post('/staff/users/:id/enable', { config }, async (request, reply) => {
     const user = await target(request)
     const actorId = request.session!.user.id
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ disabled_at: null }).where('id', '=', user.id).execute()
-      await audit(trx, { actorId, action: 'account.enabled', target: user.id })
-    })
+    await enableAccount(db, { userId: user.id, actorId })
     return reply.redirect(`/staff/users/${user.id}`, 303)
   })
 }

@@ -49,6 +49,8 @@ export function layout(
     scripts?: string[]
     modules?: string[]
     styles?: string[]
+    /** Seconds after which the browser loads the page again: progress shown without JavaScript. */
+    refreshSeconds?: number
   },
 ): string {
   const { t, locale, path } = ctx
@@ -77,6 +79,7 @@ export function layout(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+!${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 <title>${options.title} · Lifeline</title>
 <link rel="stylesheet" href="${assetUrl('style.css')}">
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">

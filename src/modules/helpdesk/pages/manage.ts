@@ -99,6 +99,7 @@ export type MemberRow = {
   id: string
   name: string
   email: string
+  disabled: boolean
   roles: string[]
   regionIds: number[]
   specialties: string[]
@@ -117,16 +118,21 @@ export function deskPage(
     member: FormState
     viewerIsMember: boolean
     notice?: string
+    /** The re-keying section, for those who may rotate. */
+    rotation?: string
   },
 ): string {
   const { t } = ctx
   const path = `${base}/${view.desk.id}`
   const members = view.members
     .map((member) => {
-      const regrant = view.viewerIsMember
-        ? html`<form class="inline" method="post" action="${path}/members/${member.id}/regrant">!${csrfField(ctx)}<button type="submit" class="secondary" aria-label="${t('helpdesk.manage.regrantFor', { name: member.name })}">${t('helpdesk.manage.regrant')}</button></form>`
-        : ''
-      return html`<tr><th scope="row">${member.name}</th><td>${member.email}</td><td>${member.roles.join(', ')}</td>
+      // A disabled account can't be given keys (the route refuses it): no button to press in vain.
+      const regrant =
+        view.viewerIsMember && !member.disabled
+          ? html`<form class="inline" method="post" action="${path}/members/${member.id}/regrant">!${csrfField(ctx)}<button type="submit" class="secondary" aria-label="${t('helpdesk.manage.regrantFor', { name: member.name })}">${t('helpdesk.manage.regrant')}</button></form>`
+          : ''
+      const state = member.disabled ? html` <span class="hint">(${t('users.disabled')})</span>` : ''
+      return html`<tr><th scope="row">${member.name}!${state}</th><td>${member.email}</td><td>${member.roles.join(', ')}</td>
 <td>${member.regionIds.map((id) => view.regionNames.get(id) ?? '').join(', ') || t('helpdesk.manage.allRegions')}</td><td>${member.specialties.join(', ')}</td>
 <td>!${regrant} <a class="button secondary" href="${path}/members/${member.id}/remove" aria-label="${t('helpdesk.manage.removeFor', { name: member.name })}">${t('helpdesk.manage.remove')}</a></td></tr>`
     })
@@ -146,6 +152,7 @@ export function deskPage(
 <h2>${t('helpdesk.manage.members')}</h2>
 <p class="hint">${t('helpdesk.manage.membersHint')}</p>
 !${table}
+!${view.rotation ?? ''}
 <h2 id="add">${t('helpdesk.manage.addTitle')}</h2>
 !${
       view.candidates.length

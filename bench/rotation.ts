@@ -1,0 +1,131 @@
+/**
+ * The rotation suite (`npm run bench -- rotation [--records N] [--engine pglite|native]`): re-keying a
+ * desk of 2,000 sealed records (or N) with 3 members, as a coordinator's "Re-key this desk's records"
+ * does (src/platform/crypto/desk-rotation.ts: batches of ROTATION_BATCH records, each its own
+ * transaction, in this process), on embedded PGlite and on native PostgreSQL. Beside it, sealing the
+ * same records one transaction each: a rotation opens, re-seals and re-wraps every record, so it
+ * should cost a small multiple of sealing it once.
+ */
+import { join } from 'node:path'
+import { rotationRunner } from '../src/platform/crypto/desk-rotation.ts'
+import { newKeyPair, randomBytes } from '../src/platform/crypto/primitives.ts'
+import {
+  addDeskMember,
+  createDesk,
+  type KeyHolder,
+  sealRecord,
+} from '../src/platform/crypto/sealed-records.ts'
+import { openStore } from '../src/platform/db/database.ts'
+import { migrateToLatest } from '../src/platform/db/migrate.ts'
+import { startCluster } from '../test/support/native-postgres.ts'
+import { initdbAvailable, onCleanUp, onlyEngine, tempDir } from './support/processes.ts'
+import { num, ratio, table } from './support/report.ts'
+
+/** One line for `npm run bench -- --list`. */
+export const description =
+  'desk rotation: records re-keyed per second, 2,000 records and 3 members; PGlite and native'
+
+const MEMBERS = 3
+// About what a help-desk report weighs once padded and sealed.
+const CONTENT_BYTES = 1024
+
+function recordCount(): number {
+  const at = process.argv.indexOf('--records')
+  const value = at >= 0 ? Number(process.argv[at + 1]) : 2000
+  if (!Number.isInteger(value) || value < 10 || value > 1_000_000)
+    throw new Error('--records must be 10 to 1000000')
+  return value
+}
+
+type Figures = { sealPerSecond: number; rotatePerSecond: number; done: number }
+
+async function measure(engine: string, records: number, databaseUrl?: string): Promise<Figures> {
+  const dir = tempDir(`lifeline-bench-rotation-${engine}-`)
+  const store = await openStore({
+    dataDir: join(dir, 'data'),
+    databaseUrl,
+    erasureKeysDir: join(dir, 'erasure-keys'),
+    serverKeyFile: join(dir, 'server.key'),
+  })
+  try {
+    await migrateToLatest(store.db)
+    const members: KeyHolder[] = []
+    for (let i = 0; i < MEMBERS; i++) {
+      const keyPair = newKeyPair()
+      const { id } = await store.db
+        .insertInto('users')
+        .values({
+          email: `member${i}@example.org`,
+          display_name: `Member ${i}`,
+          password_hash: 'not-a-real-hash',
+          kdf_salt: randomBytes(16),
+          public_key: keyPair.publicKey,
+          wrapped_private_key: randomBytes(72),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      members.push({ userId: id, keyPair })
+    }
+    const deskId = await createDesk(store.db, { slug: 'bench', name: 'Bench' })
+    for (const member of members) {
+      await addDeskMember(store.db, { deskId, userId: member.userId, actorId: members[0]!.userId })
+    }
+    const sealStart = performance.now()
+    for (let i = 0; i < records; i++) {
+      await sealRecord(store.db, { deskId, kind: 'report', content: randomBytes(CONTENT_BYTES) })
+    }
+    const sealSeconds = (performance.now() - sealStart) / 1000
+
+    const runner = rotationRunner(store.db, { log: (error) => console.error(error) })
+    const rotateStart = performance.now()
+    await runner.start(deskId, members[0]!)
+    await runner.settled()
+    const rotateSeconds = (performance.now() - rotateStart) / 1000
+    const row = await store.db
+      .selectFrom('desk_rotations')
+      .select(['done', 'state'])
+      .executeTakeFirstOrThrow()
+    if (row.state !== 'finished' || row.done !== records)
+      throw new Error(`rotation ended ${row.state}, ${row.done} done`)
+    const figures = {
+      sealPerSecond: records / sealSeconds,
+      rotatePerSecond: records / rotateSeconds,
+      done: row.done,
+    }
+    console.log(
+      `[${engine}] sealed ${records} in ${num(sealSeconds, 1)} s, rotated them in ${num(rotateSeconds, 1)} s`,
+    )
+    return figures
+  } finally {
+    await store.close()
+  }
+}
+
+/** Runs the suite. */
+export async function run(): Promise<void> {
+  const records = recordCount()
+  const only = onlyEngine()
+  const pglite = only === 'native' ? undefined : await measure('pglite', records)
+  let native: Figures | undefined
+  if (only !== 'pglite' && initdbAvailable()) {
+    const cluster = await startCluster()
+    onCleanUp(() => cluster.stop())
+    native = await measure('native', records, cluster.url('postgres'))
+  } else if (only !== 'pglite') {
+    console.log('\n[native] skipped: no initdb on this machine (apt-get install postgresql)')
+  }
+  const rows = [
+    ['records rotated / s', num(pglite?.rotatePerSecond), num(native?.rotatePerSecond)],
+    ['records sealed / s (one transaction each)', num(pglite?.sealPerSecond), num(native?.sealPerSecond)],
+    [
+      'rotation cost in seals',
+      ratio(pglite?.sealPerSecond, pglite?.rotatePerSecond),
+      ratio(native?.sealPerSecond, native?.rotatePerSecond),
+    ],
+  ]
+  console.log(`\n${table(['figure', 'pglite', 'native'], rows)}`)
+  console.log(
+    `\nA desk of ${records.toLocaleString('en')} records of ${CONTENT_BYTES} bytes sealed to ${MEMBERS} members, re-keyed by` +
+      '\none member through the rotation runner (batches of ROTATION_BATCH, each its own transaction).',
+  )
+}
