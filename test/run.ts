@@ -117,9 +117,15 @@ for (const engine of engines) {
       await admin.connect()
       await admin.query('CREATE DATABASE lifeline_template')
       await admin.end()
-      const store = await openStore({ dataDir: 'unused', databaseUrl: cluster.url('lifeline_template') })
+      // No server key is needed to migrate; the one openStore makes goes with the temporary folder.
+      const scratch = mkdtempSync(join(tmpdir(), 'lifeline-template-'))
+      const store = await openStore({
+        dataDir: join(scratch, 'unused'),
+        databaseUrl: cluster.url('lifeline_template'),
+      })
       await migrateToLatest(store.db)
       await store.close()
+      rmSync(scratch, { recursive: true, force: true })
       const env = {
         LIFELINE_TEST_ENGINE: 'postgres',
         LIFELINE_TEST_DATABASE_URL: cluster.url('lifeline_template'),
