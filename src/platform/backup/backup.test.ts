@@ -54,7 +54,7 @@ async function freshTarget(force = false): Promise<Fresh> {
   })
   return {
     target: { engine: 'postgres', databaseUrl: url.href, force },
-    open: () => openStore({ dataDir: 'unused', databaseUrl: url.href }),
+    open: () => openStore({ dataDir: join(work, 'unused'), databaseUrl: url.href }),
     untouched: async () => !(await hasLifelineTables(url.href)),
   }
 }
