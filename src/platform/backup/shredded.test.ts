@@ -6,12 +6,15 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
+import { gunzipSync } from 'node:zlib'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
+import sodium from 'sodium-native'
 import { engine, type TestStore, testStore } from '../../../test/support/db.ts'
 import { startSession } from '../auth/sessions.ts'
 import { newKeyPair, randomBytes, sha256 } from '../crypto/primitives.ts'
@@ -26,7 +29,9 @@ import {
 import { openStore } from '../db/database.ts'
 import { installJobs, JOBS_SCHEMA } from '../jobs/queue.ts'
 import { backupTo, decryptBackup, type RestoreTarget, restoreFrom } from './backup.ts'
+import { MAGIC } from './format.ts'
 import { LEFT_OUT_TABLES } from './left-out.ts'
+import { CHUNK, encryptor, STREAM_KEY_BYTES } from './secret-stream.ts'
 
 const passphrase = 'a long enough backup passphrase'
 
@@ -139,6 +144,34 @@ async function restoreTarget(): Promise<typeof restored> {
 }
 
 const backupFile = () => join(work, 'lifeline.llbackup')
+
+/** An embedded backup as files were written before: PGlite's data dir, and no `contents` in the header. */
+async function writeDataDirBackup(file: string): Promise<Buffer> {
+  const salt = randomBytes(sodium.crypto_pwhash_SALTBYTES)
+  const kdf = {
+    alg: 'argon2id13',
+    opslimit: sodium.crypto_pwhash_OPSLIMIT_MIN,
+    memlimit: sodium.crypto_pwhash_MEMLIMIT_MIN,
+    salt: salt.toString('base64'),
+  }
+  const key = Buffer.alloc(STREAM_KEY_BYTES)
+  sodium.crypto_pwhash(key, Buffer.from(passphrase), salt, kdf.opslimit, kdf.memlimit, 2)
+  const { streamHeader, encrypt } = encryptor(key)
+  const cipher = {
+    alg: 'xchacha20poly1305-secretstream',
+    header: streamHeader.toString('base64'),
+    chunk: CHUNK,
+  }
+  const header = { engine: 'pglite', created_at: new Date().toISOString(), kdf, cipher }
+  const preamble = Buffer.from(`${MAGIC}\n${JSON.stringify(header)}\n`)
+  const chunks: Buffer[] = []
+  for await (const chunk of await store.dump!()) chunks.push(chunk as Buffer)
+  const tarball = Buffer.concat(chunks)
+  const parts: Buffer[] = [preamble]
+  for await (const chunk of encrypt(Readable.from([tarball]), preamble)) parts.push(chunk)
+  writeFileSync(file, Buffer.concat(parts))
+  return gunzipSync(tarball)
+}
 
 before(async () => {
   store = await testStore()
@@ -270,5 +303,33 @@ describe(`a backup brings no shredded or deleted data back (${engine})`, () => {
       assert.equal(restored.counts.get(table), count, `${table}: ${count} rows before`)
     }
     assert.ok((before_.get('public.sessions') ?? 0) > 0 && (before_.get('public.users') ?? 0) > 0)
+  })
+
+  it('restores an embedded backup written before (the data dir itself) through its rows, leaving the deleted ones behind', {
+    skip: engine !== 'pglite',
+  }, async () => {
+    const file = join(work, 'data-dir.llbackup')
+    const files = await writeDataDirBackup(file)
+    // What such a backup holds: the deleted rows are still in the table files it copied.
+    assert.ok(found(files, gone[0]!), "the old backup should hold the shredded record's ciphertext")
+    const dataDir = join(work, 'restored-from-data-dir')
+    await restoreFrom(file, passphrase, { engine: 'pglite', dataDir })
+    const restoredFiles = filesUnder(dataDir)
+    assert.ok(
+      restoredFiles.some((bytes) => found(bytes, kept)),
+      'the search should find what is live',
+    )
+    for (const needle of gone)
+      assert.ok(!restoredFiles.some((bytes) => found(bytes, needle)), `${needle.what} is in a restored file`)
+    const opened = await openStore({ dataDir })
+    try {
+      const after = await counts(async (text) => (await opened.pool.query(text)).rows)
+      assert.equal(after.get('public.users'), before_.get('public.users'))
+      assert.equal(after.get('public.sealed_records'), before_.get('public.sealed_records'))
+      assert.equal(after.get('public.sessions'), 0)
+    } finally {
+      await opened.close()
+      rmSync(opened.serverKey.path, { force: true })
+    }
   })
 })
