@@ -35,7 +35,9 @@ export async function loadRows(pglite: PGlite, source: AsyncIterable<Buffer>): P
     for (const [name, value] of COPY_SETTINGS)
       await pglite.query('SELECT set_config($1, $2, true)', [name, value])
     const tables = await tablesOf(pglite)
-    for (const name of tables) await pglite.exec(`ALTER TABLE ${qualified(name)} DISABLE TRIGGER USER`)
+    const triggers = await enabledTriggers(pglite)
+    for (const { table, trigger } of triggers)
+      await pglite.exec(`ALTER TABLE ${qualified(table)} DISABLE TRIGGER ${columnList([trigger])}`)
     // Migrations may have added rows (vocabularies, templates): the backup's replace them.
     if (tables.length) await pglite.exec(`TRUNCATE ${tables.map(qualified).join(', ')}`)
     const whole = await selfReferring(pglite)
@@ -43,7 +45,8 @@ export async function loadRows(pglite: PGlite, source: AsyncIterable<Buffer>): P
     if ((await lines.next()) !== null) throw damagedRows('there is more after its last table')
     for (const { name, value } of manifest.sequences)
       await pglite.query('SELECT setval($1::regclass, $2::bigint, true)', [qualified(name), value])
-    for (const name of tables) await pglite.exec(`ALTER TABLE ${qualified(name)} ENABLE TRIGGER USER`)
+    for (const { table, trigger } of triggers)
+      await pglite.exec(`ALTER TABLE ${qualified(table)} ENABLE TRIGGER ${columnList([trigger])}`)
     for (const table of manifest.tables) {
       const { rows } = await pglite.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${qualified(table.name)}`,
@@ -95,6 +98,15 @@ async function tablesOf(pglite: PGlite): Promise<string[]> {
     SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname`)
   return rows.map((row) => row.name).filter((name) => !MIGRATION_TABLES.includes(name))
+}
+
+// Lifeline's own triggers on schema public that are on (foreign keys' internal ones stay on).
+async function enabledTriggers(pglite: PGlite): Promise<{ table: string; trigger: string }[]> {
+  const { rows } = await pglite.query<{ table: string; trigger: string }>(`
+    SELECT c.relname AS table, t.tgname AS trigger FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled = 'O' ORDER BY 1, 2`)
+  return rows
 }
 
 async function selfReferring(pglite: PGlite): Promise<Set<string>> {

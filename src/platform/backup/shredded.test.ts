@@ -44,7 +44,14 @@ let gone: Needle[]
 let kept: Needle
 let before_: Map<string, number>
 let plaintext: Buffer
-let restored: { rows: string; files: Buffer[]; counts: Map<string, number>; close(): Promise<void> }
+let triggersBefore: string
+let restored: {
+  rows: string
+  files: Buffer[]
+  counts: Map<string, number>
+  triggers: string
+  close(): Promise<void>
+}
 
 /** A binary value as it may appear: raw (files), COPY's hex (dumps), or its text as `t::text` shows it. */
 function forms(value: Buffer): Buffer[] {
@@ -86,6 +93,15 @@ async function counts(query: Query): Promise<Map<string, number>> {
   return result
 }
 
+/** Lifeline's triggers and whether each is on: a restore turns them off while loading, and on again. */
+async function triggers(query: Query): Promise<string> {
+  const rows = await query(`
+    SELECT format('%s.%s:%s', c.relname, t.tgname, t.tgenabled) AS name FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY 1`)
+  return rows.map((row) => row.name).join('\n')
+}
+
 /** Every row of every table as text (bytea as hex). */
 async function everyRow(query: Query): Promise<string> {
   const parts: string[] = []
@@ -113,6 +129,7 @@ async function restoreTarget(): Promise<typeof restored> {
       rows: await everyRow(query),
       files,
       counts: await counts(query),
+      triggers: await triggers(query),
       close: async () => {
         await opened.close()
         rmSync(opened.serverKey.path, { force: true })
@@ -135,6 +152,7 @@ async function restoreTarget(): Promise<typeof restored> {
     rows: await everyRow(query),
     files: [],
     counts: await counts(query),
+    triggers: await triggers(query),
     close: async () => {
       await pool.end()
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
@@ -252,6 +270,7 @@ before(async () => {
   ]
   kept = { what: "the kept record's ciphertext", bytes: forms(keptRecord.ciphertext) }
   before_ = await counts(async (text) => (await store.pool.query(text)).rows)
+  triggersBefore = await triggers(async (text) => (await store.pool.query(text)).rows)
   // pg_dump compresses table data unless told not to; uncompressed, the rows can be searched.
   await backupTo(store, backupFile(), passphrase, { compress: false })
   plaintext = (await decryptBackup(backupFile(), passphrase)).plaintext
@@ -303,6 +322,11 @@ describe(`a backup brings no shredded or deleted data back (${engine})`, () => {
       assert.equal(restored.counts.get(table), count, `${table}: ${count} rows before`)
     }
     assert.ok((before_.get('public.sessions') ?? 0) > 0 && (before_.get('public.users') ?? 0) > 0)
+  })
+
+  it("leaves Lifeline's triggers as they were", () => {
+    assert.ok(triggersBefore.includes('audit_log_append_only:O'), triggersBefore)
+    assert.equal(restored.triggers, triggersBefore)
   })
 
   it('restores an embedded backup written before (the data dir itself) through its rows, leaving the deleted ones behind', {
