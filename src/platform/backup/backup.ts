@@ -1,7 +1,10 @@
 /**
- * Encrypted backups of the whole database, and restoring them. A backup holds what the engine itself
- * makes (PGlite's data-dir dump, or pg_dump's custom archive), so it restores only into the same engine.
+ * Encrypted backups of the whole database, and restoring them. A backup holds live rows only, never the
+ * database's files: the embedded database's rows as COPY writes them (rows-dump.ts), native PostgreSQL's
+ * as pg_dump's custom archive. Neither holds the rows of left-out.ts (sessions, sign-in failures, job
+ * history). A backup restores only into the engine it came from.
  */
+import type pg from 'pg'
 import sodium from 'sodium-native'
 import type { Store } from '../db/database.ts'
 import { checkEmbeddedTarget, restoreEmbedded } from './embedded.ts'
@@ -10,20 +13,22 @@ import {
   type BackupEngine,
   type BackupHeader,
   checkPassphrase,
+  contentsOf,
   decryptChunks,
   readPreamble,
   unlockKey,
   writeBackup,
 } from './format.ts'
-import { hasLifelineTables, pgDump, pgRestore } from './native.ts'
+import { clearLeftOut, hasLifelineTables, pgDump, pgRestore } from './native.ts'
+import { dumpRows } from './rows-dump.ts'
 
 export { BackupError } from './errors.ts'
 export { checkPassphrase } from './format.ts'
 
-/** What can be backed up: an open embedded store (it has `dump`), or native PostgreSQL's URL. */
-export type BackupSource = Pick<Store, 'engine' | 'dump'> & { databaseUrl?: string }
+/** What can be backed up: an open embedded store (its rows are read through its pool), or native PostgreSQL's URL. */
+export type BackupSource = Pick<Store, 'engine'> & { pool?: pg.Pool; databaseUrl?: string }
 
-/** `compress: false` leaves pg_dump's archive uncompressed (for inspection); the embedded dump is always gzip'd. */
+/** `compress: false` leaves pg_dump's archive uncompressed (for inspection); the embedded rows are never compressed. */
 export type BackupOptions = { compress?: boolean }
 
 /** Where a restore goes. `force` replaces existing data (embedded: moved aside; native: pg_restore --clean). */
@@ -41,16 +46,11 @@ export async function backupTo(
   checkPassphrase(passphrase)
   if (source.engine === 'postgres') {
     if (!source.databaseUrl) throw new Error('A native backup needs the database URL.')
-    return writeBackup(pgDump(source.databaseUrl, options.compress ?? true), file, passphrase, 'postgres')
+    const archive = pgDump(source.databaseUrl, options.compress ?? true)
+    return writeBackup(archive, file, passphrase, 'postgres', 'pg_dump-custom')
   }
-  if (!source.dump) throw new Error('This store cannot dump its database.')
-  const dump = await source.dump()
-  try {
-    return await writeBackup(dump, file, passphrase, 'pglite')
-  } finally {
-    // Closes the copy's file if writing stopped before reading it to the end.
-    dump.destroy()
-  }
+  if (!source.pool) throw new Error('An embedded backup needs the open store.')
+  return writeBackup(dumpRows(source.pool), file, passphrase, 'pglite', 'rows')
 }
 
 /**
@@ -65,6 +65,12 @@ export async function restoreFrom(
   const preamble = await readPreamble(file)
   const { header } = preamble
   if (header.engine !== target.engine) throw engineMismatch(header.engine, target.engine)
+  const contents = contentsOf(header)
+  if (!contents)
+    throw new BackupError(
+      'ERR_BACKUP_TOO_NEW',
+      `This backup holds "${header.contents}", which this version of Lifeline can't read: it was made by a newer one. Restore it with that version or a later one.`,
+    )
   const force = target.force ?? false
   if (target.engine === 'pglite') await checkEmbeddedTarget(target.dataDir, force)
   else if (!force && (await hasLifelineTables(target.databaseUrl)))
@@ -74,21 +80,25 @@ export async function restoreFrom(
     )
   const key = await unlockKey(preamble, passphrase)
   try {
-    if (target.engine === 'pglite') {
-      const chunks: Buffer[] = []
-      for await (const chunk of decryptChunks(file, preamble, key)) chunks.push(chunk)
-      return { header, ...(await restoreEmbedded(Buffer.concat(chunks), target.dataDir, force)) }
-    }
-    // The whole file is checked first: pg_restore starts changing the database as soon as data arrives.
+    // The whole file is checked first: a damaged or cut-off file is refused before any work is done
+    // (pg_restore starts changing the database as soon as data arrives; the embedded copy is built aside).
     for await (const _ of decryptChunks(file, preamble, key));
+    if (target.engine === 'pglite') {
+      const dump = contents === 'rows' ? 'rows' : 'data-dir'
+      return {
+        header,
+        ...(await restoreEmbedded(decryptChunks(file, preamble, key), dump, target.dataDir, force)),
+      }
+    }
     await pgRestore(target.databaseUrl, decryptChunks(file, preamble, key))
+    await clearLeftOut(target.databaseUrl)
     return { header }
   } finally {
     sodium.sodium_memzero(key)
   }
 }
 
-/** Decrypts a whole backup into memory: to check it, or look inside (the dump as the engine wrote it). */
+/** Decrypts a whole backup into memory: to check it, or look inside (the rows, or pg_dump's archive). */
 export async function decryptBackup(
   file: string,
   passphrase: string,

@@ -10,8 +10,12 @@ const PASSPHRASE_ENV = 'LIFELINE_BACKUP_PASSPHRASE'
 
 const backupHelp = `
 What it writes:
-  The embedded database (LIFELINE_DATA_DIR) is copied by PGlite between queries; native PostgreSQL
-  (DATABASE_URL) is dumped with pg_dump --format=custom (needs postgresql-client). Both are consistent.
+  Live rows only, never the database's files: the embedded database's (LIFELINE_DATA_DIR) table by
+  table in one snapshot; native PostgreSQL's (DATABASE_URL) with pg_dump --format=custom (needs
+  postgresql-client). Both are consistent. Sessions, sign-in failures, spent proofs of work and job
+  history are left out: a restored database starts with no one signed in. The server key file
+  (<data dir>-server.key) and the erasure keys are never in a backup: a restore needs the same server
+  key, so keep a copy of it apart from the backups.
   The dump is encrypted with a key derived from the passphrase (argon2id, XChaCha20-Poly1305 in
   authenticated 64 KiB chunks). It is written to FILE.partial and renamed to FILE only when complete;
   an existing FILE is replaced only then.
@@ -37,8 +41,9 @@ Where it goes:
 Safety:
   The file is checked (passphrase, every chunk, its end) before anything changes. A wrong passphrase
   or a damaged file changes nothing.
-  Embedded: refused while a server (or any process) has the data dir open: stop it first. Refused too
-  if the data dir holds data, unless --force,
+  Embedded: a new data dir is built beside the target (the backup's migrations, then its rows, every
+  table's count checked) and moved into place when complete. Refused while a server (or any process)
+  has the data dir open: stop it first. Refused too if the data dir holds data, unless --force,
   which moves the old data dir aside to <dir>.before-restore-<time> (never deleted).
   Native: refused if the database already has Lifeline tables, unless --force, which runs
   pg_restore --clean --if-exists --no-owner in one transaction (all or nothing).

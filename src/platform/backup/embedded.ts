@@ -1,6 +1,6 @@
 /**
- * Restoring the embedded database: PGlite rebuilds a data dir from its own dump, beside the target, and
- * only a complete, opened copy is moved into place. An old data dir is moved aside, never deleted.
+ * Restoring the embedded database: a new data dir is built beside the target from the backup's rows, and
+ * only a complete, checked copy is moved into place. An old data dir is moved aside, never deleted.
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -8,6 +8,9 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { DATA_DIR_LOCK_NAME, isDataDirLocked, isRuntimeEntry, lockDataDir } from '../db/data-dir-lock.ts'
 import { BackupError } from './errors.ts'
+import { served } from './in-process.ts'
+import { dumpRows } from './rows-dump.ts'
+import { loadRows } from './rows-load.ts'
 
 /** What is in the way of a restore into `dataDir`: nothing, an empty folder, or a database. */
 export type EmbeddedTargetState = 'missing' | 'empty' | 'full'
@@ -32,9 +35,18 @@ export async function checkEmbeddedTarget(dataDir: string, force: boolean): Prom
   return state
 }
 
-/** Builds a data dir from a decrypted dump (PGlite's gzip'd tar) and puts it at `dataDir`; returns where the old one went. */
+/** What an embedded backup holds: live rows (rows-format.ts), or, in files written before, PGlite's data dir. */
+export type EmbeddedDump = 'rows' | 'data-dir'
+
+/**
+ * Builds a new data dir beside `dataDir` from a decrypted backup and, once it is complete, puts it in
+ * place; returns where the old one went. It is always a new database loaded with live rows: a backup
+ * of the data dir's files (written before) is opened in memory only, and its rows copied out of it, so
+ * what the old files still held of deleted rows stays behind.
+ */
 export async function restoreEmbedded(
-  tarball: Buffer,
+  plaintext: AsyncIterable<Buffer>,
+  dump: EmbeddedDump,
   dataDir: string,
   force: boolean,
 ): Promise<{ movedAside?: string }> {
@@ -45,21 +57,40 @@ export async function restoreEmbedded(
   await mkdir(dirname(target), { recursive: true })
   await mkdir(staging)
   try {
-    const db = await PGlite.create({
-      dataDir: `${staging}/pglite`,
-      loadDataDir: new Blob([new Uint8Array(tarball)], { type: 'application/gzip' }),
-      extensions: { pg_trgm },
-    })
-    await db.query('SELECT 1')
-    await db.close()
+    const db = await PGlite.create({ dataDir: `${staging}/pglite`, extensions: { pg_trgm } })
+    try {
+      if (dump === 'rows') await loadRows(db, plaintext)
+      else await loadRows(db, rowsOfDataDir(plaintext))
+    } finally {
+      await db.close()
+    }
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
-    throw new BackupError(
-      'ERR_BACKUP_DAMAGED',
-      `The backup decrypted, but PGlite could not open it: ${error}`,
-    )
+    if (error instanceof BackupError) throw error
+    throw new BackupError('ERR_BACKUP_DAMAGED', `The backup decrypted, but could not be restored: ${error}`)
   }
   return swapIn(staging, target, stamp)
+}
+
+// An old backup's data dir (PGlite's gzip'd tar), opened in memory and read back as rows.
+async function* rowsOfDataDir(tarball: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of tarball) chunks.push(chunk)
+  const old = await PGlite.create({
+    loadDataDir: new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: 'application/gzip' }),
+    extensions: { pg_trgm },
+  })
+  chunks.length = 0
+  try {
+    const rows: Buffer[] = []
+    // Read whole before loading: the two databases run on this one thread.
+    await served(old, async (pool) => {
+      for await (const chunk of dumpRows(pool)) rows.push(chunk)
+    })
+    yield* rows
+  } finally {
+    await old.close()
+  }
 }
 
 // Checked again under the lock: a server may have started while the copy was being built.

@@ -9,6 +9,7 @@ export type BackupErrorCode =
   | 'ERR_BACKUP_TARGET_IN_USE'
   | 'ERR_BACKUP_TARGET_NOT_EMPTY'
   | 'ERR_BACKUP_TOOL'
+  | 'ERR_BACKUP_TOO_NEW'
 
 /** A backup or restore that could not go on; nothing was left half done under the real name. */
 export class BackupError extends Error {

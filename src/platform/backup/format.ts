@@ -1,6 +1,6 @@
 /**
- * The backup file: a magic line, a JSON header line (engine, time, argon2id parameters and salt, stream
- * header), then the dump encrypted by secret-stream.ts. The two header lines are the first chunk's extra
+ * The backup file: a magic line, a JSON header line (engine, what the dump is, time, argon2id parameters
+ * and salt, stream header), then the dump encrypted by secret-stream.ts. The two header lines are the first chunk's extra
  * authenticated data, so editing them (engine, salt, limits) makes the file fail to open.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
@@ -26,6 +26,8 @@ const base64Of = (bytes: number) =>
 
 const headerSchema = z.object({
   engine: z.enum(['pglite', 'postgres']),
+  // Kept loose so a later writer's new kind reads as "made by a newer version", not as damage.
+  contents: z.string().max(100).optional(),
   created_at: z.iso.datetime(),
   kdf: z.object({
     alg: z.literal('argon2id13'),
@@ -43,6 +45,20 @@ const headerSchema = z.object({
       .max(16 * 1024 * 1024),
   }),
 })
+
+/**
+ * What a backup's plaintext is: the embedded database's live rows (rows-format.ts) or pg_dump's custom
+ * archive. Files written before `contents` existed hold PGlite's data dir (embedded) or pg_dump's archive.
+ */
+export type BackupContents = 'rows' | 'pg_dump-custom'
+
+/** What `header` says the plaintext is; null for a kind this version doesn't know (a newer writer's). */
+export function contentsOf(header: BackupHeader): BackupContents | 'data-dir' | null {
+  if (header.contents === undefined) return header.engine === 'pglite' ? 'data-dir' : 'pg_dump-custom'
+  if (header.contents === 'rows' && header.engine === 'pglite') return 'rows'
+  if (header.contents === 'pg_dump-custom' && header.engine === 'postgres') return 'pg_dump-custom'
+  return null
+}
 
 /** The JSON line after the magic line. */
 export type BackupHeader = z.infer<typeof headerSchema>
@@ -84,6 +100,7 @@ export async function writeBackup(
   file: string,
   passphrase: string,
   engine: BackupEngine,
+  contents: BackupContents,
 ): Promise<BackupHeader> {
   checkPassphrase(passphrase)
   const salt = Buffer.alloc(sodium.crypto_pwhash_SALTBYTES)
@@ -99,6 +116,7 @@ export async function writeBackup(
   sodium.sodium_memzero(key)
   const header: BackupHeader = {
     engine,
+    contents,
     created_at: new Date().toISOString(),
     kdf,
     cipher: { alg: 'xchacha20poly1305-secretstream', header: streamHeader.toString('base64'), chunk: CHUNK },

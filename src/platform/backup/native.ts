@@ -1,11 +1,14 @@
 /**
  * Native PostgreSQL through its own tools: pg_dump (consistent by itself: one snapshot) and pg_restore.
+ * pg_dump reads live rows only, never the files, so deleted rows are not in its archive; the rows that
+ * no backup holds (left-out.ts) are left out with --exclude-table-data, their tables kept.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { BackupError } from './errors.ts'
+import { JOB_HISTORY_PATTERNS, LEFT_OUT_TABLES } from './left-out.ts'
 
 // The password goes to the tools in PGPASSWORD, not on the command line, where `ps` would show it.
 function connection(databaseUrl: string): { url: string; env: NodeJS.ProcessEnv } {
@@ -60,7 +63,7 @@ function run(
 export async function* pgDump(databaseUrl: string, compress = true): AsyncGenerator<Buffer> {
   const { child, finished } = run(
     'pg_dump',
-    ['--format=custom', ...(compress ? [] : ['--compress=0'])],
+    ['--format=custom', ...(compress ? [] : ['--compress=0']), ...leftOutData()],
     databaseUrl,
     'ignore',
   )
@@ -70,6 +73,11 @@ export async function* pgDump(databaseUrl: string, compress = true): AsyncGenera
   } finally {
     if (child.exitCode === null) child.kill()
   }
+}
+
+function leftOutData(): string[] {
+  const patterns = [...LEFT_OUT_TABLES.map(({ table }) => `public.${table}`), ...JOB_HISTORY_PATTERNS]
+  return patterns.map((pattern) => `--exclude-table-data=${pattern}`)
 }
 
 /**
@@ -106,6 +114,29 @@ export async function hasLifelineTables(databaseUrl: string): Promise<boolean> {
       `SELECT to_regclass('public.kysely_migration') IS NOT NULL OR to_regclass('public.users') IS NOT NULL AS present`,
     )
     return rows[0]?.present ?? false
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Empties the tables whose rows no backup holds, after a restore: a backup written before they were left
+ * out still has them (sessions, sign-in failures, job history), and a restored database starts without.
+ */
+export async function clearLeftOut(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const tables = [...LEFT_OUT_TABLES.map(({ table }) => `public.${table}`), 'pgboss.job', 'pgboss.archive']
+    await client.query('BEGIN')
+    for (const table of tables) {
+      const { rows } = await client.query<{ present: boolean }>(
+        'SELECT to_regclass($1) IS NOT NULL AS present',
+        [table],
+      )
+      if (rows[0]?.present) await client.query(`DELETE FROM ${table}`)
+    }
+    await client.query('COMMIT')
   } finally {
     await client.end()
   }

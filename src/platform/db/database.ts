@@ -22,7 +22,10 @@ export type Store = {
   erasureKeys: ErasureKeys
   /** The key outside the database that members' private keys and the server's hashes need (server-key.ts). */
   serverKey: ServerKey
-  /** Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between queries. */
+  /**
+   * Embedded only: a consistent copy of the data dir (gzip'd tar, PGlite's dumpDataDir), taken between
+   * queries. Not for backups: the files still hold deleted rows (backups copy live rows, backup/rows-dump.ts).
+   */
   dump?(): Promise<Readable>
   /** Embedded, opened by a command while a server runs: that server's pid (its database is used through it). */
   viaServer?: number
