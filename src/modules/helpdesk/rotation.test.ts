@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import { boxOpen } from '../../platform/crypto/primitives.ts'
+import { unwrapKey } from '../../platform/crypto/sealed-support.ts'
 import { helpdeskWith, sendDetained } from './testing.ts'
 
 let t: TestApp
@@ -104,7 +104,11 @@ describe('removing or disabling a member', () => {
     assert.doesNotMatch(done, /<script/)
 
     for (const { record_id, wrapped_key } of kept) {
-      const keptKey = boxOpen(wrapped_key, leaver.keyPair)
+      const keptKey = unwrapKey(
+        wrapped_key,
+        { id: record_id, format: 2 },
+        { userId: leaver.id, keyPair: leaver.keyPair },
+      )
       for (const member of [coordinator, lawyer]) {
         const row = await db()
           .selectFrom('record_keys')
@@ -112,7 +116,11 @@ describe('removing or disabling a member', () => {
           .where('record_id', '=', record_id)
           .where('user_id', '=', member.id)
           .executeTakeFirstOrThrow()
-        assert.ok(!boxOpen(row.wrapped_key, member.keyPair).equals(keptKey), 'a new key')
+        const holder = { userId: member.id, keyPair: member.keyPair }
+        assert.ok(
+          !unwrapKey(row.wrapped_key, { id: record_id, format: 2 }, holder).equals(keptKey),
+          'a new key',
+        )
       }
     }
     // The current members still read every report.

@@ -23,7 +23,11 @@ let backupFile: string
 let user: { id: string; keyPair: KeyPair; totpSecret: string }
 
 /** A place to restore into that nothing has touched, how to open it, and whether it is still untouched. */
-type Fresh = { target: RestoreTarget; open(): Promise<Store>; untouched(): Promise<boolean> }
+type Fresh = {
+  target: RestoreTarget
+  open(serverKeyFile?: string): Promise<Store>
+  untouched(): Promise<boolean>
+}
 const cleanups: (() => Promise<void>)[] = []
 
 async function freshTarget(force = false): Promise<Fresh> {
@@ -32,7 +36,8 @@ async function freshTarget(force = false): Promise<Fresh> {
     const dataDir = join(parent, 'data')
     return {
       target: { engine: 'pglite', dataDir, force },
-      open: () => openStore({ dataDir }),
+      // A restore opens only with the server key of the installation it came from.
+      open: (serverKeyFile = store.serverKey.path) => openStore({ dataDir, serverKeyFile }),
       // Nothing at all: no data dir, and no half-built copy beside it.
       untouched: async () => readdirSync(parent).length === 0,
     }
@@ -54,7 +59,8 @@ async function freshTarget(force = false): Promise<Fresh> {
   })
   return {
     target: { engine: 'postgres', databaseUrl: url.href, force },
-    open: () => openStore({ dataDir: join(work, 'unused'), databaseUrl: url.href }),
+    open: (serverKeyFile = store.serverKey.path) =>
+      openStore({ dataDir: join(work, 'unused'), databaseUrl: url.href, serverKeyFile }),
     untouched: async () => !(await hasLifelineTables(url.href)),
   }
 }
@@ -113,6 +119,13 @@ describe(`backup and restore (${engine})`, () => {
       assert.deepEqual(unlocked?.keyPair.privateKey, user.keyPair.privateKey)
     } finally {
       await restored.close()
+    }
+    // With another server key (the original lost, or never taken with the backup) the password opens nothing.
+    const elsewhere = await fresh.open(join(work, `other-${Math.random().toString(36).slice(2)}.key`))
+    try {
+      assert.equal(await unlockAccount(elsewhere.db, email, password), null)
+    } finally {
+      await elsewhere.close()
     }
   })
 

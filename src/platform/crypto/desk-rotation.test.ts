@@ -6,7 +6,7 @@ import { type TestStore, testStore } from '../../../test/support/db.ts'
 import { disableAccount } from '../auth/account-state.ts'
 import type { Db } from '../db/database.ts'
 import { beginRotation, findRotation, rotateBatch, rotationRunner } from './desk-rotation.ts'
-import { boxOpen, newKeyPair, randomBytes, secretOpen } from './primitives.ts'
+import { CryptoError, newKeyPair, randomBytes } from './primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -16,6 +16,7 @@ import {
   SealedError,
   sealRecord,
 } from './sealed-records.ts'
+import { openContent, unwrapKey } from './sealed-support.ts'
 
 let store: TestStore
 let db: Db
@@ -68,8 +69,12 @@ const keyOf = async (recordId: string, holder: KeyHolder) => {
     .where('record_id', '=', recordId)
     .where('user_id', '=', holder.userId)
     .executeTakeFirstOrThrow()
-  return boxOpen(row.wrapped_key, holder.keyPair)
+  return unwrapKey(row.wrapped_key, { id: recordId, format: 2 }, holder)
 }
+
+// The record key in a wrap `holder` kept, as it was when they kept it.
+const keptKeyOf = (wrapped: Buffer, recordId: string, holder: KeyHolder) =>
+  unwrapKey(wrapped, { id: recordId, format: 2 }, holder)
 
 const ciphertextOf = async (recordId: string) =>
   (
@@ -112,7 +117,7 @@ describe('rotating a desk', () => {
     assert.deepEqual(await wrapsOf(mallory.userId), [], 'removal deleted her key rows')
     for (const { record_id, wrapped_key } of kept) {
       // Until the rotation, what she kept is the record's key.
-      assert.ok(boxOpen(wrapped_key, mallory.keyPair).equals(await keyOf(record_id, alice)))
+      assert.ok(keptKeyOf(wrapped_key, record_id, mallory).equals(await keyOf(record_id, alice)))
     }
 
     const runner = rotationRunner(db, { batchSize: 3 })
@@ -125,11 +130,15 @@ describe('rotating a desk', () => {
     assert.equal(rotation?.total, 7)
     assert.equal(rotation?.done, 7)
     for (const { record_id, wrapped_key } of kept) {
-      const keptKey = boxOpen(wrapped_key, mallory.keyPair)
+      const keptKey = keptKeyOf(wrapped_key, record_id, mallory)
       assert.ok(!keptKey.equals(await keyOf(record_id, alice)), 'the record has a new key')
       assert.ok(!keptKey.equals(await keyOf(record_id, bob)), 'the record has a new key')
       const ciphertext = await ciphertextOf(record_id)
-      assert.throws(() => secretOpen(ciphertext, keptKey), 'what she kept no longer opens the record')
+      assert.throws(
+        () => openContent({ id: record_id, deskId, kind: 'report', format: 2, ciphertext }, keptKey),
+        CryptoError,
+        'what she kept no longer opens the record',
+      )
     }
     for (const [i, recordId] of records.entries()) {
       assert.equal(await read(recordId, alice), `report ${i}`)
@@ -161,7 +170,7 @@ describe('rotating a desk', () => {
     await runner.start(deskId, alice)
     await runner.settled()
     for (const { record_id, wrapped_key } of kept) {
-      assert.ok(!boxOpen(wrapped_key, mallory.keyPair).equals(await keyOf(record_id, alice)))
+      assert.ok(!keptKeyOf(wrapped_key, record_id, mallory).equals(await keyOf(record_id, alice)))
     }
     // Nothing was wrapped to the disabled account again.
     assert.deepEqual(await wrapsOf(mallory.userId), [])
