@@ -3,6 +3,7 @@
  * writer's copies are locked with it before they are sealed, so destroying it — retention does —
  * leaves nothing readable in the database or in any backup of it.
  */
+import { sql } from 'kysely'
 import { claimErasureKey, returnErasureKey } from '../../platform/crypto/erasure-key-pool.ts'
 import { secretOpen, secretSeal } from '../../platform/crypto/primitives.ts'
 import { type Db, erasureKeysOf } from '../../platform/db/database.ts'
@@ -24,6 +25,16 @@ export function unusedReportKey(db: Db, keyId: string): Promise<void> {
 export async function reportKey(db: Db, keyId: string | null): Promise<ReportKey> {
   if (keyId === null) return null
   return (await erasureKeysOf(db).read(keyId)) ?? 'erased'
+}
+
+/** Which of the erasure keys `ids` reports name (the platform's sweep asks, erasure-key-sweep.ts). */
+export async function reportKeysInUse(db: Db, ids: string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('helpdesk_reports')
+    .select('erasure_key')
+    .where('erasure_key', '=', sql<string>`any(${ids}::uuid[])`)
+    .execute()
+  return rows.map((row) => row.erasure_key!)
 }
 
 /** Destroys a report's key: what it locked can't be read again from anywhere. */
