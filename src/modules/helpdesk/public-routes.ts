@@ -19,6 +19,7 @@ import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySche
 import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
 import { countsPage } from './pages/counts.ts'
 import {
+  alreadySentPage,
   detainedPage,
   type FormView,
   followUpPage,
@@ -207,6 +208,9 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
         const result = await submitReport(db, checked)
         if (result.outcome === 'no-desk')
           return sendPage(noStore(reply), noDeskPage(pageContext(request)), 503)
+        // The form was sent before, longer ago or saying something else: its receipt is not shown again.
+        if (result.outcome === 'already-sent')
+          return sendPage(noStore(reply), alreadySentPage(pageContext(request)), 409)
         const page = receiptPage(pageContext(request), result.receipt, result.outcome === 'repeated')
         return sendPage(noStore(reply), page, result.outcome === 'received' ? 201 : 200)
       })

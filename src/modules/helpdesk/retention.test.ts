@@ -7,7 +7,7 @@ import { createStaff, signIn, type TestStaff } from '../../../test/support/facto
 import { openRecord } from '../../platform/crypto/sealed-records.ts'
 import { publicCounts } from './counts.ts'
 import { openReport, reportOfMember } from './desk.ts'
-import { addMessage, reportForWriter } from './intake.ts'
+import { addMessage, receiptLookupKey, reportForWriter } from './intake.ts'
 import { checkReceipt, receiptLookup } from './receipts.ts'
 import { deleteExpiredReports, dueForDeletion } from './retention.ts'
 import { helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
@@ -194,7 +194,7 @@ describe('retention', () => {
     const report = await db
       .selectFrom('helpdesk_reports')
       .selectAll()
-      .where('receipt_lookup', '=', receiptLookup(symbols))
+      .where('receipt_lookup', '=', receiptLookup(symbols, receiptLookupKey(t.store.db)))
       .executeTakeFirstOrThrow()
     await addMessage(db, {
       reportId: report.id,

@@ -243,6 +243,17 @@ export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean
   })
 }
 
+/** A form sent again after its receipt may be shown again (intake.ts): no receipt, and what to do. */
+export function alreadySentPage(ctx: PageContext): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.receipt.alreadySentTitle'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.receipt.alreadySentTitle')}</h1><p>${t('helpdesk.receipt.alreadySent')}</p>
+<p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>`,
+  })
+}
+
 /** When no desk can take reports (none set up, or nobody on it): say where else to turn. */
 export function noDeskPage(ctx: PageContext): string {
   const { t } = ctx
