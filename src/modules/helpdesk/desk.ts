@@ -6,8 +6,9 @@
 import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecord, SealedError } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
-import { contentOf, type Part, type ReportLock, reportLock, unlock } from './erasure.ts'
+import { contentOf, LOCK_VERSION, type Part, type ReportLock, reportLock, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
+import { relockReport } from './relock.ts'
 import type { MessageAuthor, Outcome, ReportStatus, Urgency } from './tables.ts'
 
 /** A report's clear metadata, as its desk's members see it. */
@@ -105,7 +106,10 @@ export async function openFor(
 }
 
 /** Decrypts a report and its thread for `reader`; each record read is audited. */
-export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
+export async function openReport(db: Db, given: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
+  // One in an older format is brought to the current one first, if this member can (relock.ts).
+  const relocked = given.lockVersion !== LOCK_VERSION && (await relockReport(db, given, reader))
+  const report = (relocked && (await reportOfMember(db, given.id, reader.userId))) || given
   const locked = await lockOfReport(db, report)
   const content = await openFor(
     db,
