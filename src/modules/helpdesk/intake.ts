@@ -7,35 +7,23 @@ import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { sql } from 'kysely'
 import { audit } from '../../platform/audit.ts'
 import { coarseFloor } from '../../platform/coarse-time.ts'
-import {
-  boxOpen,
-  boxSeal,
-  CryptoError,
-  type KeyPair,
-  keyedHash,
-  mac,
-  randomBytes,
-} from '../../platform/crypto/primitives.ts'
+import { boxSeal, keyedHash, mac, randomBytes } from '../../platform/crypto/primitives.ts'
 import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
 import { serverKeyOf } from '../../platform/crypto/server-key.ts'
 import type { Db } from '../../platform/db/database.ts'
 import {
-  contentOf,
   LOCK_VERSION,
   lock,
   lockPart,
   newReportKey,
-  type Part,
   type ReportLock,
-  ReportMismatchError,
   reportLock,
-  unlock,
   unusedReportKey,
 } from './erasure.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
-import { checkReceipt, legacyReceiptLookup, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
-import type { MessageAuthor, ReportStatus } from './tables.ts'
+import { checkReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
+import type { MessageAuthor } from './tables.ts'
 
 /** A fresh one-time token for a form. */
 export function newFormToken(): string {
@@ -222,70 +210,6 @@ export async function submitReport(
     clear.fill(0)
     erasure.key.fill(0)
     if (!kept) await unusedReportKey(db, erasure.id)
-  }
-}
-
-/** One message of a thread as the writer sees it. */
-export type WriterMessage = { author: Exclude<MessageAuthor, 'note'>; text: string; sentAt: Date }
-
-/** A report as its writer sees it through the receipt. */
-export type WriterView = {
-  id: string
-  status: ReportStatus
-  receivedAt: Date
-  content: ReportContent
-  messages: WriterMessage[]
-}
-
-/**
- * The report a receipt opens, with what the writer sent and the desk's replies, decrypted with the
- * key the receipt stands for; null when no report has this receipt.
- */
-export async function reportForWriter(db: Db, symbols: string): Promise<WriterView | null> {
-  // Found by its server-keyed hash, or, stored before those, by the old one.
-  const report = await db
-    .selectFrom('helpdesk_reports')
-    .select(['id', 'status', 'received_at', 'writer_copy', 'erasure_key', 'lock_version'])
-    .where('receipt_lookup', 'in', [
-      receiptLookup(symbols, receiptLookupKey(db)),
-      legacyReceiptLookup(symbols),
-    ])
-    .executeTakeFirst()
-  if (!report) return null
-  // A report whose key retention has destroyed is gone, even if its row is still there.
-  const locked = await reportLock(db, report)
-  if (locked.key === 'erased') return null
-  const keyPair = writerKeyPair(symbols)
-  const open = (copy: Buffer, part: Part) =>
-    unlock(locked, part, 'writer', writerCopyOf(locked, copy, keyPair))!
-  const messages = await db
-    .selectFrom('helpdesk_messages')
-    .select(['id', 'author', 'writer_copy', 'sent_at'])
-    .where('report_id', '=', report.id)
-    .where('author', '<>', 'note')
-    .orderBy('position')
-    .execute()
-  return {
-    id: report.id,
-    status: report.status,
-    receivedAt: report.received_at,
-    content: contentOf(locked, open(report.writer_copy, 'content')),
-    messages: messages.map((message) => ({
-      author: message.author as WriterMessage['author'],
-      text: open(message.writer_copy!, `message ${message.id}`).toString('utf8'),
-      sentAt: message.sent_at,
-    })),
-  }
-}
-
-// A writer's copy, opened with the receipt's key pair: one sealed to another receipt's key was moved
-// here from another report.
-function writerCopyOf(locked: ReportLock, copy: Buffer, keyPair: KeyPair): Buffer {
-  try {
-    return boxOpen(copy, keyPair)
-  } catch (error) {
-    if (error instanceof CryptoError) throw new ReportMismatchError(locked.reportId)
-    throw error
   }
 }
 

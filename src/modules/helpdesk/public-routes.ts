@@ -16,7 +16,7 @@ import { registerPlainBaseline } from './bench-route.ts'
 import { publicCounts, REGION_ROUNDING, SMALLEST_SHOWN } from './counts.ts'
 import { FORM_LIMITS, type FormBody, readFormBody } from './form-body.ts'
 import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySchema } from './forms.ts'
-import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
+import { addMessage, newFormToken, submitReport } from './intake.ts'
 import { countsPage } from './pages/counts.ts'
 import {
   alreadySentPage,
@@ -34,6 +34,7 @@ import { newChallenge, spendProof } from './proof-of-work.ts'
 import { checkReceipt, formatReceipt } from './receipts.ts'
 import type { ReportForm } from './tables.ts'
 import { receiptMisses } from './throttle.ts'
+import { reportForWriter, type WriterView } from './writer-view.ts'
 
 const base = '/help'
 // The form's message when too many reports with photos arrive at once, and when to send again.

@@ -8,10 +8,11 @@ import { SWEEP_MARGIN_MS, sweepErasureKeys } from '../../platform/crypto/erasure
 import { openRecord } from '../../platform/crypto/sealed-records.ts'
 import { publicCounts } from './counts.ts'
 import { openReport, reportOfMember } from './desk.ts'
-import { addMessage, receiptLookupKey, reportForWriter } from './intake.ts'
+import { addMessage, receiptLookupKey } from './intake.ts'
 import { checkReceipt, receiptLookup } from './receipts.ts'
 import { deleteExpiredReports, dueForDeletion } from './retention.ts'
 import { helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
+import { reportForWriter } from './writer-view.ts'
 
 let t: TestApp
 let lawyer: TestStaff

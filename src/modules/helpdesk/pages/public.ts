@@ -18,7 +18,7 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { legalCategories, needs } from '../forms.ts'
-import type { WriterView } from '../intake.ts'
+import type { WriterView } from '../writer-view.ts'
 import { answerRows } from './answers.ts'
 
 const base = '/help'
