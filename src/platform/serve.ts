@@ -12,6 +12,7 @@ import { prepareDatabase } from './db/prepare.ts'
 import './jobs/expire-sessions.ts'
 import './jobs/maintain-database.ts'
 import './jobs/stock-erasure-keys.ts'
+import './jobs/sweep-erasure-keys.ts'
 import { startJobs } from './jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */

@@ -11,6 +11,7 @@ import { freePort } from '../../../test/support/ports.ts'
 import { openStore, type Store } from '../../platform/db/database.ts'
 import { migrateToLatest } from '../../platform/db/migrate.ts'
 import { openReport, reportOfMember } from './desk.ts'
+import { receiptLookupKey } from './intake.ts'
 import { checkReceipt, receiptLookup } from './receipts.ts'
 import { helpdeskWith } from './testing.ts'
 
@@ -166,7 +167,7 @@ describe('a crash while reports arrive', () => {
         const row = await store.db
           .selectFrom('helpdesk_reports')
           .select('id')
-          .where('receipt_lookup', '=', receiptLookup(checked.symbols))
+          .where('receipt_lookup', '=', receiptLookup(checked.symbols, receiptLookupKey(store.db)))
           .executeTakeFirstOrThrow()
         const report = (await reportOfMember(store.db, row.id, lawyer.id))!
         const opened = await openReport(store.db, report, { userId: lawyer.id, keyPair: lawyer.keyPair })

@@ -19,13 +19,13 @@ import {
   assignReport,
   changeStatus,
   deskWorkers,
+  lockOfReport,
   openFor,
   openReport,
   type ReportMeta,
   reportOfMember,
 } from './desk.ts'
 import { helpdesksOf } from './desks.ts'
-import { reportKey } from './erasure.ts'
 import { addMessage } from './intake.ts'
 import { convertPage } from './pages/convert.ts'
 import { retentionPage } from './pages/counts.ts'
@@ -313,13 +313,14 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
       .execute()
     const index = files.findIndex((file) => file.id === fileId)
     if (index < 0) throw notFound()
-    const key = await reportKey(db, report.erasureKey)
+    const file = files[index]!
     const photo = await openFor(
       db,
-      files[index]!.record_id,
+      file.record_id,
       keyHolder(request),
       `helpdesk.file:${report.id}`,
-      key,
+      await lockOfReport(db, report),
+      `photo ${file.id}`,
     )
     if (!photo) throw notFound()
     return reply

@@ -6,8 +6,9 @@
 import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecord, SealedError } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
-import { type ReportKey, reportKey, unlock } from './erasure.ts'
+import { contentOf, LOCK_VERSION, type Part, type ReportLock, reportLock, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
+import { relockReport } from './relock.ts'
 import type { MessageAuthor, Outcome, ReportStatus, Urgency } from './tables.ts'
 
 /** A report's clear metadata, as its desk's members see it. */
@@ -29,6 +30,8 @@ export type ReportMeta = {
   contentId: string
   /** The report's erasure key's id (erasure.ts); null for one stored before erasure keys. */
   erasureKey: string | null
+  /** How its parts are locked (erasure.ts). */
+  lockVersion: number
 }
 
 /** The report `reportId` if `userId` is a member of its desk, else null. */
@@ -60,6 +63,7 @@ export async function reportOfMember(db: Db, reportId: string, userId: string): 
     chronicleEventId: row.chronicle_event_id,
     contentId: row.content_id,
     erasureKey: row.erasure_key,
+    lockVersion: row.lock_version,
   }
 }
 
@@ -74,20 +78,27 @@ export type DeskMessage = {
 /** A report opened by a member: its content and thread, or null parts where they hold no key. */
 export type OpenedReport = { content: ReportContent | null; messages: DeskMessage[]; files: string[] }
 
+/** The lock of a report the desk has open (erasure.ts). */
+export function lockOfReport(db: Db, report: ReportMeta): Promise<ReportLock> {
+  return reportLock(db, { id: report.id, erasure_key: report.erasureKey, lock_version: report.lockVersion })
+}
+
 /**
- * Decrypts one record of a report for the member, audits the read and unlocks it with the report's
- * erasure key; one sealed before they joined, or of an erased report, opens to null.
+ * Decrypts one record of a report for the member, audits the read and unlocks it as the part it is
+ * meant to be; one sealed before they joined, or of an erased report, opens to null. One that is not
+ * what its row says throws ReportMismatchError.
  */
 export async function openFor(
   db: Db,
   recordId: string,
   reader: KeyHolder,
   reason: string,
-  key: ReportKey,
+  locked: ReportLock,
+  part: Part,
 ): Promise<Buffer | null> {
-  if (key === 'erased') return null
+  if (locked.key === 'erased') return null
   try {
-    return unlock(key, await openRecord(db, { recordId, reader, reason }))
+    return unlock(locked, part, 'desk', await openRecord(db, { recordId, reader, reason }))
   } catch (error) {
     if (error instanceof SealedError && error.code === 'ERR_SEALED_NOT_FOUND') return null
     throw error
@@ -95,19 +106,30 @@ export async function openFor(
 }
 
 /** Decrypts a report and its thread for `reader`; each record read is audited. */
-export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
-  const key = await reportKey(db, report.erasureKey)
-  const content = await openFor(db, report.contentId, reader, `helpdesk.report:${report.id}`, key)
+export async function openReport(db: Db, given: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
+  // One in an older format is brought to the current one first, if this member can (relock.ts).
+  const relocked = given.lockVersion !== LOCK_VERSION && (await relockReport(db, given, reader))
+  const report = (relocked && (await reportOfMember(db, given.id, reader.userId))) || given
+  const locked = await lockOfReport(db, report)
+  const content = await openFor(
+    db,
+    report.contentId,
+    reader,
+    `helpdesk.report:${report.id}`,
+    locked,
+    'content',
+  )
   const rows = await db
     .selectFrom('helpdesk_messages as m')
     .leftJoin('users as u', 'u.id', 'm.author_id')
-    .select(['m.author', 'm.record_id', 'm.sent_at', 'u.display_name'])
+    .select(['m.id', 'm.author', 'm.record_id', 'm.sent_at', 'u.display_name'])
     .where('m.report_id', '=', report.id)
     .orderBy('m.position')
     .execute()
   const messages: DeskMessage[] = []
   for (const row of rows) {
-    const text = await openFor(db, row.record_id, reader, `helpdesk.message:${report.id}`, key)
+    const reason = `helpdesk.message:${report.id}`
+    const text = await openFor(db, row.record_id, reader, reason, locked, `message ${row.id}`)
     messages.push({
       author: row.author,
       authorName: row.display_name,
@@ -122,7 +144,7 @@ export async function openReport(db: Db, report: ReportMeta, reader: KeyHolder):
     .orderBy('id')
     .execute()
   return {
-    content: content ? (JSON.parse(content.toString('utf8')) as ReportContent) : null,
+    content: content ? contentOf(locked, content) : null,
     messages,
     files: files.map((file) => file.id),
   }

@@ -226,6 +226,12 @@ describe('guessed receipts', () => {
         .execute()
     await windowedAudit(t.store.db, 'helpdesk.receipt_misses').flush()
     const before = await misses()
+    const failures = () =>
+      t.store.db
+        .selectFrom('login_failures')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    const failuresBefore = Number((await failures()).n)
     const statuses: number[] = []
     for (let i = 0; i < 20; i++) {
       const response = await postFrom(writer, '203.0.113.7', '/help/report', { receipt: newReceipt() })
@@ -235,6 +241,8 @@ describe('guessed receipts', () => {
     const throttled = await postFrom(writer, '203.0.113.7', '/help/report', { receipt: newReceipt() })
     assert.equal(throttled.statusCode, 429)
     assert.match(throttled.body, /Wait 15 minutes/)
+    // Counted in memory: the database keeps no row of them, not even a hash of the address.
+    assert.equal(Number((await failures()).n), failuresBefore)
     // Nothing dates a miss on its own: no row yet, then one row for the window, at its start.
     assert.equal((await misses()).length, before.length)
     await windowedAudit(t.store.db, 'helpdesk.receipt_misses').flush()

@@ -3,34 +3,78 @@
  * read the desk's replies and answer. Nothing here can read a report again: the server seals to the
  * desk's members and to the writer's receipt, and holds neither key.
  */
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { sql } from 'kysely'
 import { audit } from '../../platform/audit.ts'
 import { coarseFloor } from '../../platform/coarse-time.ts'
-import { boxOpen, boxSeal, keyedHash, randomBytes } from '../../platform/crypto/primitives.ts'
+import { boxSeal, keyedHash, mac, randomBytes } from '../../platform/crypto/primitives.ts'
 import { prepareRecord, recipientsOf, storeSealed } from '../../platform/crypto/sealed-batch.ts'
 import { SealedError, sealRecord } from '../../platform/crypto/sealed-records.ts'
-import { storedSecret } from '../../platform/crypto/stored-secret.ts'
+import { serverKeyOf } from '../../platform/crypto/server-key.ts'
 import type { Db } from '../../platform/db/database.ts'
-import { lock, newReportKey, type ReportKey, reportKey, unlock, unusedReportKey } from './erasure.ts'
+import {
+  LOCK_VERSION,
+  lock,
+  lockPart,
+  newReportKey,
+  type ReportLock,
+  reportLock,
+  unusedReportKey,
+} from './erasure.ts'
 import { categoryOf, type ReportContent, urgencyOf } from './forms.ts'
 import { checkReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
-import type { MessageAuthor, ReportStatus } from './tables.ts'
+import type { MessageAuthor } from './tables.ts'
 
 /** A fresh one-time token for a form. */
 export function newFormToken(): string {
   return randomBytes(16).toString('base64url')
 }
 
-// Made once and never changed (see stored-secret.ts).
-const receiptKey = (db: Db) => storedSecret(db, 'helpdesk_receipt_key')
+/** The key receipts' lookup hashes are made with (from the server key, outside the database). */
+export function receiptLookupKey(db: Db): Buffer {
+  return serverKeyOf(db).derive('helpdesk receipt lookup')
+}
 
 /**
  * The receipt a form token stands for. Made from the token (which only the writer's page holds) and a
- * server key, so the same form sent twice — a double click, a reload — shows the same receipt again
- * instead of a second report or a receipt lost with the first answer.
+ * key from the server key, so the same form sent twice — a double click, a reload — shows the same
+ * receipt again instead of a second report or a receipt lost with the first answer.
  */
-async function receiptForToken(db: Db, token: string): Promise<string> {
-  return receiptFrom(keyedHash(token, `lifeline helpdesk receipt from token ${await receiptKey(db)}`))
+function receiptForToken(db: Db, token: string): string {
+  return receiptFrom(mac(token, serverKeyOf(db).derive('helpdesk receipt from form token')))
+}
+
+/**
+ * How long after its window's start a report's form, sent again unchanged, still shows the receipt:
+ * received_at is the start of the ten-minute window, so 10 to 20 minutes after the first post.
+ */
+export const REPEAT_MS = 20 * 60_000
+
+// What the form said, as a hash keyed by the form's token: checks that a repeat is the same form
+// without keeping anything that a copy of the database (or the server key with it) could test a
+// guessed content against: the token is on the writer's page only.
+function repeatCheckOf(db: Db, token: string, clear: Buffer): Buffer {
+  return mac(clear, mac(token, serverKeyOf(db).derive('helpdesk repeat check')))
+}
+
+/** What a form sent again gets: its receipt, shown again, only shortly after and unchanged. */
+async function repeatOf(
+  db: Db,
+  token: string,
+  check: Buffer,
+  receipt: string,
+  now = new Date(),
+): Promise<Submission> {
+  const first = await db
+    .selectFrom('helpdesk_reports')
+    .select(['received_at', 'repeat_check'])
+    .where('form_token', '=', tokenHash(token))
+    .executeTakeFirst()
+  const same =
+    first?.repeat_check?.length === check.length &&
+    timingSafeEqual(first.repeat_check, check) &&
+    now.getTime() - first.received_at.getTime() < REPEAT_MS
+  return same ? { outcome: 'repeated', receipt } : { outcome: 'already-sent' }
 }
 
 function tokenHash(token: string): Buffer {
@@ -84,6 +128,7 @@ async function routedDesk(db: Db, regionId: number | null, fresh: boolean): Prom
 export type Submission =
   | { outcome: 'received'; receipt: string }
   | { outcome: 'repeated'; receipt: string }
+  | { outcome: 'already-sent' }
   | { outcome: 'no-desk' }
 
 /**
@@ -95,17 +140,25 @@ export async function submitReport(
   db: Db,
   input: { content: ReportContent; regionId: number | null; token: string; photos?: Buffer[]; now?: Date },
 ): Promise<Submission> {
-  const receipt = await receiptForToken(db, input.token)
+  const receipt = receiptForToken(db, input.token)
   const symbols = (checkReceipt(receipt) as { symbols: string }).symbols
   const writerKey = writerKeyPair(symbols).publicKey
   const receivedAt = coarseFloor(input.now)
   // Locked with the report's erasure key first (erasure.ts), then sealed: the key exists before any
-  // of it is stored, and goes back unused unless the report is.
+  // of it is stored, and goes back unused unless the report is. Each part's lock names the report and
+  // the part, so the ids are chosen here (random, like the database's own).
+  const reportId = randomUUID()
   const erasure = await newReportKey(db)
+  const reportLock = { reportId, key: erasure.key }
   let kept = false
   const clear = Buffer.from(JSON.stringify(input.content))
-  const locked = lock(erasure.key, clear)
-  const photos = (input.photos ?? []).map((photo) => lock(erasure.key, photo))
+  const repeatCheck = repeatCheckOf(db, input.token, clear)
+  const locked = lock(reportLock, 'content', 'desk', clear)
+  const writerCopy = boxSeal(lock(reportLock, 'content', 'writer', clear), writerKey)
+  const photos = (input.photos ?? []).map((photo) => {
+    const fileId = randomUUID()
+    return { fileId, locked: lock(reportLock, `photo ${fileId}`, 'desk', photo) }
+  })
   try {
     // A second try reads the routes and recipients afresh: a desk may have changed in between.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -121,27 +174,29 @@ export async function submitReport(
         createdAt: receivedAt,
       })
       const files = photos.map((photo) =>
-        prepareRecord(recipients, { kind: 'helpdesk.file', content: photo, createdAt: receivedAt }),
+        prepareRecord(recipients, { kind: 'helpdesk.file', content: photo.locked, createdAt: receivedAt }),
       )
       const report = sql`
-        INSERT INTO helpdesk_reports (desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
-          received_at, content_id, writer_copy, form_token, erasure_key)
-        SELECT guard.id, ${receiptLookup(symbols)}, ${writerKey}, ${input.content.form}, ${categoryOf(input.content)},
-          ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))}, ${input.regionId}::int,
-          ${receivedAt}::timestamptz, ${content.id}::uuid, ${boxSeal(locked, writerKey)}, ${tokenHash(input.token)},
-          ${erasure.id}::uuid
+        INSERT INTO helpdesk_reports (id, desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
+          received_at, content_id, writer_copy, form_token, erasure_key, lock_version, repeat_check)
+        SELECT ${reportId}::uuid, guard.id, ${receiptLookup(symbols, receiptLookupKey(db))}, ${writerKey}, ${input.content.form},
+          ${categoryOf(input.content)}, ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))},
+          ${input.regionId}::int, ${receivedAt}::timestamptz, ${content.id}::uuid, ${writerCopy},
+          ${tokenHash(input.token)}, ${erasure.id}::uuid, ${LOCK_VERSION}::smallint, ${repeatCheck}
         FROM guard
         ON CONFLICT (form_token) DO NOTHING
         RETURNING id`
       const filed = sql`
-        INSERT INTO helpdesk_files (report_id, record_id)
-        SELECT owner.id, f.id FROM owner, unnest(${files.map((file) => file.id)}::uuid[]) AS f(id)`
+        INSERT INTO helpdesk_files (id, report_id, record_id)
+        SELECT f.id, owner.id, f.record_id FROM owner,
+          unnest(${photos.map((photo) => photo.fileId)}::uuid[], ${files.map((file) => file.id)}::uuid[])
+          AS f(id, record_id)`
       const stored = await storeSealed(db, recipients, [content, ...files], report, filed)
       if (stored === 'stored') {
         kept = true
         return { outcome: 'received', receipt }
       }
-      if (stored === 'repeated') return { outcome: 'repeated', receipt }
+      if (stored === 'repeated') return repeatOf(db, input.token, repeatCheck, receipt, input.now)
     }
     throw new Error('the desk kept changing while a report was stored')
   } catch (error) {
@@ -155,54 +210,6 @@ export async function submitReport(
     clear.fill(0)
     erasure.key.fill(0)
     if (!kept) await unusedReportKey(db, erasure.id)
-  }
-}
-
-/** One message of a thread as the writer sees it. */
-export type WriterMessage = { author: Exclude<MessageAuthor, 'note'>; text: string; sentAt: Date }
-
-/** A report as its writer sees it through the receipt. */
-export type WriterView = {
-  id: string
-  status: ReportStatus
-  receivedAt: Date
-  content: ReportContent
-  messages: WriterMessage[]
-}
-
-/**
- * The report a receipt opens, with what the writer sent and the desk's replies, decrypted with the
- * key the receipt stands for; null when no report has this receipt.
- */
-export async function reportForWriter(db: Db, symbols: string): Promise<WriterView | null> {
-  const report = await db
-    .selectFrom('helpdesk_reports')
-    .select(['id', 'status', 'received_at', 'writer_copy', 'erasure_key'])
-    .where('receipt_lookup', '=', receiptLookup(symbols))
-    .executeTakeFirst()
-  if (!report) return null
-  // A report whose key retention has destroyed is gone, even if its row is still there.
-  const key = await reportKey(db, report.erasure_key)
-  if (key === 'erased') return null
-  const keyPair = writerKeyPair(symbols)
-  const open = (copy: Buffer) => unlock(key, boxOpen(copy, keyPair))!.toString('utf8')
-  const messages = await db
-    .selectFrom('helpdesk_messages')
-    .select(['author', 'writer_copy', 'sent_at'])
-    .where('report_id', '=', report.id)
-    .where('author', '<>', 'note')
-    .orderBy('position')
-    .execute()
-  return {
-    id: report.id,
-    status: report.status,
-    receivedAt: report.received_at,
-    content: JSON.parse(open(report.writer_copy)) as ReportContent,
-    messages: messages.map((message) => ({
-      author: message.author as WriterMessage['author'],
-      text: open(message.writer_copy!),
-      sentAt: message.sent_at,
-    })),
   }
 }
 
@@ -224,18 +231,18 @@ export async function addMessage(
   },
 ): Promise<'added' | 'repeated'> {
   const plain = Buffer.from(message.text)
-  let key = null as ReportKey
+  let locking: ReportLock | null = null
   try {
     return await db.transaction().execute(async (trx) => {
       const report = await trx
         .selectFrom('helpdesk_reports')
-        .select(['desk_id', 'writer_key', 'status', 'erasure_key'])
+        .select(['id', 'desk_id', 'writer_key', 'status', 'erasure_key', 'lock_version'])
         .where('id', '=', message.reportId)
         .forUpdate()
         .executeTakeFirstOrThrow()
-      key = await reportKey(db, report.erasure_key)
-      if (key === 'erased') throw new Error(`report ${message.reportId} is erased`)
-      const locked = lock(key, plain)
+      locking = await reportLock(db, report)
+      const messageId = randomUUID()
+      const locked = lockPart(locking, `message ${messageId}`, plain)
       const formToken = message.token ? tokenHash(message.token) : null
       if (formToken) {
         const seen = await trx
@@ -255,18 +262,19 @@ export async function addMessage(
       const recordId = await sealRecord(trx, {
         deskId: report.desk_id,
         kind: `helpdesk.${message.author}`,
-        content: locked,
+        content: locked.desk,
         createdAt: sentAt,
       })
       await trx
         .insertInto('helpdesk_messages')
         .values({
+          id: messageId,
           report_id: message.reportId,
           author: message.author,
           author_id: message.authorId,
           position: (last?.position ?? 0) + 1,
           record_id: recordId,
-          writer_copy: message.author === 'note' ? null : boxSeal(locked, report.writer_key),
+          writer_copy: message.author === 'note' ? null : boxSeal(locked.writer, report.writer_key),
           sent_at: sentAt,
           form_token: formToken,
         })
@@ -304,6 +312,7 @@ export async function addMessage(
     })
   } finally {
     plain.fill(0)
+    const key = (locking as ReportLock | null)?.key
     if (Buffer.isBuffer(key)) key.fill(0)
   }
 }

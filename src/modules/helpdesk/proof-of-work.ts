@@ -5,7 +5,7 @@
  * NAT, a university) after ten reports in ten minutes. With JavaScript off nothing changes: the limit
  * applies as before, and the form works.
  *
- * Challenges are signed with a server secret (every node shares it through the database) and expire
+ * Challenges are signed with keys from the server key (every node has the same file) and expire
  * after ten minutes; each solution is accepted once (helpdesk_spent_proofs). Checking one costs two
  * HMACs and one insert: the key derivation is the writer's work, not the server's.
  */
@@ -14,7 +14,7 @@ import { createChallenge, verifySolution } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
 import { z } from 'zod'
 import { coarseCeil } from '../../platform/coarse-time.ts'
-import { storedSecret } from '../../platform/crypto/stored-secret.ts'
+import { serverKeyOf } from '../../platform/crypto/server-key.ts'
 import type { Db } from '../../platform/db/database.ts'
 
 const ALGORITHM = 'PBKDF2/SHA-256'
@@ -26,11 +26,15 @@ export const WORK = { cost: 5_000, counter: { min: 2_000, max: 4_000 }, lifetime
 // A solved challenge as the widget sends it is about 700 bytes of base64.
 const MAX_PAYLOAD = 4_096
 
-const secrets = (db: Db) =>
-  Promise.all([
-    storedSecret(db, 'helpdesk_pow_signature_key'),
-    storedSecret(db, 'helpdesk_pow_key_signature_key'),
-  ])
+// From the server key (every node has the same file), not the database: a copy of the database alone
+// can't sign challenges that pass.
+const secrets = async (db: Db) => {
+  const key = serverKeyOf(db)
+  return [
+    key.derive('helpdesk proof of work signature').toString('base64'),
+    key.derive('helpdesk proof of work key signature').toString('base64'),
+  ] as const
+}
 
 /** A new challenge for the widget (JSON as altcha-lib makes it). */
 export async function newChallenge(db: Db, work = WORK) {

@@ -16,9 +16,10 @@ import { registerPlainBaseline } from './bench-route.ts'
 import { publicCounts, REGION_ROUNDING, SMALLEST_SHOWN } from './counts.ts'
 import { FORM_LIMITS, type FormBody, readFormBody } from './form-body.ts'
 import { detainedSchema, forms, legalSchema, type ReportContent, writerReplySchema } from './forms.ts'
-import { addMessage, newFormToken, reportForWriter, submitReport, type WriterView } from './intake.ts'
+import { addMessage, newFormToken, submitReport } from './intake.ts'
 import { countsPage } from './pages/counts.ts'
 import {
+  alreadySentPage,
   detainedPage,
   type FormView,
   followUpPage,
@@ -33,6 +34,7 @@ import { newChallenge, spendProof } from './proof-of-work.ts'
 import { checkReceipt, formatReceipt } from './receipts.ts'
 import type { ReportForm } from './tables.ts'
 import { receiptMisses } from './throttle.ts'
+import { reportForWriter, type WriterView } from './writer-view.ts'
 
 const base = '/help'
 // The form's message when too many reports with photos arrive at once, and when to send again.
@@ -207,6 +209,9 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps
         const result = await submitReport(db, checked)
         if (result.outcome === 'no-desk')
           return sendPage(noStore(reply), noDeskPage(pageContext(request)), 503)
+        // The form was sent before, longer ago or saying something else: its receipt is not shown again.
+        if (result.outcome === 'already-sent')
+          return sendPage(noStore(reply), alreadySentPage(pageContext(request)), 409)
         const page = receiptPage(pageContext(request), result.receipt, result.outcome === 'repeated')
         return sendPage(noStore(reply), page, result.outcome === 'received' ? 201 : 200)
       })

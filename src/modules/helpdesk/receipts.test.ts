@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { checkReceipt, newReceipt, receiptFrom, receiptLookup, writerKeyPair } from './receipts.ts'
+import {
+  checkReceipt,
+  legacyReceiptLookup,
+  newReceipt,
+  receiptFrom,
+  receiptLookup,
+  writerKeyPair,
+} from './receipts.ts'
 
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
@@ -82,14 +89,18 @@ describe('receipts', () => {
     assert.deepEqual(checkReceipt('\uFFFD'.repeat(20)), { ok: false, reason: 'symbols' })
   })
 
-  it('give a lookup and a key pair that depend on the receipt alone', () => {
+  it('give a lookup that depends on the receipt and the server’s key, and a key pair on the receipt alone', () => {
     const a = receiptFrom(Buffer.alloc(19, 1)).replaceAll('-', '')
     const b = receiptFrom(Buffer.alloc(19, 2)).replaceAll('-', '')
-    assert.deepEqual(receiptLookup(a), receiptLookup(a))
-    assert.notDeepEqual(receiptLookup(a), receiptLookup(b))
+    const key = Buffer.alloc(32, 7)
+    assert.deepEqual(receiptLookup(a, key), receiptLookup(a, key))
+    assert.notDeepEqual(receiptLookup(a, key), receiptLookup(b, key))
+    // Without the server's key, a copy of the database can't test a guessed receipt against new reports.
+    assert.notDeepEqual(receiptLookup(a, key), receiptLookup(a, Buffer.alloc(32, 8)))
+    assert.notDeepEqual(receiptLookup(a, key), legacyReceiptLookup(a))
     assert.deepEqual(writerKeyPair(a).publicKey, writerKeyPair(a).publicKey)
     assert.notDeepEqual(writerKeyPair(a).publicKey, writerKeyPair(b).publicKey)
     // The lookup is not the key: knowing where a report is gives nothing to open it with.
-    assert.notDeepEqual(receiptLookup(a), writerKeyPair(a).privateKey)
+    assert.notDeepEqual(receiptLookup(a, key), writerKeyPair(a).privateKey)
   })
 })

@@ -6,8 +6,21 @@
  *
  * The server never stores a receipt. It keeps a keyed hash to find the report, and the public half of
  * a key pair derived from the receipt, to which the desk's replies are sealed: only the receipt opens them.
+ * The hash is keyed with a key derived from the server key (outside the database), so a copy of the
+ * database alone can't test a guessed receipt; reports stored before were found by a hash keyed with a
+ * public constant, and are still looked up that way too (the hash can't be redone without the receipt).
+ *
+ * Why not more than 95 bits: a receipt is copied by hand, and each further group of four is one more
+ * chance to mistype it. 95 bits can't be guessed online (20 misses per address per 15 minutes), and
+ * offline a guess needs the server key as well as the database.
  */
-import { type KeyPair, keyedHash, keyPairFromSeed, randomBytes } from '../../platform/crypto/primitives.ts'
+import {
+  type KeyPair,
+  keyedHash,
+  keyPairFromSeed,
+  mac,
+  randomBytes,
+} from '../../platform/crypto/primitives.ts'
 
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const RANDOM_SYMBOLS = 19
@@ -84,8 +97,13 @@ export function checkReceipt(typed: string): ReceiptCheck {
   return { ok: true, symbols }
 }
 
-/** The hash a report is found by. */
-export function receiptLookup(symbols: string): Buffer {
+/** The hash a report is found by, keyed with `key` (the server key's, for receipt lookups). */
+export function receiptLookup(symbols: string, key: Buffer): Buffer {
+  return mac(`lifeline helpdesk receipt lookup\0${symbols}`, key)
+}
+
+/** The hash reports stored before server-keyed lookups were found by (a public constant's key). */
+export function legacyReceiptLookup(symbols: string): Buffer {
   return keyedHash(symbols, 'lifeline helpdesk receipt lookup')
 }
 

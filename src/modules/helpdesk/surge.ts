@@ -10,7 +10,7 @@ import { audit } from '../../platform/audit.ts'
 import { isUuid, type KeyHolder, openRecords } from '../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { memberDesks } from './desks.ts'
-import { reportKey, unlock } from './erasure.ts'
+import { contentOf, type ReportLock, ReportMismatchError, reportLock, unlock } from './erasure.ts'
 import type { ReportContent } from './forms.ts'
 import type { ReportStatus } from './tables.ts'
 
@@ -120,6 +120,18 @@ function byTime(a: SurgeReport, b: SurgeReport): number {
   return a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id)
 }
 
+// A report's content for the list; one that is not its own (see erasure.ts) shows as unreadable here,
+// and is refused when opened.
+function surgeContent(locked: ReportLock, sealed: Buffer): ReportContent | null {
+  try {
+    const plain = unlock(locked, 'content', 'desk', sealed)
+    return plain ? contentOf(locked, plain) : null
+  } catch (error) {
+    if (error instanceof ReportMismatchError) return null
+    throw error
+  }
+}
+
 /** The surge groups among the open detention reports of `reader`'s desks in the last `hours`. */
 export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS): Promise<SurgeGroup[]> {
   const rows = await db
@@ -132,6 +144,7 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
       'r.group_id',
       'r.content_id',
       'r.erasure_key',
+      'r.lock_version',
       'u.display_name',
     ])
     .where('r.desk_id', 'in', memberDesks(db, reader.userId))
@@ -146,11 +159,10 @@ export async function surgeGroups(db: Db, reader: KeyHolder, hours = SURGE_HOURS
     reader,
     reason: 'helpdesk.surge',
   })
-  const keys = await Promise.all(rows.map((row) => reportKey(db, row.erasure_key)))
+  const locks = await Promise.all(rows.map((row) => reportLock(db, row)))
   const reports = rows.map((row, index): SurgeReport => {
     const sealed = opened.get(row.content_id)
-    const plain = sealed ? unlock(keys[index] ?? null, sealed) : null
-    const content = plain ? (JSON.parse(plain.toString('utf8')) as ReportContent) : null
+    const content = sealed ? surgeContent(locks[index]!, sealed) : null
     return {
       id: row.id,
       receivedAt: row.received_at,

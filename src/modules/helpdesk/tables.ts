@@ -51,6 +51,8 @@ declare module '../../platform/db/tables.ts' {
       form_token: Buffer | null
       erasure_key: string | null
       keep_until: Date | null
+      lock_version: Generated<number>
+      repeat_check: Buffer | null
     }
     helpdesk_messages: {
       id: Generated<string>

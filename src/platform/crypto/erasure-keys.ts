@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
-import { mkdir, open, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { newSymmetricKey } from './primitives.ts'
 import { isUuid } from './sealed-support.ts'
@@ -82,12 +82,7 @@ export class ErasureKeys {
     } finally {
       await file.close()
     }
-    const entry = await open(folder, 'r')
-    try {
-      await entry.sync()
-    } finally {
-      await entry.close()
-    }
+    await syncFolder(folder)
   }
 
   /**
@@ -124,8 +119,62 @@ export class ErasureKeys {
     }
   }
 
-  /** Destroys the key `id`: what it locked can't be read again, from anywhere. */
+  /**
+   * Destroys the key `id`: what it locked can't be read again, from anywhere. When durable, the removal
+   * is flushed with its folder entry before this returns, as a commit would be: a power cut just after
+   * must not bring back a key whose report the database has already deleted.
+   */
   async destroy(id: string): Promise<void> {
-    await rm(this.pathOf(id), { force: true })
+    const path = this.pathOf(id)
+    await rm(path, { force: true })
+    if (this.durable) await syncFolder(join(this.dir, id.slice(0, 2))).catch(ignoreMissing)
   }
+
+  /**
+   * The ids of the keys in the folder, one sub-folder (about 1/256 of them) at a time, for the sweep of
+   * keys no item names (erasure-key-sweep.ts). Names that are not key ids are left out.
+   */
+  async *listed(): AsyncGenerator<string[]> {
+    const folders = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[]
+      throw error
+    })
+    for (const folder of folders.sort()) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue
+      const names = await readdir(join(this.dir, folder)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [] as string[]
+        throw error
+      })
+      const ids = names.filter((name) => isUuid(name) && name.startsWith(folder))
+      if (ids.length) yield ids
+    }
+  }
+
+  /**
+   * When the key `id` was made (its file's change time: a batch of the pool's, never an item's
+   * arrival), or null when it is gone. Reading the file's status leaves its times alone.
+   */
+  async madeAt(id: string): Promise<Date | null> {
+    try {
+      const stats = await stat(this.pathOf(id))
+      return new Date(Math.max(stats.mtimeMs, stats.ctimeMs))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+  }
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  const entry = await open(folder, 'r')
+  try {
+    await entry.sync()
+  } finally {
+    await entry.close()
+  }
+}
+
+// A folder tidied away by hand holds no key to flush.
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error
 }

@@ -18,7 +18,7 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { legalCategories, needs } from '../forms.ts'
-import type { WriterView } from '../intake.ts'
+import type { WriterView } from '../writer-view.ts'
 import { answerRows } from './answers.ts'
 
 const base = '/help'
@@ -239,6 +239,17 @@ export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean
 <li>${t('helpdesk.receipt.noOther')}</li>
 <li>${t('helpdesk.receipt.safety')}</li>
 </ul>
+<p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>`,
+  })
+}
+
+/** A form sent again after its receipt may be shown again (intake.ts): no receipt, and what to do. */
+export function alreadySentPage(ctx: PageContext): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.receipt.alreadySentTitle'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.receipt.alreadySentTitle')}</h1><p>${t('helpdesk.receipt.alreadySent')}</p>
 <p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>`,
   })
 }
