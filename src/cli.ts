@@ -13,6 +13,7 @@ import { createInvite } from './platform/auth/invites.ts'
 import { accountForm } from './platform/auth/schema.ts'
 import { registerBackupCommands } from './platform/backup/commands.ts'
 import { ask } from './platform/cli-prompt.ts'
+import { ServerKeyError } from './platform/crypto/server-key.ts'
 import { openConfiguredStore, withStore } from './platform/db/configured-store.ts'
 import { DataDirLockedError } from './platform/db/database.ts'
 import { migrateDown } from './platform/db/migrate.ts'
@@ -133,7 +134,7 @@ registerDemoCommand(program)
 try {
   await program.parseAsync()
 } catch (error) {
-  if (error instanceof EnvError || error instanceof DataDirLockedError) {
+  if (error instanceof EnvError || error instanceof DataDirLockedError || error instanceof ServerKeyError) {
     console.error(error.message)
     process.exit(1)
   }
