@@ -119,7 +119,7 @@ describe('signing in', () => {
     assert.ok((await actions()).includes('signin.delayed'))
   })
 
-  it('throttles an address after twenty failures across accounts', async () => {
+  it('throttles an address’s network after twenty failures across accounts', async () => {
     const staff = await createStaff(t.store.db, { roles: ['editor'], totp: false })
     // Behind a trusted proxy, so each test address counts apart from the others' 127.0.0.1.
     const env = loadEnv({ LIFELINE_DATA_DIR: t.store.dataDir, LIFELINE_TRUST_PROXY: 'true' })
@@ -140,7 +140,9 @@ describe('signing in', () => {
     for (let i = 0; i < 20; i++) await attempt(`nobody${i}@example.org`, 'wrong wrong wrong')
     assert.equal((await attempt(staff.email, staff.password)).statusCode, 429)
     from['x-forwarded-for'] = '198.51.100.8'
-    assert.equal((await attempt(staff.email, staff.password)).statusCode, 303, 'another address gets in')
+    assert.equal((await attempt(staff.email, staff.password)).statusCode, 429, 'and so is its /24')
+    from['x-forwarded-for'] = '198.51.101.8'
+    assert.equal((await attempt(staff.email, staff.password)).statusCode, 303, 'another network gets in')
     await proxied.close()
   })
 
