@@ -17,7 +17,14 @@ import { codeForm, passwordForm } from './schema.ts'
 import { signInFailed } from './second-factor.ts'
 import { updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
-import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
+import {
+  checkTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryCodeKey,
+  recoveryCodesLeft,
+  totpEnrolment,
+} from './totp.ts'
 
 /** Registers /account and its forms. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -67,7 +74,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
         throw notFound()
       await audit(trx, { actorId: current.user.id, action: 'factor.totp_enrolled', target: current.user.id })
       await updateSession(trx, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
-      return newRecoveryCodes(trx, current.user.id)
+      return newRecoveryCodes(trx, current.user.id, recoveryCodeKey(db))
     })
     // Password and a working second factor: a full sign-in, so this browser is now known.
     await issueDeviceCookie(db, reply, current.user.id, secureCookies(deps))
@@ -112,7 +119,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
         action: 'factor.recovery_codes_renewed',
         target: current.user.id,
       })
-      return newRecoveryCodes(trx, current.user.id)
+      return newRecoveryCodes(trx, current.user.id, recoveryCodeKey(db))
     })
     return sendPage(reply, recoveryCodesPage(pageContext(request), codes))
   })
