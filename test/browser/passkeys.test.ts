@@ -39,6 +39,14 @@ describe('passkeys', () => {
 
     await page.goto(`${base}/account`)
     await page.fill('#field-passkeyName', 'test laptop')
+    // Without the current code (a stolen session's lot) no passkey is made.
+    await page.fill('#field-passkeyCode', '000000')
+    await page.click('[data-passkey="register"]')
+    await page.waitForSelector('#passkey-status:has-text("wrong or was already used")')
+    const added = store.db.selectFrom('passkeys').select('id').where('user_id', '=', staff.id)
+    assert.equal((await added.execute()).length, 0)
+    // The code signing in used is spent: the next one proves it is the member.
+    await page.fill('#field-passkeyCode', totpCode(staff.totpSecret!, 1))
     await page.click('[data-passkey="register"]')
     await page.waitForURL(/\/account\?passkey=added/)
     assert.match((await page.textContent('main')) ?? '', /test laptop/)
