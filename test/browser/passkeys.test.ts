@@ -54,7 +54,9 @@ describe('passkeys', () => {
     await page.click('header form[action="/logout"] button')
     await signInWithPassword()
     await page.click('[data-passkey="login"]')
-    await page.waitForURL(/\/staff$/)
+    // The wrong code typed before adding the passkey is told as a failed attempt on the account.
+    await page.waitForURL(/\/login\/notice\?next=%2Fstaff$/)
+    assert.match((await page.textContent('main')) ?? '', /1 attempt to sign in to your account failed/)
 
     const actions = await store.db
       .selectFrom('audit_log')
