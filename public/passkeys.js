@@ -26,7 +26,9 @@
       if (status) status.textContent = ''
       try {
         if (button.dataset.passkey === 'register') {
-          const optionsJSON = await call('/account/passkeys/options')
+          // The current code first: a stolen session must not add a passkey of its own.
+          const code = document.getElementById('field-passkeyCode')?.value ?? ''
+          const optionsJSON = await call('/account/passkeys/options', { code })
           const response = await webauthn.startRegistration({ optionsJSON })
           const name = document.getElementById('field-passkeyName')?.value ?? ''
           await call('/account/passkeys', { response, name })

@@ -270,6 +270,30 @@ describe('hostile form input', () => {
     assert.equal(response.headers['cache-control'], 'no-store')
   })
 
+  it('refuses a bad code before new recovery codes or a passkey with a 4xx, changing nothing', async () => {
+    const staff = await createStaff(t.store.db, { roles: ['lawyer'] })
+    const session = await signIn(t.app, staff)
+    await session.get('/account')
+    const codes = () =>
+      t.store.db.selectFrom('recovery_codes').selectAll().where('user_id', '=', staff.id).execute()
+    const before = await codes()
+    for (const code of ['x'.repeat(41), 'abc\u0000def', 'ab\u202Ecd', '']) {
+      const response = await session.post('/account/recovery-codes', { code })
+      assert.ok([400, 401].includes(response.statusCode), `${JSON.stringify(code)}: ${response.statusCode}`)
+      assert.match(response.body, /Type the current code|wrong or was already used/)
+    }
+    for (const body of [{ code: 123456 }, { code: ['1', '2'] }, { code: 'x'.repeat(41) }, 'not json']) {
+      const response = await session.send('POST', '/account/passkeys/options', JSON.stringify(body), {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-csrf-token': session.csrf,
+      })
+      assert.equal(response.statusCode, 400, JSON.stringify(body))
+      assert.equal(response.json().error.code, 'ERR_REAUTH_FAILED')
+    }
+    assert.deepEqual(await codes(), before)
+  })
+
   it('gives JSON callers their errors as JSON', async () => {
     const response = await admin.send('POST', '/account/passkeys', JSON.stringify({ response: 'nonsense' }), {
       'content-type': 'application/json',

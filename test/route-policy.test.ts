@@ -19,7 +19,7 @@ const expected: Record<string, readonly Role[]> = {
   'GET /account': roles,
   'POST /account/recovery-codes': roles,
   'POST /account/password': roles,
-  'GET /account/passkeys/options': roles,
+  'POST /account/passkeys/options': roles,
   'POST /account/passkeys': roles,
   'DELETE /account/passkeys/:id': roles,
   'GET /staff/users': ['admin'],

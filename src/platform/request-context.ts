@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { readSession, type Session, sessionCookieName, sessionIdOf } from './auth/sessions.ts'
-import { storedSecret } from './crypto/stored-secret.ts'
 import type { Store } from './db/database.ts'
 import type { PageContext } from './html/layout.ts'
 import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
@@ -48,11 +47,9 @@ export function registerRequestContext(
   app.decorateRequest('csrfCookieIsNew', false)
   const sessionCookie = sessionCookieName(options.secureCookies)
 
-  // Read once at start: tokens are made synchronously while a page renders. Every node shares it.
-  let csrfSecret: Buffer | null = null
-  app.addHook('onReady', async () => {
-    csrfSecret = Buffer.from(await storedSecret(store.db, 'csrf_key'), 'base64')
-  })
+  // Derived from the server key, as every node has it and no copy of the database does: a seized
+  // copy can't mint form tokens. Tokens are made synchronously while a page renders, so it is at hand.
+  const csrfSecret: Buffer = store.serverKey.derive('form tokens')
 
   app.addHook('onRequest', async (request, reply) => {
     request.csrfSecret = csrfSecret

@@ -39,6 +39,14 @@ describe('passkeys', () => {
 
     await page.goto(`${base}/account`)
     await page.fill('#field-passkeyName', 'test laptop')
+    // Without the current code (a stolen session's lot) no passkey is made.
+    await page.fill('#field-passkeyCode', '000000')
+    await page.click('[data-passkey="register"]')
+    await page.waitForSelector('#passkey-status:has-text("wrong or was already used")')
+    const added = store.db.selectFrom('passkeys').select('id').where('user_id', '=', staff.id)
+    assert.equal((await added.execute()).length, 0)
+    // The code signing in used is spent: the next one proves it is the member.
+    await page.fill('#field-passkeyCode', totpCode(staff.totpSecret!, 1))
     await page.click('[data-passkey="register"]')
     await page.waitForURL(/\/account\?passkey=added/)
     assert.match((await page.textContent('main')) ?? '', /test laptop/)
@@ -46,7 +54,9 @@ describe('passkeys', () => {
     await page.click('header form[action="/logout"] button')
     await signInWithPassword()
     await page.click('[data-passkey="login"]')
-    await page.waitForURL(/\/staff$/)
+    // The wrong code typed before adding the passkey is told as a failed attempt on the account.
+    await page.waitForURL(/\/login\/notice\?next=%2Fstaff$/)
+    assert.match((await page.textContent('main')) ?? '', /1 attempt to sign in to your account failed/)
 
     const actions = await store.db
       .selectFrom('audit_log')

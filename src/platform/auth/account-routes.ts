@@ -14,12 +14,20 @@ import { sendWait } from './login-routes.ts'
 import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.ts'
 import { waitText } from './pages/forms.ts'
 import { listPasskeys, relyingParty } from './passkeys.ts'
+import { proveMember } from './reauth.ts'
 import { secureCookies } from './routes.ts'
 import { codeForm, passwordForm } from './schema.ts'
 import { signInFailed } from './second-factor.ts'
 import { updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
-import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, totpEnrolment } from './totp.ts'
+import {
+  checkTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryCodeKey,
+  recoveryCodesLeft,
+  totpEnrolment,
+} from './totp.ts'
 
 /** Registers /account and its forms. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -68,8 +76,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
       if (!(await saveTotpSecret(trx, current.user.id, current.user.publicKey, secret, step)))
         throw notFound()
       await audit(trx, { actorId: current.user.id, action: 'factor.totp_enrolled', target: current.user.id })
-      await updateSession(trx, current, { stage: 'full', secrets: { ...rest, totpSecret: secret } })
-      return newRecoveryCodes(trx, current.user.id)
+      // Signed in in full, and the secret stays out of the session (second-factor.ts says why).
+      await updateSession(trx, current, { stage: 'full', secrets: rest })
+      return newRecoveryCodes(trx, current.user.id, recoveryCodeKey(db))
     })
     // Password and a working second factor: a full sign-in, so this browser is now known.
     await issueDeviceCookie(db, reply, current.user.id, secureCookies(deps))
@@ -79,7 +88,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
   })
 
   // The account page, with what the member has set up and, after a failed form, its errors.
-  const overview = async (request: FastifyRequest, errors: FieldErrors, notice?: string) => {
+  const overview = async (
+    request: FastifyRequest,
+    errors: FieldErrors,
+    notice?: string,
+    proofErrors?: FieldErrors,
+  ) => {
     const current = request.session!
     return accountOverview(pageContext(request), {
       email: current.user.email,
@@ -92,6 +106,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
       codesLeft: await recoveryCodesLeft(db, current.user.id),
       passkeys: relyingParty(deps.env.publicUrl) ? await listPasskeys(db, current.user.id) : null,
       errors,
+      proofErrors,
       notice,
     })
   }
@@ -110,16 +125,29 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
     },
   )
 
+  // New codes replace every old one: a stolen session must not be able to make them (reauth.ts).
   app.post('/account/recovery-codes', staff, async (request, reply) => {
     const current = request.session!
     if (!current.user.totpEnabled) throw notFound()
+    const form = parseForm(codeForm, request.body)
+    const refuse = async (error: string, status: number) =>
+      sendPage(reply, await overview(request, {}, undefined, { code: error }), status)
+    if (!form.ok) return refuse('reauth.required', 400)
+    const proof = await proveMember(db, request, { code: form.data.code, secure: secureCookies(deps) })
+    if (proof.outcome === 'wait') {
+      const page = await overview(request, {}, waitText(request.t, proof.waitMs))
+      return sendWait(reply, proof.waitMs, page)
+    }
+    if (proof.outcome === 'wrong') return refuse('reauth.wrong', 401)
+    const key = recoveryCodeKey(db)
     const codes = await db.transaction().execute(async (trx) => {
       await audit(trx, {
         actorId: current.user.id,
         action: 'factor.recovery_codes_renewed',
         target: current.user.id,
+        detail: { proof: proof.factor },
       })
-      return newRecoveryCodes(trx, current.user.id)
+      return newRecoveryCodes(trx, current.user.id, key)
     })
     return sendPage(reply, recoveryCodesPage(pageContext(request), codes))
   })

@@ -1,17 +1,17 @@
 /**
  * Device cookies (OWASP's "Slow Down Online Guessing Attacks with Device Cookies"): after a full,
- * successful sign-in the browser gets a cookie `<nonce>.<mac>`, the MAC (HMAC-SHA256 under a server
- * secret kept in the database, so every node shares it) binding a random nonce to the account. A
+ * successful sign-in the browser gets a cookie `<nonce>.<mac>`, the MAC (BLAKE2b under a key derived
+ * from the server key, so every node shares it and no copy of the database can forge one) binding a
+ * random nonce to the account. A
  * browser presenting a valid one for the account it signs in to is judged by its own failures, not the
  * account's (throttle.ts), so whoever guesses the account's password cannot keep its member out.
  *
  * The account is bound by the MAC rather than written in the cookie: a seized laptop's cookie jar
  * then does not say which account its owner holds. A new nonce comes with every full sign-in.
  */
-import { createHmac } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { randomBytes, safeEqual } from '../crypto/primitives.ts'
-import { storedSecret } from '../crypto/stored-secret.ts'
+import { mac as keyedMac, randomBytes, safeEqual } from '../crypto/primitives.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
 
 /** How long a browser stays known without signing in again. */
@@ -22,10 +22,9 @@ export function deviceCookieName(secure: boolean): string {
   return secure ? '__Host-lifeline_device' : 'lifeline_device'
 }
 
+// On the store's db, never a transaction: only it knows the server key.
 const mac = async (db: Db, userId: string, nonce: string) =>
-  createHmac('sha256', await storedSecret(db, 'device_cookie_key'))
-    .update(`${userId}.${nonce}`)
-    .digest('base64url')
+  keyedMac(`${userId}.${nonce}`, serverKeyOf(db).derive('device cookies')).toString('base64url')
 
 /** Gives the browser a new device cookie for `userId`. */
 export async function issueDeviceCookie(

@@ -13,10 +13,9 @@ import { loginPage, signInNoticePage, totpPage, waitText } from './pages/forms.t
 import { hasPasskey, relyingParty } from './passkeys.ts'
 import { clearSessionCookie, secureCookies, setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
-import { afterSignIn, secondFactorPassed, signedIn, signInFailed } from './second-factor.ts'
-import { endSession, type Session, startSession, updateSession } from './sessions.ts'
+import { afterSignIn, checkCode, secondFactorPassed, signedIn, signInFailed } from './second-factor.ts'
+import { endSession, startSession, updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
-import { checkTotp, claimTotpStep, useRecoveryCode } from './totp.ts'
 
 /** Answers an attempt that must wait: 429, Retry-After, and `page` saying when to try again. */
 export function sendWait(reply: FastifyReply, waitMs: number, page: string) {
@@ -140,7 +139,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
       const alert = waitText(request.t, attempt.waitMs)
       return sendWait(reply, attempt.waitMs, await totpForm(request, next, {}, alert))
     }
-    const factor = await checkSecondFactor(db, session, form.data.code)
+    const factor = await checkCode(db, session.user.id, session.secrets.totpSecret ?? null, form.data.code)
     if (!factor) {
       const event = { actorId: session.user.id, target: session.user.id }
       await signInFailed(db, attempt, { ...event, action: 'signin.second_factor_failed' })
@@ -177,21 +176,4 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
     clearSessionCookie(deps, reply)
     return reply.redirect('/login?signedOut=1', 303)
   })
-}
-
-/** Checks a TOTP code (claiming its time step, so it works once) or else a recovery code. */
-async function checkSecondFactor(
-  db: Db,
-  session: Session,
-  code: string,
-): Promise<'totp' | 'recovery-code' | null> {
-  const user = await db
-    .selectFrom('users')
-    .select('totp_last_step')
-    .where('id', '=', session.user.id)
-    .executeTakeFirstOrThrow()
-  const step = checkTotp(session.secrets.totpSecret!, code, user.totp_last_step)
-  if (step !== null && (await claimTotpStep(db, session.user.id, step))) return 'totp'
-  if (await useRecoveryCode(db, session.user.id, code)) return 'recovery-code'
-  return null
 }

@@ -1,6 +1,6 @@
 /** Adding and removing passkeys, and signing in with one: JSON for the browser's WebAuthn calls. */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
@@ -17,6 +17,7 @@ import {
   storePasskey,
   verifyNewPasskey,
 } from './passkeys.ts'
+import { proveMember } from './reauth.ts'
 import { secureCookies } from './routes.ts'
 import { nextPath } from './schema.ts'
 import { afterSignIn, secondFactorPassed, signInFailed } from './second-factor.ts'
@@ -29,6 +30,13 @@ const credential = z
   .loose()
 const addForm = z.object({ response: credential, name: text(60).optional() })
 const signInForm = z.object({ response: credential, next: nextPath })
+const proofForm = z.object({ code: text(40, { min: 1 }) })
+
+/** Answers a JSON call that must wait: 429, Retry-After, and when to try again. */
+function sendJsonWait(request: FastifyRequest, reply: FastifyReply, waitMs: number) {
+  reply.header('retry-after', String(Math.ceil(waitMs / 1000)))
+  return reply.status(429).send({ error: { code: 'ERR_RATE_LIMITED', message: waitText(request.t, waitMs) } })
+}
 
 /** Registers the passkey routes. */
 export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -50,9 +58,15 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
     return challenge
   }
 
-  app.get('/account/passkeys/options', staff, async (request) => {
+  // A challenge, without which no passkey is added, only after the member proves it is them (reauth.ts).
+  app.post('/account/passkeys/options', staff, async (request, reply) => {
     const current = request.session!
     if (!current.user.totpEnabled) throw notFound()
+    const form = proofForm.safeParse(request.body)
+    if (!form.success) throw new AppError('ERR_REAUTH_FAILED', 400)
+    const proof = await proveMember(db, request, { code: form.data.code, secure: secureCookies(deps) })
+    if (proof.outcome === 'wait') return sendJsonWait(request, reply, proof.waitMs)
+    if (proof.outcome === 'wrong') throw new AppError('ERR_REAUTH_FAILED', 401)
     const user = { id: current.user.id, email: current.user.email, name: current.user.displayName }
     const options = await registrationOptions(db, rp(), user)
     await updateSession(db, current, { secrets: { ...current.secrets, passkeyChallenge: options.challenge } })
@@ -117,11 +131,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
     const secure = secureCookies(deps)
     const device = await trustedDevice(db, request, current.user.id, secure)
     const attempt = await beginAttempt(db, { email: current.user.email, address: request.ip, device })
-    if (attempt.waitMs) {
-      const message = waitText(request.t, attempt.waitMs)
-      reply.header('retry-after', String(Math.ceil(attempt.waitMs / 1000)))
-      return reply.status(429).send({ error: { code: 'ERR_RATE_LIMITED', message } })
-    }
+    if (attempt.waitMs) return sendJsonWait(request, reply, attempt.waitMs)
     const ok = await checkPasskey(db, rp(), {
       userId: current.user.id,
       challenge: await challengeOf(request),

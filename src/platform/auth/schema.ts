@@ -39,8 +39,8 @@ export const loginForm = z.object({
   next: nextPath,
 })
 
-/** A TOTP or recovery code. */
-export const codeForm = z.object({ code: text(20, { min: 1 }), next: nextPath })
+/** A TOTP or recovery code (four groups of five, with room for spaces typed between them). */
+export const codeForm = z.object({ code: text(40, { min: 1 }), next: nextPath })
 
 /** Password change. */
 export const passwordForm = z

@@ -3,9 +3,37 @@ import { audit } from '../audit.ts'
 import type { Db } from '../db/database.ts'
 import { type Session, updateSession } from './sessions.ts'
 import { type Attempt, attemptFailed, attemptSucceeded } from './throttle.ts'
+import { checkTotp, claimTotpStep, useRecoveryCode } from './totp.ts'
 
-// The audited actions that are a failed attempt on an account, counted for the member's notice.
-const FAILURES = ['signin.failed', 'signin.second_factor_failed']
+// The audited actions that are a failed attempt on an account, counted for the member's notice: a
+// wrong code typed in a signed-in session (reauth.ts) may be a stolen session guessing.
+const FAILURES = ['signin.failed', 'signin.second_factor_failed', 'account.reauth_failed']
+
+/** The factor a code passed as. */
+export type SecondFactor = 'totp' | 'recovery-code'
+
+/**
+ * Checks a TOTP code against `totpSecret` (claiming its time step, so it works once) or else a
+ * recovery code (used up). Run it on the store's db: recovery codes are keyed from the server key.
+ */
+export async function checkCode(
+  db: Db,
+  userId: string,
+  totpSecret: string | null,
+  code: string,
+): Promise<SecondFactor | null> {
+  if (totpSecret) {
+    const user = await db
+      .selectFrom('users')
+      .select('totp_last_step')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow()
+    const step = checkTotp(totpSecret, code, user.totp_last_step)
+    if (step !== null && (await claimTotpStep(db, userId, step))) return 'totp'
+  }
+  if (await useRecoveryCode(db, userId, code)) return 'recovery-code'
+  return null
+}
 
 /**
  * Records a full sign-in (in the caller's transaction) and returns how many attempts on the account
@@ -32,6 +60,8 @@ export async function signedIn(db: Db, userId: string, factor: string): Promise<
 /**
  * The session is fully signed in: the attempt no longer counts, the sign-in is audited and the count
  * of failures since the last one kept in the session for the notice, all at once; returns that count.
+ * The TOTP secret leaves the session's secrets: for its remaining hours the session would otherwise
+ * carry it, where whoever reads the session with its cookie gets a second factor that outlives it.
  */
 export async function secondFactorPassed(
   db: Db,
@@ -42,7 +72,7 @@ export async function secondFactorPassed(
   return db.transaction().execute(async (trx) => {
     await attemptSucceeded(trx, attempt)
     const failedSignins = await signedIn(trx, session.user.id, factor)
-    const { passkeyChallenge: _, ...secrets } = session.secrets
+    const { passkeyChallenge: _, totpSecret: __, ...secrets } = session.secrets
     await updateSession(trx, session, {
       stage: 'full',
       secrets: failedSignins ? { ...secrets, failedSignins } : secrets,

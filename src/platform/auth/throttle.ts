@@ -1,16 +1,20 @@
 /**
  * Throttling of guesses (sign-in per account, per network address and per trusted device; help-desk
- * receipts per address), kept in the database so every app node counts the same failures. Subjects are
+ * receipts per network), kept in the database so every app node counts the same failures. Subjects are
  * stored only as keyed hashes: never an address, and never what was typed as an e-mail (it is
- * sometimes a password typed in the wrong field).
+ * sometimes a password typed in the wrong field). The keys are derived from the server key, which no
+ * copy of the database holds: a seized copy can't be matched against the 2^32 IPv4 addresses or a list
+ * of staff e-mails. And an address counts by its network (its /24, or /48 for IPv6), so even with the
+ * key a hash narrows a member down only to a network, never to one address.
  *
  * Sign-in never locks an account: past a few free failures each further one makes the next attempt
  * wait twice as long (15 s, 30 s, … up to 15 minutes), and a member whose browser holds a device
  * cookie for the account (device-cookies.ts) is judged by that device's own failures instead, so
  * someone guessing cannot keep them out. A subject's failures are forgotten after an hour without any.
  */
-import { createHmac } from 'node:crypto'
-import { storedSecret } from '../crypto/stored-secret.ts'
+import ipaddr from 'ipaddr.js'
+import { mac } from '../crypto/primitives.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
 
 const WINDOW_MS = 15 * 60_000
@@ -18,31 +22,52 @@ const WINDOW_MS = 15 * 60_000
 export const QUIET_MS = 60 * 60_000
 // And none is kept longer than a day, so a patient attacker cannot grow the table without end.
 const KEEP_MS = 24 * 60 * 60_000
-/** Failures each kind of subject may make before attempts must wait (a device is then no longer trusted). */
+/**
+ * Failures each kind of subject may make before attempts must wait (a device is then no longer trusted).
+ * An address is a whole network now (a /24 or /48), yet 20 stays enough: a member's own browser is
+ * judged by its device cookie, not its network, and a stranger on the same network makes a new
+ * browser wait at most 15 minutes, never locks it out; while an attacker's neighbouring addresses,
+ * and the 2^80 of an IPv6 /48, no longer each bring 20 free guesses.
+ */
 export const FREE = { account: 5, address: 20, device: 5 }
 /** The wait after the first failure over the free ones; each further failure doubles it. */
 export const FIRST_WAIT_MS = 15_000
 /** The longest wait: long enough to hold guessing to a few an hour, short enough not to lock anyone out. */
 export const LONGEST_WAIT_MS = 15 * 60_000
 
-const addressKey = (db: Db) => storedSecret(db, 'address_hash_key')
-const subjectKey = (db: Db) => storedSecret(db, 'signin_subject_key')
+// Looked up on the store's db: a transaction handle has no server key.
+const addressKey = (db: Db) => serverKeyOf(db).derive('address hashes')
+const subjectKey = (db: Db) => serverKeyOf(db).derive('sign-in subjects')
 
 /**
- * What failures from `address` are counted under for `purpose`: a keyed hash, never the address; null
- * for loopback addresses (an onion service, a proxy not trusted), which everyone shares.
+ * The network an address belongs to, as counted: its /24 for IPv4 (an IPv4-mapped IPv6 address is its
+ * IPv4 one), its /48 for IPv6 (what a site is given; a single line often has a whole /64 or more).
+ * Text that is no address stands for itself.
+ */
+export function networkOf(address: string): string {
+  if (!ipaddr.isValid(address)) return address
+  const parsed = ipaddr.process(address)
+  if (parsed.kind() === 'ipv4') {
+    const [a, b, c] = parsed.toByteArray()
+    return `${a}.${b}.${c}.0/24`
+  }
+  const [a, b, c] = (parsed as ipaddr.IPv6).parts.map((part) => part.toString(16))
+  return `${a}:${b}:${c}::/48`
+}
+
+/**
+ * What failures from `address` are counted under for `purpose`: a keyed hash of its network, never
+ * the address; null for loopback addresses (an onion service, a proxy not trusted), which everyone
+ * shares.
  */
 export async function addressSubject(db: Db, purpose: string, address: string): Promise<string | null> {
   if (isLoopback(address)) return null
-  return `${purpose}:${createHmac('sha256', await addressKey(db))
-    .update(address)
-    .digest('base64url')}`
+  return `${purpose}:${mac(networkOf(address), addressKey(db)).toString('base64url')}`
 }
 
 /** What failures on `value` (a typed e-mail, a device nonce) count under: a keyed hash of it. */
 export async function keyedSubject(db: Db, purpose: 'account' | 'device', value: string): Promise<string> {
-  const mac = createHmac('sha256', await subjectKey(db)).update(`${purpose}\0${value}`)
-  return `${purpose}:${mac.digest('base64url')}`
+  return `${purpose}:${mac(`${purpose}\0${value}`, subjectKey(db)).toString('base64url')}`
 }
 
 /** How many failures `subject` had within the last 15 minutes. */

@@ -1,7 +1,9 @@
 /** TOTP (RFC 6238) second factor and one-time recovery codes. */
 import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
-import { randomBytes, sha256 } from '../crypto/primitives.ts'
+import sodium from 'sodium-native'
+import { mac, sha256 } from '../crypto/primitives.ts'
+import { serverKeyOf } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
 
 const PERIOD = 30
@@ -51,36 +53,71 @@ export function currentTotp(secret: string): string {
   return totp(secret).generate()
 }
 
+// No 0/o, 1/i/l: nothing that reads as another symbol. 31 symbols, about 4.95 bits each.
 const CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
+/** Recovery codes: four groups of five symbols, about 99 bits, typed in readable pieces. */
+export const RECOVERY_CODE_GROUPS = 4
+const GROUP_LENGTH = 5
+/** How many recovery codes a member gets at a time. */
+export const RECOVERY_CODE_COUNT = 10
+// New codes are stored as `mac:` and a BLAKE2b MAC under a key derived from the server key. Codes made
+// before were 10 symbols (49 bits) stored as bare SHA-256 hex: a copy of the database could try all of
+// them offline. Those rows still work, once each, until the member makes new codes.
+const MAC_FORM = 'mac:'
 
-function newRecoveryCode(): string {
-  const bytes = randomBytes(10)
-  const chars = [...bytes].map((byte) => CODE_ALPHABET[byte % CODE_ALPHABET.length])
-  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`
+/** A new recovery code, e.g. `k7m2p-xq9ra-4hbfd-w3nce`; every symbol equally likely. */
+export function newRecoveryCode(): string {
+  // randombytes_uniform draws again past the largest multiple of 31, so no symbol is likelier (a byte
+  // modulo 31 made eight of them 1/8 likelier).
+  const symbols = Array.from(
+    { length: RECOVERY_CODE_GROUPS * GROUP_LENGTH },
+    () => CODE_ALPHABET[sodium.randombytes_uniform(CODE_ALPHABET.length)],
+  ).join('')
+  return symbols.match(new RegExp(`.{${GROUP_LENGTH}}`, 'g'))!.join('-')
 }
 
 function normaliseCode(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9]/g, '')
 }
 
-/** Replaces a user's recovery codes with ten new ones and returns them (shown once, stored hashed). */
-export async function newRecoveryCodes(db: Db, userId: string): Promise<string[]> {
-  const codes = Array.from({ length: 10 }, newRecoveryCode)
+/** The key recovery codes are MAC'd under: look it up on the store's db, before any transaction. */
+export function recoveryCodeKey(db: Db): Buffer {
+  return serverKeyOf(db).derive('recovery codes')
+}
+
+/** What the database keeps of a recovery code: its MAC under `key`, never the code. */
+export function storedRecoveryCode(code: string, key: Buffer): string {
+  return `${MAC_FORM}${mac(normaliseCode(code), key).toString('base64url')}`
+}
+
+/**
+ * Replaces a user's recovery codes (old-style ones too) with ten new ones and returns them (shown
+ * once, stored MAC'd). `key` is `recoveryCodeKey(store.db)`: a transaction can't look it up.
+ */
+export async function newRecoveryCodes(db: Db, userId: string, key: Buffer): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
   await db
     .insertInto('recovery_codes')
-    .values(codes.map((code) => ({ user_id: userId, code_hash: sha256(normaliseCode(code)) })))
+    .values(codes.map((code) => ({ user_id: userId, code_hash: storedRecoveryCode(code, key) })))
     .execute()
   return codes
 }
 
-/** Uses up a recovery code; true if it was valid and unused. */
-export async function useRecoveryCode(db: Db, userId: string, code: string): Promise<boolean> {
+/** Uses up a recovery code, new or old-style; true if it was valid and unused. */
+export async function useRecoveryCode(
+  db: Db,
+  userId: string,
+  code: string,
+  key: Buffer = recoveryCodeKey(db),
+): Promise<boolean> {
+  // An old-style row holds SHA-256 hex, a new one starts with `mac:`: each matches only its own form.
+  const forms = [storedRecoveryCode(code, key), sha256(normaliseCode(code))]
   const result = await db
     .updateTable('recovery_codes')
     .set({ used_at: new Date() })
     .where('user_id', '=', userId)
-    .where('code_hash', '=', sha256(normaliseCode(code)))
+    .where('code_hash', 'in', forms)
     .where('used_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1

@@ -52,6 +52,8 @@ export function accountOverview(
     /** The member's passkeys; null where passkeys can't work (the site is reached by IP address). */
     passkeys: { id: string; name: string; created_at: Date; last_used_at: Date | null }[] | null
     errors: FieldErrors
+    /** What was wrong with the code asked for before new recovery codes (reauth.ts). */
+    proofErrors?: FieldErrors
     notice?: string
   },
 ): string {
@@ -70,7 +72,12 @@ export function accountOverview(
 !${
     options.totpEnabled
       ? html`<p>${t('account.codesLeft', { count: options.codesLeft })}</p>
-<form method="post" action="/account/recovery-codes">!${csrfField(ctx)}<button class="secondary" type="submit">${t('account.newCodes')}</button></form>`
+!${errorSummary(ctx, options.proofErrors ?? {}, { code: t('reauth.code') })}
+<form class="stack" method="post" action="/account/recovery-codes" novalidate>
+!${csrfField(ctx)}
+!${field(ctx, options.proofErrors ?? {}, { name: 'code', label: t('reauth.code'), hint: t('reauth.codesHint'), autocomplete: 'one-time-code', required: true, maxlength: 40 })}
+<p><button class="secondary" type="submit">${t('account.newCodes')}</button></p>
+</form>`
       : ''
   }
 !${options.passkeys && options.totpEnabled ? passkeySection(ctx, options.passkeys) : ''}
@@ -109,6 +116,7 @@ function passkeySection(
 <noscript><p>${t('passkeys.needsScript')}</p></noscript>
 <div class="stack">
 !${field(ctx, {}, { name: 'passkeyName', label: t('passkeys.name'), hint: t('passkeys.nameHint'), maxlength: 60 })}
+!${field(ctx, {}, { name: 'passkeyCode', label: t('reauth.code'), hint: t('reauth.passkeyHint'), autocomplete: 'one-time-code', maxlength: 40 })}
 <p><button type="button" class="secondary" hidden data-passkey="register" data-failed="${t('passkeys.failed')}" aria-controls="passkey-status">${t('passkeys.add')}</button></p>
 <p id="passkey-status" role="status" aria-live="polite"></p>
 </div>`
