@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { glob } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import pg from 'pg'
 import { loadEnv } from '../src/env.ts'
@@ -138,7 +138,11 @@ describe('the deployment samples', () => {
     const writable = directives(unit, 'ReadWritePaths').flatMap((line) => line.split(/\s+/))
     assert.deepEqual(
       writable.sort(),
-      [sampleEnv.LIFELINE_DATA_DIR, sampleEnv.LIFELINE_ERASURE_KEYS_DIR].sort(),
+      [
+        sampleEnv.LIFELINE_DATA_DIR,
+        sampleEnv.LIFELINE_ERASURE_KEYS_DIR,
+        dirname(sampleEnv.LIFELINE_SERVER_KEY_FILE!),
+      ].sort(),
     )
     for (const [key, value] of Object.entries({
       Restart: 'always',

@@ -29,7 +29,13 @@ const ovdinfo = readFileSync(join(root, 'test/fixtures/ovdinfo-moscow-2011-2012.
 type Node = { url: string; dataDir: string; process: ChildProcess; log: () => string }
 
 /** Starts `node src/main.ts` on the shared database; resolves once it answers /readyz. */
-async function startNode(databaseUrl: string, erasureKeysDir: string, publicUrl: string, port: number) {
+async function startNode(
+  databaseUrl: string,
+  erasureKeysDir: string,
+  serverKeyFile: string,
+  publicUrl: string,
+  port: number,
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-node-'))
   let output = ''
   const child = spawn(process.execPath, ['src/main.ts'], {
@@ -41,6 +47,7 @@ async function startNode(databaseUrl: string, erasureKeysDir: string, publicUrl:
       DATABASE_URL: databaseUrl,
       LIFELINE_DATA_DIR: dataDir,
       LIFELINE_ERASURE_KEYS_DIR: erasureKeysDir,
+      LIFELINE_SERVER_KEY_FILE: serverKeyFile,
       LIFELINE_PUBLIC_URL: publicUrl,
       // A small export becomes a background job.
       LIFELINE_EXPORT_JOB_ROWS: '20',
@@ -132,9 +139,15 @@ describe('two app nodes on one PostgreSQL', { skip: engine !== 'postgres' }, () 
     await helpdeskWith(store.db, admin.id, [lawyer.id])
     await ensureTerms(store.db)
     await generateDemo(store.db, { events: 200, seed: 11, batchSize: 200 })
-    // One public address for both, as behind one proxy; the erasure keys in one shared folder.
+    // One public address for both, as behind one proxy; the erasure keys in one shared folder, and the
+    // server key the accounts were made with in one file both read.
     const [portA, portB] = [await freePort(), await freePort()]
-    const shared = [store.databaseUrl!, store.erasureKeys.dir, `http://127.0.0.1:${portA}`] as const
+    const shared = [
+      store.databaseUrl!,
+      store.erasureKeys.dir,
+      store.serverKey.path,
+      `http://127.0.0.1:${portA}`,
+    ] as const
     ;[a, b] = await Promise.all([startNode(...shared, portA), startNode(...shared, portB)])
   })
 
