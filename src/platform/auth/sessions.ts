@@ -1,8 +1,9 @@
 /**
  * Sessions live in the database, so any app node can serve any session. The cookie holds two random
  * values: a token (the database keeps only its hash) and a key that seals the session's secrets —
- * the user's unwrapped private key and TOTP secret. Neither the database nor a node's memory holds
- * those secrets at rest; each request opens them with the key its cookie brings.
+ * the user's unwrapped private key, and their TOTP secret only until the second factor is checked.
+ * Neither the database nor a node's memory holds those secrets at rest; each request opens them with
+ * the key its cookie brings.
  */
 import { sql } from 'kysely'
 import { newSymmetricKey, randomBytes, secretOpen, secretSeal, sha256 } from '../crypto/primitives.ts'
@@ -28,6 +29,7 @@ export type Stage = 'second-factor' | 'enrol' | 'full'
 /** Secrets carried by a session, sealed under the cookie's key. Base64 strings. */
 export type SessionSecrets = {
   privateKey: string
+  /** Only at the 'second-factor' stage: dropped once the code is checked (second-factor.ts). */
   totpSecret?: string
   pendingTotpSecret?: string
   /** The WebAuthn challenge of a passkey ceremony under way. */
