@@ -25,8 +25,8 @@ import {
 import { addDeskMember, createDesk, sealRecord } from '../src/platform/crypto/sealed-records.ts'
 import { openStore, type Store } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrate.ts'
-import { startCluster } from '../test/support/native-postgres.ts'
-import { initdbAvailable, onCleanUp, onlyEngine, tempDir } from './support/processes.ts'
+import { onEachEngine } from './support/engines.ts'
+import { recordsArgument, tempDir } from './support/processes.ts'
 import { num, ratio, table } from './support/report.ts'
 
 /** One line for `npm run bench -- --list`. */
@@ -35,14 +35,6 @@ export const description =
 
 const CONTENT_BYTES = 1024
 const PASSWORD = 'a bench password of some length'
-
-function recordCount(): number {
-  const at = process.argv.indexOf('--records')
-  const value = at >= 0 ? Number(process.argv[at + 1]) : 2000
-  if (!Number.isInteger(value) || value < 10 || value > 1_000_000)
-    throw new Error('--records must be 10 to 1000000')
-  return value
-}
 
 type Figures = {
   unlockModerateMs: number
@@ -184,17 +176,8 @@ async function measure(engine: string, records: number, databaseUrl?: string): P
 
 /** Runs the suite. */
 export async function run(): Promise<void> {
-  const records = recordCount()
-  const only = onlyEngine()
-  const pglite = only === 'native' ? undefined : await measure('pglite', records)
-  let native: Figures | undefined
-  if (only !== 'pglite' && initdbAvailable()) {
-    const cluster = await startCluster()
-    onCleanUp(() => cluster.stop())
-    native = await measure('native', records, cluster.url('postgres'))
-  } else if (only !== 'pglite') {
-    console.log('\n[native] skipped: no initdb on this machine (apt-get install postgresql)')
-  }
+  const records = recordsArgument(2000)
+  const { pglite, native } = await onEachEngine((engine, url) => measure(engine, records, url))
   const rows = [
     [
       'password check at sign-in, moderate (ms)',

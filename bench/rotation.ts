@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path'
 import { rotationRunner } from '../src/platform/crypto/desk-rotation.ts'
-import { newKeyPair, randomBytes } from '../src/platform/crypto/primitives.ts'
+import { randomBytes } from '../src/platform/crypto/primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -17,8 +17,9 @@ import {
 } from '../src/platform/crypto/sealed-records.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrate.ts'
-import { startCluster } from '../test/support/native-postgres.ts'
-import { initdbAvailable, onCleanUp, onlyEngine, tempDir } from './support/processes.ts'
+import { keyHolder } from '../test/support/factories.ts'
+import { onEachEngine } from './support/engines.ts'
+import { recordsArgument, tempDir } from './support/processes.ts'
 import { num, ratio, table } from './support/report.ts'
 
 /** One line for `npm run bench -- --list`. */
@@ -28,14 +29,6 @@ export const description =
 const MEMBERS = 3
 // About what a help-desk report weighs once padded and sealed.
 const CONTENT_BYTES = 1024
-
-function recordCount(): number {
-  const at = process.argv.indexOf('--records')
-  const value = at >= 0 ? Number(process.argv[at + 1]) : 2000
-  if (!Number.isInteger(value) || value < 10 || value > 1_000_000)
-    throw new Error('--records must be 10 to 1000000')
-  return value
-}
 
 type Figures = { sealPerSecond: number; rotatePerSecond: number; done: number }
 
@@ -50,22 +43,7 @@ async function measure(engine: string, records: number, databaseUrl?: string): P
   try {
     await migrateToLatest(store.db)
     const members: KeyHolder[] = []
-    for (let i = 0; i < MEMBERS; i++) {
-      const keyPair = newKeyPair()
-      const { id } = await store.db
-        .insertInto('users')
-        .values({
-          email: `member${i}@example.org`,
-          display_name: `Member ${i}`,
-          password_hash: 'not-a-real-hash',
-          kdf_salt: randomBytes(16),
-          public_key: keyPair.publicKey,
-          wrapped_private_key: randomBytes(72),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      members.push({ userId: id, keyPair })
-    }
+    for (let i = 0; i < MEMBERS; i++) members.push(await keyHolder(store.db, `member${i}`))
     const deskId = await createDesk(store.db, { slug: 'bench', name: 'Bench' })
     for (const member of members) {
       await addDeskMember(store.db, { deskId, userId: member.userId, actorId: members[0]!.userId })
@@ -103,17 +81,8 @@ async function measure(engine: string, records: number, databaseUrl?: string): P
 
 /** Runs the suite. */
 export async function run(): Promise<void> {
-  const records = recordCount()
-  const only = onlyEngine()
-  const pglite = only === 'native' ? undefined : await measure('pglite', records)
-  let native: Figures | undefined
-  if (only !== 'pglite' && initdbAvailable()) {
-    const cluster = await startCluster()
-    onCleanUp(() => cluster.stop())
-    native = await measure('native', records, cluster.url('postgres'))
-  } else if (only !== 'pglite') {
-    console.log('\n[native] skipped: no initdb on this machine (apt-get install postgresql)')
-  }
+  const records = recordsArgument(2000)
+  const { pglite, native } = await onEachEngine((engine, url) => measure(engine, records, url))
   const rows = [
     ['records rotated / s', num(pglite?.rotatePerSecond), num(native?.rotatePerSecond)],
     ['records sealed / s (one transaction each)', num(pglite?.sealPerSecond), num(native?.sealPerSecond)],

@@ -197,3 +197,12 @@ export function onlyEngine(): 'pglite' | 'native' | undefined {
   if (engine !== 'pglite' && engine !== 'native') throw new Error('--engine must be pglite or native')
   return engine
 }
+
+/** `--records N` from the command line: `fallback` when absent; 10 to 1,000,000. */
+export function recordsArgument(fallback: number): number {
+  const at = process.argv.indexOf('--records')
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback
+  if (!Number.isInteger(value) || value < 10 || value > 1_000_000)
+    throw new Error('--records must be 10 to 1000000')
+  return value
+}

@@ -1,9 +1,11 @@
 /** Builds staff members and signs them in, the way the app itself does. */
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Secret, TOTP } from 'otpauth'
 import { createAccount, saveTotpSecret } from '../../src/platform/auth/accounts.ts'
 import { newTotpSecret } from '../../src/platform/auth/totp.ts'
-import type { KeyPair } from '../../src/platform/crypto/primitives.ts'
+import { type KeyPair, newKeyPair, randomBytes } from '../../src/platform/crypto/primitives.ts'
+import type { KeyHolder } from '../../src/platform/crypto/sealed-records.ts'
 import type { Db } from '../../src/platform/db/database.ts'
 import { type Agent, agent } from './agent.ts'
 
@@ -62,4 +64,25 @@ export async function signIn(app: FastifyInstance, staff: TestStaff, stepsAhead 
   // Like a browser, open the page signing in leads to: its forms carry the new session's CSRF token.
   await visitor.get(landing)
   return visitor
+}
+
+/**
+ * A member who holds a key pair and nothing else (no password that opens anything, no roles): for
+ * tests of sealed data that never sign in.
+ */
+export async function keyHolder(db: Db, name: string): Promise<KeyHolder> {
+  const keyPair = newKeyPair()
+  const { id } = await db
+    .insertInto('users')
+    .values({
+      email: `${name}-${randomUUID()}@example.org`,
+      display_name: name,
+      password_hash: 'not-a-real-hash',
+      kdf_salt: randomBytes(16),
+      public_key: keyPair.publicKey,
+      wrapped_private_key: randomBytes(72),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { userId: id, keyPair }
 }

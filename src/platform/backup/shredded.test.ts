@@ -16,12 +16,12 @@ import pg from 'pg'
 import PgBoss from 'pg-boss'
 import sodium from 'sodium-native'
 import { engine, type TestStore, testStore } from '../../../test/support/db.ts'
+import { keyHolder } from '../../../test/support/factories.ts'
 import { startSession } from '../auth/sessions.ts'
-import { newKeyPair, randomBytes, sha256 } from '../crypto/primitives.ts'
+import { randomBytes, sha256 } from '../crypto/primitives.ts'
 import {
   addDeskMember,
   createDesk,
-  type KeyHolder,
   removeDeskMember,
   sealRecord,
   shredRecord,
@@ -60,22 +60,7 @@ function forms(value: Buffer): Buffer[] {
   return pieces.flatMap((piece) => [piece, Buffer.from(piece.toString('hex'))])
 }
 
-async function holder(name: string): Promise<KeyHolder> {
-  const keyPair = newKeyPair()
-  const { id } = await store.db
-    .insertInto('users')
-    .values({
-      email: `${name}-${randomUUID()}@example.org`,
-      display_name: name,
-      password_hash: 'not-a-real-hash',
-      kdf_salt: randomBytes(16),
-      public_key: keyPair.publicKey,
-      wrapped_private_key: randomBytes(72),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return { userId: id, keyPair }
-}
+const holder = (name: string) => keyHolder(store.db, name)
 
 type Query = (text: string) => Promise<Record<string, unknown>[]>
 

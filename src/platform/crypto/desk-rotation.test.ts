@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
+import { keyHolder } from '../../../test/support/factories.ts'
 import { disableAccount } from '../auth/account-state.ts'
 import type { Db } from '../db/database.ts'
 import { beginRotation, findRotation, rotateBatch, rotationRunner } from './desk-rotation.ts'
-import { CryptoError, newKeyPair, randomBytes } from './primitives.ts'
+import { CryptoError } from './primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -29,22 +30,7 @@ before(async () => {
 })
 after(() => store.close())
 
-async function makeUser(name: string): Promise<KeyHolder> {
-  const keyPair = newKeyPair()
-  const { id } = await db
-    .insertInto('users')
-    .values({
-      email: `${name}-${randomUUID()}@example.org`,
-      display_name: name,
-      password_hash: 'not-a-real-hash',
-      kdf_salt: randomBytes(16),
-      public_key: keyPair.publicKey,
-      wrapped_private_key: randomBytes(72),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return { userId: id, keyPair }
-}
+const makeUser = (name: string) => keyHolder(db, name)
 
 /** A desk with `members` on it and `count` records sealed to them; returns the desk and record ids. */
 async function deskWith(members: KeyHolder[], count: number) {

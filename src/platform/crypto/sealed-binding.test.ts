@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
+import { keyHolder } from '../../../test/support/factories.ts'
 import type { Db } from '../db/database.ts'
-import { newKeyPair, randomBytes } from './primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -34,22 +34,7 @@ before(async () => {
 
 after(() => store.close())
 
-async function makeUser(name: string): Promise<KeyHolder> {
-  const keyPair = newKeyPair()
-  const { id } = await db
-    .insertInto('users')
-    .values({
-      email: `${name}-${randomUUID()}@example.org`,
-      display_name: name,
-      password_hash: 'not-a-real-hash',
-      kdf_salt: randomBytes(16),
-      public_key: keyPair.publicKey,
-      wrapped_private_key: randomBytes(72),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return { userId: id, keyPair }
-}
+const makeUser = (name: string) => keyHolder(db, name)
 
 const seal = (text: string, desk = deskId, kind = 'report') =>
   sealRecord(db, { deskId: desk, kind, content: Buffer.from(text) })

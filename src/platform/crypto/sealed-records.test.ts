@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
+import { keyHolder } from '../../../test/support/factories.ts'
 import type { Db } from '../db/database.ts'
-import { boxOpen, boxSeal, CryptoError, newKeyPair, randomBytes } from './primitives.ts'
+import { boxOpen, boxSeal, CryptoError, newKeyPair } from './primitives.ts'
 import {
   addDeskMember,
   createDesk,
@@ -31,22 +32,7 @@ after(async () => {
   await store.close()
 })
 
-async function makeUser(name: string): Promise<KeyHolder> {
-  const keyPair = newKeyPair()
-  const { id } = await db
-    .insertInto('users')
-    .values({
-      email: `${name}-${randomUUID()}@example.org`,
-      display_name: name,
-      password_hash: 'not-a-real-hash',
-      kdf_salt: randomBytes(16),
-      public_key: keyPair.publicKey,
-      wrapped_private_key: randomBytes(72),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return { userId: id, keyPair }
-}
+const makeUser = (name: string) => keyHolder(db, name)
 
 async function deskWith(...members: KeyHolder[]): Promise<string> {
   const deskId = await createDesk(db, { slug: `desk-${randomUUID()}`, name: 'Help desk' })

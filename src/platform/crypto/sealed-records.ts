@@ -17,6 +17,7 @@ import {
   type KeyHolder,
   lockDesk,
   openContent,
+  recordsWithWrap,
   SealedError,
   sealContent,
   sealedNotFound,
@@ -80,19 +81,8 @@ export async function openRecord(
   if (!isUuid(recordId)) throw sealedNotFound(recordId)
   return alertOnTamper(db, reader.userId, () =>
     inTransaction(db, async (trx) => {
-      const row = await trx
-        .selectFrom('sealed_records')
-        .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-        .select([
-          'sealed_records.id',
-          'sealed_records.desk_id',
-          'sealed_records.kind',
-          'sealed_records.format',
-          'sealed_records.ciphertext',
-          'record_keys.wrapped_key',
-        ])
+      const row = await recordsWithWrap(trx, reader.userId)
         .where('sealed_records.id', '=', recordId)
-        .where('record_keys.user_id', '=', reader.userId)
         .executeTakeFirst()
       if (!row) throw sealedNotFound(recordId)
       const content = openRow(row, reader)
@@ -126,20 +116,7 @@ export async function openRecords(
   const opened = new Map<string, Buffer>()
   if (!ids.length) return opened
   return inTransaction(db, async (trx) => {
-    const rows = await trx
-      .selectFrom('sealed_records')
-      .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-      .select([
-        'sealed_records.id',
-        'sealed_records.desk_id',
-        'sealed_records.kind',
-        'sealed_records.format',
-        'sealed_records.ciphertext',
-        'record_keys.wrapped_key',
-      ])
-      .where('sealed_records.id', 'in', ids)
-      .where('record_keys.user_id', '=', reader.userId)
-      .execute()
+    const rows = await recordsWithWrap(trx, reader.userId).where('sealed_records.id', 'in', ids).execute()
     const tampered: string[] = []
     for (const row of rows) {
       const content = openRow(row, reader)
@@ -174,19 +151,8 @@ export async function rotateRecord(db: Db, request: { recordId: string; rotator:
         .executeTakeFirst()
       if (!record) throw sealedNotFound(recordId)
       await lockDesk(trx, record.desk_id, 'share')
-      const row = await trx
-        .selectFrom('sealed_records')
-        .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-        .select([
-          'sealed_records.id',
-          'sealed_records.desk_id',
-          'sealed_records.kind',
-          'sealed_records.format',
-          'sealed_records.ciphertext',
-          'record_keys.wrapped_key',
-        ])
+      const row = await recordsWithWrap(trx, rotator.userId)
         .where('sealed_records.id', '=', recordId)
-        .where('record_keys.user_id', '=', rotator.userId)
         .forNoKeyUpdate('sealed_records')
         .executeTakeFirst()
       if (!row) throw sealedNotFound(recordId)

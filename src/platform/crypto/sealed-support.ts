@@ -120,6 +120,22 @@ export function sealedTampered(recordId: string): SealedError {
   )
 }
 
+/** Records with one member's wrap of each one's key: what opening, rotating and upgrading read. */
+export function recordsWithWrap(db: Db, userId: string) {
+  return db
+    .selectFrom('sealed_records')
+    .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
+    .select([
+      'sealed_records.id',
+      'sealed_records.desk_id',
+      'sealed_records.kind',
+      'sealed_records.format',
+      'sealed_records.ciphertext',
+      'record_keys.wrapped_key',
+    ])
+    .where('record_keys.user_id', '=', userId)
+}
+
 /** One row of `record_keys`: a record's key sealed to one user's public key. */
 export type Wrap = { record_id: string; user_id: string; wrapped_key: Buffer }
 

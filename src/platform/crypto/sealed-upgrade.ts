@@ -10,6 +10,7 @@ import {
   audit,
   type KeyHolder,
   openContent,
+  recordsWithWrap,
   sealContent,
   unwrapKey,
   type Wrap,
@@ -30,19 +31,8 @@ export async function upgradeRecords(db: Db, holder: KeyHolder): Promise<number>
   const skipped: string[] = []
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
-      let query = trx
-        .selectFrom('sealed_records')
-        .innerJoin('record_keys', 'record_keys.record_id', 'sealed_records.id')
-        .select([
-          'sealed_records.id',
-          'sealed_records.desk_id',
-          'sealed_records.kind',
-          'sealed_records.format',
-          'sealed_records.ciphertext',
-          'record_keys.wrapped_key',
-        ])
+      let query = recordsWithWrap(trx, holder.userId)
         .where('sealed_records.format', '=', 1)
-        .where('record_keys.user_id', '=', holder.userId)
         .orderBy('sealed_records.id')
         .limit(BATCH)
       if (skipped.length) query = query.where('sealed_records.id', 'not in', skipped)
