@@ -107,7 +107,8 @@ export function userPage(
 <p><button type="submit">${t('users.saveRoles')}</button></p>
 </form>
 <h2>${t('users.access')}</h2>
-<p>${t('keys.theirFingerprint')} <span class="secret">${user.keyFingerprint}</span></p>
+<p>${t('keys.theirFingerprint')}</p>
+<p class="secret fingerprint">${user.keyFingerprint}</p>
 <p class="hint">${t('keys.compareHint')}</p>
 !${reset}
 !${disable}

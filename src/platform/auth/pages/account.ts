@@ -82,7 +82,8 @@ export function accountOverview(
   }
 !${options.passkeys && options.totpEnabled ? passkeySection(ctx, options.passkeys) : ''}
 <h2>${t('keys.title')}</h2>
-<p>${t('keys.yourFingerprint')} <span class="secret">${options.keyFingerprint}</span></p>
+<p>${t('keys.yourFingerprint')}</p>
+<p class="secret fingerprint">${options.keyFingerprint}</p>
 <p class="hint">${t('keys.yourHint')}</p>
 <h2>${t('account.changePassword')}</h2>
 !${errorSummary(ctx, options.errors, labels)}
