@@ -113,7 +113,7 @@ describe('reports in an older lock format', () => {
     })
   }
 
-  it('stay as they are when the member opening one can’t open all of it', async () => {
+  it('stay as they are when the member opening one can’t open all of it, and give them nothing when relocked', async () => {
     const old = await storedBefore('Sealed before the newcomer', true)
     const newcomer = await createStaff(t.store.db, { roles: ['lawyer'] })
     await addDeskMember(t.store.db, { deskId, userId: newcomer.id, actorId: admin.id })
@@ -130,5 +130,13 @@ describe('reports in an older lock format', () => {
       keyPair: lawyer.keyPair,
     })
     assert.equal(lawyerView.content?.details, 'Sealed before the newcomer')
+    // The lawyer's opening relocked it, to those who held it: the newcomer gains nothing by that.
+    assert.equal((await row(old.id)).lock_version, 2)
+    const afterwards = await openReport(
+      t.store.db,
+      (await reportOfMember(t.store.db, old.id, newcomer.id))!,
+      reader,
+    )
+    assert.equal(afterwards.content, null, 'relocking gives no one access they did not have')
   })
 })

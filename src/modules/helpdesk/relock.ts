@@ -1,13 +1,14 @@
 /**
  * Reports stored in an older lock format (erasure.ts) — before erasure keys, or locked without being
  * bound to the report — are brought to the current one the next time a member who can open all of
- * them opens them: a new erasure key, each part locked again and sealed anew (to the desk's current
- * members, as a rotation does), the writer's copies sealed again to the writer's key, the old records
+ * them opens them: a new erasure key, each part locked again and sealed anew (to the members who held
+ * it, as long as they are still on the desk: no one gains access this way), the writer's copies sealed
+ * again to the writer's key, the old records
  * shredded and the old key destroyed. From then on retention's destruction of the key leaves nothing
  * of the report readable in backups taken after this moment. Backups taken before still hold the old
  * records, which a member's key opens: nothing can reach back into them.
  *
- * Nothing becomes unreadable on the way: every current member can read the new records, the writer's
+ * Nothing becomes unreadable on the way: whoever could read a part still can, the writer's
  * receipt opens the new copies, and it all happens in one transaction. A member who can't open every
  * part (one sealed before they joined) leaves the report as it is, readable as before.
  */
@@ -93,6 +94,11 @@ export async function relockReport(db: Db, report: ReportMeta, reader: KeyHolder
         Number(count.n) !== messages.length
       )
         return false
+      const holders = await trx
+        .selectFrom('record_keys')
+        .select(['record_id', 'user_id'])
+        .where('record_id', 'in', ids)
+        .execute()
       const sealed: string[] = []
       for (const [index, part] of parts.entries()) {
         sealed.push(
@@ -101,6 +107,7 @@ export async function relockReport(db: Db, report: ReportMeta, reader: KeyHolder
             kind: part.kind,
             content: lock(current, part.part, 'desk', plains[index]!),
             createdAt: times.get(part.recordId),
+            onlyTo: holders.filter((row) => row.record_id === part.recordId).map((row) => row.user_id),
           }),
         )
       }

@@ -31,16 +31,29 @@ export { addDeskMember, createDesk, regrantDesk, removeDeskMember } from './seal
 export { isUuid, type KeyHolder, SealedError, type SealedErrorCode } from './sealed-support.ts'
 
 /**
- * Seals `content` to every current member of the desk; returns the record id. `createdAt` replaces
+ * Seals `content` to every current member of the desk (or to those of them in `onlyTo`); returns the record id. `createdAt` replaces
  * the exact time of writing where that would say too much (a help-desk report keeps it to 10 minutes).
  */
 export async function sealRecord(
   db: Db,
-  record: { deskId: string; kind: string; content: Buffer; createdAt?: Date },
+  record: {
+    deskId: string
+    kind: string
+    content: Buffer
+    createdAt?: Date
+    /**
+     * Seal to these of the desk's current members only: re-sealing what only some of them could read
+     * (a record sealed before others joined) must not give it to the rest.
+     */
+    onlyTo?: readonly string[]
+  },
 ): Promise<string> {
   return inTransaction(db, async (trx) => {
     await lockDesk(trx, record.deskId, 'share')
-    const recipients = await deskRecipients(trx, record.deskId)
+    const members = await deskRecipients(trx, record.deskId)
+    const recipients = record.onlyTo
+      ? members.filter((member) => record.onlyTo!.includes(member.userId))
+      : members
     const key = newSymmetricKey()
     const id = randomUUID()
     try {
