@@ -134,22 +134,26 @@ export async function unlockAccount(db: Db, email: string, password: string): Pr
     throw keyMismatch()
   }
   let keyPair = opened.keyPair
+  let wrappedTotp = user.wrapped_totp_secret
   if (opened.legacy) {
     keyPair = await replaceKeyPair(db, serverKey, { userId: user.id, password, from: keyPair })
+    // Re-sealed to the new key pair with everything else.
+    wrappedTotp = (
+      await db
+        .selectFrom('users')
+        .select('wrapped_totp_secret')
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow()
+    ).wrapped_totp_secret
   } else if (!opened.cost || isBelowCurrentCost(opened.cost)) {
     await savePassword(db, user.id, await makeMaterial(serverKey, { userId: user.id, password, keyPair }))
   }
   const roles = await db.selectFrom('user_roles').select('role').where('user_id', '=', user.id).execute()
-  const totp = await db
-    .selectFrom('users')
-    .select('wrapped_totp_secret')
-    .where('id', '=', user.id)
-    .executeTakeFirstOrThrow()
   return {
     id: user.id,
     roles: roles.map((row) => row.role),
     keyPair,
-    totpSecret: totp.wrapped_totp_secret ? boxOpen(totp.wrapped_totp_secret, keyPair).toString('utf8') : null,
+    totpSecret: wrappedTotp ? boxOpen(wrappedTotp, keyPair).toString('utf8') : null,
     disabled: !!user.disabled_at,
   }
 }
