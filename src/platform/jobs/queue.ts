@@ -2,6 +2,7 @@
  * Background jobs in PostgreSQL through pg-boss, on the same database as everything else (embedded
  * or native). Each job is a file with its name, schedule and handler; modules add theirs with defineJob.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { Db, Store } from '../db/database.ts'
@@ -51,9 +52,25 @@ export async function installJobs(pool: pg.Pool): Promise<void> {
   boss.on('error', () => {})
   await boss.start()
   try {
-    for (const name of [SCHEDULE_QUEUE, ...definitions.map((job) => job.name)]) await boss.createQueue(name)
+    for (const name of [SCHEDULE_QUEUE, ...definitions.map((job) => job.name)]) await createQueue(boss, name)
   } finally {
     await boss.stop({ graceful: false, close: false })
+  }
+}
+
+/**
+ * Creates a queue unless it exists. Two nodes starting together after an upgrade that added a job both
+ * create its queue (a row and a partition table), and PostgreSQL may abort one as a deadlock: that one
+ * tries again and finds the queue made.
+ */
+async function createQueue(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boss.createQueue(name)
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error
+      await sleep(50 + Math.random() * 200 * attempt)
+    }
   }
 }
 
@@ -78,7 +95,7 @@ export async function startJobs(
   boss.on('error', (error) => options.onError?.(error))
   await boss.start()
   for (const job of definitions) {
-    await boss.createQueue(job.name)
+    await createQueue(boss, job.name)
     if (job.schedule) await boss.schedule(job.name, job.schedule)
     await boss.work(job.name, async ([received]) => job.handler(store.db, received?.data))
   }
