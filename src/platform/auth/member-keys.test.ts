@@ -21,7 +21,12 @@ import { addDeskMember, createDesk, openRecord, sealRecord } from '../crypto/sea
 import { ServerKey } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
 import { saveTotpSecret, unlockAccount } from './accounts.ts'
-import { currentPasswordCost, openWithPassword, type StoredPassword } from './password-material.ts'
+import {
+  currentPasswordCost,
+  decoyCheck,
+  openWithPassword,
+  type StoredPassword,
+} from './password-material.ts'
 import { newTotpSecret } from './totp.ts'
 
 let t: TestApp
@@ -249,5 +254,19 @@ describe('a new password', () => {
       assert.equal(answer.statusCode, 400, weak)
       assert.match(answer.body, /too easy to guess/, weak)
     }
+  })
+})
+
+describe('a flood of sign-ins', () => {
+  it('stretches two passwords at once, lines up 32 more, and turns the rest away at once with a 429', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => decoyCheck(`guess ${i}`)))
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected')
+    assert.equal(outcomes.length - refused.length, 34)
+    for (const outcome of refused)
+      assert.deepEqual(
+        { code: outcome.reason.code, status: outcome.reason.status },
+        { code: 'ERR_RATE_LIMITED', status: 429 },
+      )
+    await decoyCheck('after the flood')
   })
 })

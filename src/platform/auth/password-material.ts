@@ -9,6 +9,7 @@
  * the password alone; they open here and are moved over (accounts.ts) at their next sign-in.
  */
 import sodium from 'sodium-native'
+import { workPool } from '../admission.ts'
 import {
   aeadOpen,
   aeadSeal,
@@ -25,6 +26,21 @@ import {
   verifyPassword,
 } from '../crypto/primitives.ts'
 import type { ServerKey } from '../crypto/server-key.ts'
+import { tooMany } from '../errors.ts'
+
+// Each stretch holds its Argon2id memory (256 MiB at the default cost) and a libuv thread for about
+// a second: two at once, a few dozen in line, and a sign-in flood past that is answered 429 at once
+// instead of exhausting memory or the threads file reads need.
+const STRETCHES_AT_ONCE = 2
+const STRETCHES_IN_LINE = 32
+const stretches = workPool(STRETCHES_AT_ONCE, STRETCHES_IN_LINE)
+
+/** Runs password work (a stretch, a legacy check) in the pool above; throws tooMany() when it is full. */
+export async function passwordWork<T>(job: () => Promise<T>): Promise<T> {
+  const result = await stretches.run(job)
+  if (result.busy) throw tooMany()
+  return result.value
+}
 
 /** The cost new passwords are stretched at (LIFELINE_PASSWORD_COST; moderate unless set). */
 export function currentPasswordCost(): PasswordCost {
@@ -76,7 +92,7 @@ async function stretch(
   salt: Buffer,
   cost: PasswordCost,
 ): Promise<Halves> {
-  const out = await stretchPassword(password, salt, cost, 64)
+  const out = await passwordWork(() => stretchPassword(password, salt, cost, 64))
   const bind = (half: Buffer) => Buffer.concat([Buffer.from(userId), half])
   try {
     return {
@@ -143,8 +159,8 @@ export async function openWithPassword(
 }
 
 async function openLegacy(stored: StoredPassword, password: string): Promise<Opened> {
-  if (!(await verifyPassword(stored.passwordHash, password))) return { outcome: 'wrong' }
-  const key = await deriveKey(password, stored.salt)
+  if (!(await passwordWork(() => verifyPassword(stored.passwordHash, password)))) return { outcome: 'wrong' }
+  const key = await passwordWork(() => deriveKey(password, stored.salt))
   try {
     return matched(stored, secretOpen(stored.wrappedPrivateKey, key), true, null)
   } catch (error) {
@@ -173,5 +189,5 @@ function matched(
 
 /** Spends what checking a password costs, for an e-mail no account has (so the two take as long). */
 export async function decoyCheck(password: string): Promise<void> {
-  ;(await stretchPassword(password, newSalt(), currentPasswordCost(), 64)).fill(0)
+  ;(await passwordWork(() => stretchPassword(password, newSalt(), currentPasswordCost(), 64))).fill(0)
 }
