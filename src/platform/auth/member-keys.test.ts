@@ -8,6 +8,7 @@ import {
   boxSeal,
   CryptoError,
   deriveKey,
+  fingerprint,
   hashPassword,
   type KeyPair,
   newKeyPair,
@@ -114,6 +115,31 @@ describe('a phished password with a copy of the database', () => {
     const unlocked = (await unlockAccount(db, member.email, newPassword))!
     const reader = { userId: member.id, keyPair: unlocked.keyPair }
     for (const wrap of later.wraps) assert.ok(await openRecord(db, { recordId: wrap.record_id, reader }))
+  })
+})
+
+describe('key fingerprints', () => {
+  it('show a member the key their session holds and an administrator the stored one, so a replaced key shows', async () => {
+    const admin = await createStaff(db, { roles: ['admin'] })
+    const member = await createStaff(db, { roles: ['lawyer'] })
+    const [adminAgent, memberAgent] = [await signIn(t.app, admin), await signIn(t.app, member)]
+    const shown = async () => ({
+      own: /class="secret fingerprint">([^<]+)</.exec((await memberAgent.get('/account')).body)?.[1],
+      stored: /class="secret fingerprint">([^<]+)</.exec(
+        (await adminAgent.get(`/staff/users/${member.id}`)).body,
+      )?.[1],
+    })
+    const before = await shown()
+    assert.equal(before.own, fingerprint(member.keyPair.publicKey))
+    assert.equal(before.stored, before.own)
+    await db
+      .updateTable('users')
+      .set({ public_key: newKeyPair().publicKey })
+      .where('id', '=', member.id)
+      .execute()
+    const after = await shown()
+    assert.equal(after.own, before.own, "the member's page shows the key they hold")
+    assert.notEqual(after.stored, after.own, "the administrator's page shows the replaced one")
   })
 })
 
