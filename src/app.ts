@@ -1,6 +1,6 @@
 /**
- * buildApp(): the whole Lifeline web app, not listening. main.ts listens; tests inject requests.
- * Modules plug in through their register(); the platform core does not know their routes.
+ * buildApp(): the whole Lifeline web app, not listening. serve.ts listens; tests inject requests.
+ * Modules plug in through their descriptors (platform/module.ts); the platform does not know them.
  */
 
 import type { Socket } from 'node:net'
@@ -10,16 +10,16 @@ import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify'
 import type { Env } from './env.ts'
-import { registerChronicle } from './modules/chronicle/register.ts'
-import { registerHelpdesk } from './modules/helpdesk/register.ts'
-import { registerHome } from './modules/home/register.ts'
-import { registerStaff } from './modules/staff/register.ts'
+import { installedModules } from './modules.ts'
 import { registerAuth } from './platform/auth/routes.ts'
 import { isLoopback } from './platform/auth/throttle.ts'
 import type { Store } from './platform/db/database.ts'
 import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
 import { registerAssets } from './platform/html/assets.ts'
+import { type LifelineModule, type ModuleDeps, modulePermissions } from './platform/module.ts'
+import { registerApiDocument } from './platform/openapi.ts'
+import { platformPermissions } from './platform/policy.ts'
 import { registerRequestContext } from './platform/request-context.ts'
 import { registerRequestLog, windowedLogger } from './platform/request-log.ts'
 import { type RouteEntry, registerRoutePolicy } from './platform/route-policy.ts'
@@ -31,18 +31,18 @@ function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops
 }
 
-/** What buildApp needs: the open store and the validated settings. */
+/** What buildApp needs: the open store, the validated settings, and the modules (all installed ones by default). */
 export type AppOptions = {
   store: Store
   env: Env
+  modules?: readonly LifelineModule[]
+  /** Routes added after the modules' (a benchmark's baseline); never in a running Lifeline. */
+  extraRoutes?: (app: FastifyInstance, deps: ModuleDeps) => void
   logger?: boolean
   logStream?: NodeJS.WritableStream
   /** Deadlines other than the settings' (tests shorten them). */
   timeouts?: Partial<ServerTimeouts>
 }
-
-/** What every module's register() receives. */
-export type AppDeps = { store: Store; env: Env }
 
 /** The app plus the list of its routes with their policies (for the route-policy test). */
 export type App = FastifyInstance & { lifelineRoutes: RouteEntry[] }
@@ -50,6 +50,9 @@ export type App = FastifyInstance & { lifelineRoutes: RouteEntry[] }
 /** Builds the app with every module registered. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { env, store } = options
+  const modules = options.modules ?? installedModules
+  // Two modules declaring the same permission name would share grants by accident: refuse to start.
+  modulePermissions([{ name: 'platform', permissions: platformPermissions, register() {} }, ...modules])
   const secureCookies = env.publicUrl.startsWith('https://')
   const app = Fastify({
     logger:
@@ -100,17 +103,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     allowList: (request) => isLoopback(request.ip ?? ''),
   })
   await registerSecurity(app, { secureCookies })
-  registerRequestContext(app, store, { secureCookies })
+  registerRequestContext(app, store, {
+    secureCookies,
+    navigation: modules.flatMap((module) => module.navigation ?? []),
+  })
   registerErrorPages(app)
   registerAssets(app)
   registerHealth(app, store)
 
-  const deps: AppDeps = { store, env }
+  const deps: ModuleDeps = { store, env, modules }
   registerAuth(app, deps)
-  registerHome(app, deps)
-  registerStaff(app, deps)
-  registerChronicle(app, deps)
-  registerHelpdesk(app, deps)
+  registerApiDocument(app, env.publicUrl, modules)
+  for (const module of modules) module.register(app, deps)
+  options.extraRoutes?.(app, deps)
 
   await app.ready()
   return Object.assign(app as FastifyInstance, { lifelineRoutes: routes })

@@ -5,8 +5,7 @@
  */
 import { Command, Option } from 'commander'
 import { EnvError, loadEnv } from './env.ts'
-import { registerChronicleCommands } from './modules/chronicle/cli.ts'
-import { registerDemoCommand } from './modules/chronicle/demo/cli.ts'
+import { allJobs, installedModules } from './modules.ts'
 import { audit } from './platform/audit.ts'
 import { insertAccount, prepareAccount } from './platform/auth/accounts.ts'
 import { createInvite } from './platform/auth/invites.ts'
@@ -18,8 +17,9 @@ import { openConfiguredStore, withStore } from './platform/db/configured-store.t
 import { DataDirLockedError } from './platform/db/database.ts'
 import { migrateDown } from './platform/db/migrate.ts'
 import { asOwner, prepareDatabase } from './platform/db/prepare.ts'
+import type { CliDeps } from './platform/module.ts'
 import { isRole, roles } from './platform/policy.ts'
-import { serve } from './platform/serve.ts'
+import { serve } from './serve.ts'
 
 const program = new Command('lifeline').description('Lifeline: run the server and manage it from a terminal.')
 
@@ -44,7 +44,7 @@ db.command('migrate')
         process.exitCode = 1
         return
       }
-      const prepared = options.down ? null : await prepareDatabase(env, store)
+      const prepared = options.down ? null : await prepareDatabase(env, store, allJobs())
       const names = prepared?.applied ?? (await asOwner(env, store, migrateDown))
       for (const excess of prepared?.excess ?? [])
         console.warn(`Warning: DATABASE_URL's role ${excess}; the app needs none of that.`)
@@ -76,7 +76,7 @@ program
         console.error(`${issue.path.join('.')}: ${issue.message.replace('validation.', '')}`)
       process.exit(1)
     }
-    await withStore(loadEnv(), async (store) => {
+    await withStore(loadEnv(), allJobs(), async (store) => {
       const prepared = await prepareAccount(store.serverKey, { ...form.data, roles: ['admin'] })
       const { id } = await store.db.transaction().execute(async (trx) => {
         const account = await insertAccount(trx, prepared)
@@ -111,7 +111,7 @@ program
       process.exit(1)
     }
     const env = loadEnv()
-    await withStore(env, async (store) => {
+    await withStore(env, allJobs(), async (store) => {
       const invite = await createInvite(store.db, {
         kind: 'invite',
         roles: wanted,
@@ -128,8 +128,8 @@ program
   })
 
 registerBackupCommands(program)
-registerChronicleCommands(program)
-registerDemoCommand(program)
+const cliDeps: CliDeps = { withStore: (env, work) => withStore(env, allJobs(), work) }
+for (const module of installedModules) module.cli?.(program, cliDeps)
 
 try {
   await program.parseAsync()

@@ -2,7 +2,7 @@
 import { EnvError, loadEnv } from './env.ts'
 import { ServerKeyError } from './platform/crypto/server-key.ts'
 import { DataDirLockedError } from './platform/db/database.ts'
-import { serve } from './platform/serve.ts'
+import { serve } from './serve.ts'
 
 try {
   await serve(loadEnv())

@@ -13,6 +13,7 @@ import pg from 'pg'
 import { loadEnv } from '../src/env.ts'
 import { uploadLimitBytes } from '../src/modules/chronicle/import-routes.ts'
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from '../src/modules/helpdesk/photos.ts'
+import { allJobs } from '../src/modules.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { prepareDatabase } from '../src/platform/db/prepare.ts'
 import { engine } from './support/db.ts'
@@ -229,7 +230,7 @@ describe("the roles' SQL", { skip }, () => {
         DATABASE_URL: urlAs(names.app, names.database),
         LIFELINE_MIGRATION_DATABASE_URL: urlAs(names.owner, names.database),
       })
-      const { applied, excess } = await prepareDatabase(settings, store)
+      const { applied, excess } = await prepareDatabase(settings, store, allJobs())
       assert.ok(applied.length > 0)
       assert.deepEqual(excess, [])
       const outsider = new pg.Client({ connectionString: urlAs('nobody_else', names.database) })

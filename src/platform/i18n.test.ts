@@ -208,8 +208,8 @@ test('every translation key the code uses literally exists in en.json', () => {
       if (match[1] === '`' && key.includes('${')) continue
       note(key, at(match.index))
     }
-    // Staff navigation labels are keys translated by the layout.
-    for (const match of source.matchAll(/addStaffNav\(\s*\{[^}]*?\blabel:\s*(['"`])([^'"`]+)\1/g)) {
+    // Labels of navigation entries and home-page links (module descriptors) are keys translated later.
+    for (const match of source.matchAll(/\blabel:\s*(['"`])([a-z][A-Za-z]*(?:\.[A-Za-z0-9_]+)+)\1/g)) {
       note(match[2] ?? '', at(match.index))
     }
     // Validation messages are keys that forms translate; AppError codes are shown as errors.<CODE>.

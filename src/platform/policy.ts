@@ -25,26 +25,22 @@ export const sealedReaders: ReadonlySet<Role> = new Set([
  * - a permission name: a fully signed-in staff member whose roles grant it. Anyone else gets 404,
  *   except a visitor who is not signed in, who is sent to the sign-in page.
  */
-export type RoutePolicy = 'public' | 'session' | { permission: string }
+export type RoutePolicy = 'public' | 'session' | { permission: Permission }
 
-const grants = new Map<string, ReadonlySet<Role>>()
+/** A permission: its name (unique across the app) and the roles that hold it. */
+export type Permission = { readonly name: string; readonly holders: ReadonlySet<Role> }
 
-/** Declares a permission and the roles that hold it; modules call this at load time. */
-export function definePermission(name: string, holders: readonly Role[]): string {
-  if (grants.has(name)) throw new Error(`Permission ${name} is defined twice`)
-  grants.set(name, new Set(holders))
-  return name
+/**
+ * A permission and the roles that hold it. A module lists its permissions in its descriptor
+ * (module.ts), and buildApp refuses two with the same name.
+ */
+export function definePermission(name: string, holders: readonly Role[]): Permission {
+  return { name, holders: new Set(holders) }
 }
 
-/** Whether any of `held` grants `permission`. Unknown permissions are granted to no one. */
-export function can(held: readonly string[], permission: string): boolean {
-  const holders = grants.get(permission)
-  return !!holders && held.some((role) => holders.has(role as Role))
-}
-
-/** Every declared permission with its roles, for the routes × roles test and the admin page. */
-export function permissionTable(): Map<string, ReadonlySet<Role>> {
-  return new Map(grants)
+/** Whether any of `held` grants `permission`. */
+export function can(held: readonly string[], permission: Permission): boolean {
+  return held.some((role) => permission.holders.has(role as Role))
 }
 
 /** Any signed-in staff member. */
@@ -53,6 +49,8 @@ export const STAFF = definePermission('staff.area', roles)
 export const MANAGE_USERS = definePermission('users.manage', ['admin'])
 /** Read the audit log. */
 export const READ_AUDIT = definePermission('audit.read', ['admin'])
+/** The platform's own permissions. */
+export const platformPermissions: readonly Permission[] = [STAFF, MANAGE_USERS, READ_AUDIT]
 
 /** Whether a person with these roles must enrol a second factor. */
 export function needsSecondFactor(held: readonly string[]): boolean {

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { readSession, type Session, sessionCookieName, sessionIdOf } from './auth/sessions.ts'
 import type { Store } from './db/database.ts'
-import type { PageContext } from './html/layout.ts'
+import type { NavItem, PageContext } from './html/layout.ts'
 import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
 import { can, type RoutePolicy } from './policy.ts'
 import { csrfToken } from './security.ts'
@@ -23,6 +23,10 @@ declare module 'fastify' {
     csrfCookie: string | null
     csrfCookieIsNew: boolean
   }
+  interface FastifyInstance {
+    /** The staff navigation: the platform's entries and every module's, in order. */
+    navigation: readonly NavItem[]
+  }
   interface FastifyContextConfig {
     /** Who may call this route; see policy.ts. Every route must declare one. */
     policy?: RoutePolicy
@@ -36,8 +40,9 @@ export const LANG_COOKIE = 'lifeline_lang'
 export function registerRequestContext(
   app: FastifyInstance,
   store: Store,
-  options: { secureCookies: boolean },
+  options: { secureCookies: boolean; navigation: readonly NavItem[] },
 ) {
+  app.decorate('navigation', options.navigation)
   app.decorateRequest('locale', 'ru')
   app.decorateRequest('t', null as unknown as T)
   app.decorateRequest('session', null)
@@ -102,7 +107,11 @@ export function pageContext(request: FastifyRequest): PageContext {
     },
     staff:
       session?.stage === 'full'
-        ? { name: session.user.displayName, can: (permission) => can(session.roles, permission) }
+        ? {
+            name: session.user.displayName,
+            can: (permission) => can(session.roles, permission),
+            navigation: request.server.navigation,
+          }
         : undefined,
   }
 }

@@ -6,6 +6,7 @@ import { type TestApp, testApp } from '../../test/support/app.ts'
 import { createStaff, signIn } from '../../test/support/factories.ts'
 import { buildApp } from '../app.ts'
 import { loadEnv } from '../env.ts'
+import { allJobs } from '../modules.ts'
 import { createInvite } from './auth/invites.ts'
 import { expireSessions } from './jobs/expire-sessions.ts'
 import { startJobs } from './jobs/queue.ts'
@@ -122,7 +123,7 @@ describe('jobs', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('user_id', '=', editor.id)
       .execute()
-    const jobs = await startJobs(t.store)
+    const jobs = await startJobs(t.store, { jobs: allJobs() })
     try {
       const id = await jobs.boss.send(expireSessions.name, {})
       let state = ''

@@ -6,7 +6,6 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadEnv } from '../../env.ts'
 import { audit } from '../../platform/audit.ts'
-import { withStore } from '../../platform/db/configured-store.ts'
 import type { Store } from '../../platform/db/database.ts'
 import { translator } from '../../platform/i18n.ts'
 import {
@@ -21,6 +20,7 @@ import {
 import { runImport } from './import/run.ts'
 import { summaryLines } from './import/summary.ts'
 import './tables.ts'
+import type { CliDeps } from '../../platform/module.ts'
 
 // A path (anything ending in .json, or an existing file) is read; anything else is a saved or bundled name.
 async function resolveMapping(store: Store, wanted: string): Promise<Mapping> {
@@ -58,7 +58,7 @@ function refusing<A extends unknown[]>(action: (...args: A) => Promise<void>) {
 }
 
 /** Adds `chronicle import` and `chronicle mapping list|save` to the `lifeline` command. */
-export function registerChronicleCommands(program: Command): void {
+export function registerChronicleCommands(program: Command, deps: CliDeps): void {
   const chronicle = program.command('chronicle').description('The chronicle of repression and resistance.')
   const t = translator('en')
 
@@ -83,7 +83,7 @@ export function registerChronicleCommands(program: Command): void {
         ) => {
           if (!existsSync(file) || !statSync(file).isFile()) fail(`No such file: ${file}`)
           const totalBytes = statSync(file).size
-          const exitCode = await withStore(loadEnv(), async (store) => {
+          const exitCode = await deps.withStore(loadEnv(), async (store) => {
             let mapping: Mapping
             try {
               mapping = await resolveMapping(store, options.mapping)
@@ -143,7 +143,7 @@ export function registerChronicleCommands(program: Command): void {
     .command('list')
     .description('List the saved and bundled mappings.')
     .action(async () => {
-      await withStore(loadEnv(), async (store) => {
+      await deps.withStore(loadEnv(), async (store) => {
         for (const mapping of await listMappings(store.db))
           console.log(
             `${mapping.name}\t${mapping.format}\t${mapping.externalSource}${mapping.publish ? '\tpublishes' : ''}`,
@@ -164,7 +164,7 @@ export function registerChronicleCommands(program: Command): void {
             fail(`Mapping: ${describeProblems(t, error.problems).join('; ')}`)
           throw error
         }
-        await withStore(loadEnv(), async (store) => {
+        await deps.withStore(loadEnv(), async (store) => {
           await saveMapping(store.db, mapping, null)
           await audit(store.db, {
             actorId: null,

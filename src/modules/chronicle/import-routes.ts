@@ -5,12 +5,11 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../../platform/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { deleteStoredFiles, storeFile } from '../../platform/db/stored-files.ts'
 import { AppError, badCsrf, notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { can } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { isValidCsrf } from '../../platform/security.ts'
@@ -52,10 +51,9 @@ async function discard(db: Db, request: FastifyRequest) {
 }
 
 /** Registers the import pages. */
-export function registerImportRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const config = { policy: { permission: EDIT_CHRONICLE } }
-  addStaffNav({ href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE })
   // Runs left 'running' by a process that is gone show as interrupted from the first page on.
   app.addHook('onReady', () => recoverImports(deps.store))
 

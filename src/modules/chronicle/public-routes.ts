@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { notFound } from '../../platform/errors.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import type { FieldErrors } from '../../platform/validation.ts'
 import { facetCounts } from './facets.ts'
@@ -116,7 +116,7 @@ const unique = (values: (number | null)[]) => [
 ]
 
 /** Registers /chronicle and the permalinks. */
-export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
 
   app.get('/chronicle', { config: { policy: 'public' } }, async (request, reply) => {

@@ -1,6 +1,6 @@
-/** The chronicle module: its tables, permissions, pages, API and jobs plug in here. */
+/** The chronicle's routes: vocabularies, staff pages, imports, public pages, statistics, open data. */
 import type { FastifyInstance } from 'fastify'
-import type { AppDeps } from '../../app.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { registerDataRoutes } from './data-routes.ts'
 import { registerImportRoutes } from './import-routes.ts'
 import { registerPublicRoutes } from './public-routes.ts'
@@ -10,7 +10,7 @@ import { registerVocabularyRoutes } from './vocabulary-routes.ts'
 import './tables.ts'
 
 /** Registers everything the chronicle serves. */
-export function registerChronicle(app: FastifyInstance, deps: AppDeps) {
+export function registerChronicle(app: FastifyInstance, deps: ModuleDeps) {
   registerVocabularyRoutes(app, deps)
   registerStaffRoutes(app, deps)
   registerImportRoutes(app, deps)

@@ -3,9 +3,8 @@
  * at /staff/chronicle, the event pages under /staff/chronicle/events. Plain forms, Post/Redirect/Get.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import type { FieldErrors } from '../../platform/validation.ts'
 import {
@@ -69,11 +68,10 @@ function typedValues(body: unknown): Record<string, string> {
 }
 
 /** Registers the staff pages of events. */
-export function registerStaffRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const edit = { policy: { permission: EDIT_CHRONICLE } }
   const review = { policy: { permission: REVIEW_CHRONICLE } }
-  addStaffNav({ href: '/staff/chronicle', label: 'chronicle.staff.nav', permission: EDIT_CHRONICLE })
 
   const vocabularies = async () => ({
     types: await approvedTerms(db, 'event_type'),

@@ -3,10 +3,10 @@
  * read one `computeStats` of the same filter, so their figures agree.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { Locale } from '../../platform/i18n.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../platform/validation.ts'
 import { resolveFilter } from './filters.ts'
@@ -53,7 +53,7 @@ async function options(db: Db, locale: Locale) {
 }
 
 /** Registers /chronicle/stats, /chronicle/stats/<breakdown>.csv and /api/v1/stats. */
-export function registerStatsRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerStatsRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const db = deps.store.db
 
   app.get('/chronicle/stats', { config: { policy: 'public' } }, async (request, reply) => {

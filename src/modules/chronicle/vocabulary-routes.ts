@@ -1,10 +1,9 @@
 /** Staff routes for the vocabularies: browse terms, propose one (editors), approve or reject (reviewers). */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
 import type { Locale } from '../../platform/i18n.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../platform/validation.ts'
 import { confirmRejectPage, vocabulariesPage } from './pages/vocabularies.ts'
@@ -31,12 +30,11 @@ const notices = {
 } as const
 const doneQuery = z.object({ done: z.enum(['proposed', 'approved', 'rejected']).optional() }).catch({})
 
-/** Registers the vocabulary pages and their navigation entry. */
-export function registerVocabularyRoutes(app: FastifyInstance, deps: AppDeps) {
+/** Registers the vocabulary pages. */
+export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const editors = { policy: { permission: EDIT_CHRONICLE } }
   const reviewers = { policy: { permission: REVIEW_CHRONICLE } }
-  addStaffNav({ href: base, label: 'chronicle.vocabulary.nav', permission: EDIT_CHRONICLE })
 
   const allTerms = async (locale: Locale) => {
     const lists = await Promise.all(vocabularies.map((vocabulary) => listTerms(db, vocabulary, locale)))

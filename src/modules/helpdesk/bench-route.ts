@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
-import type { AppDeps } from '../../app.ts'
 import { coarseFloor } from '../../platform/coarse-time.ts'
 import { keyedHash } from '../../platform/crypto/primitives.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { categoryOf, urgencyOf } from './forms.ts'
 import { deskFor, type submitReport } from './intake.ts'
@@ -22,7 +22,7 @@ type Checked = { errors: Record<string, string> } | Parameters<typeof submitRepo
 /** Registers the baseline route on the scope that parses the forms. */
 export function registerPlainBaseline(
   scope: FastifyInstance,
-  deps: AppDeps,
+  deps: ModuleDeps,
   shared: {
     checkSubmission: (request: FastifyRequest, form: ReportForm) => Promise<Checked>
     refuse: (

@@ -15,7 +15,6 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
-import { describeApi } from '../chronicle/api/openapi.ts'
 
 /** Counts below this are not shown exactly. */
 export const SMALLEST_SHOWN = 5
@@ -119,52 +118,3 @@ export async function publicCounts(db: Db, now = new Date()) {
       .filter((row) => row.received !== 0),
   }
 }
-
-// A count, or null for "fewer than fewerThan".
-const shownCount = { type: ['integer', 'null'], minimum: 0 }
-describeApi('/api/v1/helpdesk/counts', 'get', {
-  operationId: 'getHelpdeskCounts',
-  summary:
-    'Help desk requests received and people helped: by day (the last 60 days that ended at least 48 hours ago) and by region (whole months, rounded); no content.',
-  tags: ['help desk'],
-  responses: {
-    200: {
-      description:
-        'The counts. A day count from 1 to fewerThan - 1 is null; region counts are rounded to the nearest regionRounding, and one from 1 to fewerThan - 1 is null.',
-      content: {
-        'application/json': {
-          schema: {
-            type: 'object',
-            properties: {
-              fewerThan: { type: 'integer' },
-              regionRounding: { type: 'integer' },
-              days: {
-                type: 'object',
-                properties: { from: { type: 'string' }, through: { type: 'string' } },
-              },
-              regionsThrough: { type: 'string', description: 'The last day the region counts cover.' },
-              byDay: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { day: { type: 'string' }, received: shownCount, helped: shownCount },
-                },
-              },
-              byRegion: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    region: { type: ['string', 'null'] },
-                    received: shownCount,
-                    helped: shownCount,
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-})

@@ -4,12 +4,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { keyPairFromPrivate } from '../../platform/crypto/primitives.ts'
 import type { KeyHolder } from '../../platform/crypto/sealed-records.ts'
 import { notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
 import type { Locale } from '../../platform/i18n.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm, text } from '../../platform/validation.ts'
 import { approvedTerms } from '../chronicle/commands/event-record.ts'
@@ -70,13 +69,11 @@ const keepSchema = z.object({
   days: z.coerce.number().refine((days) => (KEEP_DAYS as readonly number[]).includes(days)),
 })
 
-/** Registers the desk's pages and their navigation entry. */
-export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) {
+/** Registers the desk's pages. */
+export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const workers = { policy: { permission: WORK_HELPDESK } }
   const assigners = { policy: { permission: ASSIGN_HELPDESK } }
-  addStaffNav({ href: deskBase, label: 'helpdesk.desk.nav', permission: WORK_HELPDESK })
-  addStaffNav({ href: `${deskBase}/retention`, label: 'helpdesk.retention.nav', permission: ASSIGN_HELPDESK })
 
   const regionNames = async (locale: Locale) =>
     new Map((await listTerms(db, 'region', locale)).map((term) => [term.id, termLabel(term, locale)]))

@@ -5,11 +5,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { latestRotation } from '../../platform/crypto/desk-rotation.ts'
 import { regrantDesk, removeDeskMember, SealedError } from '../../platform/crypto/sealed-records.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { many, parseForm, text } from '../../platform/validation.ts'
 import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
@@ -60,10 +59,9 @@ const doneQuery = z
 const userParams = z.object({ id: z.string(), userId: z.uuid() })
 
 /** Registers the desk set-up pages. */
-export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const managers = { policy: { permission: MANAGE_HELPDESK } }
-  addStaffNav({ href: base, label: 'helpdesk.manage.nav', permission: MANAGE_HELPDESK })
 
   const regionOptions = async (request: FastifyRequest) =>
     (await listTerms(db, 'region', request.locale)).map((term) => ({

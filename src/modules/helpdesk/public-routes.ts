@@ -5,10 +5,10 @@
  */
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { windowedAudit } from '../../platform/audit.ts'
 import { isLoopback } from '../../platform/auth/throttle.ts'
 import { AppError, badCsrf } from '../../platform/errors.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
 import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
@@ -42,7 +42,7 @@ const BUSY = 'helpdesk.form.busy'
 const RETRY_AFTER_SECONDS = 60
 
 /** Registers the public help-desk pages. */
-export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   // Every page a writer uses: no log line carries its exact time (platform/request-log.ts).
   const open = { policy: 'public' as const, confidential: true }

@@ -8,6 +8,7 @@ import { SWEEP_MARGIN_MS, sweepErasureKeys } from '../../platform/crypto/erasure
 import { openRecord } from '../../platform/crypto/sealed-records.ts'
 import { publicCounts } from './counts.ts'
 import { openReport, reportOfMember } from './desk.ts'
+import { helpdesk } from './index.ts'
 import { addMessage, receiptLookupKey } from './intake.ts'
 import { checkReceipt, receiptLookup } from './receipts.ts'
 import { deleteExpiredReports, dueForDeletion } from './retention.ts'
@@ -263,8 +264,8 @@ describe('retention', () => {
     // Deleted by hand, not by retention: its key is left behind, locking nothing anyone can find.
     await db.deleteFrom('helpdesk_reports').where('id', '=', gone!).execute()
     const first = Date.now() + 2 * SWEEP_MARGIN_MS
-    await sweepErasureKeys(db, first)
-    await sweepErasureKeys(db, first + SWEEP_MARGIN_MS)
+    await sweepErasureKeys(db, [helpdesk.erasureKeys!], first)
+    await sweepErasureKeys(db, [helpdesk.erasureKeys!], first + SWEEP_MARGIN_MS)
     assert.ok(await t.store.erasureKeys.read(keptKey), 'a stored report’s key stays')
     assert.equal(await t.store.erasureKeys.read(goneKey), null, 'the orphaned key is destroyed')
     const desk = await signIn(t.app, lawyer)

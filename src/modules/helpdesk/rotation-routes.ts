@@ -4,10 +4,10 @@
  * (crypto/desk-rotation.ts); it runs in this process with a copy of the coordinator's key pair.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { findRotation, latestRotation, rotationRunner } from '../../platform/crypto/desk-rotation.ts'
 import { SealedError } from '../../platform/crypto/sealed-records.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { keyHolder } from './desk-routes.ts'
 import { findHelpdesk, helpdeskMembers } from './desks.ts'
@@ -18,7 +18,7 @@ import { ROTATE_HELPDESK } from './policy.ts'
 const base = `${deskBase}/desks`
 
 /** Registers the re-keying routes and stops their runs when the app closes. */
-export function registerHelpdeskRotationRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerHelpdeskRotationRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const config = { policy: { permission: ROTATE_HELPDESK } }
   const runner = rotationRunner(db, { log: (error, message) => app.log.error({ err: error }, message) })

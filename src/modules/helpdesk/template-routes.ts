@@ -1,9 +1,8 @@
 /** The reply templates' editor under /staff/helpdesk/templates (admins and coordinators). */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { notFound } from '../../platform/errors.ts'
-import { addStaffNav } from '../../platform/html/layout.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
 import {
@@ -29,10 +28,9 @@ const doneQuery = z.object({ done: z.enum(['added', 'saved', 'deleted']).optiona
 const empty: TemplateFormState = { values: {}, errors: {} }
 
 /** Registers the template editor. */
-export function registerHelpdeskTemplateRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerHelpdeskTemplateRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const managers = { policy: { permission: MANAGE_HELPDESK } }
-  addStaffNav({ href: templatesBase, label: 'helpdesk.templates.nav', permission: MANAGE_HELPDESK })
 
   const templateFromPath = async (request: FastifyRequest) => {
     const params = idParams.safeParse(request.params)

@@ -1,8 +1,8 @@
 /** The audit log for admins, filterable by action, actor and date, 50 entries a page. */
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import type { AppDeps } from '../../app.ts'
 import type { Db } from '../../platform/db/database.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { READ_AUDIT } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
@@ -12,7 +12,7 @@ import { auditQuery } from './schema.ts'
 const PAGE_SIZE = 50
 
 /** Registers /staff/audit. */
-export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerAuditRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   app.get('/staff/audit', { config: { policy: { permission: READ_AUDIT } } }, async (request, reply) => {
     const parsed = parseForm(auditQuery, request.query)

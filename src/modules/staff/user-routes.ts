@@ -1,10 +1,10 @@
 /** People: list, invite, change roles, disable (ending every session and key at once) and enable. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../../platform/audit.ts'
 import { disableAccount, enableAccount } from '../../platform/auth/account-state.ts'
 import { createInvite } from '../../platform/auth/invites.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
+import type { ModuleDeps } from '../../platform/module.ts'
 import { MANAGE_USERS } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
@@ -13,7 +13,7 @@ import { inviteForm, rolesForm, userParams } from './schema.ts'
 import { findUser, listUsers } from './users.ts'
 
 /** Registers the people routes. */
-export function registerUserRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerUserRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const config = { policy: { permission: MANAGE_USERS } }
 

@@ -1,10 +1,10 @@
 /** One's own account: TOTP enrolment, recovery codes, password change. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import { fingerprint, keyPairFromPrivate } from '../crypto/primitives.ts'
 import { serverKeyOf } from '../crypto/server-key.ts'
 import { notFound } from '../errors.ts'
+import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { type FieldErrors, parseForm } from '../validation.ts'
@@ -30,7 +30,7 @@ import {
 } from './totp.ts'
 
 /** Registers /account and its forms. */
-export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const session = { config: { policy: 'session' as const } }
   const staff = { config: { policy: { permission: STAFF } } }

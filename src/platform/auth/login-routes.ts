@@ -1,8 +1,8 @@
 /** Password, then TOTP (or a recovery code, or a passkey), then out. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import type { Db } from '../db/database.ts'
+import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import type { FieldErrors } from '../validation.ts'
@@ -40,7 +40,7 @@ function nextFrom(value: unknown): string {
 }
 
 /** Registers /login, /login/totp and /logout. */
-export function registerLoginRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerLoginRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const secure = secureCookies(deps)
   const config = { policy: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } }

@@ -2,9 +2,9 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import { AppError, notFound } from '../errors.ts'
+import type { ModuleDeps } from '../module.ts'
 import { STAFF } from '../policy.ts'
 import { text } from '../validation.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
@@ -39,7 +39,7 @@ function sendJsonWait(request: FastifyRequest, reply: FastifyReply, waitMs: numb
 }
 
 /** Registers the passkey routes. */
-export function registerPasskeyRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const staff = { config: { policy: { permission: STAFF } } }
   const session = { config: { policy: 'session' as const, rateLimit: { max: 30, timeWindow: '1 minute' } } }

@@ -1,10 +1,10 @@
 /** /reset/:token: a member who forgot their password sets a new one (and gets a new key pair). */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import { newKeyPair } from '../crypto/primitives.ts'
 import { serverKeyOf } from '../crypto/server-key.ts'
 import { linkExpired } from '../errors.ts'
+import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
@@ -17,7 +17,7 @@ import { resetForm } from './schema.ts'
 import { startSession } from './sessions.ts'
 
 /** Registers the reset link's page and form. */
-export function registerResetRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerResetRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const config = { policy: 'public' as const, rateLimit: { max: 20, timeWindow: '1 minute' } }
 

@@ -3,10 +3,10 @@
  * account. Every step works as plain forms without JavaScript.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDeps } from '../../app.ts'
 import { audit } from '../audit.ts'
 import { serverKeyOf } from '../crypto/server-key.ts'
 import { linkExpired } from '../errors.ts'
+import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
@@ -21,12 +21,12 @@ import { accountForm } from './schema.ts'
 import { sessionCookieName, startSession } from './sessions.ts'
 
 /** Whether cookies are Secure (and `__Host-` prefixed): when the public address is https. */
-export function secureCookies(deps: AppDeps): boolean {
+export function secureCookies(deps: ModuleDeps): boolean {
   return deps.env.publicUrl.startsWith('https://')
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure and `__Host-` behind https. */
-export function setSessionCookie(deps: AppDeps, reply: FastifyReply, value: string) {
+export function setSessionCookie(deps: ModuleDeps, reply: FastifyReply, value: string) {
   reply.setCookie(sessionCookieName(secureCookies(deps)), value, {
     path: '/',
     httpOnly: true,
@@ -36,12 +36,12 @@ export function setSessionCookie(deps: AppDeps, reply: FastifyReply, value: stri
 }
 
 /** Removes the session cookie (a `__Host-` cookie is removed only by a Secure, path / Set-Cookie). */
-export function clearSessionCookie(deps: AppDeps, reply: FastifyReply) {
+export function clearSessionCookie(deps: ModuleDeps, reply: FastifyReply) {
   reply.clearCookie(sessionCookieName(secureCookies(deps)), { path: '/', secure: secureCookies(deps) })
 }
 
 /** Registers every sign-in route. */
-export function registerAuth(app: FastifyInstance, deps: AppDeps) {
+export function registerAuth(app: FastifyInstance, deps: ModuleDeps) {
   registerInviteRoutes(app, deps, 'setup')
   registerInviteRoutes(app, deps, 'signup')
   registerLoginRoutes(app, deps)
@@ -51,7 +51,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
 }
 
 // The setup link creates the first admin; an invitation creates staff with the roles it names.
-function registerInviteRoutes(app: FastifyInstance, deps: AppDeps, kind: 'setup' | 'signup') {
+function registerInviteRoutes(app: FastifyInstance, deps: ModuleDeps, kind: 'setup' | 'signup') {
   const { db } = deps.store
   const inviteKind = kind === 'setup' ? 'setup' : 'invite'
   const limit = { config: { policy: 'public' as const, rateLimit: { max: 20, timeWindow: '1 minute' } } }

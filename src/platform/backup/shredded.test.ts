@@ -17,6 +17,7 @@ import PgBoss from 'pg-boss'
 import sodium from 'sodium-native'
 import { engine, type TestStore, testStore } from '../../../test/support/db.ts'
 import { keyHolder } from '../../../test/support/factories.ts'
+import { allJobs } from '../../modules.ts'
 import { startSession } from '../auth/sessions.ts'
 import { randomBytes, sha256 } from '../crypto/primitives.ts'
 import {
@@ -109,7 +110,7 @@ async function restoreTarget(): Promise<typeof restored> {
     const opened = await openStore({ dataDir })
     const query: Query = async (text) => (await opened.pool.query(text)).rows
     // pg-boss makes its schema again at start (it was left out).
-    await installJobs(opened.pool)
+    await installJobs(opened.pool, allJobs())
     return {
       rows: await everyRow(query),
       files,
@@ -225,7 +226,7 @@ before(async () => {
     .values({ signature: 'proof-marker-77ce', expires_at: new Date() })
     .execute()
   // A job in pg-boss's tables, with its exact times.
-  await installJobs(store.pool)
+  await installJobs(store.pool, allJobs())
   const boss = new PgBoss({
     db: { executeSql: (text, values) => store.pool.query(text, values) },
     schema: JOBS_SCHEMA,

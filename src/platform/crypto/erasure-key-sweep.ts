@@ -4,9 +4,9 @@
  * retention, or one taken from the pool by a process that died before storing its report. Left there,
  * such a key would still open the item's rows in an old backup, so it is destroyed.
  *
- * The platform doesn't know which modules lock items with erasure keys: each one registers an owner
- * that says which of a list of key ids it uses (the help desk does in its register()). With no owner
- * registered the sweep does nothing, as every key would look orphaned.
+ * The platform doesn't know which modules lock items with erasure keys: each one names an owner in its
+ * descriptor (module.ts) that says which of a list of key ids it uses. With no owner the sweep does
+ * nothing, as every key would look orphaned.
  *
  * A key taken from the pool by a submission still in flight is in neither place for a moment. Nothing
  * records when a key is taken (that would be the submission's time), so the sweep judges by what it
@@ -26,13 +26,6 @@ export type ErasureKeyOwner = {
   keysInUse(db: Db, ids: string[]): Promise<Iterable<string>>
 }
 
-const owners = new Map<string, ErasureKeyOwner>()
-
-/** Adds (or replaces, by name) a module whose items name erasure keys; call from its register(). */
-export function registerErasureKeyOwner(owner: ErasureKeyOwner): void {
-  owners.set(owner.name, owner)
-}
-
 // First sightings of orphaned keys, per store: id → when this process's sweep first found it orphaned.
 const sightings = new WeakMap<Db, Map<string, number>>()
 
@@ -40,9 +33,9 @@ const sightings = new WeakMap<Db, Map<string, number>>()
 export type SweepResult = { seen: number; waiting: number; destroyed: number }
 
 // Which of `ids` no owner uses and the pool doesn't hold.
-async function orphansAmong(db: Db, ids: string[]): Promise<string[]> {
+async function orphansAmong(db: Db, owners: readonly ErasureKeyOwner[], ids: string[]): Promise<string[]> {
   const used = new Set<string>()
-  for (const owner of owners.values()) for (const id of await owner.keysInUse(db, ids)) used.add(id)
+  for (const owner of owners) for (const id of await owner.keysInUse(db, ids)) used.add(id)
   // The pool is read after the owners: a key moving from the pool into an item in between looks
   // orphaned this time, and is only noted, never destroyed on one sighting.
   const pooled = await db
@@ -55,9 +48,13 @@ async function orphansAmong(db: Db, ids: string[]): Promise<string[]> {
 }
 
 /** Destroys the erasure keys that two sweeps a margin apart found orphaned (see above). */
-export async function sweepErasureKeys(db: Db, now = Date.now()): Promise<SweepResult> {
+export async function sweepErasureKeys(
+  db: Db,
+  owners: readonly ErasureKeyOwner[],
+  now = Date.now(),
+): Promise<SweepResult> {
   const result: SweepResult = { seen: 0, waiting: 0, destroyed: 0 }
-  if (!owners.size) return result
+  if (!owners.length) return result
   const keys = erasureKeysOf(db)
   let seenBefore = sightings.get(db)
   if (!seenBefore) {
@@ -67,13 +64,13 @@ export async function sweepErasureKeys(db: Db, now = Date.now()): Promise<SweepR
   const stillOrphaned = new Map<string, number>()
   for await (const ids of keys.listed()) {
     result.seen += ids.length
-    for (const id of await orphansAmong(db, ids)) {
+    for (const id of await orphansAmong(db, owners, ids)) {
       const firstSeen = seenBefore.get(id) ?? now
       const madeAt = await keys.madeAt(id)
       if (!madeAt) continue
       if (now - firstSeen >= SWEEP_MARGIN_MS && now - madeAt.getTime() >= SWEEP_MARGIN_MS) {
         // Asked once more just before: the moment between the two looks is all a race can use.
-        if (!(await orphansAmong(db, [id])).length) continue
+        if (!(await orphansAmong(db, owners, [id])).length) continue
         await keys.destroy(id)
         result.destroyed += 1
         continue

@@ -1,5 +1,6 @@
 /** The store the settings name, as the server and every command open it. */
 import type { Env } from '../../env.ts'
+import type { JobDefinition } from '../jobs/queue.ts'
 import { type EmbeddedRole, openStore, type Store } from './database.ts'
 import { prepareDatabase } from './prepare.ts'
 
@@ -24,10 +25,14 @@ export function openConfiguredStore(
  * For a command: opens that store (through the running server's database, if one runs on the embedded
  * data dir), applies pending migrations, runs `work`, closes the store.
  */
-export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  env: Env,
+  jobs: readonly JobDefinition[],
+  work: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await openConfiguredStore(env, { role: 'command' })
   try {
-    await prepareDatabase(env, store)
+    await prepareDatabase(env, store, jobs)
     return await work(store)
   } finally {
     await store.close()

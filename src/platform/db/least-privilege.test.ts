@@ -14,6 +14,7 @@ import { buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { retentionJob } from '../../modules/helpdesk/retention.ts'
 import { helpdeskWith, sendDetained } from '../../modules/helpdesk/testing.ts'
+import { allJobs } from '../../modules.ts'
 import { backupTo } from '../backup/backup.ts'
 import { expireSessions } from '../jobs/expire-sessions.ts'
 import { analyzeDatabase } from '../jobs/maintain-database.ts'
@@ -135,11 +136,11 @@ describe('least privilege on native PostgreSQL', { skip }, () => {
     before(async () => {
       const env = loadEnv({ ...settings, LIFELINE_PUBLIC_URL: 'http://localhost:8080' })
       store = await openStore({ databaseUrl: appUrl, dataDir })
-      const { applied, excess } = await prepareDatabase(env, store)
+      const { applied, excess } = await prepareDatabase(env, store, allJobs())
       assert.deepEqual(applied, [], 'the start above applied everything')
       assert.deepEqual(excess, [])
       app = await buildApp({ store, env, logger: false })
-      jobs = await startJobs(store, { migrate: false })
+      jobs = await startJobs(store, { jobs: allJobs(), migrate: false })
     })
     after(async () => {
       await jobs?.stop()

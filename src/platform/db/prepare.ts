@@ -11,7 +11,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type Env, EnvError } from '../../env.ts'
 import { checkServerKey } from '../crypto/server-key.ts'
-import { installJobs } from '../jobs/queue.ts'
+import { installJobs, type JobDefinition } from '../jobs/queue.ts'
 import type { Db, Store } from './database.ts'
 import { migrateToLatest, pendingMigrations } from './migrate.ts'
 import { excessPrivileges, grantAppRole } from './privileges.ts'
@@ -20,19 +20,26 @@ import type { Database } from './tables.ts'
 /** What preparing did: migrations applied, and what the app role may do beyond its needs (for the log). */
 export type Prepared = { applied: string[]; excess: string[] }
 
-/** Applies pending migrations (and, as the owner, installs jobs and grants the app role); see above. */
-export async function prepareDatabase(env: Env, store: Store): Promise<Prepared> {
-  const prepared = await migrate(env, store)
+/**
+ * Applies pending migrations (and, as the owner, installs `jobs`' queues and grants the app role); see
+ * above.
+ */
+export async function prepareDatabase(
+  env: Env,
+  store: Store,
+  jobs: readonly JobDefinition[],
+): Promise<Prepared> {
+  const prepared = await migrate(env, store, jobs)
   await checkServerKey(store.db, store.serverKey)
   return prepared
 }
 
-async function migrate(env: Env, store: Store): Promise<Prepared> {
+async function migrate(env: Env, store: Store, jobs: readonly JobDefinition[]): Promise<Prepared> {
   if (!env.LIFELINE_MIGRATION_DATABASE_URL) return { applied: await migrateAsApp(store.db), excess: [] }
   const appRole = await currentRole(store.db)
   return asOwner(env, store, async (owner, pool) => {
     const applied = await migrateToLatest(owner)
-    await installJobs(pool)
+    await installJobs(pool, jobs)
     if (appRole === (await currentRole(owner))) return { applied, excess: [] }
     await grantAppRole(owner, appRole)
     return { applied, excess: await excessPrivileges(owner, appRole) }

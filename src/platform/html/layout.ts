@@ -4,6 +4,7 @@
  */
 import { html } from 'ghtml'
 import { type Locale, localeNames, locales, type T } from '../i18n.ts'
+import type { Permission } from '../policy.ts'
 import { assetUrl } from './assets.ts'
 
 /** What every page needs from the request. */
@@ -14,20 +15,14 @@ export type PageContext = {
   path: string
   csrfToken: string
   /** The signed-in staff member, if any, with what the navigation may offer them. */
-  staff?: { name: string; can: (permission: string) => boolean }
+  staff?: { name: string; can: (permission: Permission) => boolean; navigation: readonly NavItem[] }
 }
 
-/** A staff navigation entry: shown only to those holding `permission`. */
-export type NavItem = { href: string; label: string; permission: string }
-const staffNav: NavItem[] = []
-
-/** Adds an entry to the staff navigation; modules call this from their register(). */
-export function addStaffNav(item: NavItem): void {
-  // Registering twice (a second app in the same process, as tests build) must not list it twice.
-  const known = staffNav.findIndex((entry) => entry.href === item.href)
-  if (known >= 0) staffNav[known] = item
-  else staffNav.push(item)
-}
+/**
+ * A staff navigation entry (`label` an i18n key), shown only to those holding `permission`. Modules
+ * list theirs in their descriptor (module.ts); buildApp gathers them in the modules' order.
+ */
+export type NavItem = { href: string; label: string; permission: Permission }
 
 /** The hidden CSRF field every state-changing form carries. */
 export function csrfField(ctx: PageContext): string {
@@ -55,7 +50,7 @@ export function layout(
 ): string {
   const { t, locale, path } = ctx
   const nav = ctx.staff
-    ? staffNav
+    ? ctx.staff.navigation
         .filter((item) => ctx.staff?.can(item.permission))
         .map((item) =>
           path === item.href

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
+import { allJobs } from '../../modules.ts'
 import { analyzeDatabase, vacuumDatabase } from './maintain-database.ts'
 import { startJobs } from './queue.ts'
 
@@ -13,7 +14,7 @@ after(() => t.close())
 
 /** Runs a job through pg-boss, as the schedule would, and waits for it to complete. */
 async function runJob(name: string): Promise<string> {
-  const jobs = await startJobs(t.store)
+  const jobs = await startJobs(t.store, { jobs: allJobs() })
   try {
     const id = await jobs.boss.send(name, {})
     let state = ''

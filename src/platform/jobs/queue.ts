@@ -1,6 +1,8 @@
 /**
  * Background jobs in PostgreSQL through pg-boss, on the same database as everything else (embedded
- * or native). Each job is a file with its name, schedule and handler; modules add theirs with defineJob.
+ * or native). Each job is a file with its name, schedule and handler; modules list theirs in their
+ * descriptor (module.ts), and the composition root (src/modules.ts) hands the whole list to these
+ * functions.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type pg from 'pg'
@@ -22,13 +24,8 @@ export type JobDefinition = {
   handler: (db: Db, data: unknown) => Promise<void>
 }
 
-const definitions: JobDefinition[] = []
-
-/** Declares a job; call at module load. */
+/** A job, typed; list it in a descriptor (module.ts) or, for the platform's own, in platform-jobs.ts. */
 export function defineJob(job: JobDefinition): JobDefinition {
-  if (definitions.some((known) => known.name === job.name))
-    throw new Error(`Job ${job.name} is defined twice`)
-  definitions.push(job)
   return job
 }
 
@@ -40,7 +37,7 @@ export type Jobs = { boss: PgBoss; stop(): Promise<void> }
  * its own (a partition pg-boss creates), so this is DDL: with least privilege, it runs on the owner
  * role's pool before the app starts its jobs (see src/platform/db/prepare.ts).
  */
-export async function installJobs(pool: pg.Pool): Promise<void> {
+export async function installJobs(pool: pg.Pool, jobs: readonly JobDefinition[]): Promise<void> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => pool.query(text, values) },
     schema: JOBS_SCHEMA,
@@ -52,7 +49,7 @@ export async function installJobs(pool: pg.Pool): Promise<void> {
   boss.on('error', () => {})
   await boss.start()
   try {
-    for (const name of [SCHEDULE_QUEUE, ...definitions.map((job) => job.name)]) await createQueue(boss, name)
+    for (const name of [SCHEDULE_QUEUE, ...jobs.map((job) => job.name)]) await createQueue(boss, name)
   } finally {
     await boss.stop({ graceful: false, close: false })
   }
@@ -81,7 +78,7 @@ async function createQueue(boss: PgBoss, name: string): Promise<void> {
  */
 export async function startJobs(
   store: Store,
-  options: { onError?: (error: Error) => void; migrate?: boolean } = {},
+  options: { jobs: readonly JobDefinition[]; onError?: (error: Error) => void; migrate?: boolean },
 ): Promise<Jobs> {
   // pg-boss talks through Lifeline's own pool: for the embedded database that pool is the one
   // serialised connection, so jobs and requests never open a second one.
@@ -94,7 +91,7 @@ export async function startJobs(
   })
   boss.on('error', (error) => options.onError?.(error))
   await boss.start()
-  for (const job of definitions) {
+  for (const job of options.jobs) {
     await createQueue(boss, job.name)
     if (job.schedule) await boss.schedule(job.name, job.schedule)
     await boss.work(job.name, async ([received]) => job.handler(store.db, received?.data))

@@ -3,10 +3,10 @@
  * type, …). The 50 most recent by publication, each redacted through present-api.ts.
  */
 import type { FastifyInstance } from 'fastify'
-import type { AppDeps } from '../../../app.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError } from '../../../platform/errors.ts'
 import type { Locale } from '../../../platform/i18n.ts'
+import type { ModuleDeps } from '../../../platform/module.ts'
 import { eventFilterSchema, resolveFilter, wherePublic } from '../filters.ts'
 import { publicPublishedAt } from '../redaction.ts'
 import type { Localised } from '../tables.ts'
@@ -61,7 +61,7 @@ ${e.type ? `<category term="${xmlEscape(e.type)}" label="${xmlEscape(type)}"/>` 
 }
 
 /** Registers /chronicle/feed.atom. */
-export function registerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerFeedRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const publicUrl = deps.env.publicUrl
 

@@ -1,28 +1,17 @@
 /**
- * The OpenAPI 3.1 document at /api/openapi.json, generated from the same zod schemas the routes
- * validate with (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema writes).
+ * The chronicle's part of the OpenAPI document (platform/openapi.ts): its API, feed, exports and
+ * statistics, generated from the same zod schemas the routes validate with.
  */
-import { z } from 'zod'
-import { statsQuerySchema } from '../stats/queries.ts'
 import {
-  errorOut,
-  eventDetailOut,
-  eventListQuery,
-  eventPageOut,
-  vocabularies,
-  vocabularyOut,
-} from './schemas.ts'
-
-type Json = Record<string, unknown>
-
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-  }) as Json
-  return rest
-}
+  type ApiSection,
+  errorResponse,
+  fileResponse,
+  type Json,
+  queryParameters as parametersOf,
+  schemaOf,
+} from '../../../platform/openapi.ts'
+import { statsQuerySchema } from '../stats/queries.ts'
+import { eventDetailOut, eventListQuery, eventPageOut, vocabularies, vocabularyOut } from './schemas.ts'
 
 const filterHelp: Record<string, string> = {
   q: 'Full-text search in Russian, Ukrainian and English.',
@@ -34,46 +23,12 @@ const filterHelp: Record<string, string> = {
   to: 'Last day (YYYY-MM-DD) or month (YYYY-MM, meaning its last day).',
 }
 
-/** Query parameters from an object schema, one per property; arrays repeat the parameter. */
-function queryParameters(schema: z.ZodType, only?: string[]): Json[] {
-  const json = schemaOf(schema, 'input') as { properties: Record<string, Json>; required?: string[] }
-  return Object.entries(json.properties)
-    .filter(([name]) => !only || only.includes(name))
-    .map(([name, property]) => {
-      const { description, ...rest } = property
-      return {
-        name,
-        in: 'query',
-        required: json.required?.includes(name) ?? false,
-        description: (description as string | undefined) ?? filterHelp[name],
-        schema: rest,
-        ...(rest.type === 'array' ? { style: 'form', explode: true } : {}),
-      }
-    })
-}
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-})
-
-function fileResponse(mediaType: string, description: string) {
-  return { description, content: { [mediaType]: { schema: { type: 'string' } } } }
-}
-
-const described = new Map<string, Record<string, Json>>()
-
-/**
- * Adds an operation that another part of the app serves under /api (path in OpenAPI form,
- * `/api/v1/x/{id}`), so the document keeps describing every API route.
- */
-export function describeApi(path: string, method: string, operation: Json): void {
-  described.set(path, { ...described.get(path), [method.toLowerCase()]: operation })
-}
-
 const count = { type: 'integer', minimum: 0 }
+const queryParameters = (schema: Parameters<typeof parametersOf>[0], only?: string[]) =>
+  parametersOf(schema, filterHelp, only)
+
 // The statistics routes live in stats-routes.ts; their parameters come from their own schema.
-describeApi('/api/v1/stats', 'get', {
+const statsOperation = (): Json => ({
   operationId: 'getStats',
   summary:
     'Counts of published events and people detained, by month, region, type and article, for a filter.',
@@ -105,8 +60,8 @@ describeApi('/api/v1/stats', 'get', {
   },
 })
 
-/** The document, with `publicUrl` as its server. */
-export function openApiDocument(publicUrl: string): Json {
+/** The chronicle's paths and schemas. */
+export function chronicleApi(): ApiSection {
   const filterParameters = queryParameters(eventListQuery, Object.keys(filterHelp))
   const exportOf = (format: string, mediaType: string) => ({
     get: {
@@ -121,15 +76,6 @@ export function openApiDocument(publicUrl: string): Json {
     },
   })
   return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Lifeline chronicle',
-      version: '1.0.0',
-      description:
-        'Published, verified events of the chronicle of repression and resistance. Everything here is redacted: persons appear only as their consent or a public record allows, and sensitive events have their place and dates coarsened.',
-      license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
-    },
-    servers: [{ url: publicUrl }],
     paths: {
       '/api/v1/events': {
         get: {
@@ -183,14 +129,6 @@ export function openApiDocument(publicUrl: string): Json {
           },
         },
       },
-      '/api/openapi.json': {
-        get: {
-          operationId: 'openApi',
-          summary: 'This document.',
-          tags: ['meta'],
-          responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': {} } } },
-        },
-      },
       '/chronicle/feed.atom': {
         get: {
           operationId: 'eventFeed',
@@ -206,15 +144,12 @@ export function openApiDocument(publicUrl: string): Json {
       '/chronicle/export.csv': exportOf('csv', 'text/csv'),
       '/chronicle/export.ndjson': exportOf('ndjson', 'application/x-ndjson'),
       '/chronicle/export.json': exportOf('json', 'application/json'),
-      ...Object.fromEntries(described),
+      '/api/v1/stats': { get: statsOperation() },
     },
-    components: {
-      schemas: {
-        EventPage: schemaOf(eventPageOut, 'output'),
-        EventDetail: schemaOf(eventDetailOut, 'output'),
-        Vocabulary: schemaOf(vocabularyOut, 'output'),
-        Error: schemaOf(errorOut, 'output'),
-      },
+    schemas: {
+      EventPage: schemaOf(eventPageOut, 'output'),
+      EventDetail: schemaOf(eventDetailOut, 'output'),
+      Vocabulary: schemaOf(vocabularyOut, 'output'),
     },
   }
 }

@@ -1,12 +1,12 @@
 /** The read-only JSON API under /api/v1: public, validated by schemas.ts, answered through present-api.ts. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
-import type { AppDeps } from '../../../app.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
+import type { ModuleDeps } from '../../../platform/module.ts'
+import { openData } from '../../../platform/openapi.ts'
 import { resolveFilter } from '../filters.ts'
 import { decodeCursor, encodeCursor, eventPage, publishedEvent } from './event-query.ts'
 import { actsOf, articlesOf, sourcesOf } from './event-related.ts'
-import { openApiDocument } from './openapi.ts'
 import { presentEvent, presentEventDetail } from './present-api.ts'
 import { eventListQuery, eventParams, vocabularyParams } from './schemas.ts'
 
@@ -21,13 +21,8 @@ export function sendInvalid(request: FastifyRequest, reply: FastifyReply, error:
   return reply.status(400).send({ error: { code, message: request.t(`errors.${code}`), fields } })
 }
 
-// Public data: any site may read it from a browser (no cookies are involved), and briefly cache it.
-function openData(reply: FastifyReply) {
-  reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60')
-}
-
-/** Registers /api/v1 and /api/openapi.json. */
-export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
+/** Registers /api/v1 (the document describing it is the platform's, openapi.ts). */
+export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const publicUrl = deps.env.publicUrl
 
@@ -87,10 +82,5 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
       .execute()
     openData(reply)
     return { vocabulary: parsed.data.vocabulary, terms }
-  })
-
-  app.get('/api/openapi.json', { config: { policy: 'public' } }, async (_request, reply) => {
-    openData(reply)
-    return openApiDocument(publicUrl)
   })
 }

@@ -140,15 +140,3 @@ export const vocabularyOut = z.object({
     }),
   ),
 })
-
-/** Every API error. */
-export const errorOut = z.object({
-  error: z.object({
-    code: z.string().meta({ description: 'A stable code such as ERR_NOT_FOUND or ERR_INVALID_QUERY.' }),
-    message: z.string().meta({ description: 'What went wrong, in the language asked for.' }),
-    fields: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({ description: 'For invalid input: parameter → what is wrong with it.' }),
-  }),
-})

@@ -1,7 +1,7 @@
 /** `lifeline demo --events N [--seed S]`: fills the chronicle with synthetic events. */
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadEnv } from '../../../env.ts'
-import { withStore } from '../../../platform/db/configured-store.ts'
+import type { CliDeps } from '../../../platform/module.ts'
 import { generateDemo } from './generate.ts'
 
 function positive(name: string, max: number) {
@@ -14,7 +14,7 @@ function positive(name: string, max: number) {
 }
 
 /** Adds the `demo` command to the CLI. */
-export function registerDemoCommand(program: Command): void {
+export function registerDemoCommand(program: Command, deps: CliDeps): void {
   program
     .command('demo')
     .description(
@@ -29,7 +29,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--batch <n>', 'events per INSERT', positive('batch', 20_000), 5000)
     .action(async (options: { events: number; seed: number; batch: number }) => {
-      await withStore(loadEnv(), async (store) => {
+      await deps.withStore(loadEnv(), async (store) => {
         const started = Date.now()
         const number = new Intl.NumberFormat('en')
         await generateDemo(store.db, {

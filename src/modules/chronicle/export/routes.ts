@@ -7,9 +7,9 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { z } from 'zod'
-import type { AppDeps } from '../../../app.ts'
 import { findStoredFile, readStoredFile } from '../../../platform/db/stored-files.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
+import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { countEvents } from '../api/event-query.ts'
 import { type EventFilter, eventFilterSchema, resolveFilter } from '../filters.ts'
@@ -25,7 +25,7 @@ export const DEFAULT_JOB_ROWS = 100_000
 const MAX_WAITING_EXPORTS = 20
 
 /** The row count above which an export becomes a background job (LIFELINE_EXPORT_JOB_ROWS). */
-export function jobThreshold(env: AppDeps['env']): number {
+export function jobThreshold(env: ModuleDeps['env']): number {
   return (env as { LIFELINE_EXPORT_JOB_ROWS?: number }).LIFELINE_EXPORT_JOB_ROWS ?? DEFAULT_JOB_ROWS
 }
 
@@ -44,7 +44,7 @@ const exportRequest = eventFilterSchema.extend({ format: z.enum(exportFormats) }
 const jobParams = z.object({ id: z.uuid() })
 
 /** Registers the export routes. */
-export function registerExportRoutes(app: FastifyInstance, deps: AppDeps) {
+export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const { db } = deps.store
   const { publicUrl } = deps.env
   // Each export reads the whole filtered chronicle: a tighter limit than pages have.

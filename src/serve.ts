@@ -2,27 +2,27 @@
  * Starting and stopping the whole server: open the store, migrate, start jobs, listen, and on first
  * run print a one-time setup link. main.ts and `lifeline serve` both come here.
  */
-import { buildApp } from '../app.ts'
-import type { Env } from '../env.ts'
-import { hasAnyAccount } from './auth/accounts.ts'
-import { createInvite, SETUP_LINK_MS } from './auth/invites.ts'
-import { refillErasureKeys } from './crypto/erasure-key-pool.ts'
-import { openConfiguredStore } from './db/configured-store.ts'
-import { prepareDatabase } from './db/prepare.ts'
-import './jobs/expire-sessions.ts'
-import './jobs/maintain-database.ts'
-import './jobs/stock-erasure-keys.ts'
-import './jobs/sweep-erasure-keys.ts'
-import { startJobs } from './jobs/queue.ts'
+import { buildApp } from './app.ts'
+import type { Env } from './env.ts'
+import { allJobs, installedModules } from './modules.ts'
+import { hasAnyAccount } from './platform/auth/accounts.ts'
+import { createInvite, SETUP_LINK_MS } from './platform/auth/invites.ts'
+import { refillErasureKeys } from './platform/crypto/erasure-key-pool.ts'
+import { openConfiguredStore } from './platform/db/configured-store.ts'
+import { prepareDatabase } from './platform/db/prepare.ts'
+import { startJobs } from './platform/jobs/queue.ts'
 
 /** Runs Lifeline until SIGINT or SIGTERM. */
 export async function serve(env: Env): Promise<void> {
+  const modules = installedModules
+  const jobList = allJobs(modules)
   const store = await openConfiguredStore(env)
-  const { applied, excess } = await prepareDatabase(env, store)
+  const { applied, excess } = await prepareDatabase(env, store, jobList)
   // Keys for the first reports, made now rather than when the first one arrives.
   await refillErasureKeys(store.db)
-  const app = await buildApp({ store, env })
+  const app = await buildApp({ store, env, modules })
   const jobs = await startJobs(store, {
+    jobs: jobList,
     onError: (error) => app.log.error({ err: error }, 'job queue error'),
     // The owner installed pg-boss's schema and queues; the app role couldn't, and doesn't try.
     migrate: !env.LIFELINE_MIGRATION_DATABASE_URL,

@@ -1,0 +1,30 @@
+/**
+ * The help desk: public forms sealed on arrival, receipts for follow-up, the staff queue of each desk,
+ * desk set-up, reply templates and retention. Other modules use it only through this file.
+ */
+import type { LifelineModule } from '../../platform/module.ts'
+import { helpdeskApi } from './api.ts'
+import { reportKeysInUse } from './erasure.ts'
+import { deskBase } from './pages/desk.ts'
+import { templatesBase } from './pages/templates.ts'
+import { ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK, WORK_HELPDESK } from './policy.ts'
+import { registerHelpdesk } from './register.ts'
+import { retentionJob } from './retention.ts'
+
+/** The help desk's descriptor. */
+export const helpdesk: LifelineModule = {
+  name: 'helpdesk',
+  permissions: [WORK_HELPDESK, ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK],
+  navigation: [
+    { href: deskBase, label: 'helpdesk.desk.nav', permission: WORK_HELPDESK },
+    { href: `${deskBase}/retention`, label: 'helpdesk.retention.nav', permission: ASSIGN_HELPDESK },
+    { href: `${deskBase}/desks`, label: 'helpdesk.manage.nav', permission: MANAGE_HELPDESK },
+    { href: templatesBase, label: 'helpdesk.templates.nav', permission: MANAGE_HELPDESK },
+  ],
+  home: [{ href: '/help', label: 'helpdesk.public.homeLink' }],
+  jobs: [retentionJob],
+  // Reports name their erasure keys: the platform's sweep of orphaned keys leaves those alone.
+  erasureKeys: { name: 'helpdesk', keysInUse: reportKeysInUse },
+  api: helpdeskApi,
+  register: registerHelpdesk,
+}

@@ -1,0 +1,75 @@
+/**
+ * What a module is to the platform: a descriptor naming everything it adds (permissions, staff
+ * navigation, home-page links, jobs, API description, command-line commands) and one register()
+ * that adds its routes. The composition root (src/modules.ts) lists the installed modules; buildApp,
+ * the job runner and the CLI read their descriptors. The platform never imports a module.
+ */
+import type { Command } from 'commander'
+import type { FastifyInstance } from 'fastify'
+import type { Env } from '../env.ts'
+import type { ErasureKeyOwner } from './crypto/erasure-key-sweep.ts'
+import type { Store } from './db/database.ts'
+import type { NavItem } from './html/layout.ts'
+import type { JobDefinition } from './jobs/queue.ts'
+import type { ApiSection } from './openapi.ts'
+import type { Permission } from './policy.ts'
+
+/** What every module's register() receives. */
+export type ModuleDeps = {
+  store: Store
+  env: Env
+  /** Every installed module's descriptor (the home page lists their links). */
+  modules: readonly LifelineModule[]
+}
+
+/** What a module's `lifeline` subcommands receive: the configured store, opened and prepared. */
+export type CliDeps = {
+  withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T>
+}
+
+/** A link on the public home page: where it goes and its i18n label. */
+export type HomeLink = { href: string; label: string }
+
+/** A module's descriptor; see above. */
+export type LifelineModule = {
+  /** Short and unique: `chronicle`, `helpdesk`. */
+  name: string
+  /** The permissions its routes and pages check. */
+  permissions?: readonly Permission[]
+  /** Its entries in the staff navigation, in order. */
+  navigation?: readonly NavItem[]
+  /** Its links on the public home page. */
+  home?: readonly HomeLink[]
+  /** Its background jobs (pg-boss). */
+  jobs?: readonly JobDefinition[]
+  /** Says which erasure keys its items name, so the platform's sweep leaves them alone. */
+  erasureKeys?: ErasureKeyOwner
+  /** Its part of the OpenAPI document at /api/openapi.json. */
+  api?: () => ApiSection
+  /** Adds its `lifeline` subcommands. */
+  cli?: (program: Command, deps: CliDeps) => void
+  /** Registers its routes. */
+  register(app: FastifyInstance, deps: ModuleDeps): void
+}
+
+/** Every permission the modules declare, checked for names used twice. */
+export function modulePermissions(modules: readonly LifelineModule[]): Permission[] {
+  const all = modules.flatMap((module) => module.permissions ?? [])
+  const names = new Set<string>()
+  for (const permission of all) {
+    if (names.has(permission.name)) throw new Error(`Permission ${permission.name} is declared twice`)
+    names.add(permission.name)
+  }
+  return all
+}
+
+/** Every module's jobs, checked for names used twice. */
+export function moduleJobs(modules: readonly LifelineModule[]): JobDefinition[] {
+  const all = modules.flatMap((module) => module.jobs ?? [])
+  const names = new Set<string>()
+  for (const job of all) {
+    if (names.has(job.name)) throw new Error(`Job ${job.name} is defined twice`)
+    names.add(job.name)
+  }
+  return all
+}
