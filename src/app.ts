@@ -113,7 +113,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const deps: ModuleDeps = { store, env, modules }
   registerAuth(app, deps)
-  registerApiDocument(app, env.publicUrl, modules)
+  registerApiDocument(app, env.publicUrl, () =>
+    modules.flatMap((module) => (module.api ? [module.api()] : [])),
+  )
   for (const module of modules) module.register(app, deps)
   options.extraRoutes?.(app, deps)
 

@@ -45,7 +45,7 @@ function wantsJson(request: FastifyRequest): boolean {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   // A request that failed before its language was known still gets a translated page.
   const t = request.t ?? translator(request.locale ?? 'ru')
-  const message = t(`errors.${error.code}`)
+  const message = t(error.messageKey)
   if (wantsJson(request)) {
     return reply.status(error.status).send({ error: { code: error.code, message } })
   }

@@ -5,12 +5,34 @@
 export class AppError extends Error {
   readonly code: string
   readonly status: number
+  /** The i18n key of what the user reads: `errors.<CODE>` unless the catalogue names another. */
+  readonly messageKey: string
 
-  constructor(code: string, status: number, detail?: string) {
+  constructor(code: string, status: number, detail?: string, messageKey = `errors.${code}`) {
     super(detail ?? code)
     this.code = code
     this.status = status
+    this.messageKey = messageKey
   }
+}
+
+/** One entry of an error catalogue: the HTTP status, and the message's i18n key if not `errors.<CODE>`. */
+export type ErrorEntry = { status: number; message?: string }
+
+/** A catalogue's throwers: `errors.ERR_X()` makes the AppError with the status and message listed. */
+export type ErrorCatalogue<T extends Record<string, ErrorEntry>> = {
+  readonly [Code in keyof T]: (detail?: string) => AppError
+}
+
+/**
+ * A module's error catalogue (its `errors.ts`): every code it throws, listed once with its status and
+ * message, so no `throw` repeats a status. `detail` is for the log only; the user reads the message.
+ */
+export function errorCatalogue<const T extends Record<string, ErrorEntry>>(entries: T): ErrorCatalogue<T> {
+  const throwers: Record<string, (detail?: string) => AppError> = {}
+  for (const [code, entry] of Object.entries(entries))
+    throwers[code] = (detail) => new AppError(code, entry.status, detail, entry.message)
+  return throwers as ErrorCatalogue<T>
 }
 
 /** Not found, and also what a caller gets for anything they may not see. */

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import type { LifelineModule } from './module.ts'
 
 /** A JSON object. */
 export type Json = Record<string, unknown>
@@ -79,9 +78,8 @@ export function openData(reply: FastifyReply): FastifyReply {
   return reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60')
 }
 
-/** The document, with `publicUrl` as its server: every module's paths and schemas. */
-export function openApiDocument(publicUrl: string, modules: readonly LifelineModule[]): Json {
-  const sections = modules.flatMap((module) => (module.api ? [module.api()] : []))
+/** The document, with `publicUrl` as its server: every module's paths and schemas (module.ts `api`). */
+export function openApiDocument(publicUrl: string, sections: readonly ApiSection[]): Json {
   const paths: ApiSection['paths'] = {
     '/api/openapi.json': {
       get: {
@@ -119,10 +117,10 @@ export function openApiDocument(publicUrl: string, modules: readonly LifelineMod
 export function registerApiDocument(
   app: FastifyInstance,
   publicUrl: string,
-  modules: readonly LifelineModule[],
+  sections: () => readonly ApiSection[],
 ) {
   app.get('/api/openapi.json', { config: { policy: 'public' } }, async (_request, reply) => {
     openData(reply)
-    return openApiDocument(publicUrl, modules)
+    return openApiDocument(publicUrl, sections())
   })
 }

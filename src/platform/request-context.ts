@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { readSession, type Session, sessionCookieName, sessionIdOf } from './auth/sessions.ts'
 import type { Store } from './db/database.ts'
+import { notFound } from './errors.ts'
 import type { NavItem, PageContext } from './html/layout.ts'
 import { isLocale, type Locale, pickLocale, type T, translator } from './i18n.ts'
 import { can, type RoutePolicy } from './policy.ts'
@@ -114,6 +115,17 @@ export function pageContext(request: FastifyRequest): PageContext {
           }
         : undefined,
   }
+}
+
+/**
+ * The signed-in staff member a permission-guarded route acts for. The route policy (route-policy.ts)
+ * has already sent everyone else away; should a route without a permission policy call this, the
+ * caller gets the 404 that everything they may not see answers.
+ */
+export function actor(request: FastifyRequest): Session {
+  const session = request.session
+  if (!session || session.stage !== 'full') throw notFound()
+  return session
 }
 
 /** Sends a rendered page. */

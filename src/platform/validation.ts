@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { isStrongPassword } from './auth/password-strength.ts'
+import { notFound } from './errors.ts'
 
 // U+FFFD is what broken UTF-8 decodes to; control characters have no place in a form field.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -148,4 +149,14 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): Parse
     errors[field] ??= messageKey.test(issue.message) ? issue.message : 'validation.invalid'
   }
   return { ok: false, errors }
+}
+
+/**
+ * A route's path parameters, checked against their schema. A malformed id names nothing that exists,
+ * so it answers the same 404 as a well-formed id that isn't there.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.infer<S> {
+  const result = schema.safeParse(params)
+  if (!result.success) throw notFound()
+  return result.data
 }
