@@ -124,8 +124,17 @@ export function pageContext(request: FastifyRequest): PageContext {
  */
 export function actor(request: FastifyRequest): Session {
   const session = request.session
-  if (!session || session.stage !== 'full') throw notFound()
+  if (session?.stage !== 'full') throw notFound()
   return session
+}
+
+/**
+ * The session of a route whose policy is 'session': at whatever stage of signing in. The route policy
+ * sent a request without one to the sign-in page; anything else calling this gets a 404.
+ */
+export function currentSession(request: FastifyRequest): Session {
+  if (!request.session) throw notFound()
+  return request.session
 }
 
 /** Sends a rendered page. */

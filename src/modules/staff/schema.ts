@@ -27,3 +27,5 @@ export const auditQuery = z.object({
 
 /** A user id in a path. */
 export const userParams = z.object({ id: z.uuid() })
+/** A checked audit-log filter. */
+export type AuditQuery = z.infer<typeof auditQuery>

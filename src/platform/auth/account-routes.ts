@@ -6,7 +6,7 @@ import { serverKeyOf } from '../crypto/server-key.ts'
 import { notFound } from '../errors.ts'
 import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
-import { pageContext, sendPage } from '../request-context.ts'
+import { actor, currentSession, pageContext, sendPage } from '../request-context.ts'
 import { type FieldErrors, parseForm } from '../validation.ts'
 import { replaceKeyPair, saveTotpSecret, unlockAccount } from './accounts.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
@@ -15,10 +15,10 @@ import { accountOverview, enrolPage, recoveryCodesPage } from './pages/account.t
 import { waitText } from './pages/forms.ts'
 import { listPasskeys, relyingParty } from './passkeys.ts'
 import { proveMember } from './reauth.ts'
-import { secureCookies } from './routes.ts'
 import { codeForm, passwordForm } from './schema.ts'
 import { signInFailed } from './second-factor.ts'
-import { updateSession } from './sessions.ts'
+import { secureCookies } from './session-cookie.ts'
+import { endOtherSessions, updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
 import {
   checkTotp,
@@ -37,7 +37,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   // Enrolment is open to a session that must enrol, and to a signed-in member without TOTP yet.
   const enrolling = (request: FastifyRequest) => {
-    const current = request.session!
+    const current = currentSession(request)
     if (current.stage === 'second-factor' || current.user.totpEnabled) throw notFound()
     return current
   }
@@ -94,7 +94,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
     notice?: string,
     proofErrors?: FieldErrors,
   ) => {
-    const current = request.session!
+    const current = actor(request)
     return accountOverview(pageContext(request), {
       email: current.user.email,
       // From the private key this session holds, not the stored public key: if that was replaced, the
@@ -127,7 +127,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   // New codes replace every old one: a stolen session must not be able to make them (reauth.ts).
   app.post('/account/recovery-codes', staff, async (request, reply) => {
-    const current = request.session!
+    const current = actor(request)
     if (!current.user.totpEnabled) throw notFound()
     const form = parseForm(codeForm, request.body)
     const refuse = async (error: string, status: number) =>
@@ -153,7 +153,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.post('/account/password', staff, async (request, reply) => {
-    const current = request.session!
+    const current = actor(request)
     const form = parseForm(passwordForm, request.body)
     const show = async (errors: FieldErrors) => sendPage(reply, await overview(request, errors), 400)
     if (!form.ok) return show(form.errors)
@@ -184,11 +184,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
           target: current.user.id,
         })
         // Other sessions opened with the old password end; this one goes on, with the new key.
-        await trx
-          .deleteFrom('sessions')
-          .where('user_id', '=', current.user.id)
-          .where('id', '!=', current.id)
-          .execute()
+        await endOtherSessions(trx, current.user.id, current.id)
         const privateKey = keyPair.privateKey.toString('base64')
         await updateSession(trx, current, { secrets: { ...current.secrets, privateKey } })
       },

@@ -1,19 +1,19 @@
 /** Password, then TOTP (or a recovery code, or a passkey), then out. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../audit.ts'
-import type { Db } from '../db/database.ts'
 import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor, STAFF } from '../policy.ts'
-import { pageContext, sendPage } from '../request-context.ts'
+import { actor, currentSession, pageContext, sendPage } from '../request-context.ts'
 import type { FieldErrors } from '../validation.ts'
 import { parseForm } from '../validation.ts'
+import { accountIdByEmail } from './account-queries.ts'
 import { unlockAccount } from './accounts.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
 import { loginPage, signInNoticePage, totpPage, waitText } from './pages/forms.ts'
 import { hasPasskey, relyingParty } from './passkeys.ts'
-import { clearSessionCookie, secureCookies, setSessionCookie } from './routes.ts'
 import { codeForm, loginForm, nextPath } from './schema.ts'
 import { afterSignIn, checkCode, secondFactorPassed, signedIn, signInFailed } from './second-factor.ts'
+import { clearSessionCookie, secureCookies, setSessionCookie } from './session-cookie.ts'
 import { endSession, startSession, updateSession } from './sessions.ts'
 import { attemptSucceeded, beginAttempt } from './throttle.ts'
 
@@ -21,16 +21,6 @@ import { attemptSucceeded, beginAttempt } from './throttle.ts'
 export function sendWait(reply: FastifyReply, waitMs: number, page: string) {
   reply.header('retry-after', String(Math.ceil(waitMs / 1000)))
   return sendPage(reply, page, 429)
-}
-
-/** The account an e-mail names, for the audit log (never the typed text: it may be a mistyped password). */
-async function accountId(db: Db, email: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email.toLowerCase())
-    .executeTakeFirst()
-  return row?.id ?? null
 }
 
 /** A query or form value as a local path to go to after signing in. */
@@ -46,7 +36,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const config = { policy: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute' } }
 
   const totpForm = async (request: FastifyRequest, next: string, errors: FieldErrors, alert?: string) => {
-    const passkey = !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, request.session!.user.id))
+    const passkey =
+      !!relyingParty(deps.env.publicUrl) && (await hasPasskey(db, currentSession(request).user.id))
     return totpPage(pageContext(request), { next, errors, passkey, alert })
   }
   const showTotp = async (
@@ -77,7 +68,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
     const next = nextFrom(body.next)
     if (!form.ok) return sendPage(reply, loginPage(ctx, { next, email, errors: form.errors }), 400)
-    const target = await accountId(db, form.data.email)
+    const target = await accountIdByEmail(db, form.data.email)
     const device = await trustedDevice(db, request, target, secure)
     const attempt = await beginAttempt(db, { email: form.data.email, address: request.ip, device })
     if (attempt.waitMs) {
@@ -125,7 +116,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.post('/login/totp', secondFactor, async (request, reply) => {
-    const session = request.session!
+    const session = currentSession(request)
     if (session.stage !== 'second-factor' || !session.secrets.totpSecret) return reply.redirect('/staff', 303)
     const body = (request.body ?? {}) as Record<string, unknown>
     const next = nextFrom(body.next)
@@ -155,7 +146,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: ModuleDeps) {
     '/login/notice',
     { config: { policy: { permission: STAFF } } },
     async (request, reply) => {
-      const session = request.session!
+      const session = actor(request)
       const next = nextFrom(request.query.next)
       const count = session.secrets.failedSignins
       if (!count) return reply.redirect(next, 303)

@@ -6,6 +6,7 @@ import { audit } from '../audit.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { ModuleDeps } from '../module.ts'
 import { STAFF } from '../policy.ts'
+import { actor, currentSession } from '../request-context.ts'
 import { text } from '../validation.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
 import { waitText } from './pages/forms.ts'
@@ -14,13 +15,14 @@ import {
   checkPasskey,
   registrationOptions,
   relyingParty,
+  removePasskey,
   storePasskey,
   verifyNewPasskey,
 } from './passkeys.ts'
 import { proveMember } from './reauth.ts'
-import { secureCookies } from './routes.ts'
 import { nextPath } from './schema.ts'
 import { afterSignIn, secondFactorPassed, signInFailed } from './second-factor.ts'
+import { secureCookies } from './session-cookie.ts'
 import { updateSession } from './sessions.ts'
 import { beginAttempt } from './throttle.ts'
 
@@ -50,7 +52,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   }
   const failed = () => new AppError('ERR_PASSKEY_FAILED', 400)
   const challengeOf = async (request: FastifyRequest) => {
-    const current = request.session!
+    const current = currentSession(request)
     const challenge = current.secrets.passkeyChallenge
     if (!challenge) throw failed()
     const { passkeyChallenge: _, ...rest } = current.secrets
@@ -60,7 +62,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   // A challenge, without which no passkey is added, only after the member proves it is them (reauth.ts).
   app.post('/account/passkeys/options', staff, async (request, reply) => {
-    const current = request.session!
+    const current = actor(request)
     if (!current.user.totpEnabled) throw notFound()
     const form = proofForm.safeParse(request.body)
     if (!form.success) throw new AppError('ERR_REAUTH_FAILED', 400)
@@ -74,7 +76,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.post('/account/passkeys', staff, async (request) => {
-    const current = request.session!
+    const current = actor(request)
     const form = addForm.safeParse(request.body)
     if (!form.success || !current.user.totpEnabled) throw failed()
     const name = form.data.name || request.t('passkeys.defaultName')
@@ -98,14 +100,9 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.delete<{ Params: { id: string } }>('/account/passkeys/:id', staff, async (request, reply) => {
-    const current = request.session!
+    const current = actor(request)
     await db.transaction().execute(async (trx) => {
-      const removed = await trx
-        .deleteFrom('passkeys')
-        .where('id', '=', request.params.id)
-        .where('user_id', '=', current.user.id)
-        .executeTakeFirst()
-      if (!Number(removed.numDeletedRows)) throw notFound()
+      if (!(await removePasskey(trx, current.user.id, request.params.id))) throw notFound()
       await audit(trx, {
         actorId: current.user.id,
         action: 'factor.passkey_removed',
@@ -116,7 +113,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.get('/login/passkey/options', session, async (request) => {
-    const current = request.session!
+    const current = currentSession(request)
     if (current.stage !== 'second-factor') throw notFound()
     const options = await authenticationOptions(db, rp(), current.user.id)
     await updateSession(db, current, { secrets: { ...current.secrets, passkeyChallenge: options.challenge } })
@@ -124,7 +121,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.post('/login/passkey', session, async (request, reply) => {
-    const current = request.session!
+    const current = currentSession(request)
     if (current.stage !== 'second-factor') throw notFound()
     const form = signInForm.safeParse(request.body)
     if (!form.success) throw failed()

@@ -138,6 +138,16 @@ export async function checkPasskey(
   return true
 }
 
+/** Removes one of the user's passkeys; false when they have none by that id. */
+export async function removePasskey(db: Db, userId: string, id: string): Promise<boolean> {
+  const removed = await db
+    .deleteFrom('passkeys')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return Number(removed.numDeletedRows) > 0
+}
+
 /** Whether a user has any passkey. */
 export async function hasPasskey(db: Db, userId: string): Promise<boolean> {
   return !!(await db

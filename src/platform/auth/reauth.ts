@@ -14,6 +14,7 @@
 import type { FastifyRequest } from 'fastify'
 import { boxOpen, keyPairFromPrivate } from '../crypto/primitives.ts'
 import type { Db } from '../db/database.ts'
+import { actor } from '../request-context.ts'
 import { trustedDevice } from './device-cookies.ts'
 import { checkCode, type SecondFactor, signInFailed } from './second-factor.ts'
 import type { Session } from './sessions.ts'
@@ -49,7 +50,7 @@ export async function proveMember(
   request: FastifyRequest,
   options: { code: string; secure: boolean },
 ): Promise<Proof> {
-  const session = request.session!
+  const session = actor(request)
   const device = await trustedDevice(db, request, session.user.id, options.secure)
   const attempt = await beginAttempt(db, { email: session.user.email, address: request.ip, device })
   if (attempt.waitMs) return { outcome: 'wait', waitMs: attempt.waitMs }

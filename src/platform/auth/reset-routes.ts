@@ -8,12 +8,13 @@ import type { ModuleDeps } from '../module.ts'
 import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
+import { accountById, rolesOf } from './account-queries.ts'
 import { resetAccount } from './accounts.ts'
 import { consumeInvite, findInvite } from './invites.ts'
 import { resetPage } from './pages/forms.ts'
 import { makeMaterial } from './password-material.ts'
-import { setSessionCookie } from './routes.ts'
 import { resetForm } from './schema.ts'
+import { setSessionCookie } from './session-cookie.ts'
 import { startSession } from './sessions.ts'
 
 /** Registers the reset link's page and form. */
@@ -23,13 +24,7 @@ export function registerResetRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   const load = async (request: FastifyRequest<{ Params: { token: string } }>) => {
     const invite = await findInvite(db, 'reset', request.params.token)
-    const user = invite?.user_id
-      ? await db
-          .selectFrom('users')
-          .select(['id', 'email', 'disabled_at'])
-          .where('id', '=', invite.user_id)
-          .executeTakeFirst()
-      : undefined
+    const user = invite?.user_id ? await accountById(db, invite.user_id) : undefined
     if (!invite || !user || user.disabled_at) throw linkExpired()
     return { invite, user }
   }
@@ -66,8 +61,7 @@ export function registerResetRoutes(app: FastifyInstance, deps: ModuleDeps) {
         target: user.id,
         detail: { link: invite.id },
       })
-      const rows = await trx.selectFrom('user_roles').select('role').where('user_id', '=', user.id).execute()
-      return rows.map((row) => row.role)
+      return rolesOf(trx, user.id)
     })
     const stage = needsSecondFactor(roles) ? 'enrol' : 'full'
     setSessionCookie(

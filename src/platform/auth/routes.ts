@@ -2,8 +2,7 @@
  * Signing in and out: first-run setup, invited sign-up, password then TOTP, enrolment, one's own
  * account. Every step works as plain forms without JavaScript.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { audit } from '../audit.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { serverKeyOf } from '../crypto/server-key.ts'
 import { linkExpired } from '../errors.ts'
 import type { ModuleDeps } from '../module.ts'
@@ -11,34 +10,16 @@ import { needsSecondFactor } from '../policy.ts'
 import { pageContext, sendPage } from '../request-context.ts'
 import { parseForm } from '../validation.ts'
 import { registerAccountRoutes } from './account-routes.ts'
-import { hasAnyAccount, insertAccount, prepareAccount } from './accounts.ts'
-import { consumeInvite, findInvite } from './invites.ts'
+import { hasAnyAccount, prepareAccount } from './accounts.ts'
+import { createInvitedAccount } from './invited-account.ts'
+import { findInvite } from './invites.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { accountPage } from './pages/forms.ts'
 import { registerPasskeyRoutes } from './passkey-routes.ts'
 import { registerResetRoutes } from './reset-routes.ts'
 import { accountForm } from './schema.ts'
-import { sessionCookieName, startSession } from './sessions.ts'
-
-/** Whether cookies are Secure (and `__Host-` prefixed): when the public address is https. */
-export function secureCookies(deps: ModuleDeps): boolean {
-  return deps.env.publicUrl.startsWith('https://')
-}
-
-/** Sets the session cookie: HttpOnly, SameSite=Strict, Secure and `__Host-` behind https. */
-export function setSessionCookie(deps: ModuleDeps, reply: FastifyReply, value: string) {
-  reply.setCookie(sessionCookieName(secureCookies(deps)), value, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: secureCookies(deps),
-  })
-}
-
-/** Removes the session cookie (a `__Host-` cookie is removed only by a Secure, path / Set-Cookie). */
-export function clearSessionCookie(deps: ModuleDeps, reply: FastifyReply) {
-  reply.clearCookie(sessionCookieName(secureCookies(deps)), { path: '/', secure: secureCookies(deps) })
-}
+import { setSessionCookie } from './session-cookie.ts'
+import { startSession } from './sessions.ts'
 
 /** Registers every sign-in route. */
 export function registerAuth(app: FastifyInstance, deps: ModuleDeps) {
@@ -84,32 +65,11 @@ function registerInviteRoutes(app: FastifyInstance, deps: ModuleDeps, kind: 'set
     }
     const roles = [...new Set(kind === 'setup' ? ['admin'] : invite.roles)]
     const prepared = await prepareAccount(serverKeyOf(db), { ...form.data, roles })
-    const created = await db.transaction().execute(async (trx) => {
-      if (
-        await trx.selectFrom('users').select('id').where('email', '=', form.data.email).executeTakeFirst()
-      ) {
-        return null
-      }
-      if (!(await consumeInvite(trx, invite.id))) throw linkExpired()
-      if (kind === 'setup') {
-        // The setup link creates the first account only; any other setup link dies with it.
-        if ((await trx.selectFrom('users').select('id').limit(1).execute()).length) throw linkExpired()
-        await trx
-          .updateTable('invites')
-          .set({ used_at: new Date() })
-          .where('kind', '=', 'setup')
-          .where('used_at', 'is', null)
-          .execute()
-      }
-      const account = await insertAccount(trx, prepared)
-      await audit(trx, {
-        actorId: account.id,
-        action: kind === 'setup' ? 'account.setup' : 'account.signup',
-        target: account.id,
-        detail: { roles, invite: invite.id },
-      })
-      return account
-    })
+    const created = await db
+      .transaction()
+      .execute((trx) =>
+        createInvitedAccount(trx, { kind: inviteKind, inviteId: invite.id, account: prepared }),
+      )
     if (!created) {
       const errors = { email: 'validation.emailTaken' }
       return sendPage(reply, accountPage(pageContext(request), { kind, action, values, errors }), 400)

@@ -174,6 +174,11 @@ export async function endUserSessions(db: Db, userId: string): Promise<number> {
   return Number(result.numDeletedRows)
 }
 
+/** Ends every session of `userId` but `keepId` (the one that changed the password goes on). */
+export async function endOtherSessions(db: Db, userId: string, keepId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).execute()
+}
+
 /** Deletes sessions past their absolute or idle limit; returns how many. */
 export async function deleteExpiredSessions(db: Db): Promise<number> {
   const result = await db

@@ -6,7 +6,7 @@ import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { roles } from '../../../platform/policy.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { StaffMember } from '../users.ts'
+import type { StaffMember } from '../present.ts'
 
 function roleChecks(
   ctx: PageContext,
