@@ -12,6 +12,7 @@ import { buildApp } from '../src/app.ts'
 import { loadEnv } from '../src/env.ts'
 import { generateDemo } from '../src/modules/chronicle/demo/generate.ts'
 import { runQueuedExports } from '../src/modules/chronicle/export/job.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrate.ts'
 import { agent } from '../test/support/agent.ts'
@@ -62,6 +63,7 @@ async function measure(engine: 'pglite' | 'native', events: number, databaseUrl?
   const say = (line: string) => console.log(`[${engine}] ${line}`)
   const dir = tempDir(`lifeline-bench-export-job-${engine}-`)
   const store = await openStore({ dataDir: join(dir, 'data'), databaseUrl })
+  attachErasureKeys(store, { dataDir: join(dir, 'data') })
   const closeStore = onCleanUp(() => store.close())
   await migrateToLatest(store.db)
   say(`generating ${num(events)} demo events…`)

@@ -16,6 +16,7 @@ import { loadEnv } from '../src/env.ts'
 import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
 import { createAccount } from '../src/platform/auth/accounts.ts'
 import { createInvite } from '../src/platform/auth/invites.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import {
   type CsrfPair,
@@ -78,6 +79,7 @@ async function prepare(
   databaseUrl?: string,
 ): Promise<{ values: PathValues; routes: string }> {
   const store = await openStore({ dataDir, databaseUrl })
+  attachErasureKeys(store, { dataDir })
   try {
     const lawyer = await createAccount(store.db, {
       email: 'lawyer@example.org',

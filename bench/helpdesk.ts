@@ -15,6 +15,7 @@ import { loadavg } from 'node:os'
 import { sql } from 'kysely'
 import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
 import { createAccount } from '../src/platform/auth/accounts.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { startCluster } from '../test/support/native-postgres.ts'
 import { type FloodFigures, floodPhotos, percentile, probeForm, runFlood } from './support/flood.ts'
@@ -60,6 +61,7 @@ const UNLIMITED = { LIFELINE_PHOTO_DECODES: '256', LIFELINE_UPLOAD_MEMORY_MB: '1
 /** Accounts and the desk, written before the server starts (the embedded database is one process's). */
 async function prepare(dataDir: string, databaseUrl?: string) {
   const store = await openStore({ dataDir, databaseUrl })
+  attachErasureKeys(store, { dataDir })
   try {
     const lawyer = await createAccount(store.db, {
       email: LAWYER.email,
@@ -94,6 +96,7 @@ async function prepare(dataDir: string, databaseUrl?: string) {
 /** Tops the desk up to OPEN_REPORTS open reports, copies of a real one spread over three days. */
 async function fillQueue(dataDir: string, databaseUrl?: string): Promise<number> {
   const store = await openStore({ dataDir, databaseUrl })
+  attachErasureKeys(store, { dataDir })
   try {
     const [{ n }] = (
       await sql<{

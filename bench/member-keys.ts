@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path'
 import { createAccount, replaceKeyPair, unlockAccount } from '../src/platform/auth/accounts.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import {
   boxSeal,
   deriveKey,
@@ -114,9 +115,9 @@ async function measure(engine: string, records: number, databaseUrl?: string): P
   const store = await openStore({
     dataDir: join(dir, 'data'),
     databaseUrl,
-    erasureKeysDir: join(dir, 'erasure-keys'),
     serverKeyFile: join(dir, 'server.key'),
   })
+  attachErasureKeys(store, { dataDir: join(dir, 'data'), dir: join(dir, 'erasure-keys') })
   try {
     await migrateToLatest(store.db)
     const unlockModerateMs = await unlockMs(store, 'moderate')

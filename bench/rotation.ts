@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path'
 import { rotationRunner } from '../src/platform/crypto/desk-rotation.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { randomBytes } from '../src/platform/crypto/primitives.ts'
 import {
   addDeskMember,
@@ -37,9 +38,9 @@ async function measure(engine: string, records: number, databaseUrl?: string): P
   const store = await openStore({
     dataDir: join(dir, 'data'),
     databaseUrl,
-    erasureKeysDir: join(dir, 'erasure-keys'),
     serverKeyFile: join(dir, 'server.key'),
   })
+  attachErasureKeys(store, { dataDir: join(dir, 'data'), dir: join(dir, 'erasure-keys') })
   try {
     await migrateToLatest(store.db)
     const members: KeyHolder[] = []

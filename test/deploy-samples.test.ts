@@ -14,6 +14,7 @@ import { loadEnv } from '../src/env.ts'
 import { uploadLimitBytes } from '../src/modules/chronicle/import-routes.ts'
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from '../src/modules/helpdesk/photos.ts'
 import { allJobs } from '../src/modules.ts'
+import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { prepareDatabase } from '../src/platform/db/prepare.ts'
 import { engine } from './support/db.ts'
@@ -225,6 +226,7 @@ describe("the roles' SQL", { skip }, () => {
 
     const dataDir = 'unused-by-native'
     const store = await openStore({ databaseUrl: urlAs(names.app, names.database), dataDir })
+    attachErasureKeys(store, { dataDir })
     try {
       const settings = loadEnv({
         DATABASE_URL: urlAs(names.app, names.database),

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { attachErasureKeys, type ErasureKeys } from '../../src/platform/crypto/erasure-keys.ts'
 import { openStore, type Store } from '../../src/platform/db/database.ts'
 import { migrateToLatest } from '../../src/platform/db/migrate.ts'
 
@@ -15,7 +16,7 @@ import { migrateToLatest } from '../../src/platform/db/migrate.ts'
 export const engine = process.env.LIFELINE_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite'
 
 /** A store for one test file plus the settings that reach the same database from another process. */
-export type TestStore = Store & { dataDir: string; databaseUrl?: string }
+export type TestStore = Store & { dataDir: string; databaseUrl?: string; erasureKeys: ErasureKeys }
 
 /** Opens a fresh migrated database; close() removes it. */
 export async function testStore(): Promise<TestStore> {
@@ -27,14 +28,16 @@ async function embeddedCopy(): Promise<TestStore> {
   const template = process.env.LIFELINE_TEST_PGLITE_TEMPLATE
   if (template) cpSync(template, dataDir, { recursive: true })
   const store = await openStore({ dataDir })
+  const erasureKeys = attachErasureKeys(store, { dataDir })
   if (!template) await migrateToLatest(store.db)
   return {
     ...store,
     dataDir,
+    erasureKeys,
     async close() {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })
-      rmSync(store.erasureKeys.dir, { recursive: true, force: true })
+      rmSync(erasureKeys.dir, { recursive: true, force: true })
       rmSync(store.serverKey.path, { force: true })
     },
   }
@@ -56,14 +59,16 @@ async function nativeCopy(): Promise<TestStore> {
   url.pathname = `/${name}`
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-test-'))
   const store = await openStore({ dataDir, databaseUrl: url.href })
+  const erasureKeys = attachErasureKeys(store, { dataDir })
   return {
     ...store,
     dataDir,
+    erasureKeys,
     databaseUrl: url.href,
     async close() {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })
-      rmSync(store.erasureKeys.dir, { recursive: true, force: true })
+      rmSync(erasureKeys.dir, { recursive: true, force: true })
       rmSync(store.serverKey.path, { force: true })
       const cleanup = new pg.Client({ connectionString: admin.href })
       await cleanup.connect()

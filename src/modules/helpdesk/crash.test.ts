@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { engine, testStore } from '../../../test/support/db.ts'
 import { createStaff, type TestStaff } from '../../../test/support/factories.ts'
 import { freePort } from '../../../test/support/ports.ts'
+import { attachErasureKeys } from '../../platform/crypto/erasure-keys.ts'
 import { openStore, type Store } from '../../platform/db/database.ts'
 import { migrateToLatest } from '../../platform/db/migrate.ts'
 import { openReport, reportOfMember } from './desk.ts'
@@ -101,6 +102,7 @@ async function setUp(): Promise<TestStaff> {
     store = native
   } else {
     store = await openStore({ dataDir })
+    attachErasureKeys(store, { dataDir })
     await migrateToLatest(store.db)
   }
   const admin = await createStaff(store.db, { roles: ['admin'] })
@@ -159,6 +161,7 @@ describe('a crash while reports arrive', () => {
 
     // And the desk can read them: decrypted with the lawyer's own key.
     const store = await openStore({ dataDir, databaseUrl })
+    attachErasureKeys(store, { dataDir })
     try {
       let read = 0
       for (const [receipt, details] of given) {

@@ -14,6 +14,7 @@
  */
 import { sql } from 'kysely'
 import { claimErasureKey, returnErasureKey } from '../../platform/crypto/erasure-key-pool.ts'
+import { erasureKeysOf } from '../../platform/crypto/erasure-keys.ts'
 import {
   aeadOpen,
   aeadSeal,
@@ -23,7 +24,7 @@ import {
   secretSeal,
   unpad,
 } from '../../platform/crypto/primitives.ts'
-import { type Db, erasureKeysOf } from '../../platform/db/database.ts'
+import type { Db } from '../../platform/db/database.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { ReportContent } from './forms.ts'
 

@@ -19,6 +19,7 @@ import { engine, type TestStore, testStore } from '../../../test/support/db.ts'
 import { keyHolder } from '../../../test/support/factories.ts'
 import { allJobs } from '../../modules.ts'
 import { startSession } from '../auth/sessions.ts'
+import { attachErasureKeys } from '../crypto/erasure-keys.ts'
 import { randomBytes, sha256 } from '../crypto/primitives.ts'
 import {
   addDeskMember,
@@ -108,6 +109,7 @@ async function restoreTarget(): Promise<typeof restored> {
     await restoreFrom(backupFile(), passphrase, { engine: 'pglite', dataDir })
     const files = filesUnder(dataDir)
     const opened = await openStore({ dataDir })
+    attachErasureKeys(opened, { dataDir })
     const query: Query = async (text) => (await opened.pool.query(text)).rows
     // pg-boss makes its schema again at start (it was left out).
     await installJobs(opened.pool, allJobs())
@@ -334,6 +336,7 @@ describe(`a backup brings no shredded or deleted data back (${engine})`, () => {
     for (const needle of gone)
       assert.ok(!restoredFiles.some((bytes) => found(bytes, needle)), `${needle.what} is in a restored file`)
     const opened = await openStore({ dataDir })
+    attachErasureKeys(opened, { dataDir })
     try {
       const after = await counts(async (text) => (await opened.pool.query(text)).rows)
       assert.equal(after.get('public.users'), before_.get('public.users'))

@@ -12,7 +12,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { type Db, erasureKeysOf } from '../db/database.ts'
+import type { Db } from '../db/database.ts'
+import { erasureKeysOf } from './erasure-keys.ts'
 
 /** How many unused keys the ten-minute job keeps: enough for a busy desk's ten minutes. */
 export const POOL_TARGET = 1_000

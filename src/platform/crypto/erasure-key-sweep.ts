@@ -15,7 +15,8 @@
  * first sighting is kept in this process's memory only; no row or file says when a key went missing.
  */
 import { sql } from 'kysely'
-import { type Db, erasureKeysOf } from '../db/database.ts'
+import type { Db } from '../db/database.ts'
+import { erasureKeysOf } from './erasure-keys.ts'
 
 /** How long a key must be seen orphaned, and have existed, before it is destroyed. */
 export const SWEEP_MARGIN_MS = 60 * 60_000

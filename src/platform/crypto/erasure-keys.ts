@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import type { Db, Store } from '../db/database.ts'
 import { newSymmetricKey } from './primitives.ts'
 import { isUuid } from './sealed-support.ts'
 
@@ -177,4 +178,28 @@ async function syncFolder(folder: string): Promise<void> {
 // A folder tidied away by hand holds no key to flush.
 function ignoreMissing(error: NodeJS.ErrnoException): void {
   if (error.code !== 'ENOENT') throw error
+}
+
+const keysByDb = new WeakMap<Db, ErasureKeys>()
+
+/**
+ * Opens the erasure keys of `store`'s items, in `dir` (LIFELINE_ERASURE_KEYS_DIR) or else beside the
+ * data dir, and ties them to its db, so code that holds only the db (jobs, commands) finds them with
+ * erasureKeysOf. Native PostgreSQL flushes each new key to disk; the embedded database doesn't.
+ */
+export function attachErasureKeys(
+  store: Pick<Store, 'db' | 'engine'>,
+  where: { dataDir: string; dir?: string },
+): ErasureKeys {
+  const dir = where.dir ? resolve(where.dir) : defaultErasureKeysDir(where.dataDir)
+  const keys = new ErasureKeys(dir, store.engine === 'postgres')
+  keysByDb.set(store.db, keys)
+  return keys
+}
+
+/** The erasure keys of the store `db` belongs to (not of a transaction: look them up before one). */
+export function erasureKeysOf(db: Db): ErasureKeys {
+  const keys = keysByDb.get(db)
+  if (!keys) throw new Error("No erasure keys for this database handle (a transaction? use the store's db)")
+  return keys
 }

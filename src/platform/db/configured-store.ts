@@ -1,5 +1,6 @@
 /** The store the settings name, as the server and every command open it. */
 import type { Env } from '../../env.ts'
+import { attachErasureKeys } from '../crypto/erasure-keys.ts'
 import type { JobDefinition } from '../jobs/queue.ts'
 import { type EmbeddedRole, openStore, type Store } from './database.ts'
 import { prepareDatabase } from './prepare.ts'
@@ -8,17 +9,18 @@ import { prepareDatabase } from './prepare.ts'
  * Native PostgreSQL at DATABASE_URL, else the embedded database in LIFELINE_DATA_DIR, with its erasure
  * keys. A server (the default) has the embedded database to itself; a command uses a running server's.
  */
-export function openConfiguredStore(
+export async function openConfiguredStore(
   env: Env,
   { role = 'server' }: { role?: EmbeddedRole } = {},
 ): Promise<Store> {
-  return openStore({
+  const store = await openStore({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.LIFELINE_DATA_DIR,
-    erasureKeysDir: env.LIFELINE_ERASURE_KEYS_DIR,
     serverKeyFile: env.LIFELINE_SERVER_KEY_FILE,
     role,
   })
+  attachErasureKeys(store, { dataDir: env.LIFELINE_DATA_DIR, dir: env.LIFELINE_ERASURE_KEYS_DIR })
+  return store
 }
 
 /**

@@ -5,7 +5,6 @@ import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { defaultErasureKeysDir, ErasureKeys } from '../crypto/erasure-keys.ts'
 import { attachServerKey, defaultServerKeyFile, ServerKey } from '../crypto/server-key.ts'
 import { type DataDirHolder, dataDirHolder, describeHolder } from './data-dir-lock.ts'
 import type { Database } from './tables.ts'
@@ -18,8 +17,6 @@ export type Store = {
   db: Db
   pool: pg.Pool
   engine: 'pglite' | 'postgres'
-  /** Where help-desk reports' erasure keys live (outside the database and its backups). */
-  erasureKeys: ErasureKeys
   /** The key outside the database that members' private keys and the server's hashes need (server-key.ts). */
   serverKey: ServerKey
   /**
@@ -58,48 +55,26 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
 /**
  * Opens native PostgreSQL when a URL is given, otherwise the embedded database in `dataDir`; with it
- * the erasure keys, in `erasureKeysDir` or else beside the data dir (see erasure-keys.ts), and the
- * server key, in `serverKeyFile` or else beside the data dir (see server-key.ts).
+ * the server key, in `serverKeyFile` or else beside the data dir (see server-key.ts). Erasure keys are
+ * a dependency of their own, opened beside the store (crypto/erasure-keys.ts attachErasureKeys).
  */
 export async function openStore(options: {
   databaseUrl?: string
   dataDir: string
-  erasureKeysDir?: string
   serverKeyFile?: string
   /** Embedded only; 'server' unless said. */
   role?: EmbeddedRole
 }): Promise<Store> {
-  const keysDir = options.erasureKeysDir
-    ? resolve(options.erasureKeysDir)
-    : defaultErasureKeysDir(options.dataDir)
   const serverKey = await ServerKey.load(options.serverKeyFile ?? defaultServerKeyFile(options.dataDir))
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
-    return storeFor(
-      pool,
-      'postgres',
-      { erasureKeys: new ErasureKeys(keysDir, true), serverKey },
-      async () => {},
-    )
+    return storeFor(pool, 'postgres', { serverKey }, async () => {})
   }
-  return openEmbedded(
-    resolve(options.dataDir),
-    { erasureKeys: new ErasureKeys(keysDir, false), serverKey },
-    options.role ?? 'server',
-  )
+  return openEmbedded(resolve(options.dataDir), { serverKey }, options.role ?? 'server')
 }
 
-/** The keys a store keeps outside its database. */
-type OutsideKeys = { erasureKeys: ErasureKeys; serverKey: ServerKey }
-
-const erasureKeysByDb = new WeakMap<Db, ErasureKeys>()
-
-/** The erasure keys of the store `db` belongs to (not of a transaction: look them up before one). */
-export function erasureKeysOf(db: Db): ErasureKeys {
-  const keys = erasureKeysByDb.get(db)
-  if (!keys) throw new Error("No erasure keys for this database handle (a transaction? use the store's db)")
-  return keys
-}
+/** The key a store keeps outside its database. */
+type OutsideKeys = { serverKey: ServerKey }
 
 async function openEmbedded(dataDir: string, keys: OutsideKeys, role: EmbeddedRole): Promise<Store> {
   if (role === 'command') {
@@ -222,19 +197,17 @@ async function readOnce(path: string): Promise<Readable> {
 function storeFor(
   pool: pg.Pool,
   engine: Store['engine'],
-  { erasureKeys, serverKey }: OutsideKeys,
+  { serverKey }: OutsideKeys,
   closeEngine: () => Promise<void>,
 ): Store {
   // An idle client's error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  erasureKeysByDb.set(db, erasureKeys)
   attachServerKey(db, serverKey)
   return {
     db,
     pool,
     engine,
-    erasureKeys,
     serverKey,
     async close() {
       await db.destroy()

@@ -16,6 +16,7 @@ import { retentionJob } from '../../modules/helpdesk/retention.ts'
 import { helpdeskWith, sendDetained } from '../../modules/helpdesk/testing.ts'
 import { allJobs } from '../../modules.ts'
 import { backupTo } from '../backup/backup.ts'
+import { attachErasureKeys } from '../crypto/erasure-keys.ts'
 import { expireSessions } from '../jobs/expire-sessions.ts'
 import { analyzeDatabase } from '../jobs/maintain-database.ts'
 import { type Jobs, startJobs } from '../jobs/queue.ts'
@@ -136,6 +137,7 @@ describe('least privilege on native PostgreSQL', { skip }, () => {
     before(async () => {
       const env = loadEnv({ ...settings, LIFELINE_PUBLIC_URL: 'http://localhost:8080' })
       store = await openStore({ databaseUrl: appUrl, dataDir })
+      attachErasureKeys(store, { dataDir })
       const { applied, excess } = await prepareDatabase(env, store, allJobs())
       assert.deepEqual(applied, [], 'the start above applied everything')
       assert.deepEqual(excess, [])
