@@ -5,8 +5,10 @@
  * functions.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { CompiledQuery } from 'kysely'
 import type pg from 'pg'
 import PgBoss from 'pg-boss'
+import type { z } from 'zod'
 import type { Db, Store } from '../db/database.ts'
 
 /** pg-boss's schema, in the same database as Lifeline's tables. */
@@ -16,17 +18,54 @@ export const JOBS_SCHEMA = 'pgboss'
 // with least privilege the app role can't make a queue, so installJobs makes this one too.
 const SCHEDULE_QUEUE = '__pgboss__send-it'
 
-/** A job: a unique name, an optional cron schedule, and what it does. */
-export type JobDefinition = {
+/**
+ * A job: a unique name, an optional cron schedule, the schema of its payload (checked when it is
+ * enqueued and again when it runs, so a handler only ever sees a payload of its own type), and what it
+ * does.
+ */
+export type JobDefinition<Payload = unknown> = {
   name: string
   /** Cron expression (UTC) for recurring jobs. */
   schedule?: string
-  handler: (db: Db, data: unknown) => Promise<void>
+  /** The payload's schema; a scheduled job without one gets `{}`. */
+  payload?: z.ZodType<Payload>
+  handler(db: Db, data: Payload): Promise<void>
 }
 
 /** A job, typed; list it in a descriptor (module.ts) or, for the platform's own, in platform-jobs.ts. */
-export function defineJob(job: JobDefinition): JobDefinition {
+export function defineJob<Payload = unknown>(job: JobDefinition<Payload>): JobDefinition<Payload> {
   return job
+}
+
+// Only used to write job rows, on the caller's connection: never started, it opens nothing itself.
+let sender: PgBoss | undefined
+function jobWriter(): PgBoss {
+  sender ??= new PgBoss({
+    db: {
+      executeSql: () => Promise.reject(new Error('jobs are enqueued on a transaction')),
+    },
+    schema: JOBS_SCHEMA,
+  })
+  return sender
+}
+
+/**
+ * Enqueues `job` with `payload` in the caller's transaction: the job exists only if the transaction
+ * commits, so a request never leaves a job for a row it rolled back (nor a row without its job).
+ * Returns the job's id, or null when `singletonKey` names a job already waiting.
+ */
+export async function enqueue<Payload>(
+  trx: Db,
+  job: JobDefinition<Payload>,
+  payload: Payload,
+  options: { singletonKey?: string; retryLimit?: number } = {},
+): Promise<string | null> {
+  const data = job.payload ? job.payload.parse(payload) : payload
+  const db = {
+    executeSql: async (text: string, values?: unknown[]) =>
+      trx.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: { id: string }[] }>,
+  }
+  return jobWriter().send(job.name, data as object, { ...options, db })
 }
 
 /** Running jobs, and a way to stop them. */
@@ -94,7 +133,9 @@ export async function startJobs(
   for (const job of options.jobs) {
     await createQueue(boss, job.name)
     if (job.schedule) await boss.schedule(job.name, job.schedule)
-    await boss.work(job.name, async ([received]) => job.handler(store.db, received?.data))
+    await boss.work(job.name, async ([received]) =>
+      job.handler(store.db, job.payload ? job.payload.parse(received?.data ?? {}) : received?.data),
+    )
   }
   return { boss, stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
 }
