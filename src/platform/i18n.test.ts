@@ -217,6 +217,9 @@ test('every translation key the code uses literally exists in en.json', () => {
       note(match[1] ?? '', at(match.index))
     for (const match of source.matchAll(/\bAppError\(\s*['"`](ERR_[A-Z0-9_]+)['"`]/g))
       note(`errors.${match[1]}`, at(match.index))
+    // Error catalogues (errorCatalogue in errors.ts): each code, shown as its own message key or errors.<CODE>.
+    for (const match of source.matchAll(/^\s*(ERR_[A-Z0-9_]+): \{([^}]*)\}/gm))
+      note(/message: (['"`])([^'"`]+)\1/.exec(match[2] ?? '')?.[2] ?? `errors.${match[1]}`, at(match.index))
   }
   assert.ok(used.size > 50, `the scan found only ${used.size} keys; are the patterns still right?`)
   const english = flat.en
