@@ -5,21 +5,15 @@ import type { AppDeps } from '../../app.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { addStaffNav } from '../../platform/html/layout.ts'
 import type { Locale } from '../../platform/i18n.ts'
+import { can } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../platform/validation.ts'
+import { decideTerm, proposeTerm, type Reviewer } from '../../platform/vocabularies/commands.ts'
+import { findTermById, listProposed, listTerms } from '../../platform/vocabularies/queries.ts'
+import { proposeTermSchema } from '../../platform/vocabularies/schema.ts'
+import { type Term, type Vocabulary, vocabularies } from '../../platform/vocabularies/terms.ts'
 import { confirmRejectPage, vocabulariesPage } from './pages/vocabularies.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
-import {
-  decideTerm,
-  findTermById,
-  listProposed,
-  listTerms,
-  proposeTerm,
-  proposeTermSchema,
-  type Term,
-  type Vocabulary,
-  vocabularies,
-} from './vocabularies.ts'
 
 const base = '/staff/chronicle/vocabularies'
 // A serial id: anything else in the path is a page that does not exist.
@@ -102,7 +96,8 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: AppDeps) {
   })
 }
 
-function reviewer(request: FastifyRequest) {
+// The chronicle's vocabularies are decided by holders of REVIEW_CHRONICLE.
+function reviewer(request: FastifyRequest): Reviewer {
   const session = request.session!
-  return { id: session.user.id, roles: session.roles }
+  return { id: session.user.id, mayApprove: can(session.roles, REVIEW_CHRONICLE) }
 }

@@ -10,10 +10,10 @@ import type { KeyHolder } from '../../platform/crypto/sealed-records.ts'
 import { notFound } from '../../platform/errors.ts'
 import { addStaffNav } from '../../platform/html/layout.ts'
 import type { Locale } from '../../platform/i18n.ts'
+import { regionNames as approvedRegionNames } from '../../platform/regions/regions.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm, text } from '../../platform/validation.ts'
 import { approvedTerms } from '../chronicle/commands/event-record.ts'
-import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { convertReport, eventDraft } from './convert.ts'
 import {
   assignReport,
@@ -78,8 +78,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: AppDeps) 
   addStaffNav({ href: deskBase, label: 'helpdesk.desk.nav', permission: WORK_HELPDESK })
   addStaffNav({ href: `${deskBase}/retention`, label: 'helpdesk.retention.nav', permission: ASSIGN_HELPDESK })
 
-  const regionNames = async (locale: Locale) =>
-    new Map((await listTerms(db, 'region', locale)).map((term) => [term.id, termLabel(term, locale)]))
+  const regionNames = (locale: Locale) => approvedRegionNames(db, locale)
 
   app.get(deskBase, { config: workers }, async (request, reply) => {
     const filter = queueFilterSchema.parse(request.query ?? {})

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { AppDeps } from '../../../app.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
+import { approvedTermsByCode } from '../../../platform/vocabularies/queries.ts'
 import { resolveFilter } from '../filters.ts'
 import { decodeCursor, encodeCursor, eventPage, publishedEvent } from './event-query.ts'
 import { actsOf, articlesOf, sourcesOf } from './event-related.ts'
@@ -78,13 +79,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/api/v1/vocabularies/:vocabulary', { config: { policy: 'public' } }, async (request, reply) => {
     const parsed = vocabularyParams.safeParse(request.params)
     if (!parsed.success) throw notFound()
-    const terms = await db
-      .selectFrom('vocab_terms')
-      .select(['code', 'labels', 'extra'])
-      .where('vocabulary', '=', parsed.data.vocabulary)
-      .where('status', '=', 'approved')
-      .orderBy('code')
-      .execute()
+    const terms = await approvedTermsByCode(db, parsed.data.vocabulary)
     openData(reply)
     return { vocabulary: parsed.data.vocabulary, terms }
   })

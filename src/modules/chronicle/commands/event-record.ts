@@ -3,11 +3,13 @@
  * by code (a code reads the same in every version, an id does not), and its sources. History stores
  * differences between two such records; the conflict and compare pages show them field by field.
  */
+
+import type { Precision } from '../../../platform/dates/precision.ts'
 import type { Db } from '../../../platform/db/database.ts'
+import type { Localised } from '../../../platform/localised.ts'
 import { factFields, textFields } from '../event-fields.ts'
 import { eventFactColumns, eventsWithTerms } from '../queries.ts'
 import type { EventInput } from '../schema.ts'
-import type { Localised, Precision } from '../tables.ts'
 
 /** A source as history keeps it. */
 export type SourceSnapshot = {

@@ -5,8 +5,9 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import type { ProposedTerm } from '../../../platform/vocabularies/queries.ts'
+import { type Term, termLabel, type Vocabulary, vocabularies } from '../../../platform/vocabularies/terms.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
-import { type ProposedTerm, type Term, termLabel, type Vocabulary, vocabularies } from '../vocabularies.ts'
 
 const base = '/staff/chronicle/vocabularies'
 // Labels are listed in this order whatever the page's language, so columns never move.
