@@ -1,6 +1,6 @@
 /** The public chronicle: a GET filter form with facet counts, search, and one keyset page of events. */
 import { html } from 'ghtml'
-import { errorSummary } from '../../../platform/html/forms.ts'
+import { errorSummary, fieldError, fieldHint } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
@@ -70,8 +70,8 @@ function textInput(
   const error = errors[name]
   const id = `field-${name}`
   return html`<div><label for="${id}">${ctx.t(`chronicle.public.list.${name}`)}</label>
-<span class="hint" id="${id}-hint">${hint}</span>
-!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
+!${fieldHint(name, hint)}
+!${fieldError(ctx, errors, name)}
 <input id="${id}" name="${name}" type="${name === 'q' ? 'search' : 'text'}" value="${value ?? ''}" maxlength="${name === 'q' ? 200 : 10}"
  aria-invalid="${error ? 'true' : 'false'}" aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"></div>`
 }
