@@ -103,11 +103,14 @@ export async function findTermById(db: Db, id: number): Promise<Term | null> {
   return row ? presentTerm(row) : null
 }
 
-/** The approved terms of a vocabulary as the JSON API lists them: code, labels and extra, by code. */
+/**
+ * The approved terms of a vocabulary ordered by code in the database's collation, as the JSON API and
+ * the event form have always listed them.
+ */
 export async function approvedTermsByCode(db: Db, vocabulary: Vocabulary) {
   return db
     .selectFrom('vocab_terms')
-    .select(['code', 'labels', 'extra'])
+    .select(['id', 'code', 'labels', 'extra'])
     .where('vocabulary', '=', vocabulary)
     .where('status', '=', 'approved')
     .orderBy('code')

@@ -79,7 +79,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/api/v1/vocabularies/:vocabulary', { config: { policy: 'public' } }, async (request, reply) => {
     const parsed = vocabularyParams.safeParse(request.params)
     if (!parsed.success) throw notFound()
-    const terms = await approvedTermsByCode(db, parsed.data.vocabulary)
+    const terms = (await approvedTermsByCode(db, parsed.data.vocabulary)).map(({ code, labels, extra }) => ({
+      code,
+      labels,
+      extra,
+    }))
     openData(reply)
     return { vocabulary: parsed.data.vocabulary, terms }
   })
