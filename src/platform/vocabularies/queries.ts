@@ -5,26 +5,10 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { Locale } from '../i18n.ts'
-import type { Localised } from '../localised.ts'
-import {
-  sortByLabel,
-  type Term,
-  type TermExtra,
-  type TermStatus,
-  type Vocabulary,
-  vocabularies,
-} from './terms.ts'
+import { sortByLabel, type Term, type TermStatus, type Vocabulary, vocabularies } from './terms.ts'
 
-type Row = {
-  id: number
-  vocabulary: Vocabulary
-  code: string
-  labels: Localised
-  status: TermStatus
-  extra: TermExtra
-  proposed_by: string | null
-  created_at: Date
-}
+// A term as stored: its own fields, with who proposed it and when under their column names.
+type Row = Omit<Term, 'proposedBy' | 'createdAt'> & { proposed_by: string | null; created_at: Date }
 
 /** A stored row as a Term. */
 export function presentTerm(row: Row): Term {
