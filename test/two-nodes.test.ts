@@ -3,7 +3,7 @@
  * PostgreSQL, each with its own data dir and port, sharing only the database and the erasure-keys
  * folder, as README's "Several app nodes" asks. A visitor's cookies go to whichever node answers, as
  * behind a proxy without sticky sessions. What one node wrote, the other reads: a help-desk report
- * and its reply, an export's file, an uploaded import's file.
+ * and its reply, an export's file, an uploaded import's file, a newly approved vocabulary term.
  */
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -258,5 +258,36 @@ describe('two app nodes on one PostgreSQL', {
     assert.ok(expected > 20)
     assert.equal(fromB.body.split('\r\n').filter(Boolean).length, expected + 1)
     for (const node of [nodeA(), nodeB()]) assert.deepEqual(localFiles(node), [], node.url)
+  })
+
+  it('shows on node B a term approved on node A, though node B had read the terms before', async () => {
+    const visitor = httpAgent()
+    const before = await visitor.get(nodeB().url, '/chronicle')
+    assert.doesNotMatch(before.body, /bicycle_ride/)
+    // A reviewer of their own: the import's editor has used this time step's code (codes are one-use).
+    const reviewer = await createStaff(store.db, { roles: ['editor'] })
+    const staff = await signIn(nodeA(), reviewer)
+    await staff.get(nodeA().url, '/staff/chronicle/vocabularies')
+    const proposed = await staff.post(nodeA().url, '/staff/chronicle/vocabularies/terms', {
+      vocabulary: 'event_type',
+      code: 'bicycle_ride',
+      label_ru: 'Велопробег',
+      label_en: 'Bicycle ride',
+      label_uk: 'Велопробіг',
+    })
+    assert.equal(proposed.statusCode, 303)
+    const term = await store.db
+      .selectFrom('vocab_terms')
+      .select('id')
+      .where('code', '=', 'bicycle_ride')
+      .executeTakeFirstOrThrow()
+    const approved = await staff.post(
+      nodeA().url,
+      `/staff/chronicle/vocabularies/terms/${term.id}/approve`,
+      {},
+    )
+    assert.equal(approved.statusCode, 303)
+    const after = await visitor.get(nodeB().url, '/chronicle')
+    assert.match(after.body, /value="bicycle_ride"/)
   })
 })

@@ -7,6 +7,8 @@ import { z } from 'zod'
 import type { Db } from '../../platform/db/database.ts'
 import type { Database } from '../../platform/db/tables.ts'
 import { many, text } from '../../platform/validation.ts'
+import { termIndex } from '../../platform/vocabularies/queries.ts'
+import type { Vocabulary } from '../../platform/vocabularies/terms.ts'
 
 const code = z.string().regex(/^[\w.-]{1,40}$/, 'validation.invalid')
 // A day, or a month (YYYY-MM) meaning its first or last day depending on the end of the range, in the
@@ -52,19 +54,14 @@ export function rangeEnd(value: string | undefined): string | null {
 /** Vocabulary ids by code, as the filter needs them. */
 export async function termIds(
   db: Db,
-  vocabulary: string,
+  vocabulary: Vocabulary,
   codes: string[] | undefined,
 ): Promise<number[] | null> {
   if (!codes?.length) return null
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select('id')
-    .where('vocabulary', '=', vocabulary as 'region')
-    .where('code', 'in', codes)
-    .where('status', '=', 'approved')
-    .execute()
+  const index = await termIndex(db)
+  const ids = [...new Set(codes.flatMap((code) => index.id(vocabulary, code) ?? []))]
   // Unknown codes match nothing (rather than being ignored, which would widen the filter).
-  return rows.length ? rows.map((row) => row.id) : [-1]
+  return ids.length ? ids : [-1]
 }
 
 /** The filter with codes resolved to ids, ready for `wherePublic`. */

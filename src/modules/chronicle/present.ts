@@ -4,7 +4,10 @@
  * data, editors, exact places of sensitive events, withheld people) can't leak by being forgotten.
  */
 import { html } from 'ghtml'
+import { dateInWords, type Precision } from '../../platform/dates/precision.ts'
 import { type Locale, translator } from '../../platform/i18n.ts'
+import { type Localised, pickText } from '../../platform/localised.ts'
+import { type Term, termLabel } from '../../platform/vocabularies/terms.ts'
 import {
   type EventForRedaction,
   type PersonForRedaction,
@@ -15,19 +18,9 @@ import {
   redactSource,
   redactStage,
 } from './redaction.ts'
-import type { Localised, Precision } from './tables.ts'
 
-/** A vocabulary term as stored. */
-export type Term = {
-  id: number
-  vocabulary: 'event_type' | 'act_type' | 'region' | 'article'
-  code: string
-  labels: Localised
-  extra: Record<string, string | number | boolean>
-  status: 'approved' | 'proposed' | 'rejected'
-}
-/** Terms by id (see queries.ts `loadTerms`). */
-export type TermIndex = Map<number, Term>
+/** Every term by id, whatever its status (the platform's `termIndex(db).byId`). */
+export type TermsById = ReadonlyMap<number, Term>
 
 /** A term in public output: its code, its label in the reader's language and all its labels. */
 export type PublicTerm = {
@@ -81,28 +74,9 @@ export type EventFacts = EventForRedaction & {
 /** What presentEvent reads from an event row. */
 export type EventInput = EventFacts & { type_id: number | null; region_id: number | null }
 
-const allLanguages: readonly Locale[] = ['ru', 'en', 'uk']
-
-/** The languages to try, the reader's first. */
-export function languageOrder(locale?: Locale): Locale[] {
-  return locale ? [locale, ...allLanguages.filter((lang) => lang !== locale)] : [...allLanguages]
-}
-
-/** The text in the reader's language, else in the first language it has. */
-export function pickText(
-  text: Localised | null | undefined,
-  locale?: Locale,
-): { text: string; lang: Locale } | null {
-  for (const lang of languageOrder(locale)) {
-    const value = text?.[lang]
-    if (value) return { text: value, lang }
-  }
-  return null
-}
-
 /** A vocabulary term for public output, or null when there is none. */
 export function presentTerm(
-  terms: TermIndex,
+  terms: TermsById,
   id: number | null | undefined,
   locale?: Locale,
 ): PublicTerm | null {
@@ -110,7 +84,7 @@ export function presentTerm(
   if (!term) return null
   const out: PublicTerm = {
     code: term.code,
-    label: pickText(term.labels, locale)?.text ?? term.code,
+    label: termLabel(term, locale),
     labels: { ...term.labels },
   }
   if (term.vocabulary === 'article' && term.extra.code && term.extra.number) {
@@ -119,24 +93,10 @@ export function presentTerm(
   return out
 }
 
-/** A date in words with its precision: "6 May 2012", "May 2012", "2012", or null when unknown. */
-export function formatPublicDate(date: string | null, precision: Precision, locale: Locale): string | null {
-  if (!date || precision === 'unknown') return null
-  const day = new Date(`${date}T00:00:00Z`)
-  if (Number.isNaN(day.getTime())) return null
-  const options: Intl.DateTimeFormatOptions =
-    precision === 'day'
-      ? { dateStyle: 'long' }
-      : precision === 'month'
-        ? { month: 'long', year: 'numeric' }
-        : { year: 'numeric' }
-  return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(day)
-}
-
 function publicDate(date: string | null, precision: Precision, locale?: Locale): PublicDate {
   // An unknown date is no date: its stored placeholder value must not read as a real one.
   const known = precision === 'unknown' ? null : date
-  return { date: known, precision, text: locale ? formatPublicDate(known, precision, locale) : null }
+  return { date: known, precision, text: locale ? dateInWords(known, precision, locale) : null }
 }
 
 /**
@@ -176,7 +136,7 @@ export function eventFields<T, D>(
 }
 
 /** An event for public output (page data), redacted. With `locale`, labels and dates in words. */
-export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale): PublicEvent {
+export function presentEvent(row: EventInput, terms: TermsById, locale?: Locale): PublicEvent {
   return {
     ...eventFields(row, {
       url: `/chronicle/events/${row.id}`,
@@ -317,7 +277,7 @@ export type PublicCase = {
 }
 
 /** A case for public output. */
-export function presentCase(row: CaseInput, terms: TermIndex, locale?: Locale): PublicCase {
+export function presentCase(row: CaseInput, terms: TermsById, locale?: Locale): PublicCase {
   return {
     id: row.id,
     url: `/chronicle/cases/${row.id}`,
@@ -363,7 +323,7 @@ export type PublicAct = {
 }
 
 /** An act for public output; a withheld person is left out, as if the act named nobody. */
-export function presentAct(act: ActInput, terms: TermIndex, asOfYear: number, locale?: Locale): PublicAct {
+export function presentAct(act: ActInput, terms: TermsById, asOfYear: number, locale?: Locale): PublicAct {
   const person =
     act.id != null && act.kind && act.visibility
       ? presentPerson(act as PersonForRedaction, asOfYear, locale)

@@ -5,9 +5,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { notFound } from '../../platform/errors.ts'
+import { languageOrder } from '../../platform/localised.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import type { FieldErrors } from '../../platform/validation.ts'
+import { termIndex } from '../../platform/vocabularies/queries.ts'
 import { facetCounts } from './facets.ts'
 import { type EventFilter, eventFilterSchema, resolveFilter } from './filters.ts'
 import { publicCasePage } from './pages/public-case.ts'
@@ -27,7 +29,6 @@ import {
 } from './permalink-queries.ts'
 import {
   ageYear,
-  languageOrder,
   presentAct,
   presentCase,
   presentEvent,
@@ -35,7 +36,7 @@ import {
   presentSource,
   presentStage,
 } from './present.ts'
-import { highlights, listEvents, loadTerms, publicEvent } from './queries.ts'
+import { highlights, listEvents, publicEvent } from './queries.ts'
 
 /** Events on one page of the list. */
 export const PAGE_SIZE = 50
@@ -122,7 +123,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/chronicle', { config: { policy: 'public' } }, async (request, reply) => {
     const ctx = pageContext(request)
     const { filter, position, errors } = parseListQuery(request)
-    const terms = await loadTerms(db)
+    const terms = (await termIndex(db)).byId
     if (Object.keys(errors).length) {
       const page = publicListPage(ctx, {
         filter,
@@ -173,7 +174,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const row = await publicEvent(db, id)
     if (!row) throw notFound()
     const ctx = pageContext(request)
-    const terms = await loadTerms(db)
+    const terms = (await termIndex(db)).byId
     const year = ageYear(row.start_date)
     const actRows = await publicActs(db, { eventId: id })
     const cases = await casesByIds(db, unique(actRows.map((act) => act.case_id)))
@@ -199,7 +200,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const year = ageYear(latest)
     const person = presentPerson(row, year, ctx.locale)
     if (!person) throw notFound()
-    const terms = await loadTerms(db)
+    const terms = (await termIndex(db)).byId
     const page = publicPersonPage(ctx, {
       person,
       events: events.map((event) => presentEvent(event, terms, ctx.locale)),
@@ -213,7 +214,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const row = await publicCase(db, id)
     if (!row) throw notFound()
     const ctx = pageContext(request)
-    const terms = await loadTerms(db)
+    const terms = (await termIndex(db)).byId
     const articles = await caseArticles(db, [id])
     const [stages, sensitive] = await Promise.all([caseStages(db, id), caseIsSensitive(db, id)])
     const actRows = await publicActs(db, { caseId: id })

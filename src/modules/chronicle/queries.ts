@@ -6,7 +6,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db/database.ts'
 import { type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
-import type { Term, TermIndex } from './present.ts'
 
 /** An event's when, where, how many and review state, as every public output reads them. */
 export const eventFactColumns = [
@@ -51,17 +50,6 @@ export function eventsWithTerms(db: Db) {
 
 /** A published event as read for public output. */
 export type EventRow = NonNullable<Awaited<ReturnType<typeof publicEvent>>>
-
-/** Every vocabulary term by id (a few hundred rows), for labels and filter options. */
-export async function loadTerms(db: Db): Promise<TermIndex> {
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['id', 'vocabulary', 'code', 'labels', 'extra', 'status'])
-    .orderBy('vocabulary')
-    .orderBy('code')
-    .execute()
-  return new Map(rows.map((row): [number, Term] => [row.id, row]))
-}
 
 /** A place in the list's order: an event's public date (null for undated ones) and id. */
 type Anchor = { date: string | null; id: number }

@@ -6,7 +6,8 @@
  * Filters and orders match that blurred date through the stored `public_date` (see filters.ts).
  */
 import { sql } from 'kysely'
-import type { Localised, Precision } from './tables.ts'
+import type { Precision } from '../../platform/dates/precision.ts'
+import type { Localised } from '../../platform/localised.ts'
 
 /** An event as stored, with what redaction needs. */
 export type EventForRedaction = {

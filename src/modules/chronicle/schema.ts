@@ -4,12 +4,11 @@
  * `chronicle.staff.errors.*`), translated when the form is shown again.
  */
 import { z } from 'zod'
+import { atPrecision, type Precision, precisions } from '../../platform/dates/precision.ts'
 import { type FieldErrors, type Parsed, text } from '../../platform/validation.ts'
 
 /** The three languages a title or summary may be written in. */
 export const textLanguages = ['ru', 'en', 'uk'] as const
-/** How exactly a date is known, in the order the select shows them. */
-export const precisions = ['day', 'month', 'year', 'unknown'] as const
 /** How exactly coordinates place an event. */
 export const coordPrecisions = ['exact', 'street', 'locality', 'region'] as const
 /** How far a source can be trusted. */
@@ -47,13 +46,10 @@ const coordinate = (limit: number) =>
     .transform((value) => (value === '' ? null : Number(value)))
     .refine((value) => value === null || Math.abs(value) <= limit, error('coordinate'))
 
-// A date stored with its precision: a month is stored as its first day and a year as 1 January, so
-// sorting and the statistics' monthly buckets see one value per month or year.
-function storedDate(date: string | null, precision: (typeof precisions)[number]): string | null {
-  if (!date) return null
-  if (precision === 'month') return `${date.slice(0, 7)}-01`
-  if (precision === 'year') return `${date.slice(0, 4)}-01-01`
-  return date
+// A date stored with its precision, so sorting and the statistics' monthly buckets see one value per
+// month or year.
+function storedDate(date: string | null, precision: Precision): string | null {
+  return date ? atPrecision(date, precision) : null
 }
 
 /** The fields of an event as the form sends them (every one of them, so a form shows them all). */

@@ -9,6 +9,8 @@ import type { Locale } from '../../platform/i18n.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../platform/validation.ts'
+import { termIndex } from '../../platform/vocabularies/queries.ts'
+import { termLabel } from '../../platform/vocabularies/terms.ts'
 import { resolveFilter } from './filters.ts'
 import { statsPage } from './pages/stats.ts'
 import type { Option } from './pages/stats-form.ts'
@@ -20,9 +22,7 @@ import {
   filterQueryString,
   type StatsQuery,
   statsQuerySchema,
-  termLabel,
 } from './stats/queries.ts'
-import type { Localised } from './tables.ts'
 
 // The filter could not be read (a bad date, code, status or measure); the message says what to check.
 function parsed(request: FastifyRequest): StatsQuery {
@@ -35,19 +35,10 @@ const translated = (request: FastifyRequest, errors: FieldErrors) =>
   Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, request.t(key)]))
 
 async function options(db: Db, locale: Locale) {
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['vocabulary', 'code', 'labels'])
-    .where('vocabulary', 'in', ['event_type', 'region', 'article'])
-    .where('status', '=', 'approved')
-    .execute()
-  const of = (vocabulary: string): Option[] =>
-    rows
-      .filter((row) => row.vocabulary === vocabulary)
-      .map((row) => ({
-        code: row.code,
-        label: termLabel({ code: row.code, labels: row.labels as Localised }, locale),
-      }))
+  const { byCode } = await termIndex(db)
+  const of = (vocabulary: 'event_type' | 'region' | 'article'): Option[] =>
+    [...byCode[vocabulary].values()]
+      .map((term) => ({ code: term.code, label: termLabel(term, locale) }))
       .sort((a, b) => a.label.localeCompare(b.label, locale))
   return { type: of('event_type'), region: of('region'), article: of('article') }
 }

@@ -1,16 +1,14 @@
 /** The chronicle's tables, added to the platform's Database type. */
 import type { ColumnType, Generated } from 'kysely'
+import type { Precision } from '../../platform/dates/precision.ts'
+import type { Localised } from '../../platform/localised.ts'
+import '../../platform/vocabularies/tables.ts'
 
 type CreatedAt = ColumnType<Date, never, never>
 type Json<T> = ColumnType<T, string | undefined, string>
-/** A text per language: { ru?, en?, uk? }. */
-export type Localised = Partial<Record<'ru' | 'en' | 'uk', string>>
-/** How exactly a date is known. */
-export type Precision = 'day' | 'month' | 'year' | 'unknown'
 
 declare module '../../platform/db/tables.ts' {
   interface Database {
-    vocab_terms: VocabTermsTable
     chronicle_events: EventsTable
     chronicle_sources: SourcesTable
     chronicle_persons: PersonsTable
@@ -81,20 +79,6 @@ declare module '../../platform/db/tables.ts' {
       finished_at: Date | null
     }
   }
-}
-
-/** A vocabulary term: event type, act type, region or article. */
-export interface VocabTermsTable {
-  id: Generated<number>
-  vocabulary: 'event_type' | 'act_type' | 'region' | 'article'
-  code: string
-  labels: Json<Localised>
-  status: Generated<'approved' | 'proposed' | 'rejected'>
-  /** Per vocabulary: a region's ISO 3166-2 code, an article's code (КоАП / УК) and number. */
-  extra: Json<Record<string, string | number | boolean>>
-  proposed_by: string | null
-  decided_by: string | null
-  created_at: CreatedAt
 }
 
 /** An event: what happened, when (with precision), where, how many, how sure we are. */

@@ -4,7 +4,8 @@ import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
 import type { Role } from '../../platform/policy.ts'
-import { proposeTerm, termIndex } from './vocabularies.ts'
+import { proposeTerm } from '../../platform/vocabularies/commands.ts'
+import { termIndex } from '../../platform/vocabularies/queries.ts'
 
 const base = '/staff/chronicle/vocabularies'
 let t: TestApp

@@ -4,21 +4,15 @@ import { z } from 'zod'
 import { AppError, notFound } from '../../platform/errors.ts'
 import type { Locale } from '../../platform/i18n.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
+import { can } from '../../platform/policy.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../platform/validation.ts'
+import { decideTerm, proposeTerm, type Reviewer } from '../../platform/vocabularies/commands.ts'
+import { findTermById, listProposed, listTerms } from '../../platform/vocabularies/queries.ts'
+import { proposeTermSchema } from '../../platform/vocabularies/schema.ts'
+import { type Term, type Vocabulary, vocabularies } from '../../platform/vocabularies/terms.ts'
 import { confirmRejectPage, vocabulariesPage } from './pages/vocabularies.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
-import {
-  decideTerm,
-  findTermById,
-  listProposed,
-  listTerms,
-  proposeTerm,
-  proposeTermSchema,
-  type Term,
-  type Vocabulary,
-  vocabularies,
-} from './vocabularies.ts'
 
 const base = '/staff/chronicle/vocabularies'
 // A serial id: anything else in the path is a page that does not exist.
@@ -100,7 +94,8 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
   })
 }
 
-function reviewer(request: FastifyRequest) {
+// The chronicle's vocabularies are decided by holders of REVIEW_CHRONICLE.
+function reviewer(request: FastifyRequest): Reviewer {
   const session = request.session!
-  return { id: session.user.id, roles: session.roles }
+  return { id: session.user.id, mayApprove: can(session.roles, REVIEW_CHRONICLE) }
 }

@@ -9,10 +9,10 @@ import type { KeyHolder } from '../../platform/crypto/sealed-records.ts'
 import { notFound } from '../../platform/errors.ts'
 import type { Locale } from '../../platform/i18n.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
+import { regionNames as approvedRegionNames } from '../../platform/regions/regions.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm, text } from '../../platform/validation.ts'
 import { approvedTerms } from '../chronicle/commands/event-record.ts'
-import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { convertReport, eventDraft } from './convert.ts'
 import {
   assignReport,
@@ -75,8 +75,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
   const workers = { policy: { permission: WORK_HELPDESK } }
   const assigners = { policy: { permission: ASSIGN_HELPDESK } }
 
-  const regionNames = async (locale: Locale) =>
-    new Map((await listTerms(db, 'region', locale)).map((term) => [term.id, termLabel(term, locale)]))
+  const regionNames = (locale: Locale) => approvedRegionNames(db, locale)
 
   app.get(deskBase, { config: workers }, async (request, reply) => {
     const filter = queueFilterSchema.parse(request.query ?? {})

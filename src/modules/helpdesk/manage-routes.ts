@@ -9,9 +9,9 @@ import { latestRotation } from '../../platform/crypto/desk-rotation.ts'
 import { regrantDesk, removeDeskMember, SealedError } from '../../platform/crypto/sealed-records.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
+import { regionOptions as approvedRegions, knownRegionIds } from '../../platform/regions/regions.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { many, parseForm, text } from '../../platform/validation.ts'
-import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { keyHolder } from './desk-routes.ts'
 import {
   addWorker,
@@ -63,23 +63,11 @@ export function registerHelpdeskManageRoutes(app: FastifyInstance, deps: ModuleD
   const { db } = deps.store
   const managers = { policy: { permission: MANAGE_HELPDESK } }
 
-  const regionOptions = async (request: FastifyRequest) =>
-    (await listTerms(db, 'region', request.locale)).map((term) => ({
-      value: String(term.id),
-      label: termLabel(term, request.locale),
-    }))
+  const regionOptions = (request: FastifyRequest) => approvedRegions(db, request.locale, 'id')
   // Only region ids that are terms of the region vocabulary are kept.
   const knownRegions = async (ids: number[]) => {
-    if (!ids.length) return { ok: true as const, ids }
-    const rows = await db
-      .selectFrom('vocab_terms')
-      .select('id')
-      .where('vocabulary', '=', 'region')
-      .where('id', 'in', ids)
-      .execute()
-    return rows.length === new Set(ids).size
-      ? { ok: true as const, ids: [...new Set(ids)] }
-      : { ok: false as const }
+    const known = await knownRegionIds(db, ids)
+    return known ? { ok: true as const, ids: known } : { ok: false as const }
   }
   const deskFromPath = async (request: FastifyRequest) => {
     const desk = await findHelpdesk(db, (request.params as { id: string }).id)

@@ -9,9 +9,9 @@ import { windowedAudit } from '../../platform/audit.ts'
 import { isLoopback } from '../../platform/auth/throttle.ts'
 import { AppError, badCsrf } from '../../platform/errors.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
+import { regionCodes, regionIdByCode, regionNames, regionOptions } from '../../platform/regions/regions.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm } from '../../platform/validation.ts'
-import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { registerPlainBaseline } from './bench-route.ts'
 import { publicCounts, REGION_ROUNDING, SMALLEST_SHOWN } from './counts.ts'
 import { FORM_LIMITS, type FormBody, readFormBody } from './form-body.ts'
@@ -70,28 +70,8 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
   // Coming back with a receipt: more room, as guessing is held back by counting misses (throttle.ts).
   const following = { ...open, rateLimit: { ...perAddress, max: 60 } }
 
-  const regions = async (request: FastifyRequest) =>
-    (await listTerms(db, 'region', request.locale)).map((term) => ({
-      value: term.code,
-      label: termLabel(term, request.locale),
-    }))
-  // Approved regions by code, kept once read: a term is never renamed, and an unknown code is looked up
-  // again (it may have been approved since).
-  const regionIds = new Map<string, number>()
-  const regionId = async (code: string): Promise<number | null | undefined> => {
-    if (!code) return null
-    const known = regionIds.get(code)
-    if (known !== undefined) return known
-    const row = await db
-      .selectFrom('vocab_terms')
-      .select('id')
-      .where('vocabulary', '=', 'region')
-      .where('code', '=', code)
-      .where('status', '=', 'approved')
-      .executeTakeFirst()
-    if (row) regionIds.set(code, row.id)
-    return row ? row.id : undefined
-  }
+  const regions = (request: FastifyRequest) => regionOptions(db, request.locale, 'code')
+  const regionId = (code: string) => regionIdByCode(db, code)
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
   // Misses are audited as a count per ten minutes (a row each would date each one).
   const receiptMissesAudited = windowedAudit(db, 'helpdesk.receipt_misses')
@@ -302,8 +282,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
 
   const published = { policy: 'public' as const }
   app.get(`${base}/counts`, { config: published }, async (request, reply) => {
-    const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', request.locale)])
-    const names = new Map(regions.map((term) => [term.id, termLabel(term, request.locale)]))
+    const [counts, names] = await Promise.all([publicCounts(db), regionNames(db, request.locale)])
     const byRegion = counts.byRegion
       .map((row) => ({ ...row, name: names.get(row.regionId) ?? request.t('helpdesk.counts.noRegion') }))
       .sort((a, b) => a.name.localeCompare(b.name, request.locale))
@@ -313,8 +292,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
   })
 
   app.get('/api/v1/helpdesk/counts', { config: published }, async (_request, reply) => {
-    const [counts, regions] = await Promise.all([publicCounts(db), listTerms(db, 'region', 'en')])
-    const codes = new Map(regions.map((term) => [term.id, term.code]))
+    const [counts, codes] = await Promise.all([publicCounts(db), regionCodes(db)])
     reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*')
     return {
       fewerThan: SMALLEST_SHOWN,

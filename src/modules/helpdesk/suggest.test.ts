@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test'
 import { agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
-import { termIds } from '../chronicle/filters.ts'
+import { regionIdByCode } from '../../platform/regions/regions.ts'
 import { addWorker } from './desks.ts'
 import { categoryStems, rankWorkers, type Worker } from './suggest.ts'
 import { helpdeskWith, sendDetained } from './testing.ts'
@@ -80,14 +80,14 @@ describe('the report page’s assignment list', () => {
     const elsewhere = await createStaff(db, { roles: ['lawyer'] })
     const moscow = await createStaff(db, { roles: ['lawyer'] })
     const deskId = await helpdeskWith(db, admin.id, [coordinator.id])
-    const [region] = (await termIds(db, 'region', ['RU-MOW']))!
-    const [spb] = (await termIds(db, 'region', ['RU-SPE']))!
-    await addWorker(db, { deskId, userId: elsewhere.id, actorId: admin.id, regionIds: [spb!] })
+    const region = (await regionIdByCode(db, 'RU-MOW'))!
+    const spb = (await regionIdByCode(db, 'RU-SPE'))!
+    await addWorker(db, { deskId, userId: elsewhere.id, actorId: admin.id, regionIds: [spb] })
     await addWorker(db, {
       deskId,
       userId: moscow.id,
       actorId: admin.id,
-      regionIds: [region!],
+      regionIds: [region],
       specialties: ['<b>задержания</b>'],
     })
     assert.equal(

@@ -1,6 +1,6 @@
 /** The help desk's tables, added to the platform's Database type. */
 import type { ColumnType, Generated } from 'kysely'
-import type { Localised } from '../chronicle/tables.ts'
+import type { Localised } from '../../platform/localised.ts'
 
 type Json<T> = ColumnType<T, string, string>
 

@@ -6,6 +6,24 @@ import { html } from 'ghtml'
 import type { FieldErrors } from '../validation.ts'
 import type { PageContext } from './layout.ts'
 
+/** The line under a label saying what is wrong with field `name`, or '' when nothing is. */
+export function fieldError(ctx: PageContext, errors: FieldErrors, name: string): string {
+  const error = errors[name]
+  return error ? html`<span class="field-error" id="field-${name}-error">${ctx.t(error)}</span>` : ''
+}
+
+/** The hint under field `name`'s label (tie it with `describedBy`), or '' without one. */
+export function fieldHint(name: string, hint: string | undefined): string {
+  return hint ? html`<span class="hint" id="field-${name}-hint">${hint}</span>` : ''
+}
+
+/** The ids of field `name`'s hint and error, for its `aria-describedby`; '' when it has neither. */
+export function describedBy(name: string, hint: string | undefined, errors: FieldErrors): string {
+  return [hint ? `field-${name}-hint` : '', errors[name] ? `field-${name}-error` : '']
+    .filter(Boolean)
+    .join(' ')
+}
+
 /** One labelled input. */
 export type FieldOptions = {
   name: string
@@ -23,16 +41,16 @@ export type FieldOptions = {
 export function field(ctx: PageContext, errors: FieldErrors, options: FieldOptions): string {
   const id = `field-${options.name}`
   const error = errors[options.name]
-  const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const described = describedBy(options.name, options.hint, errors)
   // Hints sit outside the label: tied by aria-describedby, they are read once, after the name.
   // Fragments built with `html` go in with `!${…}`; with `${…}` they would be escaped into text.
   return html`<div>
 <label for="${id}">${options.label}</label>
-!${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
-!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
+!${fieldHint(options.name, options.hint)}
+!${fieldError(ctx, errors, options.name)}
 <input id="${id}" name="${options.name}" type="${options.type ?? 'text'}" value="${options.type === 'password' ? '' : (options.value ?? '')}"
  autocomplete="${options.autocomplete ?? 'off'}" !${options.required ? 'required' : ''} !${options.inputmode ? html`inputmode="${options.inputmode}"` : ''}
- !${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} aria-invalid="${error ? 'true' : 'false'}" !${describedBy ? html`aria-describedby="${describedBy}"` : ''}>
+ !${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} aria-invalid="${error ? 'true' : 'false'}" !${described ? html`aria-describedby="${described}"` : ''}>
 </div>`
 }
 
@@ -68,12 +86,11 @@ export function sentList(values: Record<string, unknown>, name: string): string[
 // The label, hint and error above a control, and the attributes that tie them to it.
 function parts(ctx: PageContext, errors: FieldErrors, name: string, label: string, hint?: string) {
   const id = `field-${name}`
-  const error = errors[name]
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const described = describedBy(name, hint, errors)
   const head = html`<label for="${id}">${label}</label>
-!${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : ''}
-!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}`
-  const attributes = html`id="${id}" name="${name}" aria-invalid="${error ? 'true' : 'false'}" !${describedBy ? html`aria-describedby="${describedBy}"` : ''}`
+!${fieldHint(name, hint)}
+!${fieldError(ctx, errors, name)}`
+  const attributes = html`id="${id}" name="${name}" aria-invalid="${errors[name] ? 'true' : 'false'}" !${described ? html`aria-describedby="${described}"` : ''}`
   return { head, attributes }
 }
 
@@ -135,16 +152,15 @@ export function checkboxGroup(
   options: { name: string; legend: string; hint?: string; options: CheckboxOption[] },
 ): string {
   const id = `field-${options.name}`
-  const error = errors[options.name]
-  const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const described = describedBy(options.name, options.hint, errors)
   const boxes = options.options
     .map((option, i) => {
       const boxId = i === 0 ? id : `${id}-${i}`
       return html`<div class="checkbox"><input type="checkbox" id="${boxId}" name="${option.name}" value="${option.value}" !${option.checked ? 'checked' : ''}> <label for="${boxId}">${option.label}</label></div>`
     })
     .join('')
-  return html`<fieldset !${describedBy ? html`aria-describedby="${describedBy}"` : ''}><legend>${options.legend}</legend>
-!${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
-!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
+  return html`<fieldset !${described ? html`aria-describedby="${described}"` : ''}><legend>${options.legend}</legend>
+!${fieldHint(options.name, options.hint)}
+!${fieldError(ctx, errors, options.name)}
 !${boxes}</fieldset>`
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
+import { childrenNamed, parseXml, type XmlElement } from '../../../../test/support/xml.ts'
 import { generateDemo } from '../demo/generate.ts'
 import { FEED_SIZE } from './feed.ts'
 import { insertFixtures, marks } from './fixtures.ts'
-import { childrenNamed, parseXml, type XmlElement } from './xml-check.ts'
 
 let t: TestApp
 let ids: Awaited<ReturnType<typeof insertFixtures>>

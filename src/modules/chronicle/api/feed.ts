@@ -6,25 +6,26 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError } from '../../../platform/errors.ts'
 import type { Locale } from '../../../platform/i18n.ts'
+import { type Localised, localisedText } from '../../../platform/localised.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import { eventFilterSchema, resolveFilter, wherePublic } from '../filters.ts'
 import { publicPublishedAt } from '../redaction.ts'
-import type { Localised } from '../tables.ts'
 import { type EventRow, selectEvents } from './event-query.ts'
 import { sourcesOf } from './event-related.ts'
-import { type EventOut, localText, presentEvent } from './present-api.ts'
+import { type EventOut, presentEvent } from './present-api.ts'
 import { xmlEscape } from './xml.ts'
 
 /** Entries per feed. */
 export const FEED_SIZE = 50
 
 async function labels(db: Db): Promise<Map<string, Localised>> {
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['vocabulary', 'code', 'labels'])
-    .where('vocabulary', 'in', ['event_type', 'region'])
-    .execute()
-  return new Map(rows.map((row) => [`${row.vocabulary}:${row.code}`, row.labels]))
+  const terms = [...(await termIndex(db)).byId.values()]
+  return new Map(
+    terms
+      .filter((term) => term.vocabulary === 'event_type' || term.vocabulary === 'region')
+      .map((term) => [`${term.vocabulary}:${term.code}`, term.labels]),
+  )
 }
 
 // A date as precisely as it is known: "24 февраля 2022", "февраль 2022" or "2022".
@@ -42,13 +43,13 @@ function latest(a: string, b: string): string {
 }
 
 function entry(e: EventOut, locale: Locale, names: Map<string, Localised>, t: (key: string) => string) {
-  const type = e.type ? localText(names.get(`event_type:${e.type}`) ?? {}, locale) || e.type : ''
-  const region = e.region ? localText(names.get(`region:${e.region}`) ?? {}, locale) || e.region : ''
+  const type = e.type ? localisedText(names.get(`event_type:${e.type}`) ?? {}, locale) || e.type : ''
+  const region = e.region ? localisedText(names.get(`region:${e.region}`) ?? {}, locale) || e.region : ''
   const when = e.start.date ? formatDate(e.start.date, e.start.precision, locale) : ''
   const place = [e.locality, region].filter(Boolean).join(', ')
   const line = [when, place].filter(Boolean).join(' · ')
-  const summary = [line, localText(e.summary, locale)].filter(Boolean).join(' — ')
-  const title = localText(e.title, locale) || t('chronicle.data.feed.untitled')
+  const summary = [line, localisedText(e.summary, locale)].filter(Boolean).join(' — ')
+  const title = localisedText(e.title, locale) || t('chronicle.data.feed.untitled')
   return `<entry>
 <id>${xmlEscape(e.url)}</id>
 <title>${xmlEscape(title)}</title>
@@ -92,10 +93,10 @@ export function registerFeedRoutes(app: FastifyInstance, deps: ModuleDeps) {
     )
     const scope = [
       ...(parsed.data.region ?? []).map(
-        (code) => localText(names.get(`region:${code}`) ?? {}, locale) || code,
+        (code) => localisedText(names.get(`region:${code}`) ?? {}, locale) || code,
       ),
       ...(parsed.data.type ?? []).map(
-        (code) => localText(names.get(`event_type:${code}`) ?? {}, locale) || code,
+        (code) => localisedText(names.get(`event_type:${code}`) ?? {}, locale) || code,
       ),
     ]
     const title = [t('chronicle.data.feed.title'), ...scope].join(' · ')

@@ -101,8 +101,3 @@ export function presentEventDetail(
     acts: related.acts.map((act) => presentAct(act, year)),
   }
 }
-
-/** The title in `locale`, else in any language there is. */
-export function localText(text: Partial<Record<string, string>>, locale: string): string {
-  return text[locale] || text.ru || text.uk || text.en || ''
-}

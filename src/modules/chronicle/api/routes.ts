@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { AppError, notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { openData } from '../../../platform/openapi.ts'
+import { approvedTermsByCode } from '../../../platform/vocabularies/queries.ts'
 import { resolveFilter } from '../filters.ts'
 import { decodeCursor, encodeCursor, eventPage, publishedEvent } from './event-query.ts'
 import { actsOf, articlesOf, sourcesOf } from './event-related.ts'
@@ -73,13 +74,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/api/v1/vocabularies/:vocabulary', { config: { policy: 'public' } }, async (request, reply) => {
     const parsed = vocabularyParams.safeParse(request.params)
     if (!parsed.success) throw notFound()
-    const terms = await db
-      .selectFrom('vocab_terms')
-      .select(['code', 'labels', 'extra'])
-      .where('vocabulary', '=', parsed.data.vocabulary)
-      .where('status', '=', 'approved')
-      .orderBy('code')
-      .execute()
+    const terms = (await approvedTermsByCode(db, parsed.data.vocabulary)).map(({ code, labels, extra }) => ({
+      code,
+      labels,
+      extra,
+    }))
     openData(reply)
     return { vocabulary: parsed.data.vocabulary, terms }
   })

@@ -3,11 +3,14 @@
  * by code (a code reads the same in every version, an id does not), and its sources. History stores
  * differences between two such records; the conflict and compare pages show them field by field.
  */
+
+import type { Precision } from '../../../platform/dates/precision.ts'
 import type { Db } from '../../../platform/db/database.ts'
+import type { Localised } from '../../../platform/localised.ts'
+import { approvedTermsByCode } from '../../../platform/vocabularies/queries.ts'
 import { factFields, textFields } from '../event-fields.ts'
 import { eventFactColumns, eventsWithTerms } from '../queries.ts'
 import type { EventInput } from '../schema.ts'
-import type { Localised, Precision } from '../tables.ts'
 
 /** A source as history keeps it. */
 export type SourceSnapshot = {
@@ -196,15 +199,9 @@ export function recordValues(record: EventRecord): Record<string, string> {
   return values
 }
 
-/** The approved terms of a vocabulary, by code, with their labels. */
+/** The approved terms of a vocabulary, by code, with their labels: the event form's choices. */
 export async function approvedTerms(db: Db, vocabulary: 'event_type' | 'region') {
-  return db
-    .selectFrom('vocab_terms')
-    .select(['id', 'code', 'labels'])
-    .where('vocabulary', '=', vocabulary)
-    .where('status', '=', 'approved')
-    .orderBy('code')
-    .execute()
+  return approvedTermsByCode(db, vocabulary)
 }
 
 /** A term's id by code, only if approved; null for an unknown or unapproved code. */

@@ -3,10 +3,11 @@
  * (keyset), so the thousandth page costs what the first does.
  */
 import { sql } from 'kysely'
+import type { Precision } from '../../../platform/dates/precision.ts'
 import type { Db } from '../../../platform/db/database.ts'
+import type { Localised } from '../../../platform/localised.ts'
 import { searchQuery } from '../filters.ts'
 import { eventsWithTerms } from '../queries.ts'
-import type { Localised, Precision } from '../tables.ts'
 
 /** Events per page. */
 export const STAFF_PAGE_SIZE = 50

@@ -7,9 +7,9 @@ import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
+import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { EventInput, SourceInput } from '../schema.ts'
-import type { Localised } from '../tables.ts'
 import {
   approvedTermId,
   diffRecords,

@@ -3,10 +3,11 @@
  * the same way, and tests need no store. Vocabulary codes resolve through the `terms` lookup given.
  */
 import { createHash } from 'node:crypto'
-import type { Localised, Precision } from '../tables.ts'
+import { atPrecision, type Precision, precisions } from '../../../platform/dates/precision.ts'
+import type { Localised } from '../../../platform/localised.ts'
 import { type SourceRow, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
-import { atPrecision, parseDate } from './dates.ts'
+import { parseDate } from './dates.ts'
 import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
@@ -40,7 +41,6 @@ export type DraftSource = { url: string | null; description: string | null }
 
 /** Review statuses an imported row may carry. */
 export const statuses = ['reported', 'verified', 'disputed'] as const
-const precisions = ['day', 'month', 'year', 'unknown'] as const
 const coordPrecisions = ['exact', 'street', 'locality', 'region'] as const
 
 /** An event ready to insert, with everything the row held. */

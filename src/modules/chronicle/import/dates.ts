@@ -1,5 +1,5 @@
 /** Dates in a file's own format ('dd.mm.yyyy', 'mm/yyyy', 'yyyy'…), each with the precision it holds. */
-import type { Precision } from '../tables.ts'
+import type { Precision } from '../../../platform/dates/precision.ts'
 
 type Compiled = { pattern: RegExp; order: ('d' | 'm' | 'y')[]; precision: Precision }
 const compiled = new Map<string, Compiled>()
@@ -45,11 +45,4 @@ export function parseDate(raw: string, format: string): { date: string; precisio
   if (d > daysInMonth) return null
   const pad = (value: number) => String(value).padStart(2, '0')
   return { date: `${y}-${pad(m)}-${pad(d)}`, precision }
-}
-
-/** A date as stored at its precision: a month as its first day, a year as 1 January (as the staff form stores them). */
-export function atPrecision(date: string, precision: Precision): string {
-  if (precision === 'month') return `${date.slice(0, 7)}-01`
-  if (precision === 'year') return `${date.slice(0, 4)}-01-01`
-  return date
 }

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
 import type { Mapping } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
@@ -72,13 +73,8 @@ const ANALYZE_AFTER_ROWS = 5000
 export const issueLimit = 1000
 
 /** Approved vocabulary terms, case-insensitively by code; an article's case kind from its code (КоАП or УК). */
-export async function loadTerms(db: Db): Promise<TermLookup> {
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['id', 'vocabulary', 'code', 'extra'])
-    .where('status', '=', 'approved')
-    .where('vocabulary', 'in', ['event_type', 'region', 'article', 'act_type'])
-    .execute()
+export async function termLookup(db: Db): Promise<TermLookup> {
+  const rows = Object.values((await termIndex(db)).byCode).flatMap((terms) => [...terms.values()])
   const byCode = new Map(rows.map((row) => [`${row.vocabulary}:${row.code.toLowerCase()}`, row.id]))
   const kinds = new Map<number, CaseKind>()
   for (const row of rows) {
@@ -157,7 +153,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     fileError: null,
     stoppedAt: null,
   }
-  const terms = await loadTerms(db)
+  const terms = await termLookup(db)
   const unknown = new Map<string, UnknownTermCount>()
   const seenIds = new Set<string>()
   let bytes = 0

@@ -1,6 +1,6 @@
 /** The import page: upload a file with a mapping (dry run or import), recent jobs, and saving a mapping. */
 import { html } from 'ghtml'
-import { errorSummary } from '../../../platform/html/forms.ts'
+import { errorSummary, fieldError } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
@@ -9,11 +9,6 @@ import type { ImportParams } from '../import/jobs.ts'
 import type { Mapping } from '../import/mapping.ts'
 
 type RecentJob = { id: string; state: string; params: ImportParams; done_rows: number; created_at: Date }
-
-function errorOf(ctx: PageContext, errors: FieldErrors, name: string): string {
-  const error = errors[name]
-  return error ? html`<span class="field-error" id="field-${name}-error">${ctx.t(error)}</span>` : ''
-}
 
 /** Renders the upload form, recent import jobs and the mapping form. */
 export function importPage(
@@ -55,11 +50,11 @@ export function importPage(
 <form class="stack" method="post" action="/staff/chronicle/import" enctype="multipart/form-data">
 !${csrfField(ctx)}
 <div><label for="field-mapping">${t('chronicle.import.page.mapping')}</label>
-!${errorOf(ctx, errors, 'mapping')}
+!${fieldError(ctx, errors, 'mapping')}
 <select id="field-mapping" name="mapping" required aria-invalid="${errors.mapping ? 'true' : 'false'}" !${errors.mapping ? 'aria-describedby="field-mapping-error"' : ''}>!${mappingOptions}</select></div>
 <div><label for="field-file">${t('chronicle.import.page.file')}</label>
 <span class="hint" id="field-file-hint">${t('chronicle.import.page.fileHint', { size: options.uploadLimitMb })}</span>
-!${errorOf(ctx, errors, 'file')}
+!${fieldError(ctx, errors, 'file')}
 <input id="field-file" name="file" type="file" required accept=".csv,.ndjson,.jsonl,.txt,text/csv,application/x-ndjson" aria-describedby="field-file-hint!${errors.file ? ' field-file-error' : ''}" aria-invalid="${errors.file ? 'true' : 'false'}"></div>
 <fieldset class="checks"><legend>${t('chronicle.import.page.options')}</legend>
 <label><input type="checkbox" name="partial" value="1"> ${t('chronicle.import.page.partial')}</label>

@@ -1,12 +1,14 @@
 /** The public chronicle: a GET filter form with facet counts, search, and one keyset page of events. */
 import { html } from 'ghtml'
-import { errorSummary } from '../../../platform/html/forms.ts'
+import { errorSummary, fieldError, fieldHint } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
+import { pickText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
 import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../facets.ts'
 import type { EventFilter } from '../filters.ts'
-import { highlightHtml, type PublicEvent, pickText, type Term, type TermIndex } from '../present.ts'
+import { highlightHtml, type PublicEvent, type TermsById } from '../present.ts'
 import type { Highlight } from '../queries.ts'
 import { badges, factsLine, titleHtml } from './public-parts.ts'
 
@@ -14,7 +16,7 @@ import { badges, factsLine, titleHtml } from './public-parts.ts'
 export type ListPageData = {
   filter: EventFilter
   errors: FieldErrors
-  terms: TermIndex
+  terms: TermsById
   facets: Facets | null
   events: PublicEvent[]
   highlights: Map<number, Highlight>
@@ -33,12 +35,10 @@ export function filterParams(filter: EventFilter): URLSearchParams {
   return params
 }
 
-const approved = (terms: TermIndex, vocabulary: Term['vocabulary']) =>
+const approved = (terms: TermsById, vocabulary: Term['vocabulary']) =>
   [...terms.values()].filter((term) => term.vocabulary === vocabulary && term.status === 'approved')
 
-function label(ctx: PageContext, term: Term): string {
-  return pickText(term.labels, ctx.locale)?.text ?? term.code
-}
+const label = (ctx: PageContext, term: Term): string => termLabel(term, ctx.locale)
 
 // A checkbox of a facet, with the count of events it would give (null: not counted).
 function checkbox(
@@ -70,8 +70,8 @@ function textInput(
   const error = errors[name]
   const id = `field-${name}`
   return html`<div><label for="${id}">${ctx.t(`chronicle.public.list.${name}`)}</label>
-<span class="hint" id="${id}-hint">${hint}</span>
-!${error ? html`<span class="field-error" id="${id}-error">${ctx.t(error)}</span>` : ''}
+!${fieldHint(name, hint)}
+!${fieldError(ctx, errors, name)}
 <input id="${id}" name="${name}" type="${name === 'q' ? 'search' : 'text'}" value="${value ?? ''}" maxlength="${name === 'q' ? 200 : 10}"
  aria-invalid="${error ? 'true' : 'false'}" aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"></div>`
 }

@@ -3,6 +3,7 @@
  * shows the editor's own values again, to save deliberately over the newer version).
  */
 import { html } from 'ghtml'
+import { precisions } from '../../../platform/dates/precision.ts'
 import {
   errorSummary,
   inputField,
@@ -11,10 +12,10 @@ import {
   textareaField,
 } from '../../../platform/html/forms.ts'
 import type { PageContext } from '../../../platform/html/layout.ts'
+import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { authorisedValues, coordPrecisions, precisions, reliabilities, textLanguages } from '../schema.ts'
-import type { Localised } from '../tables.ts'
-import { pick } from './staff-fields.ts'
+import { termLabel } from '../../../platform/vocabularies/terms.ts'
+import { authorisedValues, coordPrecisions, reliabilities, textLanguages } from '../schema.ts'
 
 /** A vocabulary term as the selects need it. */
 export type TermOption = { code: string; labels: unknown }
@@ -53,7 +54,10 @@ export function eventErrorSummary(ctx: PageContext, errors: FieldErrors): string
 const termOptions = (ctx: PageContext, terms: TermOption[], empty: string): Option[] => [
   { value: '', label: empty },
   ...terms
-    .map((term) => ({ value: term.code, label: pick(term.labels as Localised, ctx.locale) || term.code }))
+    .map((term) => ({
+      value: term.code,
+      label: termLabel({ code: term.code, labels: term.labels as Localised }, ctx.locale),
+    }))
     .sort((a, b) => a.label.localeCompare(b.label, ctx.locale)),
 ]
 

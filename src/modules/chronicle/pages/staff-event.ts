@@ -2,11 +2,12 @@
 import { html } from 'ghtml'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
+import { localisedText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { StaffEvent } from '../commands/event-record.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
 import { eventErrorSummary, eventFields, sourceFields, type TermOption } from './staff-event-form.ts'
-import { dateText, pick, sourceText } from './staff-fields.ts'
+import { dateText, sourceText } from './staff-fields.ts'
 
 /** The form for a new event with its first source. */
 export function newEventPage(
@@ -36,7 +37,7 @@ export function newEventPage(
 export function eventTitle(ctx: PageContext, event: StaffEvent): string {
   const { record } = event
   return (
-    pick(
+    localisedText(
       {
         ru: record.title_ru ?? undefined,
         en: record.title_en ?? undefined,

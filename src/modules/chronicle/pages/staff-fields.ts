@@ -2,13 +2,6 @@
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { SourceSnapshot } from '../commands/event-record.ts'
-import type { Localised } from '../tables.ts'
-
-/** A localised text in the reader's language, else the first language it has. */
-export function pick(texts: Localised | null | undefined, locale: string): string {
-  if (!texts) return ''
-  return texts[locale as keyof Localised] || texts.ru || texts.en || texts.uk || ''
-}
 
 /** A date as its precision allows: 2022-03-06, 2022-03, 2022, or "unknown". */
 export function dateText(ctx: PageContext, date: string | null, precision: string): string {

@@ -1,5 +1,6 @@
 /** The statistics filter form: a plain GET form, so every view has a link of its own. */
 import { html } from 'ghtml'
+import { describedBy, fieldError, fieldHint } from '../../../platform/html/forms.ts'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 
@@ -26,12 +27,6 @@ export function queryValues(query: unknown): Record<string, string[]> {
   return out
 }
 
-function errorOf(ctx: PageContext, errors: FieldErrors, name: string): string {
-  return errors[name]
-    ? html`<span class="field-error" id="field-${name}-error">${ctx.t(errors[name])}</span>`
-    : ''
-}
-
 function input(
   ctx: PageContext,
   form: StatsFormInput,
@@ -40,14 +35,12 @@ function input(
 ) {
   const { t } = ctx
   const invalid = Boolean(form.errors[name])
-  const described = [options.hint ? `field-${name}-hint` : '', invalid ? `field-${name}-error` : ''].filter(
-    Boolean,
-  )
+  const described = describedBy(name, options.hint, form.errors)
   return html`<div><label for="field-${name}">${t(`chronicle.stats.form.${name}`)}</label>
-!${options.hint ? html`<span class="hint" id="field-${name}-hint">${options.hint}</span>` : ''}
-!${errorOf(ctx, form.errors, name)}
+!${fieldHint(name, options.hint)}
+!${fieldError(ctx, form.errors, name)}
 <input id="field-${name}" name="${name}" type="${options.type ?? 'text'}" value="${form.values[name]?.[0] ?? ''}" maxlength="200"
- aria-invalid="${invalid ? 'true' : 'false'}" !${described.length ? html`aria-describedby="${described.join(' ')}"` : ''}></div>`
+ aria-invalid="${invalid ? 'true' : 'false'}" !${described ? html`aria-describedby="${described}"` : ''}></div>`
 }
 
 function select(ctx: PageContext, form: StatsFormInput, name: 'type' | 'region' | 'article') {
@@ -58,8 +51,8 @@ function select(ctx: PageContext, form: StatsFormInput, name: 'type' | 'region' 
       html`<option value="${option.code}" !${chosen.has(option.code) ? 'selected' : ''}>${option.label}</option>`,
   )
   return html`<div><label for="field-${name}">${ctx.t(`chronicle.stats.form.${name}`)}</label>
-<span class="hint" id="field-${name}-hint">${ctx.t('chronicle.stats.form.manyHint')}</span>
-!${errorOf(ctx, form.errors, name)}
+!${fieldHint(name, ctx.t('chronicle.stats.form.manyHint'))}
+!${fieldError(ctx, form.errors, name)}
 <select id="field-${name}" name="${name}" multiple size="5" aria-invalid="${invalid ? 'true' : 'false'}" aria-describedby="field-${name}-hint${invalid ? ` field-${name}-error` : ''}">!${items.join('')}</select></div>`
 }
 
@@ -75,7 +68,7 @@ function checks(
     (value) =>
       html`<label><input type="${type}" name="${name}" value="${value}" !${chosen.has(value) ? 'checked' : ''}> ${ctx.t(`chronicle.stats.form.${name}Values.${value}`)}</label>`,
   )
-  return html`<fieldset class="checks" id="field-${name}"><legend>${ctx.t(`chronicle.stats.form.${name}`)}</legend>!${errorOf(ctx, form.errors, name)}!${items.join('')}</fieldset>`
+  return html`<fieldset class="checks" id="field-${name}"><legend>${ctx.t(`chronicle.stats.form.${name}`)}</legend>!${fieldError(ctx, form.errors, name)}!${items.join('')}</fieldset>`
 }
 
 /** The filter form. */

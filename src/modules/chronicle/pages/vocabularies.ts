@@ -1,12 +1,13 @@
 /** Staff pages for the vocabularies: every term with its labels, the proposal form, the review queue. */
 import { html } from 'ghtml'
-import { errorSummary, field, sentText } from '../../../platform/html/forms.ts'
+import { errorSummary, field, fieldError, sentText } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import type { ProposedTerm } from '../../../platform/vocabularies/queries.ts'
+import { type Term, termLabel, type Vocabulary, vocabularies } from '../../../platform/vocabularies/terms.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
-import { type ProposedTerm, type Term, termLabel, type Vocabulary, vocabularies } from '../vocabularies.ts'
 
 const base = '/staff/chronicle/vocabularies'
 // Labels are listed in this order whatever the page's language, so columns never move.
@@ -101,7 +102,7 @@ function proposeForm(ctx: PageContext, values: Record<string, unknown>, errors: 
 !${csrfField(ctx)}
 <div>
 <label for="field-vocabulary">${labels.vocabulary}</label>
-!${vocabularyError ? html`<span class="field-error" id="field-vocabulary-error">${t(vocabularyError)}</span>` : ''}
+!${fieldError(ctx, errors, 'vocabulary')}
 <select id="field-vocabulary" name="vocabulary" required aria-invalid="${vocabularyError ? 'true' : 'false'}" !${vocabularyError ? 'aria-describedby="field-vocabulary-error"' : ''}>!${options}</select>
 </div>
 !${field(ctx, errors, { name: 'code', label: labels.code, hint: t('chronicle.vocabulary.codeHint'), value: value('code'), required: true, maxlength: 40 })}

@@ -1,31 +1,11 @@
 /**
- * The choropleth of regions: server-rendered SVG from `data/regions-map.json` (derived from the
- * shared geoBoundaries file by derive-regions-map.ts), each region filled by its class, with a
+ * The choropleth of regions: server-rendered SVG from the platform's regions map
+ * (src/platform/regions/regions-map.ts), each region filled by its class, with a
  * tooltip naming it and its figure. Regions with figures but no shape (occupied Ukrainian
  * territories, which the source does not draw, or any code it lacks) are returned for a table.
  */
-import { readFileSync } from 'node:fs'
 import { html } from 'ghtml'
-
-type RegionsMap = {
-  viewBox: [number, number, number, number]
-  regions: Record<string, { name: string; path: string }>
-}
-
-/** The derived map, read once. */
-export const regionsMap: RegionsMap = JSON.parse(
-  readFileSync(new URL('../data/regions-map.json', import.meta.url), 'utf8'),
-)
-
-/** True when the map has a shape for this ISO 3166-2 code. */
-export function hasShape(code: string | null): boolean {
-  return code !== null && Object.hasOwn(regionsMap.regions, code)
-}
-
-/** The English name the map's source gives a region, for codes the vocabulary doesn't label. */
-export function shapeName(code: string): string | undefined {
-  return hasShape(code) ? regionsMap.regions[code]!.name : undefined
-}
+import { regionsMap } from '../../../platform/regions/regions-map.ts'
 
 /** A class of values with its fill; `from`..`to` inclusive. */
 export type MapClass = { from: number; to: number; fill: string }

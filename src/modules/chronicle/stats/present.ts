@@ -4,10 +4,11 @@
  * events, so no person and no exact place or day of a sensitive event can be in them.
  */
 import type { Locale, T } from '../../../platform/i18n.ts'
+import { shapeName } from '../../../platform/regions/regions-map.ts'
+import { termLabel } from '../../../platform/vocabularies/terms.ts'
 import { type CsvValue, csvDocument } from '../csv.ts'
 import type { EventFilter } from '../filters.ts'
-import { shapeName } from './map.ts'
-import { type Breakdown, type Stats, type TermCount, termLabel } from './queries.ts'
+import type { Breakdown, Stats, TermCount } from './queries.ts'
 
 /** One row of a breakdown as shown: its key (month or code; null when unknown), name and figures. */
 export type Row = { key: string | null; name: string; events: number; detained: number }
@@ -33,7 +34,7 @@ function termRows(
         term.code === null
           ? none
           : Object.values(term.labels).some(Boolean)
-            ? termLabel(term, locale)
+            ? termLabel({ code: term.code, labels: term.labels }, locale)
             : (fallback?.(term.code) ?? term.code),
       events: term.events,
       detained: term.detained,

@@ -11,6 +11,8 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../../platform/db/database.ts'
+import type { Localised } from '../../../platform/localised.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import {
   type EventFilter,
   eventFilterSchema,
@@ -20,7 +22,6 @@ import {
   wherePublic,
 } from '../filters.ts'
 import { countsByArticle, inCells, rollupAnswers, rollupRows } from '../rollups.ts'
-import type { Localised } from '../tables.ts'
 
 /** The statistics filter: the shared event filter plus which figure the charts and map show. */
 export const statsQuerySchema = eventFilterSchema
@@ -113,16 +114,6 @@ async function fromEvents(db: Db, filter: ResolvedFilter, extra?: Expression<unk
     .execute() as Promise<GroupRow[]>
 }
 
-async function termsById(db: Db, ids: number[]) {
-  if (!ids.length) return new Map<number, { code: string; labels: Localised }>()
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['id', 'code', 'labels'])
-    .where('id', 'in', ids)
-    .execute()
-  return new Map(rows.map((row) => [row.id, { code: row.code, labels: row.labels }]))
-}
-
 const counts = (row: { events: number | string; detained: number | string | null }): Counts => ({
   events: Number(row.events),
   detained: Number(row.detained ?? 0),
@@ -166,7 +157,10 @@ function fillMonths(sums: Map<string | null, Counts>): MonthCount[] {
 const byCount = (a: TermCount, b: TermCount) =>
   b.events - a.events || b.detained - a.detained || String(a.code).localeCompare(String(b.code))
 
-function terms(sums: Map<number | null, Counts>, vocab: Map<number, { code: string; labels: Localised }>) {
+function terms(
+  sums: Map<number | null, Counts>,
+  vocab: ReadonlyMap<number, { code: string; labels: Localised }>,
+) {
   return [...sums]
     .filter(([, c]) => c.events > 0 || c.detained > 0)
     .map(([id, c]): TermCount => {
@@ -186,8 +180,7 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
   const regions = sumBy(rows, 'region', (row) => row.region_id)
   const types = sumBy(rows, 'type', (row) => row.type_id)
   const articleSums = new Map(articles.map((row) => [row.article_id as number | null, counts(row)]))
-  const ids = [...regions.keys(), ...types.keys(), ...articleSums.keys()].filter((id) => id !== null)
-  const vocab = await termsById(db, [...new Set(ids)])
+  const vocab = (await termIndex(db)).byId
   return {
     source,
     totals: sumBy(rows, 'total', () => 'all').get('all') ?? { events: 0, detained: 0 },
@@ -196,11 +189,6 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
     byType: terms(types, vocab),
     byArticle: terms(articleSums, vocab),
   }
-}
-
-/** A term's name in `locale`, else in another language (as vocabularies.ts falls back), else its code. */
-export function termLabel(term: { code: string | null; labels: Localised }, locale: keyof Localised): string {
-  return term.labels[locale] || term.labels.ru || term.labels.en || term.labels.uk || term.code || ''
 }
 
 /** The filter as a query string (without `measure`), for links to the CSV and JSON of the same view. */

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
+import { assertWellFormedXml } from '../../../../test/support/xml.ts'
 import { resolveFilter } from '../filters.ts'
 import { computeStats, statsQuerySchema } from './queries.ts'
-import { assertWellFormedXml } from './xml-check.ts'
 
 let t: TestApp
 const ids: Record<string, number> = {}

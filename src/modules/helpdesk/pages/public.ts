@@ -7,6 +7,8 @@ import { assetUrl } from '../../../platform/html/assets.ts'
 import {
   checkboxGroup,
   errorSummary,
+  fieldError,
+  fieldHint,
   inputField,
   type Option,
   selectField,
@@ -91,8 +93,8 @@ function commonFields(ctx: PageContext, view: FormView): string {
   const photoError = errors.photo
   const photo = html`<div>
 <label for="field-photo">${t('helpdesk.form.photo')}</label>
-<span class="hint" id="field-photo-hint">${t('helpdesk.form.photoHint')}</span>
-!${photoError ? html`<span class="field-error" id="field-photo-error">${t(photoError)}</span>` : ''}
+!${fieldHint('photo', t('helpdesk.form.photoHint'))}
+!${fieldError(ctx, errors, 'photo')}
 <input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="field-photo-hint!${photoError ? ' field-photo-error' : ''}" aria-invalid="${photoError ? 'true' : 'false'}">
 </div>`
   return html`!${photo}

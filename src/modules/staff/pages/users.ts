@@ -1,6 +1,6 @@
 /** Pages for managing staff: the list with the invite form, one member, the disable confirmation. */
 import { html } from 'ghtml'
-import { errorSummary, field } from '../../../platform/html/forms.ts'
+import { errorSummary, field, fieldError } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
@@ -17,7 +17,7 @@ function roleChecks(
   const { t } = ctx
   const error = errors.roles
   return html`<fieldset class="checks" !${error ? 'aria-describedby="field-roles-error"' : ''}><legend id="field-roles">${legend}</legend>
-!${error ? html`<span class="field-error" id="field-roles-error">${t(error)}</span>` : ''}
+!${fieldError(ctx, errors, 'roles')}
 !${roles
     .map(
       (role) =>

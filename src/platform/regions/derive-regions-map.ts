@@ -1,8 +1,8 @@
 /**
- * Derives `data/regions-map.json` (one SVG path per ISO 3166-2 code) from geoBoundaries' outlines in
- * `data/sources/` (see data/sources/README.md), which stay untouched. Run it again only when the source changes:
+ * Derives `regions-map.json` (one SVG path per ISO 3166-2 code) from geoBoundaries' outlines in
+ * `sources/` (see sources/README.md), which stay untouched. Run it again only when the source changes:
  *
- *   node src/modules/chronicle/stats/derive-regions-map.ts [source.geojson] [out.json]
+ *   node src/platform/regions/derive-regions-map.ts [source.geojson] [out.json]
  *
  * Steps: longitudes west of Greenwich are moved past 180° (Chukotka crosses the antimeridian, and
  * its two halves must meet instead of landing at both edges of the map); each point is projected
@@ -140,12 +140,12 @@ export function derive(source: { features: Feature[] }) {
 }
 
 if (import.meta.main) {
-  const from = process.argv[2] ?? new URL('../data/sources/russia-regions-adm1.geojson', import.meta.url)
-  const to = process.argv[3] ?? new URL('../data/regions-map.json', import.meta.url)
+  const from = process.argv[2] ?? new URL('./sources/russia-regions-adm1.geojson', import.meta.url)
+  const to = process.argv[3] ?? new URL('./regions-map.json', import.meta.url)
   const { viewBox, points, regions } = derive(JSON.parse(readFileSync(from, 'utf8')))
   const out = {
     source:
-      'geoBoundaries gbOpen RUS ADM1 (Runfola et al. 2020), simplified by cartogram-cpp; derived by src/modules/chronicle/stats/derive-regions-map.ts',
+      'geoBoundaries gbOpen RUS ADM1 (Runfola et al. 2020), simplified by cartogram-cpp; derived by src/platform/regions/derive-regions-map.ts',
     projection: 'Albers equal-area conic, lon0 100E, parallels 52N/64N; Douglas-Peucker 0.6 px',
     viewBox,
     regions,

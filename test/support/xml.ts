@@ -1,6 +1,8 @@
 /**
- * A strict little XML reader for tests: throws on anything not well-formed (unclosed or crossed tags,
- * a bare & or <, unquoted attributes, characters XML forbids) and returns the element tree.
+ * A strict little XML reader for tests (no XML parser is installed): throws on anything not
+ * well-formed (unclosed or crossed tags, a bare & or <, unquoted or repeated attributes, characters XML
+ * forbids; comments, CDATA and processing instructions too, as we never write them) and returns the
+ * element tree. Feeds, sitemaps and the SVG charts and map are checked with it.
  */
 
 /** An element: its name, attributes, child elements and text (entities decoded). */
@@ -66,4 +68,9 @@ export function parseXml(xml: string): XmlElement {
 /** The child elements of `element` named `name`. */
 export function childrenNamed(element: XmlElement, childName: string): XmlElement[] {
   return element.children.filter((child) => child.name === childName)
+}
+
+/** Throws, saying what is wrong, unless `xml` is one well-formed element (an SVG we render). */
+export function assertWellFormedXml(xml: string): void {
+  parseXml(xml)
 }
