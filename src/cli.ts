@@ -17,8 +17,10 @@ import { openConfiguredStore, withStore } from './platform/db/configured-store.t
 import { DataDirLockedError } from './platform/db/database.ts'
 import { migrateDown } from './platform/db/migrate.ts'
 import { asOwner, prepareDatabase } from './platform/db/prepare.ts'
+import { translator } from './platform/i18n.ts'
 import type { CliDeps } from './platform/module.ts'
 import { isRole, roles } from './platform/policy.ts'
+import { parseForm } from './platform/validation.ts'
 import { serve } from './serve.ts'
 
 const program = new Command('lifeline').description('Lifeline: run the server and manage it from a terminal.')
@@ -70,10 +72,11 @@ program
     const displayName = options.name ?? (await ask('Name: '))
     const password = await ask('Password (12+ characters): ', true)
     const confirm = process.stdin.isTTY ? await ask('Password again: ', true) : password
-    const form = accountForm.safeParse({ email, displayName, password, confirm })
-    if (!form.success) {
-      for (const issue of form.error.issues)
-        console.error(`${issue.path.join('.')}: ${issue.message.replace('validation.', '')}`)
+    const form = parseForm(accountForm, { email, displayName, password, confirm })
+    if (!form.ok) {
+      // The same messages the setup page shows, in English (a terminal has no language cookie).
+      const t = translator('en')
+      for (const [field, key] of Object.entries(form.errors)) console.error(`${field}: ${t(key)}`)
       process.exit(1)
     }
     await withStore(loadEnv(), allJobs(), async (store) => {
