@@ -217,6 +217,11 @@ test('every translation key the code uses literally exists in en.json', () => {
       note(match[1] ?? '', at(match.index))
     for (const match of source.matchAll(/\bAppError\(\s*['"`](ERR_[A-Z0-9_]+)['"`]/g))
       note(`errors.${match[1]}`, at(match.index))
+    // Codes listed in a module's error catalogue (errors.ts): their own message key, else errors.<CODE>.
+    for (const match of source.matchAll(/\b(ERR_[A-Z0-9_]+):\s*\{([^}]*)\}/g)) {
+      const message = /message:\s*['"`]([^'"`]+)['"`]/.exec(match[2] ?? '')?.[1]
+      note(message ?? `errors.${match[1]}`, at(match.index))
+    }
   }
   assert.ok(used.size > 50, `the scan found only ${used.size} keys; are the patterns still right?`)
   const english = flat.en
