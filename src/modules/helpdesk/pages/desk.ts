@@ -13,6 +13,7 @@ import { legalCategories } from '../schema.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
 import { answerRows } from './answers.ts'
 
+/** Where the desk's pages live. */
 export const deskBase = '/staff/helpdesk'
 
 const statuses: ReportStatus[] = ['new', 'in_progress', 'waiting', 'closed']
