@@ -4,7 +4,7 @@
  *   submissions: "I need legal help" posted through HTTP for 60 s by a bounded loopback load generator
  *     (10 connections, each post with its own form token), sealed to a desk of 5 members: per second,
  *     p50/p95, errors; and the same posts to a route that checks them alike and stores them unsealed
- *     (bench-route.ts): the ratio is what sealing costs;
+ *     (support/helpdesk-baseline.ts): the ratio is what sealing costs;
  *   queue: the triage queue page of a lawyer with 100,000 open reports, p50/p95 over its views;
  *   flood (PGlite only, as it is about the server process; `--flood` runs it alone): 12 writers posting
  *     the detained form with three 6000×6000 PNGs of 9 MB each from loopback for up to 20 s (support/flood.ts),
@@ -13,7 +13,8 @@
  */
 import { loadavg } from 'node:os'
 import { sql } from 'kysely'
-import { addWorker, openHelpdesk } from '../src/modules/helpdesk/desks.ts'
+import { addWorker } from '../src/modules/helpdesk/commands/add-worker.ts'
+import { openHelpdesk } from '../src/modules/helpdesk/commands/open-helpdesk.ts'
 import { createAccount } from '../src/platform/auth/accounts.ts'
 import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
@@ -188,10 +189,11 @@ async function measureEngine(
   databaseUrl?: string,
 ): Promise<Figures> {
   const say = (line: string) => console.log(`[${engine}] ${line}`)
-  const target = await instance(tempDir(`lifeline-bench-helpdesk-${engine}-`), databaseUrl, {
-    LIFELINE_BENCH_ROUTES: '1',
-    LOG_LEVEL: 'warn',
-  })
+  const target = {
+    ...(await instance(tempDir(`lifeline-bench-helpdesk-${engine}-`), databaseUrl, { LOG_LEVEL: 'warn' })),
+    // Lifeline with the unsealed baseline route added (support/helpdesk-baseline.ts).
+    server: 'bench/support/helpdesk-server.ts',
+  }
   say('migrating, creating the desk and its five members…')
   await runCli(target, ['db', 'migrate'])
   await prepare(target.dataDir, databaseUrl)

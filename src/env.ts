@@ -65,18 +65,10 @@ const schema = z.object({
   LIFELINE_REQUEST_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(120),
   /** Exports with more rows than this run as background jobs with a progress page. */
   LIFELINE_EXPORT_JOB_ROWS: z.coerce.number().int().min(0).default(100_000),
-  /** Photos decoded at once, across all writers; unset means 1 (see src/modules/helpdesk/photos.ts). */
+  /** Photos decoded at once, across all writers; unset means 1 (see src/platform/intake/photos.ts). */
   LIFELINE_PHOTO_DECODES: z.coerce.number().int().min(1).max(256).optional(),
   /** Megabytes of uploaded photos held in memory at once; unset means 96 (see photos.ts). */
   LIFELINE_UPLOAD_MEMORY_MB: z.coerce.number().int().min(1).max(1_048_576).optional(),
-  /**
-   * Benchmarks only: adds routes that measure against baselines (the help desk's form stored unsealed).
-   * Never set it where real people write: the baseline keeps what they send in clear.
-   */
-  LIFELINE_BENCH_ROUTES: z
-    .enum(['0', '1'])
-    .default('0')
-    .transform((value) => value === '1'),
   /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -2,7 +2,7 @@
  * Starting and stopping the whole server: open the store, migrate, start jobs, listen, and on first
  * run print a one-time setup link. main.ts and `lifeline serve` both come here.
  */
-import { buildApp } from './app.ts'
+import { type AppOptions, buildApp } from './app.ts'
 import type { Env } from './env.ts'
 import { allJobs, installedModules } from './modules.ts'
 import { hasAnyAccount } from './platform/auth/accounts.ts'
@@ -12,15 +12,15 @@ import { openConfiguredStore } from './platform/db/configured-store.ts'
 import { prepareDatabase } from './platform/db/prepare.ts'
 import { startJobs } from './platform/jobs/queue.ts'
 
-/** Runs Lifeline until SIGINT or SIGTERM. */
-export async function serve(env: Env): Promise<void> {
+/** Runs Lifeline until SIGINT or SIGTERM; `extraRoutes` only for a benchmark's baseline (bench/support/). */
+export async function serve(env: Env, options: Pick<AppOptions, 'extraRoutes'> = {}): Promise<void> {
   const modules = installedModules
   const jobList = allJobs(modules)
   const store = await openConfiguredStore(env)
   const { applied, excess } = await prepareDatabase(env, store, jobList)
   // Keys for the first reports, made now rather than when the first one arrives.
   await refillErasureKeys(store.db)
-  const app = await buildApp({ store, env, modules })
+  const app = await buildApp({ store, env, modules, extraRoutes: options.extraRoutes })
   const jobs = await startJobs(store, {
     jobs: jobList,
     onError: (error) => app.log.error({ err: error }, 'job queue error'),

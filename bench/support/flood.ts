@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import sharp from 'sharp'
-import { MAX_PHOTO_BYTES } from '../../src/modules/helpdesk/photos.ts'
+import { MAX_PHOTO_BYTES } from '../../src/platform/intake/photos.ts'
 import { multipartBody } from '../../test/support/multipart.ts'
 
 /** What one flood measured. Times in milliseconds. */

@@ -19,6 +19,8 @@ export type Instance = {
   port: number
   log: string
   env?: Record<string, string>
+  /** The server's entry point: src/main.ts unless a benchmark runs its own (with its baseline routes). */
+  server?: string
 }
 
 /** A new instance description with a free port; its log goes into `dataDir`'s parent. */
@@ -112,10 +114,10 @@ export function getStatus(port: number, path = '/'): Promise<number> {
 /** A started server and how long it took from spawn to its first 200 on `/`. */
 export type Server = Group & { startMs: number }
 
-/** Spawns `node src/main.ts` and polls `/` until it answers 200. */
+/** Spawns `node src/main.ts` (or the instance's own server) and polls `/` until it answers 200. */
 export async function startServer(target: Instance, timeoutMs = 30_000): Promise<Server> {
   const started = performance.now()
-  const group = spawnGroup(process.execPath, ['src/main.ts'], {
+  const group = spawnGroup(process.execPath, [target.server ?? 'src/main.ts'], {
     cwd: root,
     env: envFor(target),
     log: target.log,

@@ -33,4 +33,5 @@ export const chronicle: LifelineModule = {
 // What the help desk uses to turn a report into a draft event.
 export { approvedTerms } from './commands/event-record.ts'
 export { createEvent } from './commands/save-event.ts'
+export { eventErrorSummary, eventFields, type TermOption } from './pages/staff-event-form.ts'
 export { createEventForm } from './schema.ts'

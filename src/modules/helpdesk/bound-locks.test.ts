@@ -1,5 +1,5 @@
 /**
- * A report's parts are locked bound to the report and to what they are (erasure.ts): moved between
+ * A report's parts are locked bound to the report and to what they are (report-lock.ts): moved between
  * reports, or opened with another report's key, they are refused with a clear answer, never shown as
  * the other report's and never a server error. Their sizes are padded; a form sent again shows its
  * receipt only shortly after and unchanged.
@@ -7,22 +7,25 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Agent, agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import type { ReportContent } from './forms.ts'
-import { newFormToken, REPEAT_MS, receiptLookupKey, submitReport } from './intake.ts'
-import { checkReceipt, receiptLookup } from './receipts.ts'
-import { formToken, helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { newFormToken } from '../../platform/intake/form-tokens.ts'
+import { checkReceipt } from '../../platform/intake/receipts.ts'
+import { REPEAT_MS, submitReport } from './commands/submit-report.ts'
+import { receiptLookup, receiptLookupKey } from './receipt-keys.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { formToken, sendDetained, shownReceipt } from './testing/forms.ts'
+import type { ReportContent } from './triage.ts'
 
 let t: TestApp
 let lawyer: TestStaff
 let desk: Agent
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+  ;({
+    t,
+    members: [lawyer],
+  } = await appWithDesk(['lawyer']))
 })
 after(() => t.close())
 

@@ -1,23 +1,24 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Agent, agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { translator } from '../../platform/i18n.ts'
 import { factFields, textFields } from '../chronicle/event-fields.ts'
-import { eventDraft } from './convert.ts'
-import { reportOfMember } from './desk.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import { eventDraft } from './present.ts'
+import { reportOfMember } from './queries/reports.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
 let desk: Agent
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id], 'moscow-desk')
+  ;({
+    t,
+    members: [lawyer],
+  } = await appWithDesk(['lawyer'], 'moscow-desk'))
   desk = await signIn(t.app, lawyer)
 })
 after(() => t.close())

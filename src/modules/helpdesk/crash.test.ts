@@ -11,10 +11,10 @@ import { freePort } from '../../../test/support/ports.ts'
 import { attachErasureKeys } from '../../platform/crypto/erasure-keys.ts'
 import { openStore, type Store } from '../../platform/db/database.ts'
 import { migrateToLatest } from '../../platform/db/migrate.ts'
-import { openReport, reportOfMember } from './desk.ts'
-import { receiptLookupKey } from './intake.ts'
-import { checkReceipt, receiptLookup } from './receipts.ts'
-import { helpdeskWith } from './testing.ts'
+import { checkReceipt } from '../../platform/intake/receipts.ts'
+import { openReport, reportOfMember } from './queries/reports.ts'
+import { receiptLookup, receiptLookupKey } from './receipt-keys.ts'
+import { helpdeskWith } from './testing/desk-setup.ts'
 
 // The server as it runs in production: its own process (and, embedded, the database's child process),
 // killed with SIGKILL while reports are arriving, then started again on the same data.

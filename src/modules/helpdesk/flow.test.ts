@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test'
 import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import { addWorker, openHelpdesk } from './desks.ts'
-import { formToken, sendDetained, shownReceipt } from './testing.ts'
+import { addWorker } from './commands/add-worker.ts'
+import { openHelpdesk } from './commands/open-helpdesk.ts'
+import { formToken, sendDetained, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff

@@ -3,24 +3,25 @@ import { PassThrough } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import sharp from 'sharp'
 import { type Agent, agent, encodeForm } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { multipartBody, type Part } from '../../../test/support/multipart.ts'
 import { type App, buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
 import { windowedAudit } from '../../platform/audit.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
-import { newReceipt } from './receipts.ts'
-import { formToken, helpdeskWith, sendDetained, shownReceipt, solvedProof } from './testing.ts'
+import { newReceipt } from '../../platform/intake/receipts.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { formToken, sendDetained, shownReceipt, solvedProof } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+  ;({
+    t,
+    members: [lawyer],
+  } = await appWithDesk(['lawyer']))
 })
 after(() => t.close())
 

@@ -4,12 +4,12 @@
  */
 import type { LifelineModule } from '../../platform/module.ts'
 import { helpdeskApi } from './api.ts'
-import { reportKeysInUse } from './erasure.ts'
+import { retentionJob } from './jobs/retention.ts'
 import { deskBase } from './pages/desk.ts'
 import { templatesBase } from './pages/templates.ts'
 import { ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK, WORK_HELPDESK } from './policy.ts'
+import { reportKeysInUse } from './queries/report-keys.ts'
 import { registerHelpdesk } from './register.ts'
-import { retentionJob } from './retention.ts'
 
 /** The help desk's descriptor. */
 export const helpdesk: LifelineModule = {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import { sendDetained } from './testing.ts'
+import { sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let coordinator: TestStaff
@@ -26,7 +26,7 @@ after(() => t.close())
 
 /** The sealed record of the report whose writer wrote `who`, as the coordinator can read it. */
 async function contentOf(who: string): Promise<string | undefined> {
-  const { openReport, reportOfMember } = await import('./desk.ts')
+  const { openReport, reportOfMember } = await import('./queries/reports.ts')
   const rows = await t.store.db.selectFrom('helpdesk_reports').select(['id', 'content_id']).execute()
   for (const row of rows) {
     const report = await reportOfMember(t.store.db, row.id, coordinator.id)

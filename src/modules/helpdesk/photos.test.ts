@@ -3,18 +3,19 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import sharp from 'sharp'
 import { type Agent, agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import { formToken, helpdeskWith, shownReceipt } from './testing.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { formToken, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+  ;({
+    t,
+    members: [lawyer],
+  } = await appWithDesk(['lawyer']))
 })
 after(() => t.close())
 

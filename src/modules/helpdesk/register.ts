@@ -1,11 +1,11 @@
 /** The help desk's routes: public forms, the desk's queue, set-up, re-keying and templates. */
 import type { FastifyInstance } from 'fastify'
 import type { ModuleDeps } from '../../platform/module.ts'
-import { registerHelpdeskDeskRoutes } from './desk-routes.ts'
-import { registerHelpdeskManageRoutes } from './manage-routes.ts'
-import { registerHelpdeskPublicRoutes } from './public-routes.ts'
-import { registerHelpdeskRotationRoutes } from './rotation-routes.ts'
-import { registerHelpdeskTemplateRoutes } from './template-routes.ts'
+import { registerHelpdeskDeskRoutes } from './routes/desk.ts'
+import { registerHelpdeskManageRoutes } from './routes/manage.ts'
+import { registerHelpdeskPublicRoutes } from './routes/public.ts'
+import { registerHelpdeskRotationRoutes } from './routes/rotation.ts'
+import { registerHelpdeskTemplateRoutes } from './routes/templates.ts'
 import './tables.ts'
 
 /** Registers everything the help desk serves. */

@@ -5,16 +5,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
+import type { TestApp } from '../../../test/support/app.ts'
 import { createStaff, type TestStaff } from '../../../test/support/factories.ts'
 import { coarseFloor } from '../../platform/coarse-time.ts'
 import { claimErasureKey } from '../../platform/crypto/erasure-key-pool.ts'
 import { boxSeal, secretSeal } from '../../platform/crypto/primitives.ts'
 import { addDeskMember, sealRecord } from '../../platform/crypto/sealed-records.ts'
-import { openReport, reportOfMember } from './desk.ts'
-import { addMessage } from './intake.ts'
-import { checkReceipt, legacyReceiptLookup, newReceipt, writerKeyPair } from './receipts.ts'
-import { helpdeskWith } from './testing.ts'
+import { checkReceipt, newReceipt } from '../../platform/intake/receipts.ts'
+import { addMessage } from './commands/add-message.ts'
+import { openReport, reportOfMember } from './queries/reports.ts'
+import { legacyReceiptLookup, writerKeyPair } from './receipt-keys.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -22,10 +23,12 @@ let admin: TestStaff
 let deskId: string
 
 before(async () => {
-  t = await testApp()
-  admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  deskId = await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+  ;({
+    t,
+    admin,
+    members: [lawyer],
+    deskId,
+  } = await appWithDesk(['lawyer']))
 })
 after(() => t.close())
 

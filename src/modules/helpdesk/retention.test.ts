@@ -2,29 +2,31 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { SWEEP_MARGIN_MS, sweepErasureKeys } from '../../platform/crypto/erasure-key-sweep.ts'
 import { openRecord } from '../../platform/crypto/sealed-records.ts'
-import { publicCounts } from './counts.ts'
-import { openReport, reportOfMember } from './desk.ts'
+import { checkReceipt } from '../../platform/intake/receipts.ts'
+import { addMessage } from './commands/add-message.ts'
+import { deleteExpiredReports } from './commands/delete-expired-reports.ts'
 import { helpdesk } from './index.ts'
-import { addMessage, receiptLookupKey } from './intake.ts'
-import { checkReceipt, receiptLookup } from './receipts.ts'
-import { deleteExpiredReports, dueForDeletion } from './retention.ts'
-import { helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
-import { reportForWriter } from './writer-view.ts'
+import { publicCounts } from './queries/counts.ts'
+import { openReport, reportOfMember } from './queries/reports.ts'
+import { dueForDeletion } from './queries/retention.ts'
+import { reportForWriter } from './queries/writer-view.ts'
+import { receiptLookup, receiptLookupKey } from './receipt-keys.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { sendDetained, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
 let coordinator: TestStaff
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  coordinator = await createStaff(t.store.db, { roles: ['coordinator'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id, coordinator.id])
+  ;({
+    t,
+    members: [lawyer, coordinator],
+  } = await appWithDesk(['lawyer', 'coordinator']))
 })
 after(() => t.close())
 

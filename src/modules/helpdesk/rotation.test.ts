@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { type Agent, agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
+import type { TestApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { unwrapKey } from '../../platform/crypto/sealed-support.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import { appWithDesk, helpdeskWith } from './testing/desk-setup.ts'
+import { sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let admin: TestStaff
@@ -24,13 +25,13 @@ async function as(staff: TestStaff): Promise<Agent> {
 }
 
 before(async () => {
-  t = await testApp()
-  admin = await createStaff(t.store.db, { roles: ['admin'] })
-  coordinator = await createStaff(t.store.db, { roles: ['coordinator'] })
-  lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  leaver = await createStaff(t.store.db, { roles: ['volunteer'] })
+  ;({
+    t,
+    admin,
+    members: [coordinator, lawyer, leaver],
+    deskId,
+  } = await appWithDesk(['coordinator', 'lawyer', 'volunteer']))
   outsider = await createStaff(t.store.db, { roles: ['coordinator'] })
-  deskId = await helpdeskWith(t.store.db, admin.id, [coordinator.id, lawyer.id, leaver.id])
   deskPath = `/staff/helpdesk/desks/${deskId}`
   for (const who of ['first', 'second', 'third']) {
     assert.equal((await sendDetained(agent(t.app, 'en'), { who })).statusCode, 201)

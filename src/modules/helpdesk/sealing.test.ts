@@ -5,17 +5,14 @@ import { after, before, describe, it } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import { agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff } from '../../../test/support/factories.ts'
-import { helpdeskWith, sendDetained, shownReceipt } from './testing.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { sendDetained, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 
 before(async () => {
-  t = await testApp()
-  const admin = await createStaff(t.store.db, { roles: ['admin'] })
-  const lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-  await helpdeskWith(t.store.db, admin.id, [lawyer.id])
+  ;({ t } = await appWithDesk(['lawyer']))
 })
 after(() => t.close())
 

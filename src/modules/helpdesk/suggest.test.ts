@@ -4,9 +4,10 @@ import { agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
 import { regionIdByCode } from '../../platform/regions/regions.ts'
-import { addWorker } from './desks.ts'
-import { categoryStems, rankWorkers, type Worker } from './suggest.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import { addWorker } from './commands/add-worker.ts'
+import { categoryStems, rankWorkers, type Worker } from './queries/suggest.ts'
+import { helpdeskWith } from './testing/desk-setup.ts'
+import { sendDetained } from './testing/forms.ts'
 
 const worker = (id: string, regionIds: number[], specialties: string[]): Worker => ({
   id,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { agent } from '../../../test/support/agent.ts'
-import { type TestApp, testApp } from '../../../test/support/app.ts'
-import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
-import { groupReports, type SurgeReport, stationKey } from './surge.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import type { TestApp } from '../../../test/support/app.ts'
+import { signIn, type TestStaff } from '../../../test/support/factories.ts'
+import { groupReports, type SurgeReport, stationKey } from './queries/surge.ts'
+import { appWithDesk } from './testing/desk-setup.ts'
+import { sendDetained } from './testing/forms.ts'
 
 describe('station keys', () => {
   it('match the same station however it is written', () => {
@@ -72,11 +73,10 @@ describe('the surge view', () => {
   let lawyer: TestStaff
 
   before(async () => {
-    t = await testApp()
-    const admin = await createStaff(t.store.db, { roles: ['admin'] })
-    coordinator = await createStaff(t.store.db, { roles: ['coordinator'] })
-    lawyer = await createStaff(t.store.db, { roles: ['lawyer'] })
-    await helpdeskWith(t.store.db, admin.id, [coordinator.id, lawyer.id])
+    ;({
+      t,
+      members: [coordinator, lawyer],
+    } = await appWithDesk(['coordinator', 'lawyer']))
   })
   after(() => t.close())
 

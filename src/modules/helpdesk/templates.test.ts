@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { type Agent, agent } from '../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../test/support/factories.ts'
-import { helpdeskWith, sendDetained } from './testing.ts'
+import { helpdeskWith } from './testing/desk-setup.ts'
+import { sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let coordinator: Agent

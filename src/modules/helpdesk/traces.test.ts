@@ -20,9 +20,10 @@ import { windowedAudit } from '../../platform/audit.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
 import { refillErasureKeys } from '../../platform/crypto/erasure-key-pool.ts'
 import { DATA_DIR_LOCK_NAME } from '../../platform/db/data-dir-lock.ts'
-import { addMessage } from './intake.ts'
-import { newReceipt } from './receipts.ts'
-import { formToken, helpdeskWith, shownReceipt, solvedProof } from './testing.ts'
+import { newReceipt } from '../../platform/intake/receipts.ts'
+import { addMessage } from './commands/add-message.ts'
+import { helpdeskWith } from './testing/desk-setup.ts'
+import { formToken, shownReceipt, solvedProof } from './testing/forms.ts'
 
 let store: TestStore
 let app: App

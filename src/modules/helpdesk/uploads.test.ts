@@ -11,8 +11,9 @@ import { createStaff } from '../../../test/support/factories.ts'
 import { multipartBody, type Part } from '../../../test/support/multipart.ts'
 import { type App, buildApp } from '../../app.ts'
 import { loadEnv } from '../../env.ts'
-import { photoAdmissionOf } from './photos.ts'
-import { formToken, helpdeskWith } from './testing.ts'
+import { photoAdmissionOf } from '../../platform/intake/photos.ts'
+import { helpdeskWith } from './testing/desk-setup.ts'
+import { formToken } from './testing/forms.ts'
 
 // The server as it runs, listening on loopback (where every writer behind an onion service comes from),
 // with one decode place, so a line of four, and 4 MiB of photo memory: small enough for a test's flood.

@@ -21,8 +21,9 @@ import {
   visit,
 } from '../../../../test/support/browser.ts'
 import { useServerAndBrowser } from '../../../../test/support/server.ts'
-import { addWorker, openHelpdesk } from '../desks.ts'
-import { spendProof } from '../proof-of-work.ts'
+import { addWorker } from '../commands/add-worker.ts'
+import { openHelpdesk } from '../commands/open-helpdesk.ts'
+import { spendProof } from '../commands/spend-proof.ts'
 
 const running = useServerAndBrowser()
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true })

@@ -2,8 +2,7 @@
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { TermOption } from '../../chronicle/pages/staff-event-form.ts'
-import { eventErrorSummary, eventFields } from '../../chronicle/pages/staff-event-form.ts'
+import { eventErrorSummary, eventFields, type TermOption } from '../../chronicle/index.ts'
 import { deskBase } from './desk.ts'
 
 /** What the conversion page shows. */

@@ -3,8 +3,9 @@ import { html } from 'ghtml'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
-import { REGION_ROUNDING, type ShownCount, SMALLEST_SHOWN } from '../counts.ts'
-import { type DueReport, KEEP_DAYS } from '../retention.ts'
+import { COUNT_ROUNDING, type ShownCount, SMALLEST_SHOWN } from '../../../platform/intake/small-counts.ts'
+import type { DueReport } from '../queries/retention.ts'
+import { KEEP_DAYS } from '../schema.ts'
 import { deskBase } from './desk.ts'
 
 function count(ctx: PageContext, value: ShownCount): string {
@@ -41,10 +42,10 @@ export function countsPage(
   return layout(ctx, {
     title: t('helpdesk.counts.title'),
     body: html`<h1>${t('helpdesk.counts.title')}</h1>
-<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, below: SMALLEST_SHOWN - 1, rounding: REGION_ROUNDING })}</p>
+<p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, below: SMALLEST_SHOWN - 1, rounding: COUNT_ROUNDING })}</p>
 <h2>${t('helpdesk.counts.byDay', { from: view.firstDay, through: view.lastDay })}</h2>
 !${days ? scrollingTable('days-caption', t('helpdesk.counts.byDayCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.day')}</th>!${head}</tr></thead><tbody>!${days}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
-<h2>${t('helpdesk.counts.byRegion', { through: view.regionsThrough, rounding: REGION_ROUNDING })}</h2>
+<h2>${t('helpdesk.counts.byRegion', { through: view.regionsThrough, rounding: COUNT_ROUNDING })}</h2>
 !${regions ? scrollingTable('regions-caption', t('helpdesk.counts.byRegionCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.region')}</th>!${head}</tr></thead><tbody>!${regions}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
 <p><a href="/api/v1/helpdesk/counts">${t('helpdesk.counts.json')}</a></p>`,
   })

@@ -5,14 +5,15 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { DeskMessage, OpenedReport, ReportMeta } from '../desk.ts'
-import { legalCategories } from '../forms.ts'
 import { ASSIGN_HELPDESK } from '../policy.ts'
-import type { QueueFilter, QueueRow } from '../queue.ts'
-import type { Suggestion } from '../suggest.ts'
+import type { QueueFilter, QueueRow } from '../queries/queue.ts'
+import type { DeskMessage, OpenedReport, ReportMeta } from '../queries/reports.ts'
+import type { Suggestion } from '../queries/suggest.ts'
+import { legalCategories } from '../schema.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
 import { answerRows } from './answers.ts'
 
+/** Where the desk's pages live. */
 export const deskBase = '/staff/helpdesk'
 
 const statuses: ReportStatus[] = ['new', 'in_progress', 'waiting', 'closed']

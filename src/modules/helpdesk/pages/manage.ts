@@ -12,7 +12,7 @@ import {
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { Helpdesk } from '../desks.ts'
+import type { Helpdesk } from '../queries/desks.ts'
 import { deskBase } from './desk.ts'
 
 const base = `${deskBase}/desks`

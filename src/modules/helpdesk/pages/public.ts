@@ -19,8 +19,8 @@ import {
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { legalCategories, needs } from '../forms.ts'
-import type { WriterView } from '../writer-view.ts'
+import type { WriterView } from '../queries/writer-view.ts'
+import { legalCategories, needs } from '../schema.ts'
 import { answerRows } from './answers.ts'
 
 const base = '/help'
@@ -63,7 +63,7 @@ const proofAssets = (ctx: PageContext) => ({
 })
 
 // The CSRF token and the form's one-time token open both forms: the server reads the body as it comes
-// and reads no photo before a valid CSRF token has arrived (form-body.ts).
+// and reads no photo before a valid CSRF token has arrived (platform/intake/multipart-form.ts).
 function formTokens(ctx: PageContext, view: FormView): string {
   return html`!${csrfField(ctx)}
 <input type="hidden" name="token" value="${view.token}">`
@@ -245,7 +245,7 @@ export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean
   })
 }
 
-/** A form sent again after its receipt may be shown again (intake.ts): no receipt, and what to do. */
+/** A form sent again after its receipt may be shown again (commands/submit-report.ts): no receipt, and what to do. */
 export function alreadySentPage(ctx: PageContext): string {
   const { t } = ctx
   return layout(ctx, {

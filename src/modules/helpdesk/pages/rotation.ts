@@ -2,7 +2,7 @@
 import { html } from 'ghtml'
 import type { RotationView } from '../../../platform/crypto/desk-rotation.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
-import type { Helpdesk } from '../desks.ts'
+import type { Helpdesk } from '../queries/desks.ts'
 import { deskBase } from './desk.ts'
 
 const base = `${deskBase}/desks`

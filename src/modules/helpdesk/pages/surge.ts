@@ -5,7 +5,7 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { ASSIGN_HELPDESK } from '../policy.ts'
-import type { SurgeGroup } from '../surge.ts'
+import type { SurgeGroup } from '../queries/surge.ts'
 import { age, deskBase } from './desk.ts'
 
 /** What the surge page shows. */

@@ -5,7 +5,7 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { localeNames, locales } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { inLanguage, type Template } from '../templates.ts'
+import { inLanguage, type Template } from '../queries/templates.ts'
 import { deskBase } from './desk.ts'
 
 /** Where the editor lives. */

@@ -1,0 +1,49 @@
+/**
+ * Where a report goes: the desk that covers its region, else the one taking the rest.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../../../platform/db/database.ts'
+
+/** The desk a report from `regionId` goes to: the one that covers the region, else the one taking the rest. */
+export async function deskFor(db: Db, regionId: number | null): Promise<string | null> {
+  const row = await db
+    .selectFrom('helpdesk_desks')
+    .select('desk_id')
+    .where((eb) =>
+      regionId === null
+        ? eb('takes_rest', '=', true)
+        : eb.or([eb('takes_rest', '=', true), eb(sql<number>`${regionId}`, '=', eb.fn.any('region_ids'))]),
+    )
+    // A desk for the region comes before the one taking the rest.
+    .orderBy('takes_rest')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.desk_id ?? null
+}
+
+// Where reports go changes when a coordinator edits a desk: read again every few seconds, not per report.
+const ROUTES_MS = 5_000
+const routes = new WeakMap<
+  Db,
+  Promise<{ at: number; desks: { id: string; takesRest: boolean; regionIds: number[] }[] }>
+>()
+
+/** The desk a report from `regionId` goes to, from the routes as read at most a few seconds ago (`fresh`: now). */
+export async function routedDesk(db: Db, regionId: number | null, fresh: boolean): Promise<string | null> {
+  let current = routes.get(db)
+  const read = await current?.catch(() => null)
+  if (fresh || !read || Date.now() - read.at > ROUTES_MS) {
+    current = db
+      .selectFrom('helpdesk_desks')
+      .select(['desk_id', 'takes_rest', 'region_ids'])
+      .execute()
+      .then((rows) => ({
+        at: Date.now(),
+        desks: rows.map((row) => ({ id: row.desk_id, takesRest: row.takes_rest, regionIds: row.region_ids })),
+      }))
+    routes.set(db, current)
+  }
+  const { desks } = await current!
+  const covering = regionId === null ? undefined : desks.find((desk) => desk.regionIds.includes(regionId))
+  return (covering ?? desks.find((desk) => desk.takesRest))?.id ?? null
+}

@@ -1,0 +1,41 @@
+/**
+ * What a report holds once sealed, and what is kept of it in clear for triage: its category and how
+ * urgent it is.
+ */
+import type { z } from 'zod'
+import type { detainedSchema, legalSchema } from './schema.ts'
+import type { Urgency } from './tables.ts'
+
+/**
+ * What a report holds, sealed: the form's answers without the honeypot and token, the writer's
+ * language, and how many photos came with it (each sealed on its own).
+ */
+export type ReportContent =
+  | ({ form: 'detained'; locale: string; photos?: number } & Omit<
+      z.infer<typeof detainedSchema>,
+      'website' | 'token'
+    >)
+  | ({ form: 'legal'; locale: string; photos?: number } & Omit<
+      z.infer<typeof legalSchema>,
+      'website' | 'token'
+    >)
+
+/** The category a report is triaged under. */
+export function categoryOf(content: ReportContent): string {
+  return content.form === 'detained' ? 'detention' : content.category
+}
+
+/**
+ * How soon a report needs someone: a detention where a lawyer or medicine is needed is urgent, any
+ * other detention is high; a search, or a deadline within three days, is high; the rest normal.
+ */
+export function urgencyOf(content: ReportContent, today: string): Urgency {
+  if (content.form === 'detained')
+    return content.needs.includes('lawyer') || content.needs.includes('medicine') ? 'urgent' : 'high'
+  if (content.category === 'search') return 'high'
+  if (content.deadline) {
+    const days = (Date.parse(content.deadline) - Date.parse(today)) / 86_400_000
+    if (days <= 3) return 'high'
+  }
+  return 'normal'
+}
