@@ -52,24 +52,28 @@ export type LifelineModule = {
   register(app: FastifyInstance, deps: ModuleDeps): void
 }
 
+// Names must be unique: two permissions (or jobs) of one name would share grants (or a queue) by accident.
+function uniqueByName<T extends { name: string }>(items: T[], what: string): T[] {
+  const names = new Set<string>()
+  for (const item of items) {
+    if (names.has(item.name)) throw new Error(`${what} ${item.name} is declared twice`)
+    names.add(item.name)
+  }
+  return items
+}
+
 /** Every permission the modules declare, checked for names used twice. */
 export function modulePermissions(modules: readonly LifelineModule[]): Permission[] {
-  const all = modules.flatMap((module) => module.permissions ?? [])
-  const names = new Set<string>()
-  for (const permission of all) {
-    if (names.has(permission.name)) throw new Error(`Permission ${permission.name} is declared twice`)
-    names.add(permission.name)
-  }
-  return all
+  return uniqueByName(
+    modules.flatMap((module) => module.permissions ?? []),
+    'Permission',
+  )
 }
 
 /** Every module's jobs, checked for names used twice. */
 export function moduleJobs(modules: readonly LifelineModule[]): JobDefinition[] {
-  const all = modules.flatMap((module) => module.jobs ?? [])
-  const names = new Set<string>()
-  for (const job of all) {
-    if (names.has(job.name)) throw new Error(`Job ${job.name} is defined twice`)
-    names.add(job.name)
-  }
-  return all
+  return uniqueByName(
+    modules.flatMap((module) => module.jobs ?? []),
+    'Job',
+  )
 }
