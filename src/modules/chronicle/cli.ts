@@ -16,9 +16,9 @@ import {
   MappingError,
   parseMappingText,
   saveMapping,
-} from './import/mapping.ts'
-import { runImport } from './import/run.ts'
-import { summaryLines } from './import/summary.ts'
+} from './commands/import/mapping.ts'
+import { runImport } from './commands/import/run.ts'
+import { summaryLines } from './present/import-summary.ts'
 import './tables.ts'
 import type { CliDeps } from '../../platform/module.ts'
 

@@ -11,7 +11,7 @@ import type { Locale } from '../../platform/i18n.ts'
 import type { ModuleDeps } from '../../platform/module.ts'
 import { pageContext, sendPage } from '../../platform/request-context.ts'
 import { parseForm, text } from '../../platform/validation.ts'
-import { approvedTerms } from '../chronicle/commands/event-record.ts'
+import { approvedTerms } from '../chronicle/index.ts'
 import { listTerms, termLabel } from '../chronicle/vocabularies.ts'
 import { convertReport, eventDraft } from './convert.ts'
 import {

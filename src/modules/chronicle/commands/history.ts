@@ -12,7 +12,7 @@ import {
   type EventRecord,
   type RecordField,
   recordFields,
-} from './event-record.ts'
+} from '../queries/event-record.ts'
 
 /** The entity name events' history rows carry. */
 export const EVENT_ENTITY = 'event'

@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
-import { loadEvent } from './event-record.ts'
+import { loadEvent } from '../queries/event-record.ts'
 import { nextVersion } from './history.ts'
 import { eventAtVersion, listVerifications } from './review.ts'
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
-import { loadEvent, type StaffEvent } from './event-record.ts'
+import { loadEvent, type StaffEvent } from '../queries/event-record.ts'
 import { nextVersion } from './history.ts'
 
 /** The event at the version the reviewer saw, locked; refuses a stale version. */

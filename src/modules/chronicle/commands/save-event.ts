@@ -8,8 +8,6 @@ import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { EventInput, SourceInput } from '../schema.ts'
-import type { Localised } from '../tables.ts'
 import {
   approvedTermId,
   diffRecords,
@@ -17,7 +15,9 @@ import {
   inputRecord,
   loadEvent,
   type StaffEvent,
-} from './event-record.ts'
+} from '../queries/event-record.ts'
+import type { EventInput, SourceInput } from '../schema/events.ts'
+import type { Localised } from '../tables.ts'
 import { type ChangeSince, changesSince, listHistory, writeHistory } from './history.ts'
 
 /** What a save came to. */

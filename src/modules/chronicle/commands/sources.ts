@@ -5,8 +5,8 @@
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { AppError, notFound } from '../../../platform/errors.ts'
-import type { SourceInput } from '../schema.ts'
-import { loadEvent, type SourceSnapshot } from './event-record.ts'
+import { loadEvent, type SourceSnapshot } from '../queries/event-record.ts'
+import type { SourceInput } from '../schema/events.ts'
 import { nextVersion } from './history.ts'
 import { sourceColumns } from './save-event.ts'
 

@@ -3,7 +3,13 @@ import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
-import { type PublicAct, type PublicCase, type PublicEvent, type PublicSource, pickText } from '../present.ts'
+import {
+  type PublicAct,
+  type PublicCase,
+  type PublicEvent,
+  type PublicSource,
+  pickText,
+} from '../present/public.ts'
 import { badges, dateHtml, titleHtml } from './public-parts.ts'
 
 /** Paragraphs of a text, each escaped. */

@@ -2,7 +2,7 @@
 import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import { type PublicDate, type PublicEvent, pickText } from '../present.ts'
+import { type PublicDate, type PublicEvent, pickText } from '../present/public.ts'
 
 /** A date range in words, "6 May 2012 – 7 May 2012", or "date unknown". */
 export function dateText(ctx: PageContext, start: PublicDate, end: PublicDate): string {

@@ -12,7 +12,13 @@ import {
 } from '../../../platform/html/forms.ts'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { authorisedValues, coordPrecisions, precisions, reliabilities, textLanguages } from '../schema.ts'
+import {
+  authorisedValues,
+  coordPrecisions,
+  precisions,
+  reliabilities,
+  textLanguages,
+} from '../schema/events.ts'
 import type { Localised } from '../tables.ts'
 import { pick } from './staff-fields.ts'
 

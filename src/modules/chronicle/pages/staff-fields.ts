@@ -1,7 +1,7 @@
 /** What the chronicle's staff pages share: localised texts, dates and values shown as text. */
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import type { SourceSnapshot } from '../commands/event-record.ts'
+import type { SourceSnapshot } from '../queries/event-record.ts'
 import type { Localised } from '../tables.ts'
 
 /** A localised text in the reader's language, else the first language it has. */

@@ -5,8 +5,8 @@ import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { StaffListFilter, StaffListRow } from '../commands/list-events.ts'
-import { statuses } from '../schema.ts'
+import type { StaffListFilter, StaffListRow } from '../queries/staff-events.ts'
+import { statuses } from '../schema/events.ts'
 import { dateText, pick } from './staff-fields.ts'
 
 /** One page of the staff list. */

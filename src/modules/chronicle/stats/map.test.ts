@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { barChart, columnChart, niceStep } from './charts.ts'
+import { barChart, columnChart, niceStep } from '../pages/stats-charts.ts'
 import { albers, derive } from './derive-regions-map.ts'
 import { choropleth, classify, EMPTY_FILL, fillOf, hasShape, regionsMap } from './map.ts'
 import { assertWellFormedXml } from './xml-check.ts'

@@ -1,0 +1,229 @@
+/**
+ * The public chronicle: the list with facets and search, and permalinks for events, persons and
+ * cases. Public to all; only published events are read, and everything shown goes through present.ts.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { notFound } from '../../../platform/errors.ts'
+import type { ModuleDeps } from '../../../platform/module.ts'
+import { pageContext, sendPage } from '../../../platform/request-context.ts'
+import type { FieldErrors } from '../../../platform/validation.ts'
+import { publicCasePage } from '../pages/public-case.ts'
+import { publicEventPage } from '../pages/public-event.ts'
+import { filterParams, publicListPage } from '../pages/public-list.ts'
+import { publicPersonPage } from '../pages/public-person.ts'
+import {
+  ageYear,
+  languageOrder,
+  presentAct,
+  presentCase,
+  presentEvent,
+  presentPerson,
+  presentSource,
+  presentStage,
+} from '../present/public.ts'
+import { highlights, listEvents, loadTerms, publicEvent } from '../queries/events.ts'
+import { facetCounts } from '../queries/facets.ts'
+import { type EventFilter, eventFilterSchema, resolveFilter } from '../queries/filters.ts'
+import {
+  caseArticles,
+  caseIsSensitive,
+  caseStages,
+  casesByIds,
+  eventSources,
+  eventsByIds,
+  publicActs,
+  publicCase,
+  publicPerson,
+} from '../queries/permalinks.ts'
+
+/** Events on one page of the list. */
+export const PAGE_SIZE = 50
+
+// A page cursor is the id of the event the page starts after (or ends before); see listEvents.
+const cursor = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'validation.invalid')
+  .transform((value) => Number(value))
+
+/** The list's query string: the shared filter plus a page cursor. */
+export const listQuerySchema = eventFilterSchema.extend({
+  after: cursor.optional(),
+  before: cursor.optional(),
+})
+
+/**
+ * Query-string keys whose values aren't valid percent-encoded UTF-8. The parser keeps such values
+ * as the raw `%FF` text, which would otherwise pass as an odd but harmless search.
+ */
+export function brokenlyEncoded(url: string): string[] {
+  const query = url.split('?')[1] ?? ''
+  const broken: string[] = []
+  for (const pair of query.split('&')) {
+    if (!pair) continue
+    const [key = '', value = ''] = pair.split('=')
+    try {
+      decodeURIComponent(value.replace(/\+/g, ' '))
+    } catch {
+      let name = key
+      try {
+        name = decodeURIComponent(key)
+      } catch {}
+      broken.push(name)
+    }
+  }
+  return broken
+}
+
+function parseListQuery(request: FastifyRequest): {
+  filter: EventFilter
+  position: { after?: number; before?: number }
+  errors: FieldErrors
+} {
+  const query = (request.query ?? {}) as Record<string, unknown>
+  const errors: FieldErrors = {}
+  for (const key of brokenlyEncoded(request.url))
+    errors[key in listQuerySchema.shape ? key : '_form'] = 'validation.badCharacters'
+  // Field by field, so the form comes back with every valid value kept and each bad one marked.
+  const filter: Record<string, unknown> = {}
+  const position: { after?: number; before?: number } = {}
+  for (const [key, schema] of Object.entries(listQuerySchema.shape)) {
+    // The form sends empty fields ("any article", blank dates) as empty values: they mean no filter.
+    const raw = query[key]
+    const value = Array.isArray(raw) ? raw.filter((item) => item !== '') : raw === '' ? undefined : raw
+    if (value === undefined || (Array.isArray(value) && !value.length) || errors[key]) continue
+    const result = (schema as z.ZodType).safeParse(value)
+    if (!result.success) {
+      const message = result.error.issues[0]?.message ?? ''
+      errors[key] = message.startsWith('validation.') ? message : 'validation.invalid'
+    } else if (key === 'after' || key === 'before') {
+      position[key] = result.data as number
+    } else {
+      filter[key] = result.data
+    }
+  }
+  return { filter: filter as EventFilter, position, errors }
+}
+
+const idParam = (request: FastifyRequest): number => {
+  const raw = (request.params as { id?: string }).id ?? ''
+  if (!/^[1-9]\d{0,14}$/.test(raw)) throw notFound()
+  return Number(raw)
+}
+
+const unique = (values: (number | null)[]) => [
+  ...new Set(values.filter((value): value is number => value != null)),
+]
+
+/** Registers /chronicle and the permalinks. */
+export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
+  const { db } = deps.store
+
+  app.get('/chronicle', { config: { policy: 'public' } }, async (request, reply) => {
+    const ctx = pageContext(request)
+    const { filter, position, errors } = parseListQuery(request)
+    const terms = await loadTerms(db)
+    if (Object.keys(errors).length) {
+      const page = publicListPage(ctx, {
+        filter,
+        errors,
+        terms,
+        facets: null,
+        events: [],
+        highlights: new Map(),
+        newerHref: null,
+        olderHref: null,
+      })
+      return sendPage(reply, page, 400)
+    }
+    const resolved = await resolveFilter(db, filter)
+    // The page and its counts are read at once (on native PostgreSQL, on separate connections).
+    const [found, facets] = await Promise.all([
+      listEvents(db, resolved, position, PAGE_SIZE),
+      facetCounts(db, resolved),
+    ])
+    const marked = resolved.q
+      ? await highlights(
+          db,
+          found.rows.map((row) => row.id),
+          resolved.q,
+          languageOrder(ctx.locale),
+        )
+      : new Map()
+    const link = (key: 'after' | 'before', at: number) => {
+      const params = filterParams(filter)
+      params.set(key, String(at))
+      return `/chronicle?${params}`
+    }
+    const page = publicListPage(ctx, {
+      filter,
+      errors,
+      terms,
+      facets,
+      events: found.rows.map((row) => presentEvent(row, terms, ctx.locale)),
+      highlights: marked,
+      newerHref: found.newer ? link('before', found.newer) : null,
+      olderHref: found.older ? link('after', found.older) : null,
+    })
+    return sendPage(reply, page)
+  })
+
+  app.get('/chronicle/events/:id', { config: { policy: 'public' } }, async (request, reply) => {
+    const id = idParam(request)
+    const row = await publicEvent(db, id)
+    if (!row) throw notFound()
+    const ctx = pageContext(request)
+    const terms = await loadTerms(db)
+    const year = ageYear(row.start_date)
+    const actRows = await publicActs(db, { eventId: id })
+    const cases = await casesByIds(db, unique(actRows.map((act) => act.case_id)))
+    const sources = await eventSources(db, id)
+    const page = publicEventPage(ctx, {
+      event: presentEvent(row, terms, ctx.locale),
+      sources: sources.map((source) => presentSource(source, row, ctx.locale)),
+      acts: actRows.map((act) => presentAct(act, terms, year, ctx.locale)),
+      cases: cases.map((item) => presentCase(item, terms, ctx.locale)),
+    })
+    return sendPage(reply, page)
+  })
+
+  app.get('/chronicle/persons/:id', { config: { policy: 'public' } }, async (request, reply) => {
+    const id = idParam(request)
+    const row = await publicPerson(db, id)
+    if (!row) throw notFound()
+    const ctx = pageContext(request)
+    const actRows = await publicActs(db, { personId: id })
+    const events = await eventsByIds(db, unique(actRows.map((act) => act.event_id)))
+    // An anonymous person's age as of their latest published event, so it doesn't drift each year.
+    const latest = actRows.find((act) => act.event_date)?.event_date
+    const year = ageYear(latest)
+    const person = presentPerson(row, year, ctx.locale)
+    if (!person) throw notFound()
+    const terms = await loadTerms(db)
+    const page = publicPersonPage(ctx, {
+      person,
+      events: events.map((event) => presentEvent(event, terms, ctx.locale)),
+      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date ?? latest), ctx.locale)),
+    })
+    return sendPage(reply, page)
+  })
+
+  app.get('/chronicle/cases/:id', { config: { policy: 'public' } }, async (request, reply) => {
+    const id = idParam(request)
+    const row = await publicCase(db, id)
+    if (!row) throw notFound()
+    const ctx = pageContext(request)
+    const terms = await loadTerms(db)
+    const articles = await caseArticles(db, [id])
+    const [stages, sensitive] = await Promise.all([caseStages(db, id), caseIsSensitive(db, id)])
+    const actRows = await publicActs(db, { caseId: id })
+    const events = await eventsByIds(db, unique(actRows.map((act) => act.event_id)))
+    const page = publicCasePage(ctx, {
+      item: presentCase({ ...row, articleIds: articles.get(id) ?? [] }, terms, ctx.locale),
+      stages: stages.map((stage) => presentStage(stage, { sensitive }, ctx.locale)),
+      events: events.map((event) => presentEvent(event, terms, ctx.locale)),
+      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date), ctx.locale)),
+    })
+    return sendPage(reply, page)
+  })
+}
