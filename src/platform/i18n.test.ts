@@ -217,6 +217,13 @@ test('every translation key the code uses literally exists in en.json', () => {
       note(match[1] ?? '', at(match.index))
     for (const match of source.matchAll(/\bAppError\(\s*['"`](ERR_[A-Z0-9_]+)['"`]/g))
       note(`errors.${match[1]}`, at(match.index))
+    // A module's error catalogue lists its codes as keys: `ERR_X: { status: 409 }`.
+    // A module's error catalogue lists its codes as keys, `ERR_X: { status: 409 }`, the message being
+    // `errors.ERR_X` unless the entry names another.
+    for (const match of source.matchAll(
+      /\b(ERR_[A-Z0-9_]+):\s*\{\s*status:[^}]*?(?:message:\s*['"`]([^'"`]+)['"`][^}]*)?\}/g,
+    ))
+      note(match[2] ?? `errors.${match[1]}`, at(match.index))
   }
   assert.ok(used.size > 50, `the scan found only ${used.size} keys; are the patterns still right?`)
   const english = flat.en

@@ -10,8 +10,8 @@ import {
   queryParameters as parametersOf,
   schemaOf,
 } from '../../platform/openapi.ts'
-import { statsQuerySchema } from './queries/stats.ts'
 import { eventDetailOut, eventListQuery, eventPageOut, vocabularies, vocabularyOut } from './schema/api.ts'
+import { statsQuerySchema } from './schema/filter.ts'
 
 const filterHelp: Record<string, string> = {
   q: 'Full-text search in Russian, Ukrainian and English.',

@@ -6,7 +6,8 @@
 import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
-import { AppError, notFound } from '../../../platform/errors.ts'
+import { notFound } from '../../../platform/errors.ts'
+import { errors } from '../errors.ts'
 import { loadEvent, type StaffEvent } from '../queries/event-record.ts'
 import { nextVersion } from './history.ts'
 
@@ -14,7 +15,7 @@ import { nextVersion } from './history.ts'
 export async function eventAtVersion(db: Db, id: number, version: number): Promise<StaffEvent> {
   const event = await loadEvent(db, id, { forUpdate: true })
   if (!event) throw notFound()
-  if (event.version !== version) throw new AppError('ERR_EVENT_STALE', 409)
+  if (event.version !== version) throw errors.ERR_EVENT_STALE()
   return event
 }
 
@@ -24,7 +25,7 @@ export async function verifyEvent(
   options: { actorId: string; eventId: number; version: number },
 ): Promise<void> {
   const event = await eventAtVersion(db, options.eventId, options.version)
-  if (!event.record.sources.length) throw new AppError('ERR_EVENT_NO_SOURCE', 409)
+  if (!event.record.sources.length) throw errors.ERR_EVENT_NO_SOURCE()
   // Verifying again moves the verification to now: it then counts as the latest.
   await db
     .insertInto('chronicle_verifications')

@@ -12,7 +12,8 @@ import { storeFile } from '../../../platform/db/stored-files.ts'
 import { defineJob } from '../../../platform/jobs/queue.ts'
 import { exportChunks } from '../commands/export/stream.ts'
 import { exportFormats } from '../present/export-formats.ts'
-import { eventFilterSchema, resolveFilter } from '../queries/filters.ts'
+import { resolveFilter } from '../queries/filters.ts'
+import { eventFilterSchema } from '../schema/filter.ts'
 
 /** How long a finished export's file is kept. */
 export const EXPORT_KEEP_MS = 24 * 3600 * 1000

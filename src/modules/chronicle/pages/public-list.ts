@@ -7,7 +7,7 @@ import type { FieldErrors } from '../../../platform/validation.ts'
 import { highlightHtml, type PublicEvent, pickText, type Term, type TermIndex } from '../present/public.ts'
 import type { Highlight } from '../queries/events.ts'
 import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../queries/facets.ts'
-import type { EventFilter } from '../queries/filters.ts'
+import type { EventFilter } from '../schema/filter.ts'
 import { badges, factsLine, titleHtml } from './public-parts.ts'
 
 /** What the list page shows. */

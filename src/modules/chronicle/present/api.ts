@@ -6,7 +6,8 @@
 import type { z } from 'zod'
 import type { EventRow } from '../queries/api-events.ts'
 import type { ActRow, SourceRow } from '../queries/api-related.ts'
-import type { actOut, eventDetailOut, eventOut } from '../schema/api.ts'
+import type { VocabularyRow } from '../queries/api-vocabularies.ts'
+import type { actOut, eventDetailOut, eventOut, vocabularies, vocabularyOut } from '../schema/api.ts'
 import { ageYear, eventFields } from './public.ts'
 import { publicTimes, redactPerson, redactSource } from './redaction.ts'
 
@@ -105,4 +106,15 @@ export function presentEventDetail(
 /** The title in `locale`, else in any language there is. */
 export function localText(text: Partial<Record<string, string>>, locale: string): string {
   return text[locale] || text.ru || text.uk || text.en || ''
+}
+
+/** A vocabulary's approved terms: each term's code, labels and extra fields, nothing else. */
+export function presentVocabulary(
+  vocabulary: (typeof vocabularies)[number],
+  rows: VocabularyRow[],
+): z.infer<typeof vocabularyOut> {
+  return {
+    vocabulary,
+    terms: rows.map((row) => ({ code: row.code, labels: row.labels, extra: row.extra })),
+  }
 }

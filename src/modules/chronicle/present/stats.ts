@@ -6,9 +6,16 @@
 
 import { type CsvValue, csvDocument } from '../../../platform/csv.ts'
 import type { Locale, T } from '../../../platform/i18n.ts'
-import type { EventFilter } from '../queries/filters.ts'
-import { type Breakdown, type Stats, type TermCount, termLabel } from '../queries/stats.ts'
+import {
+  type Breakdown,
+  type Stats,
+  type StatsFilterTerm,
+  type TermCount,
+  termLabel,
+} from '../queries/stats.ts'
+import type { EventFilter } from '../schema/filter.ts'
 import { shapeName } from '../stats/map.ts'
+import type { Localised } from '../tables.ts'
 
 /** One row of a breakdown as shown: its key (month or code; null when unknown), name and figures. */
 export type Row = { key: string | null; name: string; events: number; detained: number }
@@ -99,4 +106,17 @@ export function statsJson(stats: Stats, filter: EventFilter) {
     byType: stats.byType.map(termJson),
     byArticle: stats.byArticle.map(termJson),
   }
+}
+
+/** The statistics form's choices: each vocabulary's terms, labelled in the locale and sorted by label. */
+export function statsOptions(rows: StatsFilterTerm[], locale: Locale) {
+  const of = (vocabulary: string): { code: string; label: string }[] =>
+    rows
+      .filter((row) => row.vocabulary === vocabulary)
+      .map((row) => ({
+        code: row.code,
+        label: termLabel({ code: row.code, labels: row.labels as Localised }, locale),
+      }))
+      .sort((a, b) => a.label.localeCompare(b.label, locale))
+  return { type: of('event_type'), region: of('region'), article: of('article') }
 }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type RawBuilder, sql } from 'kysely'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
+import { eventFilterSchema } from '../schema/filter.ts'
 import { ensureTerms, insertAct, insertCase, insertEvents, type TermIds } from '../testing/events.ts'
 import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets, facetCounts } from './facets.ts'
-import { eventFilterSchema, resolveFilter } from './filters.ts'
+import { resolveFilter } from './filters.ts'
 
 // More events than the article facet counts over, in Moscow and Saint Petersburg; a few in Tula.
 const MANY = ARTICLE_FACET_SCOPE + 500

@@ -9,29 +9,11 @@
  * `chronicle_events`, which is exact but scans every matching event.
  */
 import { type Expression, type SqlBool, sql } from 'kysely'
-import { z } from 'zod'
 import type { Db } from '../../../platform/db/database.ts'
+import type { EventFilter } from '../schema/filter.ts'
 import type { Localised } from '../tables.ts'
-import {
-  type EventFilter,
-  eventFilterSchema,
-  type ResolvedFilter,
-  rangeEnd,
-  rangeStart,
-  wherePublic,
-} from './filters.ts'
+import { type ResolvedFilter, wherePublic } from './filters.ts'
 import { countsByArticle, inCells, rollupAnswers, rollupRows } from './rollups.ts'
-
-/** The statistics filter: the shared event filter plus which figure the charts and map show. */
-export const statsQuerySchema = eventFilterSchema
-  .extend({ measure: z.enum(['events', 'detained'], { error: 'validation.invalid' }).optional() })
-  .refine((f) => !f.from || !f.to || (rangeStart(f.from) ?? '') <= (rangeEnd(f.to) ?? ''), {
-    path: ['to'],
-    message: 'validation.statsRangeOrder',
-  })
-
-/** A parsed statistics query. */
-export type StatsQuery = z.infer<typeof statsQuerySchema>
 
 /** What is counted: events, and the people detained in them. */
 export type Counts = { events: number; detained: number }
@@ -212,3 +194,16 @@ export function filterQueryString(filter: EventFilter): string {
   }
   return params.toString()
 }
+
+/** The approved types, regions and articles the statistics form offers. */
+export function statsFilterTerms(db: Db) {
+  return db
+    .selectFrom('vocab_terms')
+    .select(['vocabulary', 'code', 'labels'])
+    .where('vocabulary', 'in', ['event_type', 'region', 'article'])
+    .where('status', '=', 'approved')
+    .execute()
+}
+
+/** A term as statsFilterTerms reads it. */
+export type StatsFilterTerm = Awaited<ReturnType<typeof statsFilterTerms>>[number]

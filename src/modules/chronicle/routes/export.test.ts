@@ -14,7 +14,8 @@ import { generateDemo } from '../demo/generate.ts'
 import { EXPORT_KEEP_MS, runQueuedExports } from '../jobs/export.ts'
 import { csvColumns } from '../present/export-formats.ts'
 import { countEvents } from '../queries/api-events.ts'
-import { eventFilterSchema, resolveFilter } from '../queries/filters.ts'
+import { resolveFilter } from '../queries/filters.ts'
+import { eventFilterSchema } from '../schema/filter.ts'
 import { insertFixtures, marks } from '../testing/api-fixtures.ts'
 
 let store: TestStore

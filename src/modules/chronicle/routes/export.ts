@@ -2,46 +2,30 @@
  * Exports of any filtered view as CSV, NDJSON or JSON. Up to a threshold they stream straight from
  * the database in keyset batches; above it a page offers a background job with a progress page.
  */
-import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
-import { z } from 'zod'
-import { findStoredFile, readStoredFile } from '../../../platform/db/stored-files.ts'
-import { AppError, notFound } from '../../../platform/errors.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { readStoredFile } from '../../../platform/db/stored-files.ts'
+import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
+import { parseParams } from '../../../platform/validation.ts'
+import { normalisedFilter, requestExport } from '../commands/export/request-export.ts'
 import { exportChunks } from '../commands/export/stream.ts'
-import { EXPORT_KEEP_MS, EXPORT_STALE_MS } from '../jobs/export.ts'
+import { errors } from '../errors.ts'
 import { exportProgressPage, largeExportPage } from '../pages/export.ts'
-import { type ExportFormat, exportFormats, mediaTypes } from '../present/export-formats.ts'
-import { countEvents } from '../queries/api-events.ts'
+import { exportFormats, mediaTypes } from '../present/export-formats.ts'
 import { moreThan } from '../queries/events.ts'
-import { type EventFilter, eventFilterSchema, resolveFilter } from '../queries/filters.ts'
+import { findExportJob } from '../queries/export-jobs.ts'
+import { resolveFilter } from '../queries/filters.ts'
+import { exportJobParams, exportRequest } from '../schema/export.ts'
+import { eventFilterSchema } from '../schema/filter.ts'
 
 /** Exports above this many rows run as background jobs unless the settings say otherwise. */
 export const DEFAULT_JOB_ROWS = 100_000
-/** Queued or running exports beyond which new ones are refused for a while. */
-const MAX_WAITING_EXPORTS = 20
-
 /** The row count above which an export becomes a background job (LIFELINE_EXPORT_JOB_ROWS). */
 export function jobThreshold(env: ModuleDeps['env']): number {
   return (env as { LIFELINE_EXPORT_JOB_ROWS?: number }).LIFELINE_EXPORT_JOB_ROWS ?? DEFAULT_JOB_ROWS
 }
-
-/** The filter with empty parts dropped and lists sorted, so equal filters compare equal. */
-function normalised(filter: EventFilter): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (const [key, value] of Object.entries(filter)) {
-    if (Array.isArray(value)) {
-      if (value.length) out[key] = [...value].sort()
-    } else if (value) out[key] = value
-  }
-  return out
-}
-
-const exportRequest = eventFilterSchema.extend({ format: z.enum(exportFormats) })
-const jobParams = z.object({ id: z.uuid() })
 
 /** Registers the export routes. */
 export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
@@ -56,14 +40,14 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
       { config: { policy: 'public', rateLimit } },
       async (request, reply) => {
         const parsed = eventFilterSchema.safeParse(request.query)
-        if (!parsed.success) throw new AppError('ERR_INVALID_QUERY', 400)
+        if (!parsed.success) throw errors.ERR_INVALID_QUERY()
         const filter = await resolveFilter(db, parsed.data)
         const threshold = jobThreshold(deps.env)
         if (await moreThan(db, filter, threshold)) {
           const page = largeExportPage(pageContext(request), {
             format,
             atLeast: threshold,
-            filter: normalised(parsed.data),
+            filter: normalisedFilter(parsed.data),
           })
           return sendPage(reply, page)
         }
@@ -85,73 +69,22 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
     { config: { policy: 'public', rateLimit: { max: 10, timeWindow: '1 hour' } } },
     async (request, reply) => {
       const parsed = exportRequest.safeParse(request.body)
-      if (!parsed.success) throw new AppError('ERR_INVALID_QUERY', 400)
+      if (!parsed.success) throw errors.ERR_INVALID_QUERY()
       const { format, ...filter } = parsed.data
-      const params = { format, filter: normalised(filter), publicUrl }
-      // The same export asked for again (or by someone else) while one is waiting or fresh: reuse it.
-      const known = await db
-        .selectFrom('chronicle_jobs')
-        .select('id')
-        .where('kind', '=', 'export')
-        .where(sql<boolean>`params = ${JSON.stringify(params)}::jsonb`)
-        .where((eb) =>
-          eb.or([
-            eb.and([
-              eb('state', 'in', ['queued', 'running']),
-              eb('created_at', '>', new Date(Date.now() - EXPORT_STALE_MS)),
-            ]),
-            eb.and([
-              eb('state', '=', 'done'),
-              eb('file_id', 'is not', null),
-              eb('finished_at', '>', new Date(Date.now() - EXPORT_KEEP_MS / 2)),
-            ]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst()
-      if (known) return reply.redirect(`/chronicle/exports/${known.id}`, 303)
-      const waiting = await db
-        .selectFrom('chronicle_jobs')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('kind', '=', 'export')
-        .where('state', 'in', ['queued', 'running'])
-        .executeTakeFirstOrThrow()
-      if (Number(waiting.n) >= MAX_WAITING_EXPORTS) throw new AppError('ERR_EXPORTS_BUSY', 503)
-      const id = randomUUID()
-      const total = await countEvents(db, await resolveFilter(db, filter))
-      await db
-        .insertInto('chronicle_jobs')
-        .values({
-          id,
-          kind: 'export',
-          params: JSON.stringify(params),
-          total_rows: total,
-          result: null,
-          created_by: request.session?.stage === 'full' ? request.session.user.id : null,
-          finished_at: null,
-        })
-        .execute()
+      const createdBy = request.session?.stage === 'full' ? request.session.user.id : null
+      const id = await requestExport(db, { format, filter, publicUrl, createdBy })
       return reply.redirect(`/chronicle/exports/${id}`, 303)
     },
   )
 
-  const findJob = async (id: unknown) => {
-    const parsed = jobParams.safeParse({ id })
-    if (!parsed.success) throw notFound()
-    const job = await db
-      .selectFrom('chronicle_jobs')
-      .select(['id', 'state', 'params', 'done_rows', 'total_rows', 'file_id'])
-      .where('id', '=', parsed.data.id)
-      .where('kind', '=', 'export')
-      .executeTakeFirst()
+  const findJob = async (request: FastifyRequest) => {
+    const job = await findExportJob(db, parseParams(exportJobParams, request.params).id)
     if (!job) throw notFound()
-    const format = (job.params as { format?: ExportFormat }).format ?? 'csv'
-    const file = job.file_id ? await findStoredFile(db, job.file_id) : null
-    return { ...job, format, file, available: !!file }
+    return job
   }
 
   app.get('/chronicle/exports/:id', { config: { policy: 'public' } }, async (request, reply) => {
-    const job = await findJob((request.params as { id: string }).id)
+    const job = await findJob(request)
     // Browsers reload a page sent with Refresh, so progress shows without JavaScript.
     if (job.state === 'queued' || job.state === 'running') reply.header('refresh', '5')
     const page = exportProgressPage(pageContext(request), {
@@ -166,7 +99,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.get('/chronicle/exports/:id/download', { config: { policy: 'public' } }, async (request, reply) => {
-    const job = await findJob((request.params as { id: string }).id)
+    const job = await findJob(request)
     if (job.state !== 'done' || !job.file) throw notFound()
     // With the length declared, a file deleted part-way (its day over) reaches the client as cut short.
     return reply

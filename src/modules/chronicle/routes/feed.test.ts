@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { childrenNamed, parseXml, type XmlElement } from '../api/xml-check.ts'
 import { generateDemo } from '../demo/generate.ts'
+import { FEED_SIZE } from '../queries/feed.ts'
 import { insertFixtures, marks } from '../testing/api-fixtures.ts'
-import { FEED_SIZE } from './feed.ts'
 
 let t: TestApp
 let ids: Awaited<ReturnType<typeof insertFixtures>>

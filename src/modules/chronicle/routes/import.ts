@@ -11,11 +11,13 @@ import { deleteStoredFiles, storeFile } from '../../../platform/db/stored-files.
 import { AppError, badCsrf, notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { can } from '../../../platform/policy.ts'
-import { pageContext, sendPage } from '../../../platform/request-context.ts'
+import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { isValidCsrf } from '../../../platform/security.ts'
-import { parseForm } from '../../../platform/validation.ts'
+import { parseForm, parseParams } from '../../../platform/validation.ts'
+import { errors } from '../errors.ts'
 import '../jobs/expire-import-files.ts'
 import {
+  claimCheckedFile,
   findImportJob,
   recentImportJobs,
   recoverImports,
@@ -95,20 +97,20 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const values = { mapping: String((request.body as Record<string, unknown> | undefined)?.mapping ?? '') }
     if (!form.ok) return sendPage(reply, await showPage(request, { errors: form.errors, values }), 400)
     const { file } = form.data
-    const errors: Record<string, string> = {}
-    if (!file?.size) errors.file = 'chronicle.import.page.fileMissing'
-    else if (file.truncated) throw new AppError('ERR_IMPORT_TOO_LARGE', 413)
+    const problems: Record<string, string> = {}
+    if (!file?.size) problems.file = 'chronicle.import.page.fileMissing'
+    else if (file.truncated) throw errors.ERR_IMPORT_TOO_LARGE()
     const mapping = await findMapping(db, form.data.mapping)
-    if (!mapping) errors.mapping = 'chronicle.import.page.mappingUnknown'
-    if (!file || !mapping || Object.keys(errors).length)
-      return sendPage(reply, await showPage(request, { errors, values }), 400)
+    if (!mapping) problems.mapping = 'chronicle.import.page.mappingUnknown'
+    if (!file || !mapping || Object.keys(problems).length)
+      return sendPage(reply, await showPage(request, { errors: problems, values }), 400)
     const dryRun = form.data.mode === 'dry'
-    if (!dryRun && !mayRun(request, mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
+    if (!dryRun && !mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
     const upload = uploads.get(request)
     if (upload) upload.claimed = true
     const id = await startImportJob(deps.store, {
       fileId: file.fileId,
-      actorId: request.session!.user.id,
+      actorId: actor(request).user.id,
       params: {
         mapping,
         fileName: file.name,
@@ -185,8 +187,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   const job = async (request: FastifyRequest) => {
-    const params = jobParams.safeParse(request.params)
-    const found = params.success ? await findImportJob(db, params.data.id) : null
+    const found = await findImportJob(db, parseParams(jobParams, request.params).id)
     if (!found) throw notFound()
     return found
   }
@@ -198,21 +199,15 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.post('/staff/chronicle/import/jobs/:id/run', { config }, async (request, reply) => {
     const checked = await job(request)
     const form = parseForm(runForm, request.body)
-    if (!form.ok) throw new AppError('ERR_BAD_REQUEST', 400)
+    if (!form.ok) throw errors.ERR_BAD_REQUEST()
     // Only a finished dry run whose file is still there can be imported; each file only once.
     if (!checked.params.dryRun || checked.state !== 'done' || !checked.fileId || checked.report?.fileError)
-      throw new AppError('ERR_IMPORT_NOT_READY', 409)
-    if (!mayRun(request, checked.params.mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
-    const claimed = await db
-      .updateTable('chronicle_jobs')
-      .set({ file_id: null })
-      .where('id', '=', checked.id)
-      .where('file_id', '=', checked.fileId)
-      .executeTakeFirst()
-    if (!claimed.numUpdatedRows) throw new AppError('ERR_IMPORT_NOT_READY', 409)
+      throw errors.ERR_IMPORT_NOT_READY()
+    if (!mayRun(request, checked.params.mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    if (!(await claimCheckedFile(db, checked.id, checked.fileId))) throw errors.ERR_IMPORT_NOT_READY()
     const id = await startImportJob(deps.store, {
       fileId: checked.fileId,
-      actorId: request.session!.user.id,
+      actorId: actor(request).user.id,
       params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
     })
     return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
@@ -221,11 +216,11 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   // Only an interrupted job whose kept file is still there, and only once; re-importing is safe.
   app.post('/staff/chronicle/import/jobs/:id/retry', { config }, async (request, reply) => {
     const interrupted = await job(request)
-    if (!interrupted.interrupted || !interrupted.fileId) throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
+    if (!interrupted.interrupted || !interrupted.fileId) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
     if (!interrupted.params.dryRun && !mayRun(request, interrupted.params.mapping))
-      throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
-    const id = await retryImportJob(deps.store, interrupted, request.session!.user.id)
-    if (!id) throw new AppError('ERR_IMPORT_NOT_INTERRUPTED', 409)
+      throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    const id = await retryImportJob(deps.store, interrupted, actor(request).user.id)
+    if (!id) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
     return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
   })
 
@@ -251,8 +246,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
       const mappingErrors = describeProblems(request.t, error.problems)
       return sendPage(reply, await showPage(request, { mappingErrors, values }), 400)
     }
-    if (!mayRun(request, mapping)) throw new AppError('ERR_IMPORT_PUBLISH_FORBIDDEN', 403)
-    const actorId = request.session!.user.id
+    if (!mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    const actorId = actor(request).user.id
     await db.transaction().execute(async (trx) => {
       await saveMapping(trx, mapping, actorId)
       await audit(trx, { actorId, action: 'chronicle.mapping_saved', target: mapping.name })

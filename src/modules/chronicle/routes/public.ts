@@ -1,13 +1,12 @@
 /**
  * The public chronicle: the list with facets and search, and permalinks for events, persons and
- * cases. Public to all; only published events are read, and everything shown goes through present.ts.
+ * cases. Public to all; only published events are read, and everything shown goes through present/public.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
-import type { FieldErrors } from '../../../platform/validation.ts'
+import { parseParams } from '../../../platform/validation.ts'
 import { publicCasePage } from '../pages/public-case.ts'
 import { publicEventPage } from '../pages/public-event.ts'
 import { filterParams, publicListPage } from '../pages/public-list.ts'
@@ -24,7 +23,7 @@ import {
 } from '../present/public.ts'
 import { highlights, listEvents, loadTerms, publicEvent } from '../queries/events.ts'
 import { facetCounts } from '../queries/facets.ts'
-import { type EventFilter, eventFilterSchema, resolveFilter } from '../queries/filters.ts'
+import { resolveFilter } from '../queries/filters.ts'
 import {
   caseArticles,
   caseIsSensitive,
@@ -36,80 +35,9 @@ import {
   publicCase,
   publicPerson,
 } from '../queries/permalinks.ts'
+import { PAGE_SIZE, parseListQuery, permalinkParams } from '../schema/public.ts'
 
-/** Events on one page of the list. */
-export const PAGE_SIZE = 50
-
-// A page cursor is the id of the event the page starts after (or ends before); see listEvents.
-const cursor = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, 'validation.invalid')
-  .transform((value) => Number(value))
-
-/** The list's query string: the shared filter plus a page cursor. */
-export const listQuerySchema = eventFilterSchema.extend({
-  after: cursor.optional(),
-  before: cursor.optional(),
-})
-
-/**
- * Query-string keys whose values aren't valid percent-encoded UTF-8. The parser keeps such values
- * as the raw `%FF` text, which would otherwise pass as an odd but harmless search.
- */
-export function brokenlyEncoded(url: string): string[] {
-  const query = url.split('?')[1] ?? ''
-  const broken: string[] = []
-  for (const pair of query.split('&')) {
-    if (!pair) continue
-    const [key = '', value = ''] = pair.split('=')
-    try {
-      decodeURIComponent(value.replace(/\+/g, ' '))
-    } catch {
-      let name = key
-      try {
-        name = decodeURIComponent(key)
-      } catch {}
-      broken.push(name)
-    }
-  }
-  return broken
-}
-
-function parseListQuery(request: FastifyRequest): {
-  filter: EventFilter
-  position: { after?: number; before?: number }
-  errors: FieldErrors
-} {
-  const query = (request.query ?? {}) as Record<string, unknown>
-  const errors: FieldErrors = {}
-  for (const key of brokenlyEncoded(request.url))
-    errors[key in listQuerySchema.shape ? key : '_form'] = 'validation.badCharacters'
-  // Field by field, so the form comes back with every valid value kept and each bad one marked.
-  const filter: Record<string, unknown> = {}
-  const position: { after?: number; before?: number } = {}
-  for (const [key, schema] of Object.entries(listQuerySchema.shape)) {
-    // The form sends empty fields ("any article", blank dates) as empty values: they mean no filter.
-    const raw = query[key]
-    const value = Array.isArray(raw) ? raw.filter((item) => item !== '') : raw === '' ? undefined : raw
-    if (value === undefined || (Array.isArray(value) && !value.length) || errors[key]) continue
-    const result = (schema as z.ZodType).safeParse(value)
-    if (!result.success) {
-      const message = result.error.issues[0]?.message ?? ''
-      errors[key] = message.startsWith('validation.') ? message : 'validation.invalid'
-    } else if (key === 'after' || key === 'before') {
-      position[key] = result.data as number
-    } else {
-      filter[key] = result.data
-    }
-  }
-  return { filter: filter as EventFilter, position, errors }
-}
-
-const idParam = (request: FastifyRequest): number => {
-  const raw = (request.params as { id?: string }).id ?? ''
-  if (!/^[1-9]\d{0,14}$/.test(raw)) throw notFound()
-  return Number(raw)
-}
+const idParam = (request: FastifyRequest): number => parseParams(permalinkParams, request.params).id
 
 const unique = (values: (number | null)[]) => [
   ...new Set(values.filter((value): value is number => value != null)),

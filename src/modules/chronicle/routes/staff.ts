@@ -3,10 +3,10 @@
  * at /staff/chronicle, the event pages under /staff/chronicle/events. Plain forms, Post/Redirect/Get.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, notFound } from '../../../platform/errors.ts'
+import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
-import { pageContext, sendPage } from '../../../platform/request-context.ts'
-import type { FieldErrors } from '../../../platform/validation.ts'
+import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
+import { type FieldErrors, parseParams } from '../../../platform/validation.ts'
 import { compareVersions, listHistory } from '../commands/history.ts'
 import {
   publishBlocker,
@@ -17,6 +17,7 @@ import {
 import { disputeEvent, listVerifications, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
 import { addSource, removeSource } from '../commands/sources.ts'
+import { errors } from '../errors.ts'
 import { conflictPage } from '../pages/staff-conflict.ts'
 import { editEventPage, newEventPage } from '../pages/staff-event.ts'
 import { comparePage, historyPage } from '../pages/staff-history.ts'
@@ -78,11 +79,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     regions: await approvedTerms(db, 'region'),
   })
 
-  const eventId = (request: FastifyRequest): number => {
-    const params = eventParams.safeParse(request.params)
-    if (!params.success) throw notFound()
-    return params.data.id
-  }
+  const eventId = (request: FastifyRequest): number => parseParams(eventParams, request.params).id
 
   const findEvent = async (request: FastifyRequest): Promise<StaffEvent> => {
     const event = await loadEvent(db, eventId(request))
@@ -93,7 +90,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   // The version a review action was taken on; a form without a sound one is a bad request.
   const reviewedVersion = (request: FastifyRequest): number => {
     const form = parseStaffForm(reviewForm, request.body)
-    if (!form.ok) throw new AppError('ERR_BAD_REQUEST', 400)
+    if (!form.ok) throw errors.ERR_BAD_REQUEST()
     return form.data.version
   }
 
@@ -160,12 +157,12 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       return sendPage(reply, page, 400)
     }
     if (!form.ok) return again(form.errors)
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     const outcome = await db
       .transaction()
       .execute((trx) => createEvent(trx, { actorId, event: form.data.event, source: form.data.source }))
     if (outcome.kind === 'invalid') return again(outcome.errors)
-    if (outcome.kind !== 'saved') throw new AppError('ERR_INTERNAL', 500)
+    if (outcome.kind !== 'saved') throw errors.ERR_INTERNAL()
     return backToEvent(reply, outcome.id, 'created')
   })
 
@@ -188,7 +185,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       const event = await findEvent(request)
       return showEvent(request, reply, event, { values, errors: form.errors, status: 400 })
     }
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     const outcome = await db
       .transaction()
       .execute((trx) => updateEvent(trx, { actorId, id, version: form.data.version, event: form.data.event }))
@@ -221,16 +218,14 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       const sourceValues = typedValues(request.body)
       return showEvent(request, reply, event, { sourceValues, sourceErrors: form.errors, status: 400 })
     }
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => addSource(trx, { actorId, eventId: id, source: form.data }))
     return backToEvent(reply, id, 'sourceAdded', '#sources')
   })
 
   app.delete('/staff/chronicle/events/:id/sources/:sourceId', { config: edit }, async (request, reply) => {
-    const params = sourceParams.safeParse(request.params)
-    if (!params.success) throw notFound()
-    const actorId = request.session!.user.id
-    const { id, sourceId } = params.data
+    const { id, sourceId } = parseParams(sourceParams, request.params)
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => removeSource(trx, { actorId, eventId: id, sourceId }))
     return backToEvent(reply, id, 'sourceRemoved', '#sources')
   })
@@ -254,7 +249,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.post('/staff/chronicle/events/:id/verify', { config: review }, async (request, reply) => {
     const id = eventId(request)
     const version = reviewedVersion(request)
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => verifyEvent(trx, { actorId, eventId: id, version }))
     return backToEvent(reply, id, 'verified', '#review')
   })
@@ -262,7 +257,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.post('/staff/chronicle/events/:id/dispute', { config: review }, async (request, reply) => {
     const id = eventId(request)
     const version = reviewedVersion(request)
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => disputeEvent(trx, { actorId, eventId: id, version }))
     return backToEvent(reply, id, 'disputed', '#review')
   })
@@ -270,7 +265,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.post('/staff/chronicle/events/:id/publish', { config: review }, async (request, reply) => {
     const id = eventId(request)
     const version = reviewedVersion(request)
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => publishEvent(trx, { actorId, eventId: id, version }))
     return backToEvent(reply, id, 'published', '#review')
   })
@@ -283,7 +278,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.post('/staff/chronicle/events/:id/unpublish', { config: review }, async (request, reply) => {
     const id = eventId(request)
-    const actorId = request.session!.user.id
+    const actorId = actor(request).user.id
     await db.transaction().execute((trx) => unpublishEvent(trx, { actorId, eventId: id }))
     return backToEvent(reply, id, 'unpublished', '#review')
   })

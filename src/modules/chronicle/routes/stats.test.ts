@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { resolveFilter } from '../queries/filters.ts'
-import { computeStats, statsQuerySchema } from '../queries/stats.ts'
+import { computeStats } from '../queries/stats.ts'
+import { statsQuerySchema } from '../schema/filter.ts'
 import { assertWellFormedXml } from '../stats/xml-check.ts'
 
 let t: TestApp

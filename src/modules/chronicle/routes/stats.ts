@@ -3,54 +3,26 @@
  * read one `computeStats` of the same filter, so their figures agree.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Db } from '../../../platform/db/database.ts'
-import { AppError } from '../../../platform/errors.ts'
-import type { Locale } from '../../../platform/i18n.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseForm } from '../../../platform/validation.ts'
+import { errors } from '../errors.ts'
 import { statsPage } from '../pages/stats.ts'
-import type { Option } from '../pages/stats-form.ts'
 import { queryValues } from '../pages/stats-form.ts'
-import { statsCsv, statsJson } from '../present/stats.ts'
+import { statsCsv, statsJson, statsOptions } from '../present/stats.ts'
 import { resolveFilter } from '../queries/filters.ts'
-import {
-  breakdowns,
-  computeStats,
-  filterQueryString,
-  type StatsQuery,
-  statsQuerySchema,
-  termLabel,
-} from '../queries/stats.ts'
-import type { Localised } from '../tables.ts'
+import { breakdowns, computeStats, filterQueryString, statsFilterTerms } from '../queries/stats.ts'
+import { type StatsQuery, statsQuerySchema } from '../schema/filter.ts'
 
 // The filter could not be read (a bad date, code, status or measure); the message says what to check.
 function parsed(request: FastifyRequest): StatsQuery {
   const result = parseForm(statsQuerySchema, request.query)
-  if (!result.ok) throw new AppError('ERR_STATS_FILTER', 400)
+  if (!result.ok) throw errors.ERR_STATS_FILTER()
   return result.data
 }
 
 const translated = (request: FastifyRequest, errors: FieldErrors) =>
   Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, request.t(key)]))
-
-async function options(db: Db, locale: Locale) {
-  const rows = await db
-    .selectFrom('vocab_terms')
-    .select(['vocabulary', 'code', 'labels'])
-    .where('vocabulary', 'in', ['event_type', 'region', 'article'])
-    .where('status', '=', 'approved')
-    .execute()
-  const of = (vocabulary: string): Option[] =>
-    rows
-      .filter((row) => row.vocabulary === vocabulary)
-      .map((row) => ({
-        code: row.code,
-        label: termLabel({ code: row.code, labels: row.labels as Localised }, locale),
-      }))
-      .sort((a, b) => a.label.localeCompare(b.label, locale))
-  return { type: of('event_type'), region: of('region'), article: of('article') }
-}
 
 /** Registers /chronicle/stats, /chronicle/stats/<breakdown>.csv and /api/v1/stats. */
 export function registerStatsRoutes(app: FastifyInstance, deps: ModuleDeps) {
@@ -59,7 +31,7 @@ export function registerStatsRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/chronicle/stats', { config: { policy: 'public' } }, async (request, reply) => {
     const ctx = pageContext(request)
     const values = queryValues(request.query)
-    const form = { values, errors: {}, options: await options(db, ctx.locale) }
+    const form = { values, errors: {}, options: statsOptions(await statsFilterTerms(db), ctx.locale) }
     const result = parseForm(statsQuerySchema, request.query)
     if (!result.ok) return sendPage(reply, statsPage(ctx, { form: { ...form, errors: result.errors } }), 400)
     const stats = await computeStats(db, await resolveFilter(db, result.data))

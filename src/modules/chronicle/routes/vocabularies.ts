@@ -4,8 +4,9 @@ import { z } from 'zod'
 import { AppError, notFound } from '../../../platform/errors.ts'
 import type { Locale } from '../../../platform/i18n.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
-import { pageContext, sendPage } from '../../../platform/request-context.ts'
-import { type FieldErrors, parseForm } from '../../../platform/validation.ts'
+import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
+import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
+import { errors } from '../errors.ts'
 import { confirmRejectPage, vocabulariesPage } from '../pages/vocabularies.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
 import {
@@ -55,8 +56,7 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
       notice,
     })
   const termFromPath = async (request: FastifyRequest) => {
-    const params = termParams.safeParse(request.params)
-    const term = params.success ? await findTermById(db, params.data.id) : null
+    const term = await findTermById(db, parseParams(termParams, request.params).id)
     if (!term) throw notFound()
     return term
   }
@@ -72,7 +72,7 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
     const form = parseForm(proposeTermSchema, body)
     if (!form.ok) return sendPage(reply, await render(request, { values: body, errors: form.errors }), 400)
     try {
-      await proposeTerm(db, form.data, request.session!.user.id)
+      await proposeTerm(db, form.data, actor(request).user.id)
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'ERR_TERM_EXISTS') throw error
       const errors = { code: 'chronicle.vocabulary.codeTaken' }
@@ -89,7 +89,7 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
 
   app.get(`${base}/terms/:id/reject`, { config: reviewers }, async (request, reply) => {
     const term = await termFromPath(request)
-    if (term.status !== 'proposed') throw new AppError('ERR_TERM_DECIDED', 409)
+    if (term.status !== 'proposed') throw errors.ERR_TERM_DECIDED()
     return sendPage(reply, confirmRejectPage(pageContext(request), term))
   })
 
@@ -101,6 +101,6 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
 }
 
 function reviewer(request: FastifyRequest) {
-  const session = request.session!
+  const session = actor(request)
   return { id: session.user.id, roles: session.roles }
 }

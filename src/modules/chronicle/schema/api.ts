@@ -3,7 +3,8 @@
  * them and the OpenAPI document is generated from them, so the two never drift.
  */
 import { z } from 'zod'
-import { eventFilterSchema } from '../queries/filters.ts'
+import { type Parsed, parseForm } from '../../../platform/validation.ts'
+import { eventFilterSchema } from './filter.ts'
 
 /** The largest page the API serves. */
 export const MAX_PAGE = 200
@@ -140,3 +141,14 @@ export const vocabularyOut = z.object({
     }),
   ),
 })
+
+/**
+ * An API query checked against its schema: the typed query, or each parameter's message key. What
+ * concerns no one parameter is told under `_query`, as the API has always named it.
+ */
+export function parseApiQuery<S extends z.ZodType>(schema: S, query: unknown): Parsed<z.infer<S>> {
+  const parsed = parseForm(schema, query)
+  if (parsed.ok) return parsed
+  const { _form, ...fields } = parsed.errors
+  return { ok: false, errors: _form === undefined ? fields : { ...fields, _query: _form } }
+}

@@ -294,3 +294,17 @@ export async function recentImportJobs(db: Db, limit = 20) {
 export async function settleImports(): Promise<void> {
   while (runs.size) await Promise.allSettled([...runs])
 }
+
+/**
+ * Takes a dry run's file over for the import it checked: true for the one caller that took it, false
+ * when another import already did (each file is imported once).
+ */
+export async function claimCheckedFile(db: Db, jobId: string, fileId: string): Promise<boolean> {
+  const claimed = await db
+    .updateTable('chronicle_jobs')
+    .set({ file_id: null })
+    .where('id', '=', jobId)
+    .where('file_id', '=', fileId)
+    .executeTakeFirst()
+  return Number(claimed.numUpdatedRows) > 0
+}
