@@ -16,7 +16,7 @@ import PgBoss from 'pg-boss'
 import { generateDemo } from '../src/modules/chronicle/demo/generate.ts'
 import { countEvents } from '../src/modules/chronicle/queries/api-events.ts'
 import { resolveFilter } from '../src/modules/chronicle/queries/filters.ts'
-import { ensureTerms } from '../src/modules/chronicle/testing/import.ts'
+import { ensureImportTerms } from '../src/modules/chronicle/testing/import.ts'
 import { formToken, helpdeskWith, shownReceipt } from '../src/modules/helpdesk/testing.ts'
 import { engine, type TestStore, testStore } from './support/db.ts'
 import { createStaff, type TestStaff, totpCode } from './support/factories.ts'
@@ -137,7 +137,7 @@ describe('two app nodes on one PostgreSQL', { skip: engine !== 'postgres' }, () 
     lawyer = await createStaff(store.db, { roles: ['lawyer'] })
     editor = await createStaff(store.db, { roles: ['editor'] })
     await helpdeskWith(store.db, admin.id, [lawyer.id])
-    await ensureTerms(store.db)
+    await ensureImportTerms(store.db)
     await generateDemo(store.db, { events: 200, seed: 11, batchSize: 200 })
     // One public address for both, as behind one proxy; the erasure keys in one shared folder, and the
     // server key the accounts were made with in one file both read.

@@ -97,7 +97,7 @@ export function registerChronicleCommands(program: Command, deps: CliDeps): void
             const started = Date.now()
             const report = await runImport(store.db, {
               mapping,
-              open: () => createReadStream(file),
+              streamFile: () => createReadStream(file),
               totalBytes,
               dryRun: options.dryRun,
               partial: options.partial,

@@ -16,7 +16,7 @@ import {
   loadEvent,
   type StaffEvent,
 } from '../queries/event-record.ts'
-import type { EventInput, SourceInput } from '../schema/events.ts'
+import type { EventFormInput, SourceFormInput } from '../schema/events.ts'
 import type { Localised } from '../tables.ts'
 import { type ChangeSince, changesSince, listHistory, writeHistory } from './history.ts'
 
@@ -29,7 +29,7 @@ export type SaveOutcome =
 const unknownTerm = 'chronicle.staff.errors.unknownTerm'
 
 // Codes from the form become ids; only approved terms may be used (vocabularies grow by approval).
-async function resolveTerms(db: Db, input: EventInput) {
+async function resolveTerms(db: Db, input: EventFormInput) {
   const errors: FieldErrors = {}
   const typeId = await approvedTermId(db, 'event_type', input.type)
   if (typeId === null) errors.type = unknownTerm
@@ -48,7 +48,7 @@ const localised = (ru: string, en: string, uk: string): string => {
 }
 
 // The event's columns an edit sets.
-function columns(input: EventInput, typeId: number | null, regionId: number | null) {
+function columns(input: EventFormInput, typeId: number | null, regionId: number | null) {
   return {
     title: localised(input.title_ru, input.title_en, input.title_uk),
     summary: localised(input.summary_ru, input.summary_en, input.summary_uk),
@@ -72,7 +72,7 @@ function columns(input: EventInput, typeId: number | null, regionId: number | nu
 }
 
 /** A source's columns, as inserted. */
-export function sourceColumns(eventId: number, source: SourceInput) {
+export function sourceColumns(eventId: number, source: SourceFormInput) {
   return {
     event_id: eventId,
     url: source.url,
@@ -86,7 +86,7 @@ export function sourceColumns(eventId: number, source: SourceInput) {
 /** Creates an event, status `reported`, unpublished, with its first source. Run it in a transaction. */
 export async function createEvent(
   db: Db,
-  options: { actorId: string; event: EventInput; source: SourceInput },
+  options: { actorId: string; event: EventFormInput; source: SourceFormInput },
 ): Promise<SaveOutcome> {
   const terms = await resolveTerms(db, options.event)
   if (!terms.ok) return { kind: 'invalid', errors: terms.errors }
@@ -118,7 +118,7 @@ export async function createEvent(
  */
 export async function updateEvent(
   db: Db,
-  options: { actorId: string; id: number; version: number; event: EventInput },
+  options: { actorId: string; id: number; version: number; event: EventFormInput },
 ): Promise<SaveOutcome> {
   const current = await loadEvent(db, options.id, { forUpdate: true })
   if (!current) throw notFound()

@@ -7,14 +7,14 @@ import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import { errors } from '../errors.ts'
 import { loadEvent, type SourceSnapshot } from '../queries/event-record.ts'
-import type { SourceInput } from '../schema/events.ts'
+import type { SourceFormInput } from '../schema/events.ts'
 import { nextVersion } from './history.ts'
 import { sourceColumns } from './save-event.ts'
 
 /** Adds a source to an event. Run it in a transaction. */
 export async function addSource(
   db: Db,
-  options: { actorId: string; eventId: number; source: SourceInput },
+  options: { actorId: string; eventId: number; source: SourceFormInput },
 ): Promise<number> {
   const event = await loadEvent(db, options.eventId, { forUpdate: true })
   if (!event) throw notFound()

@@ -4,7 +4,13 @@ import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { highlightHtml, type PublicEvent, pickText, type Term, type TermIndex } from '../present/public.ts'
+import {
+  highlightHtml,
+  type PublicEvent,
+  pickText,
+  type TermEntry,
+  type TermsById,
+} from '../present/public.ts'
 import type { Highlight } from '../queries/events.ts'
 import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../queries/facets.ts'
 import type { EventFilter } from '../schema/filter.ts'
@@ -14,7 +20,7 @@ import { badges, factsLine, titleHtml } from './public-parts.ts'
 export type ListPageData = {
   filter: EventFilter
   errors: FieldErrors
-  terms: TermIndex
+  terms: TermsById
   facets: Facets | null
   events: PublicEvent[]
   highlights: Map<number, Highlight>
@@ -33,10 +39,10 @@ export function filterParams(filter: EventFilter): URLSearchParams {
   return params
 }
 
-const approved = (terms: TermIndex, vocabulary: Term['vocabulary']) =>
+const approved = (terms: TermsById, vocabulary: TermEntry['vocabulary']) =>
   [...terms.values()].filter((term) => term.vocabulary === vocabulary && term.status === 'approved')
 
-function label(ctx: PageContext, term: Term): string {
+function label(ctx: PageContext, term: TermEntry): string {
   return pickText(term.labels, ctx.locale)?.text ?? term.code
 }
 
@@ -58,7 +64,7 @@ function checkbox(
 <label for="${id}">${option.label}!${counted}</label></div>`
 }
 
-const termOption = (ctx: PageContext, term: Term) => ({ value: term.code, label: label(ctx, term) })
+const termOption = (ctx: PageContext, term: TermEntry) => ({ value: term.code, label: label(ctx, term) })
 
 function textInput(
   ctx: PageContext,

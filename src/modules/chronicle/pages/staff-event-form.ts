@@ -36,7 +36,7 @@ export type EventFormOptions = {
 const fieldLabel = (ctx: PageContext, name: string) => ctx.t(`chronicle.staff.fields.${name}`)
 
 /** The label of every field the form may report an error for, for the error summary. */
-export function formLabels(ctx: PageContext): Record<string, string> {
+export function eventFormLabels(ctx: PageContext): Record<string, string> {
   const names = [
     ...textLanguages.flatMap((lang) => [`title_${lang}`, `summary_${lang}`]),
     ...['type', 'start_date', 'start_precision', 'end_date', 'end_precision', 'region', 'locality'],
@@ -53,7 +53,7 @@ export function formLabels(ctx: PageContext): Record<string, string> {
 
 /** The error summary for the event form. */
 export function eventErrorSummary(ctx: PageContext, errors: FieldErrors): string {
-  return errorSummary(ctx, errors, formLabels(ctx))
+  return errorSummary(ctx, errors, eventFormLabels(ctx))
 }
 
 const termOptions = (ctx: PageContext, terms: TermOption[], empty: string): Option[] => [

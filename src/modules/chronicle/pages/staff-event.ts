@@ -6,7 +6,7 @@ import type { FieldErrors } from '../../../platform/validation.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
 import type { StaffEvent } from '../queries/event-record.ts'
 import { eventErrorSummary, eventFields, sourceFields, type TermOption } from './staff-event-form.ts'
-import { dateText, pick, sourceText } from './staff-fields.ts'
+import { pick, sourceText, staffDateText } from './staff-fields.ts'
 
 /** The form for a new event with its first source. */
 export function newEventPage(
@@ -129,7 +129,7 @@ export function editEventPage(
   const body = html`<h1>${title}</h1>
 !${noticeLine(options.notice)}
 <p>${t('chronicle.staff.eventMeta', { id: event.id, version: event.version })} ·
-${dateText(ctx, event.record.start_date, event.record.start_precision)} ·
+${staffDateText(ctx, event.record.start_date, event.record.start_precision)} ·
 <a href="/staff/chronicle/events/${event.id}/history">${t('chronicle.staff.history')}</a> · <a href="/staff/chronicle">${t('chronicle.staff.backToList')}</a></p>
 !${reviewPanel(ctx, event, options.review)}
 <section aria-labelledby="edit"><h2 id="edit">${t('chronicle.staff.edit')}</h2>

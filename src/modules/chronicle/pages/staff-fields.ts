@@ -11,7 +11,7 @@ export function pick(texts: Localised | null | undefined, locale: string): strin
 }
 
 /** A date as its precision allows: 2022-03-06, 2022-03, 2022, or "unknown". */
-export function dateText(ctx: PageContext, date: string | null, precision: string): string {
+export function staffDateText(ctx: PageContext, date: string | null, precision: string): string {
   if (!date || precision === 'unknown') return ctx.t('chronicle.staff.dateUnknown')
   if (precision === 'month') return date.slice(0, 7)
   if (precision === 'year') return date.slice(0, 4)

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { StaffListFilter, StaffListRow } from '../queries/staff-events.ts'
 import { statuses } from '../schema/events.ts'
-import { dateText, pick } from './staff-fields.ts'
+import { pick, staffDateText } from './staff-fields.ts'
 
 /** One page of the staff list. */
 export function staffListPage(
@@ -20,7 +20,7 @@ export function staffListPage(
     .map(
       (row) => html`<tr><td>${row.id}</td>
 <th scope="row"><a href="/staff/chronicle/events/${row.id}">${pick(row.title, locale) || t('chronicle.staff.untitled', { id: row.id })}</a></th>
-<td>${pick(row.typeLabels, locale) || row.type || '—'}</td><td>${dateText(ctx, row.start_date, row.start_precision)}</td>
+<td>${pick(row.typeLabels, locale) || row.type || '—'}</td><td>${staffDateText(ctx, row.start_date, row.start_precision)}</td>
 <td>${pick(row.regionLabels, locale) || row.region || '—'}</td><td>${t(`chronicle.staff.status.${row.status}`)}</td>
 <td>${t(row.published ? 'chronicle.staff.yes' : 'chronicle.staff.no')}</td><td>${formatDateTime(row.updated_at, locale)}</td></tr>`,
     )

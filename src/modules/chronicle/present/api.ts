@@ -1,14 +1,14 @@
 /**
  * The API's JSON form of events and acts, for the API, feeds and exports. An event's fields are
- * present/public.ts `eventFields`, as on the pages (redaction included); only the form differs: type and
+ * present/public.ts `presentEventFields`, as on the pages (redaction included); only the form differs: type and
  * region as codes, dates without words, absolute links. Persons go through redactPerson here.
  */
 import type { z } from 'zod'
-import type { EventRow } from '../queries/api-events.ts'
-import type { ActRow, SourceRow } from '../queries/api-related.ts'
+import type { ApiEventRow } from '../queries/api-events.ts'
+import type { ApiActRow, ApiSourceRow } from '../queries/api-related.ts'
 import type { VocabularyRow } from '../queries/api-vocabularies.ts'
 import type { actOut, eventDetailOut, eventOut, vocabularies, vocabularyOut } from '../schema/api.ts'
-import { ageYear, eventFields } from './public.ts'
+import { ageYear, presentEventFields } from './public.ts'
 import { publicTimes, redactPerson, redactSource } from './redaction.ts'
 
 /** A presented event. */
@@ -22,14 +22,14 @@ export function eventUrl(publicUrl: string, id: number): string {
 }
 
 /** An event as the public may see it, with its article codes and sources. */
-export function presentEvent(
-  row: EventRow,
-  related: { articles: string[]; sources: SourceRow[] },
+export function presentApiEvent(
+  row: ApiEventRow,
+  related: { articles: string[]; sources: ApiSourceRow[] },
   publicUrl: string,
 ): EventOut {
   const { publishedAt, updatedAt } = publicTimes(row)
   return {
-    ...eventFields(row, {
+    ...presentEventFields(row, {
       url: eventUrl(publicUrl, row.id),
       type: row.type,
       region: row.region,
@@ -53,7 +53,7 @@ export function presentEvent(
 }
 
 /** An act as the public may see it: a withheld person becomes null, never a name. */
-export function presentAct(act: ActRow, asOfYear: number): z.infer<typeof actOut> {
+export function presentApiAct(act: ApiActRow, asOfYear: number): z.infer<typeof actOut> {
   const person = act.person ? redactPerson(act.person, asOfYear) : null
   return {
     type: act.act_type,
@@ -91,15 +91,15 @@ export function presentAct(act: ActRow, asOfYear: number): z.infer<typeof actOut
 }
 
 /** An event with its acts. Ages are counted at the event's year. */
-export function presentEventDetail(
-  row: EventRow,
-  related: { articles: string[]; sources: SourceRow[]; acts: ActRow[] },
+export function presentApiEventDetail(
+  row: ApiEventRow,
+  related: { articles: string[]; sources: ApiSourceRow[]; acts: ApiActRow[] },
   publicUrl: string,
 ): EventDetailOut {
   const year = ageYear(row.start_date)
   return {
-    ...presentEvent(row, related, publicUrl),
-    acts: related.acts.map((act) => presentAct(act, year)),
+    ...presentApiEvent(row, related, publicUrl),
+    acts: related.acts.map((act) => presentApiAct(act, year)),
   }
 }
 

@@ -18,7 +18,7 @@ import {
 } from './redaction.ts'
 
 /** A vocabulary term as stored. */
-export type Term = {
+export type TermEntry = {
   id: number
   vocabulary: 'event_type' | 'act_type' | 'region' | 'article'
   code: string
@@ -27,7 +27,7 @@ export type Term = {
   status: 'approved' | 'proposed' | 'rejected'
 }
 /** Terms by id (see queries/events.ts `loadTerms`). */
-export type TermIndex = Map<number, Term>
+export type TermsById = Map<number, TermEntry>
 
 /** A term in public output: its code, its label in the reader's language and all its labels. */
 export type PublicTerm = {
@@ -78,8 +78,8 @@ export type EventFacts = EventForRedaction & {
   published_at: Date | null
 }
 
-/** What presentEvent reads from an event row. */
-export type EventInput = EventFacts & { type_id: number | null; region_id: number | null }
+/** What presentPublicEvent reads from an event row. */
+export type PresentableEvent = EventFacts & { type_id: number | null; region_id: number | null }
 
 const allLanguages: readonly Locale[] = ['ru', 'en', 'uk']
 
@@ -102,7 +102,7 @@ export function pickText(
 
 /** A vocabulary term for public output, or null when there is none. */
 export function presentTerm(
-  terms: TermIndex,
+  terms: TermsById,
   id: number | null | undefined,
   locale?: Locale,
 ): PublicTerm | null {
@@ -144,7 +144,7 @@ function publicDate(date: string | null, precision: Precision, locale?: Locale):
  * type, region and dates read differs by output (page data: terms and dates in words; the API:
  * codes and plain dates), so the caller gives those; dates are formed from the redacted ones.
  */
-export function eventFields<T, D>(
+export function presentEventFields<T, D>(
   row: EventFacts,
   form: { url: string; type: T; region: T; date: (date: string | null, precision: Precision) => D },
 ) {
@@ -176,9 +176,9 @@ export function eventFields<T, D>(
 }
 
 /** An event for public output (page data), redacted. With `locale`, labels and dates in words. */
-export function presentEvent(row: EventInput, terms: TermIndex, locale?: Locale): PublicEvent {
+export function presentPublicEvent(row: PresentableEvent, terms: TermsById, locale?: Locale): PublicEvent {
   return {
-    ...eventFields(row, {
+    ...presentEventFields(row, {
       url: `/chronicle/events/${row.id}`,
       type: presentTerm(terms, row.type_id, locale),
       region: presentTerm(terms, row.region_id, locale),
@@ -244,7 +244,7 @@ function describePerson(person: PublicPerson, locale: Locale): string {
 }
 
 /** A source as stored. */
-export type SourceInput = {
+export type PresentableSource = {
   id: number
   url: string | null
   description: string | null
@@ -275,7 +275,7 @@ export function safeUrl(url: string | null): string | null {
 
 /** A source for public output; its date as redaction allows (see redaction.ts `redactSource`). */
 export function presentSource(
-  source: SourceInput,
+  source: PresentableSource,
   event: { sensitive: boolean },
   locale?: Locale,
 ): PublicSource {
@@ -317,7 +317,7 @@ export type PublicCase = {
 }
 
 /** A case for public output. */
-export function presentCase(row: CaseInput, terms: TermIndex, locale?: Locale): PublicCase {
+export function presentCase(row: CaseInput, terms: TermsById, locale?: Locale): PublicCase {
   return {
     id: row.id,
     url: `/chronicle/cases/${row.id}`,
@@ -363,7 +363,12 @@ export type PublicAct = {
 }
 
 /** An act for public output; a withheld person is left out, as if the act named nobody. */
-export function presentAct(act: ActInput, terms: TermIndex, asOfYear: number, locale?: Locale): PublicAct {
+export function presentPublicAct(
+  act: ActInput,
+  terms: TermsById,
+  asOfYear: number,
+  locale?: Locale,
+): PublicAct {
   const person =
     act.id != null && act.kind && act.visibility
       ? presentPerson(act as PersonForRedaction, asOfYear, locale)

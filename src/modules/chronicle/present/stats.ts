@@ -10,8 +10,8 @@ import {
   type Breakdown,
   type Stats,
   type StatsFilterTerm,
+  statsTermLabel,
   type TermCount,
-  termLabel,
 } from '../queries/stats.ts'
 import type { EventFilter } from '../schema/filter.ts'
 import { shapeName } from '../stats/map.ts'
@@ -41,7 +41,7 @@ function termRows(
         term.code === null
           ? none
           : Object.values(term.labels).some(Boolean)
-            ? termLabel(term, locale)
+            ? statsTermLabel(term, locale)
             : (fallback?.(term.code) ?? term.code),
       events: term.events,
       detained: term.detained,
@@ -115,7 +115,7 @@ export function statsOptions(rows: StatsFilterTerm[], locale: Locale) {
       .filter((row) => row.vocabulary === vocabulary)
       .map((row) => ({
         code: row.code,
-        label: termLabel({ code: row.code, labels: row.labels as Localised }, locale),
+        label: statsTermLabel({ code: row.code, labels: row.labels as Localised }, locale),
       }))
       .sort((a, b) => a.label.localeCompare(b.label, locale))
   return { type: of('event_type'), region: of('region'), article: of('article') }

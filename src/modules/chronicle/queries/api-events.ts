@@ -13,7 +13,7 @@ import { type ResolvedFilter, wherePublic } from './filters.ts'
 export type Cursor = { date: string | null; id: number }
 
 /** An event row as the public outputs read it, before redaction: type and region as codes. */
-export type EventRow = EventFacts & {
+export type ApiEventRow = EventFacts & {
   type: string | null
   region: string | null
   /** Its acts' cases' articles, kept by triggers (see articlesOf). */
@@ -57,14 +57,14 @@ export function selectEvents(db: Db) {
  * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
  * (null on the last): dated events by (public date, id) descending, then undated ones by id descending.
  */
-export async function eventPage(
+export async function listApiEvents(
   db: Db,
   filter: ResolvedFilter,
   after: Cursor | null,
   limit: number,
-): Promise<{ rows: EventRow[]; next: Cursor | null }> {
+): Promise<{ rows: ApiEventRow[]; next: Cursor | null }> {
   const wanted = limit + 1
-  let rows: (EventRow & { public_date: string | null })[] = []
+  let rows: (ApiEventRow & { public_date: string | null })[] = []
   if (!after || after.date !== null) {
     // Sorted and cut by the public date: by the true day, a sensitive event's place among its
     // neighbours (or a cursor holding its date) would give the day away.
@@ -88,7 +88,7 @@ export async function eventPage(
     const more = (await undated
       .orderBy('e.id', 'desc')
       .limit(wanted - rows.length)
-      .execute()) as EventRow[]
+      .execute()) as ApiEventRow[]
     rows = rows.concat(more.map((row) => ({ ...row, public_date: null })))
   }
   if (rows.length <= limit) return { rows, next: null }
@@ -101,14 +101,18 @@ export async function eventPage(
  * Every published event matching `filter`, in batches of `size` by id (the primary key: cheap to
  * resume whatever the filter, and an order that says nothing about blurred dates).
  */
-export async function* eventBatches(db: Db, filter: ResolvedFilter, size = 5000): AsyncGenerator<EventRow[]> {
+export async function* eventBatches(
+  db: Db,
+  filter: ResolvedFilter,
+  size = 5000,
+): AsyncGenerator<ApiEventRow[]> {
   let after = 0
   for (;;) {
     const rows = (await wherePublic(selectEvents(db), filter)
       .where('e.id', '>', after)
       .orderBy('e.id')
       .limit(size)
-      .execute()) as EventRow[]
+      .execute()) as ApiEventRow[]
     if (rows.length) yield rows
     if (rows.length < size) return
     after = rows[rows.length - 1]!.id
@@ -125,9 +129,9 @@ export async function countEvents(db: Db, filter: ResolvedFilter): Promise<numbe
 }
 
 /** One published event by id, or undefined. */
-export async function publishedEvent(db: Db, id: number): Promise<EventRow | undefined> {
+export async function publishedEvent(db: Db, id: number): Promise<ApiEventRow | undefined> {
   return (await selectEvents(db)
     .where('e.id', '=', id)
     .where('e.published_at', 'is not', null)
-    .executeTakeFirst()) as EventRow | undefined
+    .executeTakeFirst()) as ApiEventRow | undefined
 }

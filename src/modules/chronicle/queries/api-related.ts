@@ -4,14 +4,14 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
-import type { SourceInput } from '../present/public.ts'
+import type { PresentableSource } from '../present/public.ts'
 import type { PersonForRedaction } from '../present/redaction.ts'
 
 /** A source as stored, with its event. */
-export type SourceRow = Omit<SourceInput, 'id'> & { event_id: number }
+export type ApiSourceRow = Omit<PresentableSource, 'id'> & { event_id: number }
 
 /** An act with its person and case as stored. */
-export type ActRow = {
+export type ApiActRow = {
   id: number
   event_id: number
   act_type: string
@@ -54,7 +54,7 @@ export async function articlesOf(
 }
 
 /** Sources per event, in the order they were added. */
-export async function sourcesOf(db: Db, ids: number[]): Promise<Map<number, SourceRow[]>> {
+export async function sourcesOf(db: Db, ids: number[]): Promise<Map<number, ApiSourceRow[]>> {
   if (!ids.length) return new Map()
   const rows = await db
     .selectFrom('chronicle_sources')
@@ -67,7 +67,7 @@ export async function sourcesOf(db: Db, ids: number[]): Promise<Map<number, Sour
 }
 
 /** Acts per event with their person and case (and the case's articles). */
-export async function actsOf(db: Db, ids: number[]): Promise<Map<number, ActRow[]>> {
+export async function actsOf(db: Db, ids: number[]): Promise<Map<number, ApiActRow[]>> {
   if (!ids.length) return new Map()
   const rows = await db
     .selectFrom('chronicle_acts as a')
@@ -101,7 +101,7 @@ export async function actsOf(db: Db, ids: number[]): Promise<Map<number, ActRow[
     .orderBy('a.event_id')
     .orderBy('a.id')
     .execute()
-  const acts: ActRow[] = rows.map((row) => ({
+  const acts: ApiActRow[] = rows.map((row) => ({
     id: row.id,
     event_id: row.event_id,
     act_type: row.act_type,

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../../platform/db/database.ts'
 import { factFields, textFields } from '../schema/event-fields.ts'
-import type { EventInput } from '../schema/events.ts'
+import type { EventFormInput } from '../schema/events.ts'
 import type { Localised, Precision } from '../tables.ts'
 import { eventFactColumns, eventsWithTerms } from './events.ts'
 
@@ -157,7 +157,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
 }
 
 /** The record fields an edit sets, from the form's input. */
-export function inputRecord(input: EventInput): Partial<EventRecord> {
+export function inputRecord(input: EventFormInput): Partial<EventRecord> {
   return {
     title_ru: input.title_ru || null,
     title_en: input.title_en || null,

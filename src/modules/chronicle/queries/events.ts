@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
-import type { Term, TermIndex } from '../present/public.ts'
+import type { TermEntry, TermsById } from '../present/public.ts'
 import { type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
 
 /** An event's when, where, how many and review state, as every public output reads them. */
@@ -50,17 +50,17 @@ export function eventsWithTerms(db: Db) {
 }
 
 /** A published event as read for public output. */
-export type EventRow = NonNullable<Awaited<ReturnType<typeof publicEvent>>>
+export type PublicEventRow = NonNullable<Awaited<ReturnType<typeof publicEvent>>>
 
 /** Every vocabulary term by id (a few hundred rows), for labels and filter options. */
-export async function loadTerms(db: Db): Promise<TermIndex> {
+export async function loadTermsById(db: Db): Promise<TermsById> {
   const rows = await db
     .selectFrom('vocab_terms')
     .select(['id', 'vocabulary', 'code', 'labels', 'extra', 'status'])
     .orderBy('vocabulary')
     .orderBy('code')
     .execute()
-  return new Map(rows.map((row): [number, Term] => [row.id, row]))
+  return new Map(rows.map((row): [number, TermEntry] => [row.id, row]))
 }
 
 /** A place in the list's order: an event's public date (null for undated ones) and id. */
@@ -71,7 +71,7 @@ type Anchor = { date: string | null; id: number }
  * event id: the date it stands for is looked up here, so a link never carries the exact day of a
  * sensitive event that happens to end a page.
  */
-export type EventPage = { rows: EventRow[]; newer: number | null; older: number | null }
+export type EventPage = { rows: PublicEventRow[]; newer: number | null; older: number | null }
 
 async function anchorOf(db: Db, id: number): Promise<Anchor | null> {
   const row = await db
@@ -104,7 +104,7 @@ export async function listEvents(
 
   if (before) {
     // Newer rows, read in ascending order from the cursor, then turned back.
-    let rows: EventRow[]
+    let rows: PublicEventRow[]
     if (before.date === null) {
       rows = await undated().where('e.id', '>', before.id).orderBy('e.id', 'asc').limit(want).execute()
       if (rows.length < want) {
@@ -131,7 +131,7 @@ export async function listEvents(
     }
   }
 
-  let rows: EventRow[] = []
+  let rows: PublicEventRow[] = []
   if (!after || after.date !== null) {
     let query = dated()
     if (after)

@@ -2,20 +2,20 @@
 import type { Db } from '../../../platform/db/database.ts'
 import { publicPublishedAt } from '../present/redaction.ts'
 import type { Localised } from '../tables.ts'
-import { type EventRow, selectEvents } from './api-events.ts'
+import { type ApiEventRow, selectEvents } from './api-events.ts'
 import { type ResolvedFilter, wherePublic } from './filters.ts'
 
 /** Entries per feed. */
 export const FEED_SIZE = 50
 
 /** The filter's latest published events, newest first by when the public may see they were published. */
-export async function feedEvents(db: Db, filter: ResolvedFilter): Promise<EventRow[]> {
+export async function feedEvents(db: Db, filter: ResolvedFilter): Promise<ApiEventRow[]> {
   return (await wherePublic(selectEvents(db), filter)
     // By when the public may see it was published: a sensitive event's position gives no day away.
     .orderBy(publicPublishedAt, 'desc')
     .orderBy('e.id', 'desc')
     .limit(FEED_SIZE)
-    .execute()) as EventRow[]
+    .execute()) as ApiEventRow[]
 }
 
 /** Labels of event types and regions, keyed `vocabulary:code`. */

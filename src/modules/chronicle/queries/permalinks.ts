@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
-import { type EventRow, eventColumns } from './events.ts'
+import { eventColumns, type PublicEventRow } from './events.ts'
 
 /** An event's sources. */
 export function eventSources(db: Db, eventId: number) {
@@ -55,10 +55,10 @@ export function publicActs(db: Db, where: { eventId?: number; personId?: number;
 }
 
 /** A row of `publicActs`. */
-export type ActRow = Awaited<ReturnType<typeof publicActs>>[number]
+export type PublicActRow = Awaited<ReturnType<typeof publicActs>>[number]
 
 /** Published events by id, newest (by public date) first. */
-export async function eventsByIds(db: Db, ids: number[]): Promise<EventRow[]> {
+export async function eventsByIds(db: Db, ids: number[]): Promise<PublicEventRow[]> {
   if (!ids.length) return []
   return db
     .selectFrom('chronicle_events as e')

@@ -181,7 +181,10 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
 }
 
 /** A term's name in `locale`, else in another language (as vocabularies.ts falls back), else its code. */
-export function termLabel(term: { code: string | null; labels: Localised }, locale: keyof Localised): string {
+export function statsTermLabel(
+  term: { code: string | null; labels: Localised },
+  locale: keyof Localised,
+): string {
   return term.labels[locale] || term.labels.ru || term.labels.en || term.labels.uk || term.code || ''
 }
 

@@ -2,15 +2,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
-import { openData } from '../../../platform/openapi.ts'
+import { publicData } from '../../../platform/openapi.ts'
 import { type FieldErrors, parseParams } from '../../../platform/validation.ts'
 import { errors } from '../errors.ts'
-import { presentEvent, presentEventDetail, presentVocabulary } from '../present/api.ts'
-import { decodeCursor, encodeCursor, eventPage, publishedEvent } from '../queries/api-events.ts'
+import { presentApiEvent, presentApiEventDetail, presentVocabulary } from '../present/api.ts'
+import { decodeCursor, encodeCursor, listApiEvents, publishedEvent } from '../queries/api-events.ts'
 import { actsOf, articlesOf, sourcesOf } from '../queries/api-related.ts'
 import { approvedVocabulary } from '../queries/api-vocabularies.ts'
 import { resolveFilter } from '../queries/filters.ts'
-import { eventListQuery, eventParams, parseApiQuery, vocabularyParams } from '../schema/api.ts'
+import { apiEventParams, eventListQuery, parseApiQuery, vocabularyParams } from '../schema/api.ts'
 
 // 400 with what is wrong with each parameter (the message keys parseApiQuery chose).
 function sendInvalid(request: FastifyRequest, reply: FastifyReply, fields: FieldErrors) {
@@ -29,13 +29,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const { cursor, limit, ...filter } = parsed.data
     const after = cursor ? decodeCursor(cursor) : null
     if (cursor && !after) throw errors.ERR_BAD_CURSOR()
-    const page = await eventPage(db, await resolveFilter(db, filter), after, limit)
+    const page = await listApiEvents(db, await resolveFilter(db, filter), after, limit)
     const ids = page.rows.map((row) => row.id)
     const [articles, sources] = await Promise.all([articlesOf(db, page.rows), sourcesOf(db, ids)])
-    openData(reply)
+    publicData(reply)
     return {
       data: page.rows.map((row) =>
-        presentEvent(
+        presentApiEvent(
           row,
           { articles: articles.get(row.id) ?? [], sources: sources.get(row.id) ?? [] },
           publicUrl,
@@ -46,7 +46,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.get('/api/v1/events/:id', { config: { policy: 'public' } }, async (request, reply) => {
-    const { id } = parseParams(eventParams, request.params)
+    const { id } = parseParams(apiEventParams, request.params)
     const row = await publishedEvent(db, Number(id))
     if (!row) throw notFound()
     const [articles, sources, acts] = await Promise.all([
@@ -54,8 +54,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
       sourcesOf(db, [row.id]),
       actsOf(db, [row.id]),
     ])
-    openData(reply)
-    return presentEventDetail(
+    publicData(reply)
+    return presentApiEventDetail(
       row,
       {
         articles: articles.get(row.id) ?? [],
@@ -69,7 +69,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/api/v1/vocabularies/:vocabulary', { config: { policy: 'public' } }, async (request, reply) => {
     const { vocabulary } = parseParams(vocabularyParams, request.params)
     const rows = await approvedVocabulary(db, vocabulary)
-    openData(reply)
+    publicData(reply)
     return presentVocabulary(vocabulary, rows)
   })
 }

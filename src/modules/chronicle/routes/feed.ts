@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { errors } from '../errors.ts'
-import { presentEvent } from '../present/api.ts'
+import { presentApiEvent } from '../present/api.ts'
 import { atomFeed } from '../present/feed.ts'
 import { sourcesOf } from '../queries/api-related.ts'
 import { feedEvents, feedLabels } from '../queries/feed.ts'
@@ -27,7 +27,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: ModuleDeps) {
       rows.map((row) => row.id),
     )
     const events = rows.map((row) =>
-      presentEvent(row, { articles: [], sources: sources.get(row.id) ?? [] }, publicUrl),
+      presentApiEvent(row, { articles: [], sources: sources.get(row.id) ?? [] }, publicUrl),
     )
     const names = await feedLabels(db)
     const { locale, t } = request

@@ -9,7 +9,7 @@ import { createStaff, signIn } from '../../../../test/support/factories.ts'
 import { multipartBody, type Part } from '../../../../test/support/multipart.ts'
 import { settleImports } from '../commands/import/jobs.ts'
 import { csvColumns } from '../present/export-formats.ts'
-import { ensureTerms } from '../testing/import.ts'
+import { ensureImportTerms } from '../testing/import.ts'
 import { uploadLimitBytes } from './import.ts'
 
 const ovdinfo = readFileSync(
@@ -21,7 +21,7 @@ let coordinator: Agent
 
 before(async () => {
   context = await testApp()
-  await ensureTerms(context.store.db)
+  await ensureImportTerms(context.store.db)
   editor = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
   coordinator = await signIn(context.app, await createStaff(context.store.db, { roles: ['coordinator'] }))
 })

@@ -14,14 +14,14 @@ import { publicPersonPage } from '../pages/public-person.ts'
 import {
   ageYear,
   languageOrder,
-  presentAct,
   presentCase,
-  presentEvent,
   presentPerson,
+  presentPublicAct,
+  presentPublicEvent,
   presentSource,
   presentStage,
 } from '../present/public.ts'
-import { highlights, listEvents, loadTerms, publicEvent } from '../queries/events.ts'
+import { highlights, listEvents, loadTermsById, publicEvent } from '../queries/events.ts'
 import { facetCounts } from '../queries/facets.ts'
 import { resolveFilter } from '../queries/filters.ts'
 import {
@@ -50,7 +50,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/chronicle', { config: { policy: 'public' } }, async (request, reply) => {
     const ctx = pageContext(request)
     const { filter, position, errors } = parseListQuery(request)
-    const terms = await loadTerms(db)
+    const terms = await loadTermsById(db)
     if (Object.keys(errors).length) {
       const page = publicListPage(ctx, {
         filter,
@@ -88,7 +88,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
       errors,
       terms,
       facets,
-      events: found.rows.map((row) => presentEvent(row, terms, ctx.locale)),
+      events: found.rows.map((row) => presentPublicEvent(row, terms, ctx.locale)),
       highlights: marked,
       newerHref: found.newer ? link('before', found.newer) : null,
       olderHref: found.older ? link('after', found.older) : null,
@@ -101,15 +101,15 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const row = await publicEvent(db, id)
     if (!row) throw notFound()
     const ctx = pageContext(request)
-    const terms = await loadTerms(db)
+    const terms = await loadTermsById(db)
     const year = ageYear(row.start_date)
     const actRows = await publicActs(db, { eventId: id })
     const cases = await casesByIds(db, unique(actRows.map((act) => act.case_id)))
     const sources = await eventSources(db, id)
     const page = publicEventPage(ctx, {
-      event: presentEvent(row, terms, ctx.locale),
+      event: presentPublicEvent(row, terms, ctx.locale),
       sources: sources.map((source) => presentSource(source, row, ctx.locale)),
-      acts: actRows.map((act) => presentAct(act, terms, year, ctx.locale)),
+      acts: actRows.map((act) => presentPublicAct(act, terms, year, ctx.locale)),
       cases: cases.map((item) => presentCase(item, terms, ctx.locale)),
     })
     return sendPage(reply, page)
@@ -127,11 +127,11 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const year = ageYear(latest)
     const person = presentPerson(row, year, ctx.locale)
     if (!person) throw notFound()
-    const terms = await loadTerms(db)
+    const terms = await loadTermsById(db)
     const page = publicPersonPage(ctx, {
       person,
-      events: events.map((event) => presentEvent(event, terms, ctx.locale)),
-      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date ?? latest), ctx.locale)),
+      events: events.map((event) => presentPublicEvent(event, terms, ctx.locale)),
+      acts: actRows.map((act) => presentPublicAct(act, terms, ageYear(act.event_date ?? latest), ctx.locale)),
     })
     return sendPage(reply, page)
   })
@@ -141,7 +141,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const row = await publicCase(db, id)
     if (!row) throw notFound()
     const ctx = pageContext(request)
-    const terms = await loadTerms(db)
+    const terms = await loadTermsById(db)
     const articles = await caseArticles(db, [id])
     const [stages, sensitive] = await Promise.all([caseStages(db, id), caseIsSensitive(db, id)])
     const actRows = await publicActs(db, { caseId: id })
@@ -149,8 +149,8 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const page = publicCasePage(ctx, {
       item: presentCase({ ...row, articleIds: articles.get(id) ?? [] }, terms, ctx.locale),
       stages: stages.map((stage) => presentStage(stage, { sensitive }, ctx.locale)),
-      events: events.map((event) => presentEvent(event, terms, ctx.locale)),
-      acts: actRows.map((act) => presentAct(act, terms, ageYear(act.event_date), ctx.locale)),
+      events: events.map((event) => presentPublicEvent(event, terms, ctx.locale)),
+      acts: actRows.map((act) => presentPublicAct(act, terms, ageYear(act.event_date), ctx.locale)),
     })
     return sendPage(reply, page)
   })

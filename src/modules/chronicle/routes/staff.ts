@@ -35,11 +35,11 @@ import { listStaffEvents } from '../queries/staff-events.ts'
 import {
   compareQuery,
   createEventForm,
-  eventParams,
   parseStaffForm,
   reviewForm,
   sourceForm,
   sourceParams,
+  staffEventParams,
   staffListQuery,
   updateEventForm,
 } from '../schema/events.ts'
@@ -79,7 +79,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     regions: await approvedTerms(db, 'region'),
   })
 
-  const eventId = (request: FastifyRequest): number => parseParams(eventParams, request.params).id
+  const eventId = (request: FastifyRequest): number => parseParams(staffEventParams, request.params).id
 
   const findEvent = async (request: FastifyRequest): Promise<StaffEvent> => {
     const event = await loadEvent(db, eventId(request))

@@ -26,7 +26,7 @@ export const eventListQuery = eventFilterSchema.extend({
 })
 
 /** GET /api/v1/events/:id */
-export const eventParams = z.object({
+export const apiEventParams = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,15}$/, 'validation.invalid')

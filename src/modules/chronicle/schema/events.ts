@@ -185,9 +185,9 @@ export const updateEventForm = z
   })
 
 /** An event's editable fields, normalised, as the commands take them. */
-export type EventInput = ReturnType<typeof normaliseEvent>
+export type EventFormInput = ReturnType<typeof normaliseEvent>
 /** A source as the commands take it. */
-export type SourceInput = z.infer<typeof sourceForm>
+export type SourceFormInput = z.infer<typeof sourceForm>
 
 /** A review action (verify, dispute, publish) names the version the reviewer looked at. */
 export const reviewForm = z.object({ version })
@@ -208,7 +208,7 @@ const id = z
   .transform(Number)
 
 /** An event id in a path. */
-export const eventParams = z.object({ id })
+export const staffEventParams = z.object({ id })
 /** An event's source in a path. */
 export const sourceParams = z.object({ id, sourceId: id })
 /** Two versions of an event to compare. */

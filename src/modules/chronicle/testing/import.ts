@@ -13,7 +13,7 @@ const terms: [string, string][] = [
 ]
 
 /** Inserts the event types and regions the tests use, if the seed has not already. */
-export async function ensureTerms(db: Db): Promise<void> {
+export async function ensureImportTerms(db: Db): Promise<void> {
   await db
     .insertInto('vocab_terms')
     .values(
@@ -32,7 +32,7 @@ export function importText(
   db: Db,
   mapping: Mapping,
   content: string | Buffer,
-  options: Omit<ImportOptions, 'mapping' | 'open'> = {},
+  options: Omit<ImportOptions, 'mapping' | 'streamFile'> = {},
 ) {
-  return runImport(db, { mapping, open: () => Readable.from([Buffer.from(content)]), ...options })
+  return runImport(db, { mapping, streamFile: () => Readable.from([Buffer.from(content)]), ...options })
 }

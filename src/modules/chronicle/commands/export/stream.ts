@@ -4,10 +4,16 @@
  * batches whatever the export's size.
  */
 import type { Db } from '../../../../platform/db/database.ts'
-import { presentEventDetail } from '../../present/api.ts'
+import { presentApiEventDetail } from '../../present/api.ts'
 import { type ExportFormat, framing, record } from '../../present/export-formats.ts'
-import { type EventRow, eventBatches } from '../../queries/api-events.ts'
-import { type ActRow, actsOf, articlesOf, type SourceRow, sourcesOf } from '../../queries/api-related.ts'
+import { type ApiEventRow, eventBatches } from '../../queries/api-events.ts'
+import {
+  type ApiActRow,
+  type ApiSourceRow,
+  actsOf,
+  articlesOf,
+  sourcesOf,
+} from '../../queries/api-related.ts'
 import type { ResolvedFilter } from '../../queries/filters.ts'
 
 /** Rows read per query. */
@@ -19,10 +25,10 @@ export const EXPORT_BATCH = 2000
 const CHUNK_RECORDS = 50
 
 type Batch = {
-  rows: EventRow[]
+  rows: ApiEventRow[]
   articles: Map<number, string[]>
-  sources: Map<number, SourceRow[]>
-  acts: Map<number, ActRow[]>
+  sources: Map<number, ApiSourceRow[]>
+  acts: Map<number, ApiActRow[]>
 }
 
 /** Yields the export of every published event matching `filter`; `onBatch` hears the running count. */
@@ -42,7 +48,7 @@ export async function* exportChunks(
       articlesOf(db, next.value),
       sourcesOf(db, ids),
       // CSV is one flat line per event; acts go only into the JSON formats.
-      format === 'csv' ? new Map<number, ActRow[]>() : actsOf(db, ids),
+      format === 'csv' ? new Map<number, ApiActRow[]>() : actsOf(db, ids),
     ])
     return { rows: next.value, articles, sources, acts }
   }
@@ -63,7 +69,7 @@ export async function* exportChunks(
           }
           parts.push(
             written > 0 ? separator : '',
-            record(format, presentEventDetail(row, related, options.publicUrl)),
+            record(format, presentApiEventDetail(row, related, options.publicUrl)),
           )
           written += 1
         }

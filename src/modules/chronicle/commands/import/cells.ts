@@ -2,10 +2,10 @@
 import type { FieldSpec } from './mapping.ts'
 
 /** A file row: column → value (CSV cells are strings; NDJSON values may be anything JSON holds). */
-export type SourceRow = Record<string, unknown>
+export type FileRow = Record<string, unknown>
 
 // Looks up a column; NDJSON objects may nest ("title.ru" reads {"title": {"ru": …}}).
-function cell(row: SourceRow, column: string): unknown {
+function cell(row: FileRow, column: string): unknown {
   if (column in row) return row[column]
   let value: unknown = row
   for (const part of column.split('.')) {
@@ -23,7 +23,7 @@ function asString(value: unknown): string {
 }
 
 /** The text a spec yields for a row, before any conversion. */
-export function specValue(spec: FieldSpec, row: SourceRow): string {
+export function specValue(spec: FieldSpec, row: FileRow): string {
   if (spec.column !== undefined) return asString(cell(row, spec.column)).trim()
   if (spec.constant !== undefined) return String(spec.constant)
   return (spec.template ?? '')
@@ -32,7 +32,7 @@ export function specValue(spec: FieldSpec, row: SourceRow): string {
 }
 
 /** The items a list spec yields: a JSON array's items, or the text split on `separator`; blanks dropped. */
-export function specItems(spec: FieldSpec, row: SourceRow): string[] {
+export function specItems(spec: FieldSpec, row: FileRow): string[] {
   const value = spec.column === undefined ? undefined : cell(row, spec.column)
   const items = Array.isArray(value)
     ? value.map(asString)
@@ -55,8 +55,8 @@ export function lookupValue(values: FieldSpec['values'], raw: string): string | 
 const escapedFormula = /^'[=+\-@\t\r]/
 
 /** The row with each formula guard apostrophe dropped again (top-level text cells: what CSV has). */
-export function unescapeFormulas(row: SourceRow): SourceRow {
-  const out: SourceRow = {}
+export function unescapeFormulas(row: FileRow): FileRow {
+  const out: FileRow = {}
   for (const [column, value] of Object.entries(row))
     out[column] = typeof value === 'string' && escapedFormula.test(value) ? value.slice(1) : value
   return out

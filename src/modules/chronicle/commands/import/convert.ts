@@ -4,13 +4,13 @@
  */
 import { createHash } from 'node:crypto'
 import type { Localised, Precision } from '../../tables.ts'
-import { type SourceRow, specValue, unescapeFormulas } from './cells.ts'
+import { type FileRow, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
 import { atPrecision, parseDate } from './dates.ts'
 import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
-export type { SourceRow } from './cells.ts'
+export type { FileRow } from './cells.ts'
 
 /** Something wrong (or worth a look) in one row. `key` is an i18n key under chronicle.import. */
 export type RowIssue = { row: number; column: string | null; field?: string; key: string; value?: string }
@@ -67,7 +67,7 @@ export type EventDraft = {
   sensitive: boolean
   articles: DraftArticle[]
   sources: DraftSource[]
-  raw: SourceRow
+  raw: FileRow
 }
 
 /** Approved terms: ids by vocabulary and code, and the kind of case each article belongs to. */
@@ -87,7 +87,7 @@ export type Converted = {
 /** What the converters of one row share: the mapping, the row's cells, and where problems go. */
 export type RowContext = {
   mapping: Mapping
-  cells: SourceRow
+  cells: FileRow
   terms: TermLookup
   blankUnknown: boolean
   unknown: UnknownTerm[]
@@ -112,7 +112,7 @@ const formulaLike = /^[=+@\t\r]|^-(?![\d.,\s]*$)/
 const markupLike = /<\/?[a-z!?][^>]*>?|javascript:/i
 
 /** Per-cell warnings: markup and spreadsheet-formula-looking text are stored as text, but flagged. */
-function cellWarnings(row: SourceRow, rowNumber: number, warnings: RowIssue[]) {
+function cellWarnings(row: FileRow, rowNumber: number, warnings: RowIssue[]) {
   for (const [column, value] of Object.entries(row)) {
     if (typeof value !== 'string' || value === '') continue
     if (formulaLike.test(value))
@@ -133,14 +133,14 @@ function cellWarnings(row: SourceRow, rowNumber: number, warnings: RowIssue[]) {
 }
 
 /** A stable id for a row whose file has no id column: the same row always gets the same id. */
-function rowHash(row: SourceRow): string {
+function rowHash(row: FileRow): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(row)).digest('hex').slice(0, 32)}`
 }
 
 /** Converts one row. `rowNumber` counts data rows from 1; `blankUnknown` empties unmapped terms instead of refusing the row. */
 export function convertRow(
   mapping: Mapping,
-  row: SourceRow,
+  row: FileRow,
   rowNumber: number,
   terms: TermLookup,
   options: { blankUnknown?: boolean } = {},

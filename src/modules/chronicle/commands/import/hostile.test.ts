@@ -2,13 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
 import { sql } from 'kysely'
 import { type TestStore, testStore } from '../../../../../test/support/db.ts'
-import { ensureTerms, importText } from '../../testing/import.ts'
+import { ensureImportTerms, importText } from '../../testing/import.ts'
 import { parseMapping } from './mapping.ts'
 
 let store: TestStore
 before(async () => {
   store = await testStore()
-  await ensureTerms(store.db)
+  await ensureImportTerms(store.db)
 })
 after(async () => store.close())
 beforeEach(async () => {

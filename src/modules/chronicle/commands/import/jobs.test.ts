@@ -10,7 +10,7 @@ import { type TestApp, testApp } from '../../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../../test/support/factories.ts'
 import { findStoredFile, storeFile } from '../../../../platform/db/stored-files.ts'
 import { expireImportFiles } from '../../jobs/expire-import-files.ts'
-import { ensureTerms } from '../../testing/import.ts'
+import { ensureImportTerms } from '../../testing/import.ts'
 import { type ImportParams, instance, recoverImports, settleImports } from './jobs.ts'
 import { findMapping, type Mapping } from './mapping.ts'
 
@@ -25,7 +25,7 @@ let mapping: Mapping
 
 before(async () => {
   context = await testApp()
-  await ensureTerms(context.store.db)
+  await ensureImportTerms(context.store.db)
   editor = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
   coordinator = await signIn(context.app, await createStaff(context.store.db, { roles: ['coordinator'] }))
   mapping = (await findMapping(context.store.db, 'ovdinfo-moscow-2011-2012'))!

@@ -143,7 +143,7 @@ async function execute(
     const report = await runImport(db, {
       mapping: params.mapping,
       // Read through whatever runs the import: inside its transaction on the embedded database.
-      open: (reader) => readStoredFile(reader, options.fileId),
+      streamFile: (reader) => readStoredFile(reader, options.fileId),
       totalBytes: params.totalBytes,
       dryRun: params.dryRun,
       partial: params.partial,

@@ -3,7 +3,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import { type TestStore, testStore } from '../../../../../test/support/db.ts'
-import { ensureTerms } from '../../testing/import.ts'
+import { ensureImportTerms } from '../../testing/import.ts'
 import { parseMappingText } from './mapping.ts'
 import { runImport } from './run.ts'
 
@@ -15,14 +15,14 @@ let store: TestStore
 
 before(async () => {
   store = await testStore()
-  await ensureTerms(store.db)
+  await ensureImportTerms(store.db)
 })
 after(async () => store.close())
 
 const importFile = (options: { dryRun?: boolean } = {}) =>
   runImport(store.db, {
     mapping,
-    open: () => createReadStream(file),
+    streamFile: () => createReadStream(file),
     totalBytes: statSync(file).size,
     ...options,
   })
@@ -31,7 +31,7 @@ test('a dry run of the OVD-Info file finds 180 valid rows, no unknown terms, and
   const progress: number[] = []
   const report = await runImport(store.db, {
     mapping,
-    open: () => createReadStream(file),
+    streamFile: () => createReadStream(file),
     dryRun: true,
     onProgress: (step) => progress.push(step.rows),
   })

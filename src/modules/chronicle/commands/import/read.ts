@@ -6,11 +6,11 @@
 import { createInterface } from 'node:readline'
 import { type Readable, Transform } from 'node:stream'
 import { parse } from 'csv-parse'
-import type { RowIssue, SourceRow } from './convert.ts'
+import type { FileRow, RowIssue } from './convert.ts'
 
 /** One row read, or why a row could not be read. `stop` means nothing after it could be read. */
 export type ReadItem =
-  | { row: number; record: SourceRow; error?: undefined }
+  | { row: number; record: FileRow; error?: undefined }
   | { row: number; record?: undefined; error: RowIssue; stop?: boolean }
 
 /** What a reader needs; `onBytes` is told how many bytes were read so far. */
@@ -135,7 +135,7 @@ async function* readCsv(input: Readable, options: ReadOptions): AsyncGenerator<R
       }
       continue
     }
-    const record: SourceRow = {}
+    const record: FileRow = {}
     header.forEach((name, index) => {
       record[name] = item.record[index]
     })
@@ -171,7 +171,7 @@ async function* readNdjson(input: Readable, options: ReadOptions): AsyncGenerato
       yield { row, error: { row, column: null, key: 'chronicle.import.error.notObject' } }
       continue
     }
-    yield { row, record: value as SourceRow }
+    yield { row, record: value as FileRow }
   }
 }
 

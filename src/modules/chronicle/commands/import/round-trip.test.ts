@@ -55,7 +55,7 @@ const rowsOf = (csv: string): Row[] => parse(csv, { columns: true }) as Row[]
 const importCsv = (db: Db, csv: string) =>
   runImport(db, {
     mapping,
-    open: () => Readable.from([Buffer.from(csv)]),
+    streamFile: () => Readable.from([Buffer.from(csv)]),
     totalBytes: Buffer.byteLength(csv),
   })
 

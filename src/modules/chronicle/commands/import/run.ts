@@ -19,7 +19,7 @@ export type ImportProgress = { rows: number; bytes: number; totalBytes: number |
 export type ImportOptions = {
   mapping: Mapping
   /** Opens the file's bytes (called once), reading through `reader`: the import's transaction, if it has one. */
-  open: (reader: Db) => Readable
+  streamFile: (reader: Db) => Readable
   totalBytes?: number | null
   dryRun?: boolean
   /** Commit valid rows even if others are invalid. */
@@ -72,7 +72,7 @@ const ANALYZE_AFTER_ROWS = 5000
 export const issueLimit = 1000
 
 /** Approved vocabulary terms, case-insensitively by code; an article's case kind from its code (КоАП or УК). */
-export async function loadTerms(db: Db): Promise<TermLookup> {
+export async function loadImportTerms(db: Db): Promise<TermLookup> {
   const rows = await db
     .selectFrom('vocab_terms')
     .select(['id', 'vocabulary', 'code', 'extra'])
@@ -157,7 +157,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     fileError: null,
     stoppedAt: null,
   }
-  const terms = await loadTerms(db)
+  const terms = await loadImportTerms(db)
   const unknown = new Map<string, UnknownTermCount>()
   const seenIds = new Set<string>()
   let bytes = 0
@@ -181,7 +181,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     let batch: EventDraft[] = []
     let checked = false
     const writer = flush ? oneInFlight(flush) : null
-    const rows = readRows(options.open(reader), {
+    const rows = readRows(options.streamFile(reader), {
       format: mapping.format,
       encoding: mapping.encoding,
       delimiter: mapping.delimiter,
