@@ -16,9 +16,10 @@ import {
   loadEvent,
   type StaffEvent,
 } from '../queries/event-record.ts'
+import { type ChangeSince, changesSince, EVENT_ENTITY, listEventHistory } from '../queries/history.ts'
 import type { EventFormInput, SourceFormInput } from '../schema/events.ts'
 import type { Localised } from '../tables.ts'
-import { type ChangeSince, changesSince, listHistory, writeHistory } from './history.ts'
+import { writeHistory } from './history.ts'
 
 /** What a save came to. */
 export type SaveOutcome =
@@ -102,7 +103,13 @@ export async function createEvent(
   await db.insertInto('chronicle_sources').values(sourceColumns(id, options.source)).execute()
   const created = (await loadEvent(db, id))!
   const changes = diffRecords({}, created.record)
-  await writeHistory(db, { eventId: id, version: created.version, actorId: options.actorId, changes })
+  await writeHistory(db, {
+    entity: EVENT_ENTITY,
+    entityId: id,
+    version: created.version,
+    actorId: options.actorId,
+    changes,
+  })
   await audit(db, {
     actorId: options.actorId,
     action: 'chronicle.event.created',
@@ -125,7 +132,7 @@ export async function updateEvent(
   const terms = await resolveTerms(db, options.event)
   if (!terms.ok) return { kind: 'invalid', errors: terms.errors }
   if (current.version !== options.version) {
-    const history = await listHistory(db, options.id)
+    const history = await listEventHistory(db, options.id)
     return { kind: 'conflict', current, changes: changesSince(history, options.version) }
   }
   const changes = diffRecords(current.record, inputRecord(options.event) as Partial<EventRecord>)
@@ -144,7 +151,13 @@ export async function updateEvent(
     .where('version', '=', options.version)
     .returning('version')
     .executeTakeFirstOrThrow()
-  await writeHistory(db, { eventId: options.id, version: saved.version, actorId: options.actorId, changes })
+  await writeHistory(db, {
+    entity: EVENT_ENTITY,
+    entityId: options.id,
+    version: saved.version,
+    actorId: options.actorId,
+    changes,
+  })
   await audit(db, {
     actorId: options.actorId,
     action: 'chronicle.event.updated',

@@ -6,6 +6,7 @@
  * Filters and orders match that blurred date through the stored `public_date` (see queries/filters.ts).
  */
 import { sql } from 'kysely'
+import { blurDate, blurredPrecision, blurTime } from '../../../platform/redaction/dates.ts'
 import type { Localised, Precision } from '../tables.ts'
 
 /** An event as stored, with what redaction needs. */
@@ -27,9 +28,9 @@ export function redactEvent<E extends EventForRedaction>(event: E): E {
   return {
     ...event,
     start_date: blurDate(event.start_date, event.start_precision),
-    start_precision: coarser(event.start_precision),
+    start_precision: blurredPrecision(event.start_precision),
     end_date: blurDate(event.end_date, event.end_precision),
-    end_precision: coarser(event.end_precision),
+    end_precision: blurredPrecision(event.end_precision),
     latitude: null,
     longitude: null,
     coord_precision: event.locality ? 'locality' : null,
@@ -61,7 +62,7 @@ export function redactStage<S extends { on_date: string | null; date_precision: 
   return {
     ...stage,
     on_date: blurDate(stage.on_date, stage.date_precision),
-    date_precision: coarser(stage.date_precision),
+    date_precision: blurredPrecision(stage.date_precision),
   }
 }
 
@@ -73,22 +74,12 @@ export function publicTimes(event: { sensitive: boolean; published_at: Date | nu
   publishedAt: Date | null
   updatedAt: Date | null
 } {
-  const blur = (time: Date | null | undefined) =>
-    !time ? null : event.sensitive ? new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1)) : time
+  const blur = (time: Date | null | undefined) => (event.sensitive ? blurTime(time) : (time ?? null))
   return { publishedAt: blur(event.published_at), updatedAt: blur(event.updated_at) }
 }
 
 /** The SQL twin of publicTimes for ordering by publication: a sensitive event sorts at its month's start. */
 export const publicPublishedAt = sql<Date>`CASE WHEN e.sensitive THEN date_trunc('month', e.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' ELSE e.published_at END`
-
-function blurDate(date: string | null, precision: Precision): string | null {
-  if (!date) return null
-  return precision === 'day' ? `${date.slice(0, 7)}-01` : date
-}
-
-function coarser(precision: Precision): Precision {
-  return precision === 'day' ? 'month' : precision
-}
 
 /** A person as stored, with what redaction needs. */
 export type PersonForRedaction = {

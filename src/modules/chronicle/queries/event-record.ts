@@ -4,6 +4,7 @@
  * differences between two such records; the conflict and compare pages show them field by field.
  */
 import type { Db } from '../../../platform/db/database.ts'
+import * as versions from '../../../platform/history/versions.ts'
 import { factFields, textFields } from '../schema/event-fields.ts'
 import type { EventFormInput } from '../schema/events.ts'
 import type { Localised, Precision } from '../tables.ts'
@@ -63,18 +64,11 @@ export const recordFields: readonly RecordField[] = [
 ]
 
 /** What changed between two records: field → from, to. */
-export type Changes = Partial<Record<RecordField, { from: unknown; to: unknown }>>
+export type Changes = versions.Changes<RecordField>
 
 /** The fields whose values differ, with both values. */
 export function diffRecords(before: Partial<EventRecord>, after: Partial<EventRecord>): Changes {
-  const changes: Changes = {}
-  for (const name of recordFields) {
-    if (!(name in after) && !(name in before)) continue
-    const from = before[name] ?? null
-    const to = after[name] ?? null
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[name] = { from, to }
-  }
-  return changes
+  return versions.diffRecords(recordFields, before, after)
 }
 
 /** An event as staff work on it: its record plus what pages need besides. */

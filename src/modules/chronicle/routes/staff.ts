@@ -7,7 +7,6 @@ import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseParams } from '../../../platform/validation.ts'
-import { compareVersions, listHistory } from '../commands/history.ts'
 import {
   publishBlocker,
   publishEvent,
@@ -31,6 +30,7 @@ import {
   recordValues,
   type StaffEvent,
 } from '../queries/event-record.ts'
+import { compareVersions, listEventHistory } from '../queries/history.ts'
 import { listStaffEvents } from '../queries/staff-events.ts'
 import {
   compareQuery,
@@ -232,7 +232,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.get('/staff/chronicle/events/:id/history', { config: edit }, async (request, reply) => {
     const event = await findEvent(request)
-    const history = await listHistory(db, event.id)
+    const history = await listEventHistory(db, event.id)
     return sendPage(reply, historyPage(pageContext(request), { event, history }))
   })
 
@@ -241,7 +241,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const query = compareQuery.safeParse(request.query)
     if (!query.success || query.data.a > event.version || query.data.b > event.version) throw notFound()
     const { a, b } = query.data
-    const history = await listHistory(db, event.id)
+    const history = await listEventHistory(db, event.id)
     const changes = compareVersions(event.record, history, a, b)
     return sendPage(reply, comparePage(pageContext(request), { event, a, b, changes }))
   })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { diffRecords, type EventRecord } from '../queries/event-record.ts'
 import { createEventForm, parseStaffForm } from '../schema/events.ts'
+import { diffRecords, type EventRecord } from './event-record.ts'
 import { changesSince, compareVersions, type HistoryEntry, recordAt } from './history.ts'
 
 const record = (overrides: Partial<EventRecord> = {}): EventRecord => ({
