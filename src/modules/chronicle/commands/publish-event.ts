@@ -9,8 +9,9 @@ import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import { errors, type PublishBlocker } from '../errors.ts'
 import { loadEvent } from '../queries/event-record.ts'
+import { listVerifications } from '../queries/reviews.ts'
 import { nextVersion } from './history.ts'
-import { eventAtVersion, listVerifications } from './review.ts'
+import { eventAtVersion } from './review.ts'
 
 /** The settings key that asks for a second reviewer before publishing. */
 export const SECOND_VERIFICATION_SETTING = 'chronicle.require_second_verification'

@@ -13,7 +13,7 @@ import {
   secondVerificationRequired,
   unpublishEvent,
 } from '../commands/publish-event.ts'
-import { disputeEvent, listVerifications, verifyEvent } from '../commands/review.ts'
+import { disputeEvent, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
 import { addSource, removeSource } from '../commands/sources.ts'
 import { errors } from '../errors.ts'
@@ -31,6 +31,7 @@ import {
   type StaffEvent,
 } from '../queries/event-record.ts'
 import { compareVersions, listEventHistory } from '../queries/history.ts'
+import { listVerifications } from '../queries/reviews.ts'
 import { listStaffEvents } from '../queries/staff-events.ts'
 import {
   compareQuery,
