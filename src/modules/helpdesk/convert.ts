@@ -9,8 +9,7 @@
 import { audit } from '../../platform/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import type { FieldErrors } from '../../platform/validation.ts'
-import { createEvent } from '../chronicle/commands/save-event.ts'
-import { createEventForm } from '../chronicle/index.ts'
+import { createEvent, createEventForm } from '../chronicle/index.ts'
 import type { ReportMeta } from './desk.ts'
 import type { ReportContent } from './forms.ts'
 
