@@ -13,7 +13,7 @@ import {
   insertCase,
   insertEvents,
   insertPerson,
-} from '../src/modules/chronicle/public-testing.ts'
+} from '../src/modules/chronicle/testing/events.ts'
 import { type TestApp, testApp } from './support/app.ts'
 
 let t: TestApp

@@ -11,7 +11,7 @@ import {
   insertCase,
   insertEvents,
   insertPerson,
-} from '../src/modules/chronicle/public-testing.ts'
+} from '../src/modules/chronicle/testing/events.ts'
 import { agent } from './support/agent.ts'
 import { type TestApp, testApp } from './support/app.ts'
 import { createStaff, signIn } from './support/factories.ts'

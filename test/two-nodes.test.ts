@@ -13,10 +13,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import PgBoss from 'pg-boss'
-import { countEvents } from '../src/modules/chronicle/api/event-query.ts'
 import { generateDemo } from '../src/modules/chronicle/demo/generate.ts'
-import { resolveFilter } from '../src/modules/chronicle/filters.ts'
-import { ensureTerms } from '../src/modules/chronicle/import/test-support.ts'
+import { countEvents } from '../src/modules/chronicle/queries/api-events.ts'
+import { resolveFilter } from '../src/modules/chronicle/queries/filters.ts'
+import { ensureImportTerms } from '../src/modules/chronicle/testing/import.ts'
 import { helpdeskWith } from '../src/modules/helpdesk/testing/desk-setup.ts'
 import { formToken, shownReceipt } from '../src/modules/helpdesk/testing/forms.ts'
 import { engine, type TestStore, testStore } from './support/db.ts'
@@ -137,7 +137,7 @@ describe('two app nodes on one PostgreSQL', {
     lawyer = await createStaff(store.db, { roles: ['lawyer'] })
     editor = await createStaff(store.db, { roles: ['editor'] })
     await helpdeskWith(store.db, admin.id, [lawyer.id])
-    await ensureTerms(store.db)
+    await ensureImportTerms(store.db)
     await generateDemo(store.db, { events: 200, seed: 11, batchSize: 200 })
     // One public address for both, as behind one proxy; the erasure keys in one shared folder, and the
     // server key the accounts were made with in one file both read.

@@ -74,7 +74,7 @@ export const errorOut = z.object({
 })
 
 /** Public data: any site may read it from a browser (no cookies are involved), and briefly cache it. */
-export function openData(reply: FastifyReply): FastifyReply {
+export function publicData(reply: FastifyReply): FastifyReply {
   return reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60')
 }
 
@@ -120,7 +120,7 @@ export function registerApiDocument(
   sections: () => readonly ApiSection[],
 ) {
   app.get('/api/openapi.json', { config: { policy: 'public' } }, async (_request, reply) => {
-    openData(reply)
+    publicData(reply)
     return openApiDocument(publicUrl, sections())
   })
 }

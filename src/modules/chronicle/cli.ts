@@ -16,9 +16,9 @@ import {
   MappingError,
   parseMappingText,
   saveMapping,
-} from './import/mapping.ts'
-import { runImport } from './import/run.ts'
-import { summaryLines } from './import/summary.ts'
+} from './commands/import/mapping.ts'
+import { runImport } from './commands/import/run.ts'
+import { summaryLines } from './present/import-summary.ts'
 import './tables.ts'
 import type { CliDeps } from '../../platform/module.ts'
 
@@ -97,7 +97,7 @@ export function registerChronicleCommands(program: Command, deps: CliDeps): void
             const started = Date.now()
             const report = await runImport(store.db, {
               mapping,
-              open: () => createReadStream(file),
+              streamFile: () => createReadStream(file),
               totalBytes,
               dryRun: options.dryRun,
               partial: options.partial,

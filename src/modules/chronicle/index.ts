@@ -3,11 +3,11 @@
  * data (API, feeds, exports), imports and statistics. Other modules use it only through this file.
  */
 import type { LifelineModule } from '../../platform/module.ts'
-import { chronicleApi } from './api/openapi.ts'
 import { registerChronicleCommands } from './cli.ts'
 import { registerDemoCommand } from './demo/cli.ts'
-import { exportJob } from './export/job.ts'
-import { importFilesJob } from './import/expire-files.ts'
+import { importFilesJob } from './jobs/expire-import-files.ts'
+import { exportJob } from './jobs/export.ts'
+import { chronicleApi } from './openapi.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
 import { registerChronicle } from './register.ts'
 
@@ -30,8 +30,11 @@ export const chronicle: LifelineModule = {
   register: registerChronicle,
 }
 
-// What the help desk uses to turn a report into a draft event.
-export { approvedTerms } from './commands/event-record.ts'
 export { createEvent } from './commands/save-event.ts'
 export { eventErrorSummary, eventFields, type TermOption } from './pages/staff-event-form.ts'
-export { createEventForm } from './schema.ts'
+// What the help desk uses to turn a report into a draft event.
+export { approvedTerms } from './queries/event-record.ts'
+export { termIds } from './queries/filters.ts'
+// The event's flat field names (the help desk's conversion lists the same), and filter codes → term ids.
+export { factFields, textFields } from './schema/event-fields.ts'
+export { createEventForm } from './schema/events.ts'

@@ -20,7 +20,7 @@ import {
   text,
 } from '../../../../test/support/browser.ts'
 import { useServerAndBrowser } from '../../../../test/support/server.ts'
-import { settleImports } from '../import/jobs.ts'
+import { settleImports } from '../commands/import/jobs.ts'
 
 const running = useServerAndBrowser()
 

@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { newPage, seriousViolations, slow, visit } from '../../../../test/support/browser.ts'
 import { type TestServer, useServerAndBrowser } from '../../../../test/support/server.ts'
-import { ensureTerms, insertAct, insertCase, insertEvents, insertPerson } from '../public-testing.ts'
+import { ensureTerms, insertAct, insertCase, insertEvents, insertPerson } from '../testing/events.ts'
 
 let server: TestServer
 let browser: Browser

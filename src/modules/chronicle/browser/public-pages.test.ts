@@ -15,7 +15,7 @@ import {
   visit,
 } from '../../../../test/support/browser.ts'
 import { type TestServer, useServerAndBrowser } from '../../../../test/support/server.ts'
-import { ensureTerms, insertAct, insertCase, insertEvents, insertPerson } from '../public-testing.ts'
+import { ensureTerms, insertAct, insertCase, insertEvents, insertPerson } from '../testing/events.ts'
 
 let server: TestServer
 let browser: Browser

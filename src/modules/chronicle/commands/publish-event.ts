@@ -6,10 +6,12 @@
 import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
-import { AppError, notFound } from '../../../platform/errors.ts'
-import { loadEvent } from './event-record.ts'
+import { notFound } from '../../../platform/errors.ts'
+import { errors, type PublishBlocker } from '../errors.ts'
+import { loadEvent } from '../queries/event-record.ts'
+import { listVerifications } from '../queries/reviews.ts'
 import { nextVersion } from './history.ts'
-import { eventAtVersion, listVerifications } from './review.ts'
+import { eventAtVersion } from './review.ts'
 
 /** The settings key that asks for a second reviewer before publishing. */
 export const SECOND_VERIFICATION_SETTING = 'chronicle.require_second_verification'
@@ -28,7 +30,7 @@ export async function secondVerificationRequired(db: Db): Promise<boolean> {
 export async function publishBlocker(
   db: Db,
   event: { id: number; record: { status: string; sources: unknown[] }; updatedBy: string | null },
-): Promise<string | null> {
+): Promise<PublishBlocker | null> {
   if (!event.record.sources.length) return 'ERR_EVENT_NO_SOURCE'
   if (event.record.status !== 'verified') return 'ERR_EVENT_NOT_VERIFIED'
   if (await secondVerificationRequired(db)) {
@@ -48,7 +50,7 @@ export async function publishEvent(
   const event = await eventAtVersion(db, options.eventId, options.version)
   if (event.record.published) return
   const blocker = await publishBlocker(db, event)
-  if (blocker) throw new AppError(blocker, 409)
+  if (blocker) throw errors[blocker]()
   const version = await nextVersion(db, {
     eventId: event.id,
     actorId: options.actorId,

@@ -6,15 +6,16 @@
 import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
-import { AppError, notFound } from '../../../platform/errors.ts'
-import { loadEvent, type StaffEvent } from './event-record.ts'
+import { notFound } from '../../../platform/errors.ts'
+import { errors } from '../errors.ts'
+import { loadEvent, type StaffEvent } from '../queries/event-record.ts'
 import { nextVersion } from './history.ts'
 
 /** The event at the version the reviewer saw, locked; refuses a stale version. */
 export async function eventAtVersion(db: Db, id: number, version: number): Promise<StaffEvent> {
   const event = await loadEvent(db, id, { forUpdate: true })
   if (!event) throw notFound()
-  if (event.version !== version) throw new AppError('ERR_EVENT_STALE', 409)
+  if (event.version !== version) throw errors.ERR_EVENT_STALE()
   return event
 }
 
@@ -24,7 +25,7 @@ export async function verifyEvent(
   options: { actorId: string; eventId: number; version: number },
 ): Promise<void> {
   const event = await eventAtVersion(db, options.eventId, options.version)
-  if (!event.record.sources.length) throw new AppError('ERR_EVENT_NO_SOURCE', 409)
+  if (!event.record.sources.length) throw errors.ERR_EVENT_NO_SOURCE()
   // Verifying again moves the verification to now: it then counts as the latest.
   await db
     .insertInto('chronicle_verifications')
@@ -75,15 +76,4 @@ export async function disputeEvent(
     target: `event:${event.id}`,
     detail: { version },
   })
-}
-
-/** Who verified an event and when, oldest first. */
-export async function listVerifications(db: Db, eventId: number) {
-  return db
-    .selectFrom('chronicle_verifications as v')
-    .leftJoin('users as u', 'u.id', 'v.user_id')
-    .select(['v.user_id', 'v.at', 'u.display_name'])
-    .where('v.event_id', '=', eventId)
-    .orderBy('v.at')
-    .execute()
 }

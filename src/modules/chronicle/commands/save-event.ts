@@ -9,7 +9,6 @@ import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { EventInput, SourceInput } from '../schema.ts'
 import {
   approvedTermId,
   diffRecords,
@@ -17,8 +16,10 @@ import {
   inputRecord,
   loadEvent,
   type StaffEvent,
-} from './event-record.ts'
-import { type ChangeSince, changesSince, listHistory, writeHistory } from './history.ts'
+} from '../queries/event-record.ts'
+import { type ChangeSince, changesSince, EVENT_ENTITY, listEventHistory } from '../queries/history.ts'
+import type { EventFormInput, SourceFormInput } from '../schema/events.ts'
+import { writeHistory } from './history.ts'
 
 /** What a save came to. */
 export type SaveOutcome =
@@ -29,7 +30,7 @@ export type SaveOutcome =
 const unknownTerm = 'chronicle.staff.errors.unknownTerm'
 
 // Codes from the form become ids; only approved terms may be used (vocabularies grow by approval).
-async function resolveTerms(db: Db, input: EventInput) {
+async function resolveTerms(db: Db, input: EventFormInput) {
   const errors: FieldErrors = {}
   const typeId = await approvedTermId(db, 'event_type', input.type)
   if (typeId === null) errors.type = unknownTerm
@@ -48,7 +49,7 @@ const localised = (ru: string, en: string, uk: string): string => {
 }
 
 // The event's columns an edit sets.
-function columns(input: EventInput, typeId: number | null, regionId: number | null) {
+function columns(input: EventFormInput, typeId: number | null, regionId: number | null) {
   return {
     title: localised(input.title_ru, input.title_en, input.title_uk),
     summary: localised(input.summary_ru, input.summary_en, input.summary_uk),
@@ -72,7 +73,7 @@ function columns(input: EventInput, typeId: number | null, regionId: number | nu
 }
 
 /** A source's columns, as inserted. */
-export function sourceColumns(eventId: number, source: SourceInput) {
+export function sourceColumns(eventId: number, source: SourceFormInput) {
   return {
     event_id: eventId,
     url: source.url,
@@ -86,7 +87,7 @@ export function sourceColumns(eventId: number, source: SourceInput) {
 /** Creates an event, status `reported`, unpublished, with its first source. Run it in a transaction. */
 export async function createEvent(
   db: Db,
-  options: { actorId: string; event: EventInput; source: SourceInput },
+  options: { actorId: string; event: EventFormInput; source: SourceFormInput },
 ): Promise<SaveOutcome> {
   const terms = await resolveTerms(db, options.event)
   if (!terms.ok) return { kind: 'invalid', errors: terms.errors }
@@ -102,7 +103,13 @@ export async function createEvent(
   await db.insertInto('chronicle_sources').values(sourceColumns(id, options.source)).execute()
   const created = (await loadEvent(db, id))!
   const changes = diffRecords({}, created.record)
-  await writeHistory(db, { eventId: id, version: created.version, actorId: options.actorId, changes })
+  await writeHistory(db, {
+    entity: EVENT_ENTITY,
+    entityId: id,
+    version: created.version,
+    actorId: options.actorId,
+    changes,
+  })
   await audit(db, {
     actorId: options.actorId,
     action: 'chronicle.event.created',
@@ -118,14 +125,14 @@ export async function createEvent(
  */
 export async function updateEvent(
   db: Db,
-  options: { actorId: string; id: number; version: number; event: EventInput },
+  options: { actorId: string; id: number; version: number; event: EventFormInput },
 ): Promise<SaveOutcome> {
   const current = await loadEvent(db, options.id, { forUpdate: true })
   if (!current) throw notFound()
   const terms = await resolveTerms(db, options.event)
   if (!terms.ok) return { kind: 'invalid', errors: terms.errors }
   if (current.version !== options.version) {
-    const history = await listHistory(db, options.id)
+    const history = await listEventHistory(db, options.id)
     return { kind: 'conflict', current, changes: changesSince(history, options.version) }
   }
   const changes = diffRecords(current.record, inputRecord(options.event) as Partial<EventRecord>)
@@ -144,7 +151,13 @@ export async function updateEvent(
     .where('version', '=', options.version)
     .returning('version')
     .executeTakeFirstOrThrow()
-  await writeHistory(db, { eventId: options.id, version: saved.version, actorId: options.actorId, changes })
+  await writeHistory(db, {
+    entity: EVENT_ENTITY,
+    entityId: options.id,
+    version: saved.version,
+    actorId: options.actorId,
+    changes,
+  })
   await audit(db, {
     actorId: options.actorId,
     action: 'chronicle.event.updated',

@@ -4,16 +4,17 @@
  */
 import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
-import { AppError, notFound } from '../../../platform/errors.ts'
-import type { SourceInput } from '../schema.ts'
-import { loadEvent, type SourceSnapshot } from './event-record.ts'
+import { notFound } from '../../../platform/errors.ts'
+import { errors } from '../errors.ts'
+import { loadEvent, type SourceSnapshot } from '../queries/event-record.ts'
+import type { SourceFormInput } from '../schema/events.ts'
 import { nextVersion } from './history.ts'
 import { sourceColumns } from './save-event.ts'
 
 /** Adds a source to an event. Run it in a transaction. */
 export async function addSource(
   db: Db,
-  options: { actorId: string; eventId: number; source: SourceInput },
+  options: { actorId: string; eventId: number; source: SourceFormInput },
 ): Promise<number> {
   const event = await loadEvent(db, options.eventId, { forUpdate: true })
   if (!event) throw notFound()
@@ -34,7 +35,7 @@ export async function removeSource(
   const event = await loadEvent(db, options.eventId, { forUpdate: true })
   if (!event) throw notFound()
   if (!event.record.sources.some((source) => source.id === options.sourceId)) throw notFound()
-  if (event.record.sources.length === 1) throw new AppError('ERR_EVENT_LAST_SOURCE', 409)
+  if (event.record.sources.length === 1) throw errors.ERR_EVENT_LAST_SOURCE()
   await db
     .deleteFrom('chronicle_sources')
     .where('id', '=', options.sourceId)

@@ -6,9 +6,9 @@ import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import type { RowIssue } from '../import/convert.ts'
-import type { ImportJob } from '../import/jobs.ts'
-import type { ImportReport } from '../import/run.ts'
+import type { RowIssue } from '../commands/import/convert.ts'
+import type { ImportJob } from '../commands/import/jobs.ts'
+import type { ImportReport } from '../commands/import/run.ts'
 
 function issuesTable(ctx: PageContext, id: string, caption: string, issues: RowIssue[]): string {
   const { t, locale } = ctx

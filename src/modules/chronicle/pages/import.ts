@@ -5,8 +5,8 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { ImportParams } from '../import/jobs.ts'
-import type { Mapping } from '../import/mapping.ts'
+import type { ImportParams } from '../commands/import/jobs.ts'
+import type { Mapping } from '../commands/import/mapping.ts'
 
 type RecentJob = { id: string; state: string; params: ImportParams; done_rows: number; created_at: Date }
 

@@ -3,7 +3,7 @@ import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import type { PublicAct, PublicCase, PublicDate, PublicEvent } from '../present.ts'
+import type { PublicAct, PublicCase, PublicDate, PublicEvent } from '../present/public.ts'
 import { actsTable } from './public-event.ts'
 import { factsLine, titleHtml } from './public-parts.ts'
 

@@ -4,7 +4,7 @@ import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
-import type { PublicAct, PublicCase, PublicEvent, PublicSource } from '../present.ts'
+import type { PublicAct, PublicCase, PublicEvent, PublicSource } from '../present/public.ts'
 import { badges, dateHtml, titleHtml } from './public-parts.ts'
 
 /** Paragraphs of a text, each escaped. */

@@ -6,10 +6,10 @@ import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
-import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../facets.ts'
-import type { EventFilter } from '../filters.ts'
-import { highlightHtml, type PublicEvent, type TermsById } from '../present.ts'
-import type { Highlight } from '../queries.ts'
+import { highlightHtml, type PublicEvent, type TermsById } from '../present/public.ts'
+import type { Highlight } from '../queries/events.ts'
+import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../queries/facets.ts'
+import type { EventFilter } from '../schema/filter.ts'
 import { badges, factsLine, titleHtml } from './public-parts.ts'
 
 /** What the list page shows. */
@@ -109,7 +109,7 @@ function filterForm(ctx: PageContext, data: ListPageData): string {
       ),
     )
     .join('')
-  // Article counts come only for a small enough set (see facets.ts); a select holds no markup.
+  // Article counts come only for a small enough set (see queries/facets.ts); a select holds no markup.
   const articleCounts = facets?.articles ?? null
   const articles = approved(terms, 'article')
     .map((term) => {

@@ -3,17 +3,17 @@ import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
-import type { PublicDate, PublicEvent } from '../present.ts'
+import type { PublicDate, PublicEvent } from '../present/public.ts'
 
 /** A date range in words, "6 May 2012 – 7 May 2012", or "date unknown". */
-export function dateText(ctx: PageContext, start: PublicDate, end: PublicDate): string {
+export function publicDateText(ctx: PageContext, start: PublicDate, end: PublicDate): string {
   if (!start.text) return ctx.t('chronicle.public.unknownDate')
   return end.text && end.text !== start.text ? `${start.text} – ${end.text}` : start.text
 }
 
 /** A date range as HTML, with a machine-readable <time> where the date is exact enough. */
 export function dateHtml(ctx: PageContext, start: PublicDate, end: PublicDate): string {
-  const text = dateText(ctx, start, end)
+  const text = publicDateText(ctx, start, end)
   if (!start.date || !start.text) return html`${text}`
   const machine =
     start.precision === 'day'

@@ -1,7 +1,7 @@
 /** A person's page, as their visibility allows: a name with its source, or a description only. */
 import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
-import type { PresentedPerson, PublicAct, PublicEvent } from '../present.ts'
+import type { PresentedPerson, PublicAct, PublicEvent } from '../present/public.ts'
 import { actsTable } from './public-event.ts'
 import { factsLine, titleHtml } from './public-parts.ts'
 

@@ -6,8 +6,8 @@
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
-import type { EventRecord, StaffEvent } from '../commands/event-record.ts'
-import type { ChangeSince } from '../commands/history.ts'
+import type { EventRecord, StaffEvent } from '../queries/event-record.ts'
+import type { ChangeSince } from '../queries/history.ts'
 import { eventFields, type TermOption } from './staff-event-form.ts'
 import { valueText } from './staff-fields.ts'
 

@@ -15,7 +15,7 @@ import type { PageContext } from '../../../platform/html/layout.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { termLabel } from '../../../platform/vocabularies/terms.ts'
-import { authorisedValues, coordPrecisions, reliabilities, textLanguages } from '../schema.ts'
+import { authorisedValues, coordPrecisions, reliabilities, textLanguages } from '../schema/events.ts'
 
 /** A vocabulary term as the selects need it. */
 export type TermOption = { code: string; labels: unknown }
@@ -31,7 +31,7 @@ export type EventFormOptions = {
 const fieldLabel = (ctx: PageContext, name: string) => ctx.t(`chronicle.staff.fields.${name}`)
 
 /** The label of every field the form may report an error for, for the error summary. */
-export function formLabels(ctx: PageContext): Record<string, string> {
+export function eventFormLabels(ctx: PageContext): Record<string, string> {
   const names = [
     ...textLanguages.flatMap((lang) => [`title_${lang}`, `summary_${lang}`]),
     ...['type', 'start_date', 'start_precision', 'end_date', 'end_precision', 'region', 'locality'],
@@ -48,7 +48,7 @@ export function formLabels(ctx: PageContext): Record<string, string> {
 
 /** The error summary for the event form. */
 export function eventErrorSummary(ctx: PageContext, errors: FieldErrors): string {
-  return errorSummary(ctx, errors, formLabels(ctx))
+  return errorSummary(ctx, errors, eventFormLabels(ctx))
 }
 
 const termOptions = (ctx: PageContext, terms: TermOption[], empty: string): Option[] => [

@@ -4,10 +4,10 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { localisedText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { StaffEvent } from '../commands/event-record.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
+import type { StaffEvent } from '../queries/event-record.ts'
 import { eventErrorSummary, eventFields, sourceFields, type TermOption } from './staff-event-form.ts'
-import { dateText, sourceText } from './staff-fields.ts'
+import { sourceText, staffDateText } from './staff-fields.ts'
 
 /** The form for a new event with its first source. */
 export function newEventPage(
@@ -130,7 +130,7 @@ export function editEventPage(
   const body = html`<h1>${title}</h1>
 !${noticeLine(options.notice)}
 <p>${t('chronicle.staff.eventMeta', { id: event.id, version: event.version })} ·
-${dateText(ctx, event.record.start_date, event.record.start_precision)} ·
+${staffDateText(ctx, event.record.start_date, event.record.start_precision)} ·
 <a href="/staff/chronicle/events/${event.id}/history">${t('chronicle.staff.history')}</a> · <a href="/staff/chronicle">${t('chronicle.staff.backToList')}</a></p>
 !${reviewPanel(ctx, event, options.review)}
 <section aria-labelledby="edit"><h2 id="edit">${t('chronicle.staff.edit')}</h2>

@@ -1,10 +1,10 @@
 /** What the chronicle's staff pages share: localised texts, dates and values shown as text. */
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import type { SourceSnapshot } from '../commands/event-record.ts'
+import type { SourceSnapshot } from '../queries/event-record.ts'
 
 /** A date as its precision allows: 2022-03-06, 2022-03, 2022, or "unknown". */
-export function dateText(ctx: PageContext, date: string | null, precision: string): string {
+export function staffDateText(ctx: PageContext, date: string | null, precision: string): string {
   if (!date || precision === 'unknown') return ctx.t('chronicle.staff.dateUnknown')
   if (precision === 'month') return date.slice(0, 7)
   if (precision === 'year') return date.slice(0, 4)

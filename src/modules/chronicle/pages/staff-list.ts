@@ -6,9 +6,9 @@ import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { localisedText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import type { StaffListFilter, StaffListRow } from '../commands/list-events.ts'
-import { statuses } from '../schema.ts'
-import { dateText } from './staff-fields.ts'
+import type { StaffListFilter, StaffListRow } from '../queries/staff-events.ts'
+import { statuses } from '../schema/events.ts'
+import { staffDateText } from './staff-fields.ts'
 
 /** One page of the staff list. */
 export function staffListPage(
@@ -21,7 +21,7 @@ export function staffListPage(
     .map(
       (row) => html`<tr><td>${row.id}</td>
 <th scope="row"><a href="/staff/chronicle/events/${row.id}">${localisedText(row.title, locale) || t('chronicle.staff.untitled', { id: row.id })}</a></th>
-<td>${localisedText(row.typeLabels, locale) || row.type || '—'}</td><td>${dateText(ctx, row.start_date, row.start_precision)}</td>
+<td>${localisedText(row.typeLabels, locale) || row.type || '—'}</td><td>${staffDateText(ctx, row.start_date, row.start_precision)}</td>
 <td>${localisedText(row.regionLabels, locale) || row.region || '—'}</td><td>${t(`chronicle.staff.status.${row.status}`)}</td>
 <td>${t(row.published ? 'chronicle.staff.yes' : 'chronicle.staff.no')}</td><td>${formatDateTime(row.updated_at, locale)}</td></tr>`,
     )

@@ -1,7 +1,7 @@
 /** The confirmation asked before an event leaves public view. */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
-import type { StaffEvent } from '../commands/event-record.ts'
+import type { StaffEvent } from '../queries/event-record.ts'
 import { eventTitle } from './staff-event.ts'
 
 /** Asks before unpublishing: links, feeds and statistics that counted the event will no longer show it. */

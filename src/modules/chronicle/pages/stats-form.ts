@@ -90,7 +90,7 @@ export function statsForm(ctx: PageContext, form: StatsFormInput): string {
 }
 
 /** Field name → label, for the error summary. */
-export function formLabels(ctx: PageContext): Record<string, string> {
+export function statsFormLabels(ctx: PageContext): Record<string, string> {
   const names = ['q', 'type', 'region', 'article', 'status', 'from', 'to', 'measure']
   return Object.fromEntries(names.map((name) => [name, ctx.t(`chronicle.stats.form.${name}`)]))
 }

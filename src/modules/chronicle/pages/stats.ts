@@ -7,11 +7,11 @@ import { errorSummary } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
-import { type Bar, barChart, columnChart } from '../stats/charts.ts'
-import { mapSection } from '../stats/map-section.ts'
-import { monthName, type Row, rowsOf } from '../stats/present.ts'
-import type { Breakdown, Stats } from '../stats/queries.ts'
-import { formLabels, type StatsFormInput, statsForm } from './stats-form.ts'
+import { monthName, type Row, rowsOf } from '../present/stats.ts'
+import type { Breakdown, Stats } from '../queries/stats.ts'
+import { type Bar, barChart, columnChart } from './stats-charts.ts'
+import { type StatsFormInput, statsForm, statsFormLabels } from './stats-form.ts'
+import { mapSection } from './stats-map.ts'
 
 /** Which figure the charts and the map show. */
 export type Measure = 'events' | 'detained'
@@ -120,7 +120,7 @@ export function statsPage(ctx: PageContext, page: StatsPage): string {
   }
   const body = html`<h1>${t('chronicle.stats.title')}</h1>
 <p>${t('chronicle.stats.lead')}</p>
-!${errorSummary(ctx, page.form.errors, formLabels(ctx))}
+!${errorSummary(ctx, page.form.errors, statsFormLabels(ctx))}
 !${statsForm(ctx, page.form)}
 !${figures}`
   return layout(ctx, { title: t('chronicle.stats.title'), body })

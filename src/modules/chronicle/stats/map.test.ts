@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { assertWellFormedXml } from '../../../../test/support/xml.ts'
-import { barChart, columnChart, niceStep } from './charts.ts'
+import { barChart, columnChart, niceStep } from '../pages/stats-charts.ts'
 import { choropleth, classify, EMPTY_FILL, fillOf } from './map.ts'
 
 describe('charts and the regions map', () => {

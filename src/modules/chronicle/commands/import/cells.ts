@@ -1,0 +1,63 @@
+/** How a file row's cells are read through a field spec: one text, a list of texts, a value map. */
+import type { FieldSpec } from './mapping.ts'
+
+/** A file row: column → value (CSV cells are strings; NDJSON values may be anything JSON holds). */
+export type FileRow = Record<string, unknown>
+
+// Looks up a column; NDJSON objects may nest ("title.ru" reads {"title": {"ru": …}}).
+function cell(row: FileRow, column: string): unknown {
+  if (column in row) return row[column]
+  let value: unknown = row
+  for (const part of column.split('.')) {
+    if (!value || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[part]
+  }
+  return value
+}
+
+function asString(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return JSON.stringify(value)
+}
+
+/** The text a spec yields for a row, before any conversion. */
+export function specValue(spec: FieldSpec, row: FileRow): string {
+  if (spec.column !== undefined) return asString(cell(row, spec.column)).trim()
+  if (spec.constant !== undefined) return String(spec.constant)
+  return (spec.template ?? '')
+    .replace(/\{([^{}]+)\}/g, (_match, column: string) => asString(cell(row, column)).trim())
+    .trim()
+}
+
+/** The items a list spec yields: a JSON array's items, or the text split on `separator`; blanks dropped. */
+export function specItems(spec: FieldSpec, row: FileRow): string[] {
+  const value = spec.column === undefined ? undefined : cell(row, spec.column)
+  const items = Array.isArray(value)
+    ? value.map(asString)
+    : spec.separator
+      ? specValue(spec, row).split(spec.separator)
+      : [specValue(spec, row)]
+  return items.map((item) => item.trim()).filter(Boolean)
+}
+
+/** What a spec's value map says `raw` means: a term code, a flag, null ("nothing"), or undefined (not listed). */
+export function lookupValue(values: FieldSpec['values'], raw: string): string | boolean | null | undefined {
+  if (!values) return undefined
+  if (raw in values) return values[raw]
+  const wanted = raw.trim().toLowerCase()
+  for (const [key, mapped] of Object.entries(values)) if (key.trim().toLowerCase() === wanted) return mapped
+  return undefined
+}
+
+// What a spreadsheet-safe exporter (Lifeline's csvText) puts before a cell that looks like a formula.
+const escapedFormula = /^'[=+\-@\t\r]/
+
+/** The row with each formula guard apostrophe dropped again (top-level text cells: what CSV has). */
+export function unescapeFormulas(row: FileRow): FileRow {
+  const out: FileRow = {}
+  for (const [column, value] of Object.entries(row))
+    out[column] = typeof value === 'string' && escapedFormula.test(value) ? value.slice(1) : value
+  return out
+}

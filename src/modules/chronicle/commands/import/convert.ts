@@ -1,0 +1,297 @@
+/**
+ * One file row → one event, by a mapping. Pure: no database, so a dry run and a real run check rows
+ * the same way, and tests need no store. Vocabulary codes resolve through the `terms` lookup given.
+ */
+import { createHash } from 'node:crypto'
+import { atPrecision, type Precision, precisions } from '../../../../platform/dates/precision.ts'
+import type { Localised } from '../../../../platform/localised.ts'
+import { type FileRow, specValue, unescapeFormulas } from './cells.ts'
+import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
+import { parseDate } from './dates.ts'
+import type { MappableField, Mapping } from './mapping.ts'
+import { cleanText } from './text-rules.ts'
+
+export type { FileRow } from './cells.ts'
+
+/** Something wrong (or worth a look) in one row. `key` is an i18n key under chronicle.import. */
+export type RowIssue = { row: number; column: string | null; field?: string; key: string; value?: string }
+
+/** The vocabularies an import looks codes up in. */
+export type ImportVocabulary = 'event_type' | 'region' | 'article' | 'act_type'
+
+/** A value that maps to no approved vocabulary term. */
+export type UnknownTerm = {
+  field: 'type' | 'region' | 'articles'
+  vocabulary: ImportVocabulary
+  value: string
+  code: string
+}
+
+/** Whether a case is administrative (КоАП) or criminal (УК). */
+export type CaseKind = 'administrative' | 'criminal'
+
+/**
+ * An article an imported event is linked to. Articles belong to cases, and cases to events through
+ * acts, so each is written as a case of its kind under the article, charged in the event.
+ */
+export type DraftArticle = { articleId: number; caseKind: CaseKind; actTypeId: number }
+
+/** A source given in the row: a link, or a description of a source without one. */
+export type DraftSource = { url: string | null; description: string | null }
+
+/** Review statuses an imported row may carry. */
+export const statuses = ['reported', 'verified', 'disputed'] as const
+const coordPrecisions = ['exact', 'street', 'locality', 'region'] as const
+
+/** An event ready to insert, with everything the row held. */
+export type EventDraft = {
+  externalId: string
+  title: Localised
+  summary: Localised
+  typeId: number | null
+  status: (typeof statuses)[number]
+  startDate: string | null
+  startPrecision: Precision
+  endDate: string | null
+  endPrecision: Precision
+  regionId: number | null
+  locality: string | null
+  latitude: number | null
+  longitude: number | null
+  coordPrecision: (typeof coordPrecisions)[number] | null
+  participants: number | null
+  detained: number | null
+  authorised: boolean | null
+  subject: string | null
+  organisers: string | null
+  sensitive: boolean
+  articles: DraftArticle[]
+  sources: DraftSource[]
+  raw: FileRow
+}
+
+/** Approved terms: ids by vocabulary and code, and the kind of case each article belongs to. */
+export type TermLookup = {
+  id: (vocabulary: ImportVocabulary, code: string) => number | undefined
+  caseKind: (articleId: number) => CaseKind | null
+}
+
+/** What converting a row gives: an event (when no error), errors, warnings, unknown terms. */
+export type Converted = {
+  draft: EventDraft | null
+  errors: RowIssue[]
+  warnings: RowIssue[]
+  unknown: UnknownTerm[]
+}
+
+/** What the converters of one row share: the mapping, the row's cells, and where problems go. */
+export type RowContext = {
+  mapping: Mapping
+  cells: FileRow
+  terms: TermLookup
+  blankUnknown: boolean
+  unknown: UnknownTerm[]
+  fail: (field: MappableField, key: string, value?: string) => void
+}
+
+// The limits are the staff form's or looser, so whatever Lifeline itself exports imports back.
+const textLimits: Partial<Record<MappableField, { max: number; multiline?: boolean }>> = {
+  externalId: { max: 200 },
+  'title.ru': { max: 500 },
+  'title.en': { max: 500 },
+  'title.uk': { max: 500 },
+  'summary.ru': { max: 20_000, multiline: true },
+  'summary.en': { max: 20_000, multiline: true },
+  'summary.uk': { max: 20_000, multiline: true },
+  locality: { max: 300 },
+  subject: { max: 1000, multiline: true },
+  organisers: { max: 1000, multiline: true },
+}
+
+const formulaLike = /^[=+@\t\r]|^-(?![\d.,\s]*$)/
+const markupLike = /<\/?[a-z!?][^>]*>?|javascript:/i
+
+/** Per-cell warnings: markup and spreadsheet-formula-looking text are stored as text, but flagged. */
+function cellWarnings(row: FileRow, rowNumber: number, warnings: RowIssue[]) {
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value !== 'string' || value === '') continue
+    if (formulaLike.test(value))
+      warnings.push({
+        row: rowNumber,
+        column,
+        key: 'chronicle.import.warning.formula',
+        value: value.slice(0, 80),
+      })
+    if (markupLike.test(value))
+      warnings.push({
+        row: rowNumber,
+        column,
+        key: 'chronicle.import.warning.markup',
+        value: value.slice(0, 80),
+      })
+  }
+}
+
+/** A stable id for a row whose file has no id column: the same row always gets the same id. */
+function rowHash(row: FileRow): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(row)).digest('hex').slice(0, 32)}`
+}
+
+/** Converts one row. `rowNumber` counts data rows from 1; `blankUnknown` empties unmapped terms instead of refusing the row. */
+export function convertRow(
+  mapping: Mapping,
+  row: FileRow,
+  rowNumber: number,
+  terms: TermLookup,
+  options: { blankUnknown?: boolean } = {},
+): Converted {
+  const errors: RowIssue[] = []
+  const warnings: RowIssue[] = []
+  const cells = mapping.unescapeFormulas ? unescapeFormulas(row) : row
+  const ctx: RowContext = {
+    mapping,
+    cells,
+    terms,
+    blankUnknown: !!options.blankUnknown,
+    unknown: [],
+    fail: (field, key, value) =>
+      errors.push({
+        row: rowNumber,
+        column: mapping.fields[field]?.column ?? null,
+        field,
+        key,
+        ...(value !== undefined ? { value: value.slice(0, 80) } : {}),
+      }),
+  }
+  const { fail } = ctx
+  cellWarnings(cells, rowNumber, warnings)
+
+  const texts: Partial<Record<MappableField, string | null>> = {}
+  for (const [field, limit] of Object.entries(textLimits) as [
+    MappableField,
+    { max: number; multiline?: boolean },
+  ][]) {
+    const spec = mapping.fields[field]
+    if (!spec) continue
+    const raw = specValue(spec, cells)
+    const checked = cleanText(raw, limit.max, limit.multiline)
+    if (typeof checked === 'object') fail(field, checked.error, raw)
+    else texts[field] = checked || null
+  }
+
+  const term = (field: 'type' | 'region', vocabulary: 'event_type' | 'region'): number | null => {
+    const spec = mapping.fields[field]
+    const raw = spec ? specValue(spec, cells) : ''
+    return raw ? resolveTerm(ctx, field, vocabulary, raw, spec?.values) : null
+  }
+
+  // A precision from its own column wins over the date spec's and over what the date format holds.
+  const date = (
+    field: 'startDate' | 'endDate',
+    precisionField: 'startPrecision' | 'endPrecision',
+  ): { date: string | null; precision: Precision } => {
+    const given = choice(ctx, precisionField, precisions, 'chronicle.import.error.precision')
+    const spec = mapping.fields[field]
+    const raw = spec ? specValue(spec, cells) : ''
+    if (!spec || !raw) {
+      if (given && given !== 'unknown')
+        fail(precisionField, 'chronicle.import.error.precisionWithoutDate', given)
+      return { date: null, precision: 'unknown' }
+    }
+    const parsed = parseDate(raw, spec.format ?? 'yyyy-mm-dd')
+    if (!parsed) {
+      fail(field, 'chronicle.import.error.date', raw)
+      return { date: null, precision: 'unknown' }
+    }
+    if (given === 'unknown') fail(precisionField, 'chronicle.import.error.precisionWithDate', given)
+    const precision = given ?? spec.precision ?? parsed.precision
+    return { date: atPrecision(parsed.date, precision), precision }
+  }
+
+  const number = (field: 'participants' | 'detained' | 'latitude' | 'longitude'): number | null => {
+    const spec = mapping.fields[field]
+    if (!spec) return null
+    const raw = specValue(spec, cells).replace(/[\s\u00a0\u202f]/g, '')
+    if (!raw) return null
+    const whole = field === 'participants' || field === 'detained'
+    const value = Number(whole ? raw : raw.replace(',', '.'))
+    const limits = {
+      participants: [0, 100_000_000],
+      detained: [0, 100_000_000],
+      latitude: [-90, 90],
+      longitude: [-180, 180],
+    }[field]
+    const valid =
+      (whole ? /^\d+$/.test(raw) : /^-?\d+([.,]\d+)?$/.test(raw)) &&
+      value >= (limits[0] ?? 0) &&
+      value <= (limits[1] ?? 0)
+    if (!valid) {
+      fail(field, 'chronicle.import.error.number', raw)
+      return null
+    }
+    return value
+  }
+
+  const start = date('startDate', 'startPrecision')
+  const end = date('endDate', 'endPrecision')
+  if (start.date && end.date && end.date < start.date)
+    fail('endDate', 'chronicle.import.error.endBeforeStart')
+  const status = choice(ctx, 'status', statuses, 'chronicle.import.error.status') ?? mapping.status
+  const latitude = number('latitude')
+  const longitude = number('longitude')
+  const coordPrecision = choice(
+    ctx,
+    'coordPrecision',
+    coordPrecisions,
+    'chronicle.import.error.coordPrecision',
+  )
+  const draft: EventDraft = {
+    externalId: texts.externalId ?? rowHash(row),
+    title: localised(texts, 'title'),
+    summary: localised(texts, 'summary'),
+    typeId: term('type', 'event_type'),
+    status,
+    startDate: start.date,
+    startPrecision: start.precision,
+    endDate: end.date,
+    endPrecision: end.precision,
+    regionId: term('region', 'region'),
+    locality: texts.locality ?? null,
+    latitude,
+    longitude,
+    coordPrecision,
+    participants: number('participants'),
+    detained: number('detained'),
+    authorised: flag(ctx, 'authorised'),
+    subject: texts.subject ?? null,
+    organisers: texts.organisers ?? null,
+    sensitive: flag(ctx, 'sensitive') ?? false,
+    articles: articles(ctx),
+    sources: sources(ctx),
+    raw: row,
+  }
+  const failed = new Set(errors.map((error) => error.field))
+  // Public outputs show coordinates only as a pair, so one alone would silently vanish.
+  const coordinatesRead = !failed.has('latitude') && !failed.has('longitude')
+  if ((latitude === null) !== (longitude === null) && coordinatesRead)
+    fail(latitude === null ? 'latitude' : 'longitude', 'chronicle.import.error.coordinatesPair')
+  if (coordPrecision && latitude === null && longitude === null && coordinatesRead)
+    fail('coordPrecision', 'chronicle.import.error.coordinatesNeeded', coordPrecision)
+  if (mapping.fields.externalId && !texts.externalId && !failed.has('externalId'))
+    fail('externalId', 'chronicle.import.error.externalIdMissing')
+  if (!Object.keys(draft.title).length && ![...failed].some((field) => field?.startsWith('title.')))
+    errors.push({ row: rowNumber, column: null, key: 'chronicle.import.error.titleMissing' })
+  return { draft: errors.length ? null : draft, errors, warnings, unknown: ctx.unknown }
+}
+
+function localised(
+  texts: Partial<Record<MappableField, string | null>>,
+  prefix: 'title' | 'summary',
+): Localised {
+  const out: Localised = {}
+  for (const language of ['ru', 'en', 'uk'] as const) {
+    const value = texts[`${prefix}.${language}`]
+    if (value) out[language] = value
+  }
+  return out
+}

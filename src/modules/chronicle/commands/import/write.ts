@@ -1,0 +1,153 @@
+/**
+ * Writes one batch of checked events: one upsert of the whole batch, then for the inserted and changed events
+ * only, one statement adding their sources where missing, one adding their articles where missing
+ * (when the mapping has articles) and one adding a history entry. At most four statements per
+ * thousand rows; a re-import of unchanged rows is one.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../../../../platform/db/database.ts'
+import type { EventDraft } from './convert.ts'
+import type { Mapping } from './mapping.ts'
+import { addArticles, addSources } from './write-links.ts'
+
+/** Who imports, with which mapping, in which job. */
+export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null }
+
+// Compared to decide whether a re-imported row changed anything; status and publication are the
+// reviewers' once the event exists, so a re-import never touches them. The sensitive flag is
+// compared apart: a re-import may set it, never clear it (see below).
+const imported = [
+  'title',
+  'summary',
+  'type_id',
+  'start_date',
+  'start_precision',
+  'end_date',
+  'end_precision',
+  'region_id',
+  'locality',
+  'latitude',
+  'longitude',
+  'coord_precision',
+  'participants',
+  'detained',
+  'authorised',
+  'subject',
+  'organisers',
+  'import_raw',
+] as const
+
+const existing = sql.join(imported.map((column) => sql.ref(`chronicle_events.${column}`)))
+const incoming = sql.join(imported.map((column) => sql.ref(`excluded.${column}`)))
+
+// Each column of a batch row and its SQL type: the batch goes to the database as one JSON
+// parameter read by jsonb_to_recordset, so a thousand rows are one short statement to bind.
+const rowTypes = {
+  external_id: 'text',
+  title: 'jsonb',
+  summary: 'jsonb',
+  type_id: 'int',
+  start_date: 'date',
+  start_precision: 'text',
+  end_date: 'date',
+  end_precision: 'text',
+  region_id: 'int',
+  locality: 'text',
+  latitude: 'float8',
+  longitude: 'float8',
+  coord_precision: 'text',
+  participants: 'int',
+  detained: 'int',
+  authorised: 'boolean',
+  subject: 'text',
+  organisers: 'text',
+  status: 'text',
+  sensitive: 'boolean',
+  import_raw: 'jsonb',
+  article_ids: 'int[]',
+  published: 'boolean',
+} as const
+const rowColumns = Object.keys(rowTypes).filter((column) => column !== 'published')
+const recordType = sql.raw(
+  Object.entries(rowTypes)
+    .map(([column, type]) => `${column} ${type}`)
+    .join(', '),
+)
+
+/** Upserts a batch; returns how many rows were inserted, updated and left unchanged. */
+export async function writeBatch(db: Db, batch: EventDraft[], context: WriteContext) {
+  const { mapping, actorId } = context
+  const rows = batch.map((draft) => ({
+    external_id: draft.externalId,
+    title: draft.title,
+    summary: draft.summary,
+    type_id: draft.typeId,
+    start_date: draft.startDate,
+    start_precision: draft.startPrecision,
+    end_date: draft.endDate,
+    end_precision: draft.endPrecision,
+    region_id: draft.regionId,
+    locality: draft.locality,
+    latitude: draft.latitude,
+    longitude: draft.longitude,
+    coord_precision: draft.coordPrecision,
+    participants: draft.participants,
+    detained: draft.detained,
+    authorised: draft.authorised,
+    subject: draft.subject,
+    organisers: draft.organisers,
+    status: draft.status,
+    sensitive: draft.sensitive,
+    import_raw: draft.raw,
+    // What the acts' trigger will find once addArticles has linked them, so it has nothing to redo.
+    article_ids: [...new Set(draft.articles.map((article) => article.articleId))].sort((a, b) => a - b),
+    // Only verified or disputed events may be public (a database CHECK holds it).
+    published: mapping.publish && draft.status !== 'reported',
+  }))
+  const { rows: changed } = await sql<{
+    id: number
+    external_id: string | null
+    version: number
+    inserted: boolean
+  }>`
+    INSERT INTO chronicle_events (external_source, ${sql.join(rowColumns.map((column) => sql.ref(column)))},
+      published_at, created_by, updated_by)
+    SELECT ${mapping.externalSource}::text, ${sql.join(rowColumns.map((column) => sql.ref(`x.${column}`)))},
+      CASE WHEN x.published THEN now() END, ${actorId}::uuid, ${actorId}::uuid
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${recordType})
+    ON CONFLICT (external_source, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
+      ${sql.join(imported.map((column) => sql`${sql.ref(column)} = ${sql.ref(`excluded.${column}`)}`))},
+      -- An editor may have marked the event sensitive since; an older file must not undo that.
+      sensitive = chronicle_events.sensitive OR excluded.sensitive,
+      version = chronicle_events.version + 1,
+      updated_by = excluded.updated_by,
+      updated_at = now()
+    WHERE (${existing}) IS DISTINCT FROM (${incoming})
+      OR (excluded.sensitive AND NOT chronicle_events.sensitive)
+    RETURNING id, external_id, version, xmax = 0 AS inserted`.execute(db)
+
+  // New and changed events get their sources and articles where they lack them; nothing is taken
+  // away, since a reviewer may have added or kept more than the file has.
+  if (changed.length) {
+    const drafts = new Map(batch.map((draft) => [draft.externalId, draft]))
+    const written = changed.map((row) => ({
+      id: row.id,
+      draft: drafts.get(row.external_id ?? '')!,
+      fresh: row.inserted,
+    }))
+    await addSources(db, written, mapping.source)
+    await addArticles(db, written)
+  }
+
+  if (changed.length) {
+    const note = JSON.stringify({ source: mapping.externalSource, mapping: mapping.name, job: context.jobId })
+    await sql`
+      INSERT INTO chronicle_history (entity, entity_id, version, changed_by, changes)
+      SELECT 'event', c.id, c.version, ${actorId}::uuid,
+             jsonb_build_object('import', jsonb_build_object('from', null, 'to', ${note}::jsonb))
+      FROM unnest(${changed.map((row) => row.id)}::bigint[], ${changed.map((row) => row.version)}::int[]) AS c(id, version)
+    `.execute(db)
+  }
+  const inserted = changed.filter((row) => row.inserted).length
+  return { inserted, updated: changed.length - inserted, unchanged: batch.length - changed.length }
+}

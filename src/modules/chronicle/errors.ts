@@ -1,0 +1,49 @@
+/**
+ * Every error the chronicle answers with, once: its HTTP status; the message is `errors.<CODE>` in the
+ * chronicle's locales (or the platform's for the general ones). Throw `errors.ERR_X()`.
+ */
+import { errorCatalogue } from '../../platform/errors.ts'
+
+/** The chronicle's error catalogue. */
+export const errors = errorCatalogue({
+  // A form or query that could not be read at all (the page's own form shows field errors instead).
+  ERR_BAD_REQUEST: { status: 400 },
+  // A filter of the API, a feed or an export that is not one the schema accepts.
+  ERR_INVALID_QUERY: { status: 400 },
+  // The API's `cursor` is not one it handed out.
+  ERR_BAD_CURSOR: { status: 400 },
+  // The statistics filter could not be read (a bad date, code, status or measure).
+  ERR_STATS_FILTER: { status: 400 },
+  // Something that should have been saved was not; nothing the user sent explains it.
+  ERR_INTERNAL: { status: 500 },
+  // Edits and reviews name the version they saw; someone saved another since.
+  ERR_EVENT_STALE: { status: 409 },
+  // Why an event can't be verified or published yet (see commands/publish-event.ts).
+  ERR_EVENT_NO_SOURCE: { status: 409 },
+  ERR_EVENT_NOT_VERIFIED: { status: 409 },
+  ERR_EVENT_SECOND_VERIFICATION: { status: 409 },
+  ERR_EVENT_VERIFIER_IS_AUTHOR: { status: 409 },
+  // An event keeps at least one source.
+  ERR_EVENT_LAST_SOURCE: { status: 409 },
+  // A vocabulary term proposed twice, or decided twice.
+  ERR_TERM_EXISTS: { status: 409 },
+  ERR_TERM_DECIDED: { status: 409 },
+  // Too many exports waiting for the background jobs; try again later.
+  ERR_EXPORTS_BUSY: { status: 503 },
+  // Imports: the upload was over the limit; a mapping that publishes needs a reviewer; the job is not
+  // in the state the action needs.
+  ERR_IMPORT_TOO_LARGE: { status: 413 },
+  ERR_IMPORT_PUBLISH_FORBIDDEN: { status: 403 },
+  ERR_IMPORT_NOT_READY: { status: 409 },
+  ERR_IMPORT_NOT_INTERRUPTED: { status: 409 },
+})
+
+/** One of the chronicle's error codes. */
+export type ChronicleErrorCode = keyof typeof errors
+
+/** Why an event can't be published now, as publishBlocker names it. */
+export type PublishBlocker =
+  | 'ERR_EVENT_NO_SOURCE'
+  | 'ERR_EVENT_NOT_VERIFIED'
+  | 'ERR_EVENT_SECOND_VERIFICATION'
+  | 'ERR_EVENT_VERIFIER_IS_AUTHOR'

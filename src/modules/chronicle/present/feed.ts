@@ -1,0 +1,79 @@
+/** Atom feeds (RFC 4287) of published events, already presented through present/api.ts. */
+import type { Locale } from '../../../platform/i18n.ts'
+import { type Localised, localisedText } from '../../../platform/localised.ts'
+import type { EventFilter } from '../schema/filter.ts'
+import type { EventOut } from './api.ts'
+import { xmlEscape } from './xml.ts'
+
+// A date as precisely as it is known: "24 февраля 2022", "февраль 2022" or "2022".
+function formatDate(date: string, precision: string, locale: Locale): string {
+  if (precision === 'year') return date.slice(0, 4)
+  const options: Intl.DateTimeFormatOptions =
+    precision === 'month'
+      ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
+      : { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString(locale, options)
+}
+
+function latest(a: string, b: string): string {
+  return a > b ? a : b
+}
+
+function entry(e: EventOut, locale: Locale, names: Map<string, Localised>, t: (key: string) => string) {
+  const type = e.type ? localisedText(names.get(`event_type:${e.type}`) ?? {}, locale) || e.type : ''
+  const region = e.region ? localisedText(names.get(`region:${e.region}`) ?? {}, locale) || e.region : ''
+  const when = e.start.date ? formatDate(e.start.date, e.start.precision, locale) : ''
+  const place = [e.locality, region].filter(Boolean).join(', ')
+  const line = [when, place].filter(Boolean).join(' · ')
+  const summary = [line, localisedText(e.summary, locale)].filter(Boolean).join(' — ')
+  const title = localisedText(e.title, locale) || t('chronicle.data.feed.untitled')
+  return `<entry>
+<id>${xmlEscape(e.url)}</id>
+<title>${xmlEscape(title)}</title>
+<updated>${latest(e.updatedAt, e.publishedAt)}</updated>
+<published>${e.publishedAt}</published>
+<link rel="alternate" type="text/html" href="${xmlEscape(e.url)}"/>
+${e.type ? `<category term="${xmlEscape(e.type)}" label="${xmlEscape(type)}"/>` : ''}
+<summary>${xmlEscape(summary)}</summary>
+</entry>`
+}
+
+/** The feed document: its own address (`self`), the list it follows (`alternate`), and the events. */
+export function atomFeed(feed: {
+  events: EventOut[]
+  filter: EventFilter
+  names: Map<string, Localised>
+  locale: Locale
+  t: (key: string) => string
+  self: string
+  alternate: string
+}): string {
+  const { events, names, locale, t, self } = feed
+  const updated = events.reduce(
+    (max, e) => latest(max, latest(e.updatedAt, e.publishedAt)),
+    '1970-01-01T00:00:00.000Z',
+  )
+  const scope = [
+    ...(feed.filter.region ?? []).map(
+      (code) => localisedText(names.get(`region:${code}`) ?? {}, locale) || code,
+    ),
+    ...(feed.filter.type ?? []).map(
+      (code) => localisedText(names.get(`event_type:${code}`) ?? {}, locale) || code,
+    ),
+  ]
+  const title = [t('chronicle.data.feed.title'), ...scope].join(' · ')
+  const body = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">
+<id>${xmlEscape(self)}</id>
+<title>${xmlEscape(title)}</title>
+<subtitle>${xmlEscape(t('chronicle.data.feed.subtitle'))}</subtitle>
+<updated>${updated}</updated>
+<link rel="self" type="application/atom+xml" href="${xmlEscape(self)}"/>
+<link rel="alternate" type="text/html" href="${xmlEscape(feed.alternate)}"/>
+<author><name>Lifeline</name></author>
+<generator>Lifeline</generator>
+${events.map((e) => entry(e, locale, names, t)).join('\n')}
+</feed>
+`
+  return body
+}

@@ -1,0 +1,137 @@
+/**
+ * Published events read in keyset order: newest first, undated last, in pages (the API); by id in
+ * batches (exports). A page never holds a connection between requests, so a long export
+ * on the embedded database's single connection leaves room for every other request between batches.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../../../platform/db/database.ts'
+import type { EventFacts } from '../present/public.ts'
+import { eventFactColumns, eventsWithTerms } from './events.ts'
+import { type ResolvedFilter, wherePublic } from './filters.ts'
+
+/** Where a page ends: the last row's public date (null once in the undated tail) and id. */
+export type Cursor = { date: string | null; id: number }
+
+/** An event row as the public outputs read it, before redaction: type and region as codes. */
+export type ApiEventRow = EventFacts & {
+  type: string | null
+  region: string | null
+  /** Its acts' cases' articles, kept by triggers (see articlesOf). */
+  article_ids: number[]
+  updated_at: Date
+}
+
+/** The opaque text form of a cursor. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.date ?? ''}:${cursor.id}`).toString('base64url')
+}
+
+/** A cursor from its text form, or null when it is not one this server made. */
+export function decodeCursor(text: string): Cursor | null {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(text)) return null
+  const match = /^(\d{4}-\d{2}-\d{2})?:(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString('latin1'))
+  if (!match) return null
+  // A day that does not exist (2022-02-30) would reach the database as an error.
+  if (match[1]) {
+    const day = Date.parse(`${match[1]}T00:00:00Z`)
+    if (Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== match[1]) return null
+  }
+  return { date: match[1] ?? null, id: Number(match[2]) }
+}
+
+/** The select every public reading of events starts from, with type and region as codes. */
+export function selectEvents(db: Db) {
+  return eventsWithTerms(db).select([
+    'e.id',
+    'e.title',
+    'e.summary',
+    't.code as type',
+    'r.code as region',
+    'e.article_ids',
+    ...eventFactColumns,
+    'e.updated_at',
+  ])
+}
+
+/**
+ * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
+ * (null on the last): dated events by (public date, id) descending, then undated ones by id descending.
+ */
+export async function listApiEvents(
+  db: Db,
+  filter: ResolvedFilter,
+  after: Cursor | null,
+  limit: number,
+): Promise<{ rows: ApiEventRow[]; next: Cursor | null }> {
+  const wanted = limit + 1
+  let rows: (ApiEventRow & { public_date: string | null })[] = []
+  if (!after || after.date !== null) {
+    // Sorted and cut by the public date: by the true day, a sensitive event's place among its
+    // neighbours (or a cursor holding its date) would give the day away.
+    let dated = wherePublic(selectEvents(db).select('e.public_date'), filter).where(
+      'e.public_date',
+      'is not',
+      null,
+    )
+    if (after?.date) {
+      dated = dated.where(sql<boolean>`(e.public_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
+    }
+    rows = (await dated
+      .orderBy('e.public_date', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(wanted)
+      .execute()) as typeof rows
+  }
+  if (rows.length < wanted) {
+    let undated = wherePublic(selectEvents(db), filter).where('e.public_date', 'is', null)
+    if (after && after.date === null) undated = undated.where('e.id', '<', after.id)
+    const more = (await undated
+      .orderBy('e.id', 'desc')
+      .limit(wanted - rows.length)
+      .execute()) as ApiEventRow[]
+    rows = rows.concat(more.map((row) => ({ ...row, public_date: null })))
+  }
+  if (rows.length <= limit) return { rows, next: null }
+  rows = rows.slice(0, limit)
+  const last = rows[limit - 1]!
+  return { rows, next: { date: last.public_date, id: last.id } }
+}
+
+/**
+ * Every published event matching `filter`, in batches of `size` by id (the primary key: cheap to
+ * resume whatever the filter, and an order that says nothing about blurred dates).
+ */
+export async function* eventBatches(
+  db: Db,
+  filter: ResolvedFilter,
+  size = 5000,
+): AsyncGenerator<ApiEventRow[]> {
+  let after = 0
+  for (;;) {
+    const rows = (await wherePublic(selectEvents(db), filter)
+      .where('e.id', '>', after)
+      .orderBy('e.id')
+      .limit(size)
+      .execute()) as ApiEventRow[]
+    if (rows.length) yield rows
+    if (rows.length < size) return
+    after = rows[rows.length - 1]!.id
+  }
+}
+
+/** How many published events match `filter`. */
+export async function countEvents(db: Db, filter: ResolvedFilter): Promise<number> {
+  const row = await wherePublic(
+    db.selectFrom('chronicle_events as e').select((eb) => eb.fn.countAll<number>().as('n')),
+    filter,
+  ).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** One published event by id, or undefined. */
+export async function publishedEvent(db: Db, id: number): Promise<ApiEventRow | undefined> {
+  return (await selectEvents(db)
+    .where('e.id', '=', id)
+    .where('e.published_at', 'is not', null)
+    .executeTakeFirst()) as ApiEventRow | undefined
+}

@@ -1,0 +1,257 @@
+/**
+ * Staff import pages under /staff/chronicle/import: upload a CSV or NDJSON file with a saved mapping
+ * for a dry run or an import, follow the job, run the import a dry run checked, run an interrupted job
+ * again, save mappings.
+ */
+import multipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { audit } from '../../../platform/audit.ts'
+import type { Db } from '../../../platform/db/database.ts'
+import { deleteStoredFiles, storeFile } from '../../../platform/db/stored-files.ts'
+import { AppError, badCsrf, notFound } from '../../../platform/errors.ts'
+import type { ModuleDeps } from '../../../platform/module.ts'
+import { can } from '../../../platform/policy.ts'
+import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
+import { isValidCsrf } from '../../../platform/security.ts'
+import { parseForm, parseParams } from '../../../platform/validation.ts'
+import { errors } from '../errors.ts'
+import '../jobs/expire-import-files.ts'
+import {
+  claimCheckedFile,
+  findImportJob,
+  recentImportJobs,
+  recoverImports,
+  retryImportJob,
+  startImportJob,
+} from '../commands/import/jobs.ts'
+import {
+  describeProblems,
+  findMapping,
+  listMappings,
+  type Mapping,
+  MappingError,
+  parseMappingText,
+  saveMapping,
+} from '../commands/import/mapping.ts'
+import { importPage } from '../pages/import.ts'
+import { importJobPage } from '../pages/import-job.ts'
+import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
+import { jobParams, mappingForm, runForm, type UploadedFile, uploadForm } from '../schema/import.ts'
+
+/** The largest file the page accepts; bigger imports go through `lifeline chronicle import`. */
+export const uploadLimitBytes = 64 * 1024 * 1024
+
+// The upload a request is writing or wrote, so that one its handler did not take over is deleted.
+const uploads = new WeakMap<FastifyRequest, { writing: Promise<string | null>; claimed: boolean }>()
+
+async function discard(db: Db, request: FastifyRequest) {
+  const upload = uploads.get(request)
+  if (!upload || upload.claimed) return
+  upload.claimed = true
+  const fileId = await upload.writing
+  if (fileId) await deleteStoredFiles(db, [fileId])
+}
+
+/** Registers the import pages. */
+export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
+  const { db } = deps.store
+  const config = { policy: { permission: EDIT_CHRONICLE } }
+  // Runs left 'running' by a process that is gone show as interrupted from the first page on.
+  app.addHook('onReady', () => recoverImports(deps.store))
+
+  // A mapping that publishes skips review, so only reviewers may run it for real.
+  const mayRun = (request: FastifyRequest, mapping: Mapping) =>
+    !mapping.publish || can(request.session?.roles ?? [], REVIEW_CHRONICLE)
+
+  const showPage = async (
+    request: FastifyRequest,
+    extra: {
+      errors?: Record<string, string>
+      mappingErrors?: string[]
+      values?: Record<string, string>
+      notice?: string
+    } = {},
+  ) =>
+    importPage(pageContext(request), {
+      mappings: await listMappings(db),
+      jobs: await recentImportJobs(db),
+      errors: extra.errors ?? {},
+      mappingErrors: extra.mappingErrors,
+      values: extra.values,
+      notice: extra.notice,
+      uploadLimitMb: uploadLimitBytes / 1024 / 1024,
+    })
+
+  app.get<{ Querystring: { saved?: string } }>(
+    '/staff/chronicle/import',
+    { config },
+    async (request, reply) => {
+      const notice = request.query.saved ? request.t('chronicle.import.page.mappingSaved') : undefined
+      return sendPage(reply, await showPage(request, { notice }))
+    },
+  )
+
+  // Checks an upload and starts its job; the upload is the job's from then on.
+  const receive = async (request: FastifyRequest, reply: FastifyReply) => {
+    const form = parseForm(uploadForm, request.body)
+    const values = { mapping: String((request.body as Record<string, unknown> | undefined)?.mapping ?? '') }
+    if (!form.ok) return sendPage(reply, await showPage(request, { errors: form.errors, values }), 400)
+    const { file } = form.data
+    const problems: Record<string, string> = {}
+    if (!file?.size) problems.file = 'chronicle.import.page.fileMissing'
+    else if (file.truncated) throw errors.ERR_IMPORT_TOO_LARGE()
+    const mapping = await findMapping(db, form.data.mapping)
+    if (!mapping) problems.mapping = 'chronicle.import.page.mappingUnknown'
+    if (!file || !mapping || Object.keys(problems).length)
+      return sendPage(reply, await showPage(request, { errors: problems, values }), 400)
+    const dryRun = form.data.mode === 'dry'
+    if (!dryRun && !mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    const upload = uploads.get(request)
+    if (upload) upload.claimed = true
+    const id = await startImportJob(deps.store, {
+      fileId: file.fileId,
+      actorId: actor(request).user.id,
+      params: {
+        mapping,
+        fileName: file.name,
+        totalBytes: file.size,
+        dryRun,
+        partial: form.data.partial,
+        blankUnknown: form.data.blankUnknown,
+      },
+    })
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  }
+
+  // The upload lives in its own scope, the only one that parses multipart bodies.
+  app.register(async (scope) => {
+    // Only a signed-in editor's upload is even read; anyone else is refused before the body is parsed.
+    scope.addHook('onRequest', async (request) => {
+      const session = request.session
+      if (session?.stage !== 'full' || !can(session.roles, EDIT_CHRONICLE)) throw notFound()
+    })
+    // An upload the handler did not take over (refused, invalid, failed) is removed before answering.
+    scope.addHook('onError', async (request) => discard(db, request))
+    scope.addHook('onResponse', async (request) => discard(db, request))
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: uploadLimitBytes, files: 1, fields: 8, fieldSize: 1000, parts: 10 },
+      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
+        // The form's token comes before its file: a post without a valid one is refused before a
+        // byte of the file is kept (the platform's own check comes only after the whole body).
+        // (The parser may have read past the file already: the fields' order says what came first.)
+        const fields = part.fields as Record<string, { value?: unknown } | undefined>
+        const order = Object.keys(fields)
+        const tokenFirst = order.includes('_csrf') && order.indexOf('_csrf') < order.indexOf(part.fieldname)
+        if (!tokenFirst || !isValidCsrf(this, fields._csrf?.value)) {
+          part.file.resume()
+          throw badCsrf()
+        }
+        if (part.fieldname !== 'file' || uploads.has(this)) {
+          part.file.resume()
+          return
+        }
+        // Into the database, not the data dir: the job that reads it may run on another app node.
+        const writing = storeFile(db, part.file, { kind: 'chronicle-import' })
+        uploads.set(this, { writing: writing.then((stored) => stored.id).catch(() => null), claimed: false })
+        const stored = await writing
+        part.value = {
+          fileId: stored.id,
+          name: part.filename.slice(0, 200),
+          size: part.file.bytesRead,
+          truncated: part.file.truncated,
+        } satisfies UploadedFile
+      },
+    })
+
+    // A body that could not be read as multipart (cut off, no boundary, a damaged part) is the
+    // uploader's problem, not the server's: the page again with what went wrong, never a 500.
+    const read = new WeakSet<FastifyRequest>()
+    scope.addHook('preValidation', async (request) => void read.add(request))
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const fromParser = !read.has(request) && !(error instanceof AppError) && !error.statusCode
+      if (!fromParser) throw error
+      request.log.debug({ err: error }, 'damaged upload')
+      const errors = { file: 'chronicle.import.page.fileDamaged' }
+      return sendPage(reply, await showPage(request, { errors, values: { mapping: '' } }), 400)
+    })
+
+    scope.post('/staff/chronicle/import', { config }, async (request, reply) => {
+      try {
+        return await receive(request, reply)
+      } finally {
+        await discard(db, request)
+      }
+    })
+  })
+
+  const job = async (request: FastifyRequest) => {
+    const found = await findImportJob(db, parseParams(jobParams, request.params).id)
+    if (!found) throw notFound()
+    return found
+  }
+
+  app.get('/staff/chronicle/import/jobs/:id', { config }, async (request, reply) =>
+    sendPage(reply, importJobPage(pageContext(request), await job(request))),
+  )
+
+  app.post('/staff/chronicle/import/jobs/:id/run', { config }, async (request, reply) => {
+    const checked = await job(request)
+    const form = parseForm(runForm, request.body)
+    if (!form.ok) throw errors.ERR_BAD_REQUEST()
+    // Only a finished dry run whose file is still there can be imported; each file only once.
+    if (!checked.params.dryRun || checked.state !== 'done' || !checked.fileId || checked.report?.fileError)
+      throw errors.ERR_IMPORT_NOT_READY()
+    if (!mayRun(request, checked.params.mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    if (!(await claimCheckedFile(db, checked.id, checked.fileId))) throw errors.ERR_IMPORT_NOT_READY()
+    const id = await startImportJob(deps.store, {
+      fileId: checked.fileId,
+      actorId: actor(request).user.id,
+      params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
+    })
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  })
+
+  // Only an interrupted job whose kept file is still there, and only once; re-importing is safe.
+  app.post('/staff/chronicle/import/jobs/:id/retry', { config }, async (request, reply) => {
+    const interrupted = await job(request)
+    if (!interrupted.interrupted || !interrupted.fileId) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
+    if (!interrupted.params.dryRun && !mayRun(request, interrupted.params.mapping))
+      throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    const id = await retryImportJob(deps.store, interrupted, actor(request).user.id)
+    if (!id) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
+    return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
+  })
+
+  app.post('/staff/chronicle/import/mappings', { config }, async (request, reply) => {
+    const form = parseForm(mappingForm, request.body)
+    const values = {
+      mappingJson: String((request.body as Record<string, unknown> | undefined)?.mappingJson ?? ''),
+    }
+    if (!form.ok)
+      return sendPage(
+        reply,
+        await showPage(request, {
+          mappingErrors: Object.values(form.errors).map((key) => request.t(key)),
+          values,
+        }),
+        400,
+      )
+    let mapping: Mapping
+    try {
+      mapping = parseMappingText(form.data.mappingJson)
+    } catch (error) {
+      if (!(error instanceof MappingError)) throw error
+      const mappingErrors = describeProblems(request.t, error.problems)
+      return sendPage(reply, await showPage(request, { mappingErrors, values }), 400)
+    }
+    if (!mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
+    const actorId = actor(request).user.id
+    await db.transaction().execute(async (trx) => {
+      await saveMapping(trx, mapping, actorId)
+      await audit(trx, { actorId, action: 'chronicle.mapping_saved', target: mapping.name })
+    })
+    return reply.redirect('/staff/chronicle/import?saved=1', 303)
+  })
+}
