@@ -3,7 +3,7 @@
  * desk set-up, reply templates and retention. Other modules use it only through this file.
  */
 import type { LifelineModule } from '../../platform/module.ts'
-import { helpdeskApi } from './api.ts'
+import { helpdeskApi } from './openapi.ts'
 import { retentionJob } from './jobs/retention.ts'
 import { deskBase } from './pages/desk.ts'
 import { templatesBase } from './pages/templates.ts'

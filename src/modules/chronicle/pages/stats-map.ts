@@ -6,7 +6,7 @@ import { formatNumber } from '../../../platform/i18n.ts'
 import { hasShape, shapeName } from '../../../platform/regions/regions-map.ts'
 import { rowsOf } from '../present/stats.ts'
 import type { Stats } from '../queries/stats.ts'
-import { choropleth, classify, EMPTY_FILL, swatch } from '../stats/map.ts'
+import { choropleth, classify, EMPTY_FILL, swatch } from './stats-choropleth.ts'
 
 type Measure = 'events' | 'detained'
 

@@ -12,8 +12,8 @@ import {
   seriousViolations,
   slow,
   visit,
-} from '../../../../../test/support/browser.ts'
-import { type TestServer, useServerAndBrowser } from '../../../../../test/support/server.ts'
+} from '../../../../test/support/browser.ts'
+import { type TestServer, useServerAndBrowser } from '../../../../test/support/server.ts'
 
 let server: TestServer
 let browser: Browser

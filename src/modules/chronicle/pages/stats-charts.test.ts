@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { assertWellFormedXml } from '../../../../test/support/xml.ts'
 import { barChart, columnChart, niceStep } from '../pages/stats-charts.ts'
-import { choropleth, classify, EMPTY_FILL, fillOf } from './map.ts'
+import { choropleth, classify, EMPTY_FILL, fillOf } from './stats-choropleth.ts'
 
 describe('charts and the regions map', () => {
   it('classes non-zero values by quantile, darkest for the most', () => {
