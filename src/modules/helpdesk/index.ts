@@ -3,8 +3,8 @@
  * desk set-up, reply templates and retention. Other modules use it only through this file.
  */
 import type { LifelineModule } from '../../platform/module.ts'
-import { helpdeskApi } from './openapi.ts'
 import { retentionJob } from './jobs/retention.ts'
+import { helpdeskApi } from './openapi.ts'
 import { deskBase } from './pages/desk.ts'
 import { templatesBase } from './pages/templates.ts'
 import { ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK, WORK_HELPDESK } from './policy.ts'

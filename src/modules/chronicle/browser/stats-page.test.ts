@@ -5,14 +5,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Browser } from 'playwright-core'
-import {
-  follow,
-  jsModes,
-  newPage,
-  seriousViolations,
-  slow,
-  visit,
-} from '../../../../test/support/browser.ts'
+import { follow, jsModes, newPage, seriousViolations, slow, visit } from '../../../../test/support/browser.ts'
 import { type TestServer, useServerAndBrowser } from '../../../../test/support/server.ts'
 
 let server: TestServer
