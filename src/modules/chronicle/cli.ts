@@ -10,8 +10,6 @@ import type { Store } from '../../platform/db/database.ts'
 import { translator } from '../../platform/i18n.ts'
 import {
   describeProblems,
-  findMapping,
-  listMappings,
   type Mapping,
   MappingError,
   parseMappingText,
@@ -19,6 +17,7 @@ import {
 } from './commands/import/mapping.ts'
 import { runImport } from './commands/import/run.ts'
 import { summaryLines } from './present/import-summary.ts'
+import { findMapping, listMappings } from './queries/import-mappings.ts'
 import './tables.ts'
 import type { CliDeps } from '../../platform/module.ts'
 

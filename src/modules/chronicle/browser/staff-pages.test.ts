@@ -22,7 +22,7 @@ import {
   visit,
 } from '../../../../test/support/browser.ts'
 import { useServerAndBrowser } from '../../../../test/support/server.ts'
-import { SECOND_VERIFICATION_SETTING } from '../commands/publish-event.ts'
+import { SECOND_VERIFICATION_SETTING } from '../queries/reviews.ts'
 
 const running = useServerAndBrowser()
 

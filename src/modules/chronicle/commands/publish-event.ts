@@ -9,22 +9,9 @@ import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import { errors, type PublishBlocker } from '../errors.ts'
 import { loadEvent } from '../queries/event-record.ts'
-import { listVerifications } from '../queries/reviews.ts'
+import { listVerifications, secondVerificationRequired } from '../queries/reviews.ts'
 import { nextVersion } from './history.ts'
 import { eventAtVersion } from './review.ts'
-
-/** The settings key that asks for a second reviewer before publishing. */
-export const SECOND_VERIFICATION_SETTING = 'chronicle.require_second_verification'
-
-/** Whether publishing needs two reviewers. */
-export async function secondVerificationRequired(db: Db): Promise<boolean> {
-  const row = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', SECOND_VERIFICATION_SETTING)
-    .executeTakeFirst()
-  return row?.value === 'true'
-}
 
 /** Why an event can't be published now (an error code), or null when it can. */
 export async function publishBlocker(

@@ -11,3 +11,16 @@ export async function listVerifications(db: Db, eventId: number) {
     .orderBy('v.at')
     .execute()
 }
+
+/** The settings key that asks for a second reviewer before publishing. */
+export const SECOND_VERIFICATION_SETTING = 'chronicle.require_second_verification'
+
+/** Whether publishing needs two reviewers. */
+export async function secondVerificationRequired(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', SECOND_VERIFICATION_SETTING)
+    .executeTakeFirst()
+  return row?.value === 'true'
+}

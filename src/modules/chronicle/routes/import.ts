@@ -26,8 +26,6 @@ import {
 } from '../commands/import/jobs.ts'
 import {
   describeProblems,
-  findMapping,
-  listMappings,
   type Mapping,
   MappingError,
   parseMappingText,
@@ -36,6 +34,7 @@ import {
 import { importPage } from '../pages/import.ts'
 import { importJobPage } from '../pages/import-job.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
+import { findMapping, listMappings } from '../queries/import-mappings.ts'
 import { jobParams, mappingForm, runForm, type UploadedFile, uploadForm } from '../schema/import.ts'
 
 /** The largest file the page accepts; bigger imports go through `lifeline chronicle import`. */

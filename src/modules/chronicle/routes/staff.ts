@@ -7,12 +7,7 @@ import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseParams } from '../../../platform/validation.ts'
-import {
-  publishBlocker,
-  publishEvent,
-  secondVerificationRequired,
-  unpublishEvent,
-} from '../commands/publish-event.ts'
+import { publishBlocker, publishEvent, unpublishEvent } from '../commands/publish-event.ts'
 import { disputeEvent, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
 import { addSource, removeSource } from '../commands/sources.ts'
@@ -31,7 +26,7 @@ import {
   type StaffEvent,
 } from '../queries/event-record.ts'
 import { compareVersions, listEventHistory } from '../queries/history.ts'
-import { listVerifications } from '../queries/reviews.ts'
+import { listVerifications, secondVerificationRequired } from '../queries/reviews.ts'
 import { listStaffEvents } from '../queries/staff-events.ts'
 import {
   compareQuery,

@@ -10,9 +10,10 @@ import { type TestApp, testApp } from '../../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../../test/support/factories.ts'
 import { findStoredFile, storeFile } from '../../../../platform/db/stored-files.ts'
 import { expireImportFiles } from '../../jobs/expire-import-files.ts'
+import { findMapping } from '../../queries/import-mappings.ts'
 import { ensureImportTerms } from '../../testing/import.ts'
 import { type ImportParams, instance, recoverImports, settleImports } from './jobs.ts'
-import { findMapping, type Mapping } from './mapping.ts'
+import type { Mapping } from './mapping.ts'
 
 const ovdinfo = readFileSync(
   new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
