@@ -12,9 +12,11 @@ import { buildApp } from '../src/app.ts'
 import { loadEnv } from '../src/env.ts'
 import { generateDemo } from '../src/modules/chronicle/demo/generate.ts'
 import { runQueuedExports } from '../src/modules/chronicle/jobs/export.ts'
+import { allJobs } from '../src/modules.ts'
 import { attachErasureKeys } from '../src/platform/crypto/erasure-keys.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrate.ts'
+import { installJobs } from '../src/platform/jobs/queue.ts'
 import { agent } from '../test/support/agent.ts'
 import { startCluster } from '../test/support/native-postgres.ts'
 import { initdbAvailable, onCleanUp, onlyEngine, tempDir } from './support/processes.ts'
@@ -66,6 +68,7 @@ async function measure(engine: 'pglite' | 'native', events: number, databaseUrl?
   attachErasureKeys(store, { dataDir: join(dir, 'data') })
   const closeStore = onCleanUp(() => store.close())
   await migrateToLatest(store.db)
+  await installJobs(store.pool, allJobs())
   say(`generating ${num(events)} demo events…`)
   await generateDemo(store.db, { events, seed: 7, batchSize: 5000 })
   const env = loadEnv({ LIFELINE_DATA_DIR: join(dir, 'data'), LIFELINE_EXPORT_JOB_ROWS: '0' })

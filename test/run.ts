@@ -15,8 +15,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
+import { allJobs } from '../src/modules.ts'
 import { openStore } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrate.ts'
+import { installJobs } from '../src/platform/jobs/queue.ts'
 import { startCluster } from './support/native-postgres.ts'
 import { emptyTally, type Tally } from './support/tally-reporter.ts'
 
@@ -140,6 +142,8 @@ async function embeddedTemplate(): Promise<{ dir: string; cleanup(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-template-'))
   const store = await openStore({ dataDir: dir })
   await migrateToLatest(store.db)
+  // pg-boss's schema and every queue, as a server's start makes them: requests enqueue jobs.
+  await installJobs(store.pool, allJobs())
   await store.close()
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
@@ -169,6 +173,7 @@ async function postgresPass(): Promise<void> {
       databaseUrl: cluster.url('lifeline_template'),
     })
     await migrateToLatest(store.db)
+    await installJobs(store.pool, allJobs())
     await store.close()
     rmSync(scratch, { recursive: true, force: true })
     const env = {

@@ -8,9 +8,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { allJobs } from '../../src/modules.ts'
 import { attachErasureKeys, type ErasureKeys } from '../../src/platform/crypto/erasure-keys.ts'
 import { openStore, type Store } from '../../src/platform/db/database.ts'
 import { migrateToLatest } from '../../src/platform/db/migrate.ts'
+import { installJobs } from '../../src/platform/jobs/queue.ts'
 
 /** The engine this test run uses: `LIFELINE_TEST_ENGINE=postgres` or the default, `pglite`. */
 export const engine = process.env.LIFELINE_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite'
@@ -29,7 +31,10 @@ async function embeddedCopy(): Promise<TestStore> {
   if (template) cpSync(template, dataDir, { recursive: true })
   const store = await openStore({ dataDir })
   const erasureKeys = attachErasureKeys(store, { dataDir })
-  if (!template) await migrateToLatest(store.db)
+  if (!template) {
+    await migrateToLatest(store.db)
+    await installJobs(store.pool, allJobs())
+  }
   return {
     ...store,
     dataDir,

@@ -6,7 +6,7 @@ import type { LifelineModule } from '../../platform/module.ts'
 import { registerChronicleCommands } from './cli.ts'
 import { registerDemoCommand } from './demo/cli.ts'
 import { importFilesJob } from './jobs/expire-import-files.ts'
-import { exportJob } from './jobs/export.ts'
+import { exportJob, exportSweepJob } from './jobs/export.ts'
 import { chronicleApi } from './openapi.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
 import { registerChronicle } from './register.ts'
@@ -21,7 +21,7 @@ export const chronicle: LifelineModule = {
     { href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE },
   ],
   home: [{ href: '/chronicle', label: 'chronicle.public.homeLink' }],
-  jobs: [exportJob, importFilesJob],
+  jobs: [exportJob, exportSweepJob, importFilesJob],
   api: chronicleApi,
   cli(program, deps) {
     registerChronicleCommands(program, deps)

@@ -1,9 +1,12 @@
 /**
- * Large exports as background jobs: a request records the export in chronicle_jobs (queued), and the
- * `chronicle-exports` job claims queued ones and writes each as a file in the database
+ * Large exports as background jobs: a request records the export in chronicle_jobs (queued) and, in
+ * the same transaction, enqueues a `chronicle-export` job for it; that job claims it and writes it as a
+ * file in the database
  * (src/platform/db/stored-files.ts), so that any app node can serve its download, counting progress
  * per batch. Files are deleted after a day, so a file never outlives a redaction change (an
- * unpublished event, a withdrawn consent) by more than that.
+ * unpublished event, a withdrawn consent) by more than that. Every ten minutes `chronicle-exports`
+ * sweeps: it fails exports whose process died, runs any still queued (a job lost with a node, or
+ * asked for before an upgrade), and deletes expired files.
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
@@ -27,12 +30,18 @@ export const exportParams = z.object({
   publicUrl: z.string(),
 })
 
-/** Claims the oldest queued export, or undefined when none waits. */
-async function claim(db: Db) {
+/**
+ * Claims a queued export: the one named, or else the oldest; undefined when it is not (or no longer)
+ * queued. A job and the sweep may reach for the same one: only one of them claims it.
+ */
+async function claim(db: Db, id?: string) {
+  const which = id
+    ? sql`SELECT id FROM chronicle_jobs WHERE id = ${id} AND kind = 'export' AND state = 'queued'
+          FOR UPDATE SKIP LOCKED`
+    : sql`SELECT id FROM chronicle_jobs WHERE kind = 'export' AND state = 'queued'
+          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`
   const { rows } = await sql<{ id: string; params: unknown }>`
-    UPDATE chronicle_jobs SET state = 'running'
-    WHERE id = (SELECT id FROM chronicle_jobs WHERE kind = 'export' AND state = 'queued'
-                ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    UPDATE chronicle_jobs SET state = 'running' WHERE id = (${which})
     RETURNING id, params`.execute(db)
   return rows[0]
 }
@@ -88,11 +97,21 @@ export async function runQueuedExports(db: Db): Promise<number> {
   return ran
 }
 
-/** Every minute, the queued exports. */
+/** One export, enqueued by the request that asked for it (commands/export/request-export.ts). */
 export const exportJob = defineJob({
+  name: 'chronicle-export',
+  payload: z.object({ exportId: z.uuid() }),
+  async handler(db, { exportId }) {
+    const job = await claim(db, exportId)
+    if (job) await runExport(db, job)
+  },
+})
+
+/** Every ten minutes, the sweep described above. */
+export const exportSweepJob = defineJob({
   name: 'chronicle-exports',
-  schedule: '* * * * *',
-  handler: async (db) => {
+  schedule: '*/10 * * * *',
+  async handler(db) {
     await runQueuedExports(db)
   },
 })

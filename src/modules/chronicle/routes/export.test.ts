@@ -9,9 +9,10 @@ import { type TestStore, testStore } from '../../../../test/support/db.ts'
 import { type App, buildApp } from '../../../app.ts'
 import { loadEnv } from '../../../env.ts'
 import { findStoredFile } from '../../../platform/db/stored-files.ts'
+import { JOBS_SCHEMA, startJobs } from '../../../platform/jobs/queue.ts'
 import { exportChunks } from '../commands/export/stream.ts'
 import { generateDemo } from '../demo/generate.ts'
-import { EXPORT_KEEP_MS, runQueuedExports } from '../jobs/export.ts'
+import { EXPORT_KEEP_MS, exportJob, runQueuedExports } from '../jobs/export.ts'
 import { csvColumns } from '../present/export-formats.ts'
 import { countEvents } from '../queries/api-events.ts'
 import { resolveFilter } from '../queries/filters.ts'
@@ -257,6 +258,34 @@ describe('large exports', () => {
       assert.equal((await visitor.post('/chronicle/exports', form)).statusCode, 400, JSON.stringify(form))
     }
     assert.equal((await store.db.selectFrom('chronicle_jobs').select('id').execute()).length, before)
+  })
+
+  it('runs at once through the job its request enqueued, with no sweep, on any node that works jobs', async () => {
+    const jobs = await startJobs(store, { jobs: [exportJob] })
+    try {
+      const created = await visitor.post('/chronicle/exports', { format: 'csv', status: 'disputed' })
+      assert.equal(created.statusCode, 303)
+      const page = String(created.headers.location)
+      const exportId = page.split('/').at(-1)!
+      const queued = await store.pool.query(
+        `SELECT data FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND data->>'exportId' = $2`,
+        [exportJob.name, exportId],
+      )
+      assert.equal(queued.rowCount, 1, 'the request enqueued its job in its own transaction')
+      let body = ''
+      for (let i = 0; i < 100 && !body.includes(`${page}/download`); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        body = (await visitor.get(page)).body
+      }
+      assert.match(body, new RegExp(`href="${page}/download"`))
+      const download = await visitor.get(`${page}/download`)
+      assert.equal(
+        download.body.split('\r\n').filter(Boolean).length - 1,
+        await expectedCount({ status: 'disputed' }),
+      )
+    } finally {
+      await jobs.stop()
+    }
   })
 
   it('answers 404 for an unknown or malformed export id', async () => {

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
+import { enqueue } from '../../../../platform/jobs/queue.ts'
 import { errors } from '../../errors.ts'
-import { EXPORT_KEEP_MS, EXPORT_STALE_MS } from '../../jobs/export.ts'
+import { EXPORT_KEEP_MS, EXPORT_STALE_MS, exportJob } from '../../jobs/export.ts'
 import type { ExportFormat } from '../../present/export-formats.ts'
 import { countEvents } from '../../queries/api-events.ts'
 import { resolveFilter } from '../../queries/filters.ts'
@@ -63,17 +64,21 @@ export async function requestExport(
   if (Number(waiting.n) >= MAX_WAITING_EXPORTS) throw errors.ERR_EXPORTS_BUSY()
   const id = randomUUID()
   const total = await countEvents(db, await resolveFilter(db, filter))
-  await db
-    .insertInto('chronicle_jobs')
-    .values({
-      id,
-      kind: 'export',
-      params: JSON.stringify(params),
-      total_rows: total,
-      result: null,
-      created_by: request.createdBy,
-      finished_at: null,
-    })
-    .execute()
+  // The row and its job commit together: no job without its export, no export left without a job.
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('chronicle_jobs')
+      .values({
+        id,
+        kind: 'export',
+        params: JSON.stringify(params),
+        total_rows: total,
+        result: null,
+        created_by: request.createdBy,
+        finished_at: null,
+      })
+      .execute()
+    await enqueue(trx, exportJob, { exportId: id })
+  })
   return id
 }
