@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
+import { JOBS_SCHEMA } from '../jobs/queue.ts'
 import { BackupError } from './errors.ts'
 import { JOB_HISTORY_PATTERNS, LEFT_OUT_TABLES } from './left-out.ts'
 
@@ -83,8 +84,21 @@ function leftOutData(): string[] {
 /**
  * Feeds an archive to pg_restore in one transaction: if the stream fails midway, the database is rolled
  * back to how it was. Objects in the target that the backup doesn't have are left alone.
+ *
+ * The target's job queue schema goes first, on its own: pg_restore's --clean can't drop the
+ * constraints of pg-boss's per-queue partitions (PostgreSQL refuses to drop an inherited constraint),
+ * so a forced restore over a running Lifeline's database would fail. Nothing is lost by it: a restore
+ * empties the job tables anyway (clearLeftOut), the archive brings the schema back, and every start
+ * makes the queues and schedules again.
  */
 export async function pgRestore(databaseUrl: string, archive: AsyncIterable<Buffer>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${JOBS_SCHEMA} CASCADE`)
+  } finally {
+    await client.end()
+  }
   const { child, finished } = run(
     'pg_restore',
     ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error'],

@@ -3,19 +3,14 @@
  * for a dry run or an import, follow the job, run the import a dry run checked, run an interrupted job
  * again, save mappings.
  */
-import multipart, { type MultipartFile } from '@fastify/multipart'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../../../platform/audit.ts'
-import type { Db } from '../../../platform/db/database.ts'
-import { deleteStoredFiles, storeFile } from '../../../platform/db/stored-files.ts'
-import { AppError, badCsrf, notFound } from '../../../platform/errors.ts'
+import { notFound } from '../../../platform/errors.ts'
+import { registerFileUploads, type UploadClaim } from '../../../platform/intake/file-upload.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { can } from '../../../platform/policy.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
-import { isValidCsrf } from '../../../platform/security.ts'
 import { parseForm, parseParams } from '../../../platform/validation.ts'
-import { errors } from '../errors.ts'
-import '../jobs/expire-import-files.ts'
 import {
   claimCheckedFile,
   findImportJob,
@@ -31,25 +26,15 @@ import {
   parseMappingText,
   saveMapping,
 } from '../commands/import/mapping.ts'
+import { errors } from '../errors.ts'
 import { importPage } from '../pages/import.ts'
 import { importJobPage } from '../pages/import-job.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
 import { findMapping, listMappings } from '../queries/import-mappings.ts'
-import { jobParams, mappingForm, runForm, type UploadedFile, uploadForm } from '../schema/import.ts'
+import { jobParams, mappingForm, runForm, uploadForm } from '../schema/import.ts'
 
 /** The largest file the page accepts; bigger imports go through `lifeline chronicle import`. */
 export const uploadLimitBytes = 64 * 1024 * 1024
-
-// The upload a request is writing or wrote, so that one its handler did not take over is deleted.
-const uploads = new WeakMap<FastifyRequest, { writing: Promise<string | null>; claimed: boolean }>()
-
-async function discard(db: Db, request: FastifyRequest) {
-  const upload = uploads.get(request)
-  if (!upload || upload.claimed) return
-  upload.claimed = true
-  const fileId = await upload.writing
-  if (fileId) await deleteStoredFiles(db, [fileId])
-}
 
 /** Registers the import pages. */
 export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
@@ -91,7 +76,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   )
 
   // Checks an upload and starts its job; the upload is the job's from then on.
-  const receive = async (request: FastifyRequest, reply: FastifyReply) => {
+  const receive = async (request: FastifyRequest, reply: FastifyReply, claim: UploadClaim) => {
     const form = parseForm(uploadForm, request.body)
     const values = { mapping: String((request.body as Record<string, unknown> | undefined)?.mapping ?? '') }
     if (!form.ok) return sendPage(reply, await showPage(request, { errors: form.errors, values }), 400)
@@ -105,8 +90,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
       return sendPage(reply, await showPage(request, { errors: problems, values }), 400)
     const dryRun = form.data.mode === 'dry'
     if (!dryRun && !mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
-    const upload = uploads.get(request)
-    if (upload) upload.claimed = true
+    claim(request)
     const id = await startImportJob(deps.store, {
       fileId: file.fileId,
       actorId: actor(request).user.id,
@@ -123,66 +107,19 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   }
 
   // The upload lives in its own scope, the only one that parses multipart bodies.
-  app.register(async (scope) => {
-    // Only a signed-in editor's upload is even read; anyone else is refused before the body is parsed.
-    scope.addHook('onRequest', async (request) => {
-      const session = request.session
-      if (session?.stage !== 'full' || !can(session.roles, EDIT_CHRONICLE)) throw notFound()
-    })
-    // An upload the handler did not take over (refused, invalid, failed) is removed before answering.
-    scope.addHook('onError', async (request) => discard(db, request))
-    scope.addHook('onResponse', async (request) => discard(db, request))
-    await scope.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: uploadLimitBytes, files: 1, fields: 8, fieldSize: 1000, parts: 10 },
-      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
-        // The form's token comes before its file: a post without a valid one is refused before a
-        // byte of the file is kept (the platform's own check comes only after the whole body).
-        // (The parser may have read past the file already: the fields' order says what came first.)
-        const fields = part.fields as Record<string, { value?: unknown } | undefined>
-        const order = Object.keys(fields)
-        const tokenFirst = order.includes('_csrf') && order.indexOf('_csrf') < order.indexOf(part.fieldname)
-        if (!tokenFirst || !isValidCsrf(this, fields._csrf?.value)) {
-          part.file.resume()
-          throw badCsrf()
-        }
-        if (part.fieldname !== 'file' || uploads.has(this)) {
-          part.file.resume()
-          return
-        }
-        // Into the database, not the data dir: the job that reads it may run on another app node.
-        const writing = storeFile(db, part.file, { kind: 'chronicle-import' })
-        uploads.set(this, { writing: writing.then((stored) => stored.id).catch(() => null), claimed: false })
-        const stored = await writing
-        part.value = {
-          fileId: stored.id,
-          name: part.filename.slice(0, 200),
-          size: part.file.bytesRead,
-          truncated: part.file.truncated,
-        } satisfies UploadedFile
-      },
-    })
-
-    // A body that could not be read as multipart (cut off, no boundary, a damaged part) is the
-    // uploader's problem, not the server's: the page again with what went wrong, never a 500.
-    const read = new WeakSet<FastifyRequest>()
-    scope.addHook('preValidation', async (request) => void read.add(request))
-    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
-      const fromParser = !read.has(request) && !(error instanceof AppError) && !error.statusCode
-      if (!fromParser) throw error
-      request.log.debug({ err: error }, 'damaged upload')
+  registerFileUploads(app, {
+    db,
+    permission: EDIT_CHRONICLE,
+    kind: 'chronicle-import',
+    fileField: 'file',
+    maxBytes: uploadLimitBytes,
+    damaged: async (request, reply) => {
       const errors = { file: 'chronicle.import.page.fileDamaged' }
       return sendPage(reply, await showPage(request, { errors, values: { mapping: '' } }), 400)
-    })
-
-    scope.post('/staff/chronicle/import', { config }, async (request, reply) => {
-      try {
-        return await receive(request, reply)
-      } finally {
-        await discard(db, request)
-      }
-    })
+    },
+    routes: (scope, claim) => {
+      scope.post('/staff/chronicle/import', { config }, (request, reply) => receive(request, reply, claim))
+    },
   })
 
   const job = async (request: FastifyRequest) => {

@@ -1,21 +1,12 @@
 /** The import forms: upload (multipart), run after a dry run, save a mapping. */
 import { z } from 'zod'
+import { uploadedFile } from '../../../platform/intake/file-upload.ts'
 import { text } from '../../../platform/validation.ts'
 
 const flag = z
   .literal('1')
   .optional()
   .transform((value) => value === '1')
-
-/** An uploaded file as the multipart handler stored it (a file in the database, stored-files.ts). */
-export const uploadedFile = z.object({
-  fileId: z.uuid(),
-  name: z.string(),
-  size: z.number(),
-  truncated: z.boolean(),
-})
-/** An uploaded file. */
-export type UploadedFile = z.infer<typeof uploadedFile>
 
 /** The upload form. */
 export const uploadForm = z.object({
