@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createEventForm, parseStaffForm } from '../schema/events.ts'
+import { parseForm } from '../../../platform/validation.ts'
+import { createEventForm } from '../schema/events.ts'
 import { diffRecords, type EventRecord } from './event-record.ts'
 import { changesSince, compareVersions, type HistoryEntry, recordAt } from './history.ts'
 
@@ -118,7 +119,7 @@ describe('the new-event form', () => {
   }
 
   it('stores a month as its first day and a year as 1 January, and reads typed numbers', () => {
-    const parsed = parseStaffForm(createEventForm, form)
+    const parsed = parseForm(createEventForm, form)
     assert.ok(parsed.ok)
     const { event } = parsed.data
     assert.equal(event.title_ru, 'Пикет')
@@ -133,7 +134,7 @@ describe('the new-event form', () => {
   })
 
   it('compares dates as stored: a year-precision end before a day-precision start is refused', () => {
-    const parsed = parseStaffForm(createEventForm, {
+    const parsed = parseForm(createEventForm, {
       ...form,
       start_precision: 'day',
       end_date: '2022-12-31',

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
-import { type FieldErrors, parseParams } from '../../../platform/validation.ts'
+import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
 import { publishBlocker, publishEvent, unpublishEvent } from '../commands/publish-event.ts'
 import { disputeEvent, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
@@ -31,7 +31,6 @@ import { listStaffEvents } from '../queries/staff-events.ts'
 import {
   compareQuery,
   createEventForm,
-  parseStaffForm,
   reviewForm,
   sourceForm,
   sourceParams,
@@ -85,7 +84,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   // The version a review action was taken on; a form without a sound one is a bad request.
   const reviewedVersion = (request: FastifyRequest): number => {
-    const form = parseStaffForm(reviewForm, request.body)
+    const form = parseForm(reviewForm, request.body)
     if (!form.ok) throw errors.ERR_BAD_REQUEST()
     return form.data.version
   }
@@ -126,7 +125,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     reply.redirect(`/staff/chronicle/events/${id}?done=${done}${anchor}`, 303)
 
   app.get('/staff/chronicle', { config: edit }, async (request, reply) => {
-    const parsed = parseStaffForm(staffListQuery, request.query)
+    const parsed = parseForm(staffListQuery, request.query)
     const filter = parsed.ok ? parsed.data : {}
     const { rows, nextBefore } = await listStaffEvents(db, filter)
     // The cursor comes from the "older" link, not from a field: a broken one is said above the form.
@@ -146,7 +145,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.post('/staff/chronicle/events', { config: edit }, async (request, reply) => {
-    const form = parseStaffForm(createEventForm, request.body)
+    const form = parseForm(createEventForm, request.body)
     const again = async (errors: FieldErrors) => {
       const values = typedValues(request.body)
       const page = newEventPage(pageContext(request), { values, errors, ...(await vocabularies()) })
@@ -175,7 +174,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.put('/staff/chronicle/events/:id', { config: edit }, async (request, reply) => {
     const id = eventId(request)
-    const form = parseStaffForm(updateEventForm, request.body)
+    const form = parseForm(updateEventForm, request.body)
     const values = typedValues(request.body)
     if (!form.ok) {
       const event = await findEvent(request)
@@ -208,7 +207,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.post('/staff/chronicle/events/:id/sources', { config: edit }, async (request, reply) => {
     const id = eventId(request)
-    const form = parseStaffForm(sourceForm, request.body)
+    const form = parseForm(sourceForm, request.body)
     if (!form.ok) {
       const event = await findEvent(request)
       const sourceValues = typedValues(request.body)

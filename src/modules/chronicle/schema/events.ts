@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { atPrecision, type Precision, precisions } from '../../../platform/dates/precision.ts'
-import { type FieldErrors, type Parsed, text } from '../../../platform/validation.ts'
+import { text } from '../../../platform/validation.ts'
 
 /** The three languages a title or summary may be written in. */
 export const textLanguages = ['ru', 'en', 'uk'] as const
@@ -209,20 +209,3 @@ export const staffEventParams = z.object({ id })
 export const sourceParams = z.object({ id, sourceId: id })
 /** Two versions of an event to compare. */
 export const compareQuery = z.object({ a: id, b: id })
-
-/**
- * Checks a form against a schema, keeping this module's own messages (`chronicle.staff.errors.*`)
- * next to their fields; any other message becomes the generic `validation.invalid`.
- */
-export function parseStaffForm<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> {
-  const result = schema.safeParse(input ?? {})
-  if (result.success) return { ok: true, data: result.data }
-  const errors: FieldErrors = {}
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? '_form')
-    const known =
-      issue.message.startsWith('validation.') || issue.message.startsWith('chronicle.staff.errors.')
-    errors[field] ??= known ? issue.message : 'validation.invalid'
-  }
-  return { ok: false, errors }
-}
