@@ -9,9 +9,18 @@ import { type App, buildApp } from '../../src/app.ts'
 import { loadEnv } from '../../src/env.ts'
 import { createInvite } from '../../src/platform/auth/invites.ts'
 import type { Store } from '../../src/platform/db/database.ts'
+import { type JobDefinition, startJobs } from '../../src/platform/jobs/queue.ts'
 import type { ServerTimeouts } from '../../src/platform/timeouts.ts'
 import { type JsMode, jsModes, launchChromium } from './browser.ts'
 import { type TestStore, testStore } from './db.ts'
+
+/** How startTestServer starts a server. */
+export type ServerOptions = {
+  host?: 'localhost'
+  logStream?: NodeJS.WritableStream
+  timeouts?: Partial<ServerTimeouts>
+  jobs?: readonly JobDefinition[]
+}
 
 /** A listening app: its base URL (no trailing slash), store, app, and how to stop all of it. */
 export type TestServer = { url: string; store: TestStore; app: App; close(): Promise<void> }
@@ -19,11 +28,10 @@ export type TestServer = { url: string; store: TestStore; app: App; close(): Pro
 /**
  * Starts the app on 127.0.0.1 on a free port, with a fresh database. `host` is the name its URL
  * uses: passkeys need `localhost`, as WebAuthn refuses IP addresses as relying parties. With
- * `logStream` the app logs there (else not at all); `timeouts` shortens its deadlines.
+ * `logStream` the app logs there (else not at all); `timeouts` shortens its deadlines; `jobs` are
+ * worked as a server works them.
  */
-export async function startTestServer(
-  options: { host?: 'localhost'; logStream?: NodeJS.WritableStream; timeouts?: Partial<ServerTimeouts> } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const host = options.host ?? '127.0.0.1'
   const store = await testStore()
   const settings = (url: string, port: number) =>
@@ -47,11 +55,13 @@ export async function startTestServer(
   const { port } = app.server.address() as AddressInfo
   const url = `http://${host}:${port}`
   Object.assign(env, settings(url, port))
+  const jobs = options.jobs && (await startJobs(store, { jobs: options.jobs }))
   return {
     url,
     store,
     app,
     async close() {
+      await jobs?.stop()
       await app.close()
       await store.close()
     },
@@ -95,7 +105,7 @@ export function useBrowser(started?: (browser: Browser) => void): { readonly bro
 /** Starts a server and Chromium before a file's tests and stops both after them. */
 export function useServerAndBrowser(
   started?: (running: Running) => void,
-  options: { host?: 'localhost' } = {},
+  options: Pick<ServerOptions, 'host' | 'jobs'> = {},
 ): Running {
   // One hook for both: node:test does not wait for one root-level `before` before starting the next.
   const running = {} as Running

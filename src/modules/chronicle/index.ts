@@ -7,6 +7,7 @@ import { registerChronicleCommands } from './cli.ts'
 import { registerDemoCommand } from './demo/cli.ts'
 import { importFilesJob } from './jobs/expire-import-files.ts'
 import { exportJob, exportSweepJob } from './jobs/export.ts'
+import { importJob } from './jobs/import.ts'
 import { chronicleApi } from './openapi.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
 import { registerChronicle } from './register.ts'
@@ -21,7 +22,7 @@ export const chronicle: LifelineModule = {
     { href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE },
   ],
   home: [{ href: '/chronicle', label: 'chronicle.public.homeLink' }],
-  jobs: [exportJob, exportSweepJob, importFilesJob],
+  jobs: [exportJob, exportSweepJob, importJob, importFilesJob],
   api: chronicleApi,
   cli(program, deps) {
     registerChronicleCommands(program, deps)

@@ -18,10 +18,13 @@ export const JOBS_SCHEMA = 'pgboss'
 // with least privilege the app role can't make a queue, so installJobs makes this one too.
 const SCHEDULE_QUEUE = '__pgboss__send-it'
 
+/** What a handler may need to know about where it runs, beside the database. */
+export type JobContext = { engine: Store['engine'] }
+
 /**
  * A job: a unique name, an optional cron schedule, the schema of its payload (checked when it is
- * enqueued and again when it runs, so a handler only ever sees a payload of its own type), and what it
- * does.
+ * enqueued and again when it runs, so a handler only ever sees a payload of its own type), how it is
+ * delivered, and what it does.
  */
 export type JobDefinition<Payload = unknown> = {
   name: string
@@ -29,7 +32,12 @@ export type JobDefinition<Payload = unknown> = {
   schedule?: string
   /** The payload's schema; a scheduled job without one gets `{}`. */
   payload?: z.ZodType<Payload>
-  handler(db: Db, data: Payload): Promise<void>
+  /**
+   * How an enqueued one is delivered, when pg-boss's defaults (two retries, given up after 15 minutes)
+   * don't fit: a long job needs a longer `expireInSeconds`, one that must not run twice `retryLimit: 0`.
+   */
+  delivery?: { retryLimit?: number; expireInSeconds?: number }
+  handler(db: Db, data: Payload, context: JobContext): Promise<void>
 }
 
 /** A job, typed; list it in a descriptor (module.ts) or, for the platform's own, in platform-jobs.ts. */
@@ -58,14 +66,25 @@ export async function enqueue<Payload>(
   trx: Db,
   job: JobDefinition<Payload>,
   payload: Payload,
-  options: { singletonKey?: string; retryLimit?: number } = {},
+  options: { singletonKey?: string } = {},
 ): Promise<string | null> {
   const data = job.payload ? job.payload.parse(payload) : payload
   const db = {
     executeSql: async (text: string, values?: unknown[]) =>
       trx.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: { id: string }[] }>,
   }
-  return jobWriter().send(job.name, data as object, { ...options, db })
+  return jobWriter().send(job.name, data as object, { ...job.delivery, ...options, db })
+}
+
+// This process's workers by job name, while they run: a worker polls every two seconds, and these wake it.
+const wakers = new Map<string, Set<() => void>>()
+
+/**
+ * Once the transaction that enqueued a job has committed, has this process's worker for it (if it runs
+ * one) fetch it now rather than at its next poll. Another node's worker finds it at its next poll.
+ */
+export function wakeWorkers(job: Pick<JobDefinition, 'name'>): void {
+  for (const wake of wakers.get(job.name) ?? []) wake()
 }
 
 /** Running jobs, and a way to stop them. */
@@ -130,12 +149,23 @@ export async function startJobs(
   })
   boss.on('error', (error) => options.onError?.(error))
   await boss.start()
+  const context: JobContext = { engine: store.engine }
+  const mine: [string, () => void][] = []
   for (const job of options.jobs) {
     await createQueue(boss, job.name)
     if (job.schedule) await boss.schedule(job.name, job.schedule)
-    await boss.work(job.name, async ([received]) =>
-      job.handler(store.db, job.payload ? job.payload.parse(received?.data ?? {}) : received?.data),
+    const worker = await boss.work(job.name, async ([received]) =>
+      job.handler(store.db, job.payload ? job.payload.parse(received?.data ?? {}) : received?.data, context),
     )
+    const wake = () => boss.notifyWorker(worker)
+    mine.push([job.name, wake])
+    wakers.set(job.name, (wakers.get(job.name) ?? new Set()).add(wake))
   }
-  return { boss, stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
+  return {
+    boss,
+    stop: async () => {
+      for (const [name, wake] of mine) wakers.get(name)?.delete(wake)
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
+    },
+  }
 }

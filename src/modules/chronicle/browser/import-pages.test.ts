@@ -20,9 +20,10 @@ import {
   text,
 } from '../../../../test/support/browser.ts'
 import { useServerAndBrowser } from '../../../../test/support/server.ts'
-import { settleImports } from '../commands/import/jobs.ts'
+import { settleImports } from '../commands/import/run-job.ts'
+import { importJob } from '../jobs/import.ts'
 
-const running = useServerAndBrowser()
+const running = useServerAndBrowser(undefined, { jobs: [importJob] })
 
 /** What an editor uploads: rows 1, 4 and 5 (after the header) are valid, 2 and 3 not. `tag` makes ids unique. */
 function csv(tag: string): Buffer {
@@ -51,7 +52,7 @@ const importedRows = (tag: string) =>
 
 /** Waits for the import jobs this server runs, then refreshes the job page as a person would. */
 async function finished(page: Page) {
-  await settleImports()
+  await settleImports(running.server.store.db)
   const refresh = link(page, 'Refresh to see progress')
   if (await refresh.count()) await follow(page, refresh)
   assert.equal(await refresh.count(), 0, 'the job finished')

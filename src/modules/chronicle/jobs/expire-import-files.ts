@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import { deleteStoredFiles } from '../../../platform/db/stored-files.ts'
 import { defineJob } from '../../../platform/jobs/queue.ts'
-import { markInterrupted } from '../commands/import/jobs.ts'
+import { markInterrupted } from '../commands/import/run-job.ts'
 
 /** How long an uploaded file is kept after its job ended. */
 export const IMPORT_FILE_KEEP_MS = 24 * 3600 * 1000

@@ -120,7 +120,12 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
       progress?.totalBytes && progress.bytes
         ? Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100))
         : 0
-    state = html`<p role="status">${t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })}</p>
+    // Queued, or running on another node: its progress is known only where it runs.
+    const status =
+      job.state === 'queued'
+        ? t('chronicle.import.job.queued')
+        : t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })
+    state = html`<p role="status">${status}</p>
 <p><progress max="100" value="${percent}" aria-label="${t('chronicle.import.job.progress')}">${percent}%</progress></p>
 <p><a href="/staff/chronicle/import/jobs/${job.id}">${t('chronicle.import.job.refresh')}</a></p>`
   } else if (job.interrupted) {

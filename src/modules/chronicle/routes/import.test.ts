@@ -7,7 +7,8 @@ import { agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
 import { multipartBody, type Part } from '../../../../test/support/multipart.ts'
-import { settleImports } from '../commands/import/jobs.ts'
+import { settleImports } from '../commands/import/run-job.ts'
+import { importJob } from '../jobs/import.ts'
 import { csvColumns } from '../present/export-formats.ts'
 import { ensureImportTerms } from '../testing/import.ts'
 import { uploadLimitBytes } from './import.ts'
@@ -20,13 +21,13 @@ let editor: Agent
 let coordinator: Agent
 
 before(async () => {
-  context = await testApp()
+  context = await testApp({ jobs: [importJob] })
   await ensureImportTerms(context.store.db)
   editor = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
   coordinator = await signIn(context.app, await createStaff(context.store.db, { roles: ['coordinator'] }))
 })
 after(async () => {
-  await settleImports()
+  await settleImports(context.store.db)
   await context.close()
 })
 
@@ -77,7 +78,7 @@ test('the import page offers the bundled mappings (OVD-Info, Lifeline export) to
 test('upload → dry run report → import: 180 events, and the file is gone afterwards', async () => {
   const dry = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, ovdinfo)
   assert.equal(dry.statusCode, 303, dry.body)
-  await settleImports()
+  await settleImports(context.store.db)
   const report = await editor.get(dry.headers.location as string)
   assert.equal(report.statusCode, 200)
   assert.match(report.body, /Every row is valid/)
@@ -88,7 +89,7 @@ test('upload → dry run report → import: 180 events, and the file is gone aft
   const jobId = (dry.headers.location as string).split('/').pop()
   const run = await editor.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})
   assert.equal(run.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   const done = await editor.get(run.headers.location as string)
   assert.match(done.body, /Written: 180 new, 0 updated, 0 unchanged/)
   assert.equal(await eventCount(), 180)
@@ -110,7 +111,7 @@ test('a coordinator may dry-run a publishing mapping but not import with it', as
   assert.equal(await uploadsLeft(), 0)
   const dry = await upload(coordinator, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'dry' }, ovdinfo)
   assert.equal(dry.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   const jobId = (dry.headers.location as string).split('/').pop()
   assert.equal((await coordinator.post(`/staff/chronicle/import/jobs/${jobId}/run`, {})).statusCode, 403)
 })
@@ -159,7 +160,7 @@ test('hostile uploads: no CSRF, not signed in, oversized, broken encoding — re
   )
   const broken = await upload(editor, { mapping: 'ovdinfo-moscow-2011-2012', mode: 'import' }, cp1251)
   assert.equal(broken.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   const page = await editor.get(broken.headers.location as string)
   assert.match(page.body, /Nothing was written/)
   assert.match(page.body, /not valid in the file&#39;s encoding|not valid in the file's encoding/)
@@ -290,7 +291,7 @@ test('job pages: a malformed or unknown id is 404; an NDJSON dry run reports bro
   const lines = Buffer.from('{"id": 1, "title": "<img src=x onerror=alert(1)>"}\n{broken\n')
   const dry = await upload(editor, { mapping: 'ndjson test', mode: 'dry' }, lines)
   assert.equal(dry.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   const page = await editor.get(dry.headers.location as string)
   assert.match(page.body, /This line is not valid JSON/)
   assert.match(page.body, /Contains HTML markup/)
@@ -310,7 +311,7 @@ test("a dry run with the Lifeline export mapping says it publishes by each row's
   )
   const dry = await upload(editor, { mapping: 'lifeline-export', mode: 'dry' }, file)
   assert.equal(dry.statusCode, 303, dry.body)
-  await settleImports()
+  await settleImports(context.store.db)
   const page = await editor.get(dry.headers.location as string)
   assert.match(page.body, /takes each event&#39;s status from the file/)
   assert.match(page.body, /<td>Articles<\/td><td>uk-999<\/td>/)

@@ -12,10 +12,9 @@ import { can } from '../../../platform/policy.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { parseForm, parseParams } from '../../../platform/validation.ts'
 import {
-  claimCheckedFile,
   findImportJob,
+  importCheckedFile,
   recentImportJobs,
-  recoverImports,
   retryImportJob,
   startImportJob,
 } from '../commands/import/jobs.ts'
@@ -26,6 +25,7 @@ import {
   parseMappingText,
   saveMapping,
 } from '../commands/import/mapping.ts'
+import { recoverImports } from '../commands/import/run-job.ts'
 import { errors } from '../errors.ts'
 import { importPage } from '../pages/import.ts'
 import { importJobPage } from '../pages/import-job.ts'
@@ -91,7 +91,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const dryRun = form.data.mode === 'dry'
     if (!dryRun && !mayRun(request, mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
     claim(request)
-    const id = await startImportJob(deps.store, {
+    const id = await startImportJob(db, {
       fileId: file.fileId,
       actorId: actor(request).user.id,
       params: {
@@ -140,12 +140,16 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
     if (!checked.params.dryRun || checked.state !== 'done' || !checked.fileId || checked.report?.fileError)
       throw errors.ERR_IMPORT_NOT_READY()
     if (!mayRun(request, checked.params.mapping)) throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
-    if (!(await claimCheckedFile(db, checked.id, checked.fileId))) throw errors.ERR_IMPORT_NOT_READY()
-    const id = await startImportJob(deps.store, {
-      fileId: checked.fileId,
-      actorId: actor(request).user.id,
-      params: { ...checked.params, dryRun: false, ...form.data, after: checked.id },
-    })
+    const { fileId } = checked
+    const id = await importCheckedFile(
+      db,
+      { ...checked, fileId },
+      {
+        actorId: actor(request).user.id,
+        choices: form.data,
+      },
+    )
+    if (!id) throw errors.ERR_IMPORT_NOT_READY()
     return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
   })
 
@@ -155,7 +159,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
     if (!interrupted.interrupted || !interrupted.fileId) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
     if (!interrupted.params.dryRun && !mayRun(request, interrupted.params.mapping))
       throw errors.ERR_IMPORT_PUBLISH_FORBIDDEN()
-    const id = await retryImportJob(deps.store, interrupted, actor(request).user.id)
+    const id = await retryImportJob(db, interrupted, actor(request).user.id)
     if (!id) throw errors.ERR_IMPORT_NOT_INTERRUPTED()
     return reply.redirect(`/staff/chronicle/import/jobs/${id}`, 303)
   })

@@ -9,11 +9,14 @@ import { agent } from '../../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../../test/support/factories.ts'
 import { findStoredFile, storeFile } from '../../../../platform/db/stored-files.ts'
+import { JOBS_SCHEMA } from '../../../../platform/jobs/queue.ts'
 import { expireImportFiles } from '../../jobs/expire-import-files.ts'
+import { importJob } from '../../jobs/import.ts'
 import { findMapping } from '../../queries/import-mappings.ts'
 import { ensureImportTerms } from '../../testing/import.ts'
-import { type ImportParams, instance, recoverImports, settleImports } from './jobs.ts'
+import { startImportJob } from './jobs.ts'
 import type { Mapping } from './mapping.ts'
+import { type ImportParams, instance, recoverImports, runImportJob, settleImports } from './run-job.ts'
 
 const ovdinfo = readFileSync(
   new URL('../../../../../test/fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url),
@@ -25,14 +28,14 @@ let coordinator: Agent
 let mapping: Mapping
 
 before(async () => {
-  context = await testApp()
+  context = await testApp({ jobs: [importJob] })
   await ensureImportTerms(context.store.db)
   editor = await signIn(context.app, await createStaff(context.store.db, { roles: ['editor'] }))
   coordinator = await signIn(context.app, await createStaff(context.store.db, { roles: ['coordinator'] }))
   mapping = (await findMapping(context.store.db, 'ovdinfo-moscow-2011-2012'))!
 })
 after(async () => {
-  await settleImports()
+  await settleImports(context.store.db)
   await context.close()
 })
 
@@ -49,7 +52,7 @@ const kept = async (id: string) => (await findStoredFile(context.store.db, id)) 
  * (none: a row from before heartbeats).
  */
 async function insertJob(options: {
-  state: 'running' | 'done' | 'failed'
+  state: 'queued' | 'running' | 'done' | 'failed'
   params?: Partial<ImportParams>
   fileId?: string | null
   runner?: { instance: string; beatAt: Date }
@@ -125,7 +128,7 @@ test('an import whose node is gone shows as interrupted, and running it again im
   assert.notEqual(next, `/staff/chronicle/import/jobs/${id}`)
   // Read while it runs (or just after), the new job is never taken for a dead one.
   assert.doesNotMatch((await editor.get(next)).body, /was interrupted/)
-  await settleImports()
+  await settleImports(context.store.db)
   const done = await editor.get(next)
   assert.match(done.body, /Written: 180 new, 0 updated, 0 unchanged/)
   assert.equal(await eventCount(), 180)
@@ -150,7 +153,7 @@ test('an interrupted partial import says earlier batches were kept; running it a
   const before = await eventCount()
   const retry = await editor.post(`/staff/chronicle/import/jobs/${id}/retry`)
   assert.equal(retry.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   const done = await editor.get(retry.headers.location as string)
   assert.match(done.body, /Written: 0 new, 0 updated, 180 unchanged/)
   assert.equal(await eventCount(), before)
@@ -166,7 +169,7 @@ test('an interrupted partial import says earlier batches were kept; running it a
   // A coordinator may run a dry run again, publishing mapping or not.
   const again = await coordinator.post(`/staff/chronicle/import/jobs/${dry}/retry`)
   assert.equal(again.statusCode, 303)
-  await settleImports()
+  await settleImports(context.store.db)
   assert.match((await coordinator.get(again.headers.location as string)).body, /Every row is valid/)
 })
 
@@ -281,7 +284,7 @@ test('cleanup removes only the kept files of dry runs and failed or interrupted 
     'content-type': `multipart/form-data; boundary=${boundary}`,
   })
   assert.equal(dry.statusCode, 303, dry.body)
-  await settleImports()
+  await settleImports(context.store.db)
   const oldDry = (dry.headers.location as string).split('/').pop()!
   const oldDryFile = (await jobRow(oldDry)).file_id!
   assert.ok(await kept(oldDryFile))
@@ -379,4 +382,42 @@ test('a failed import says what was kept: nothing when all or nothing, the earli
   const partial = await page(await failed(true))
   assert.match(partial, /The batches written before it are kept; running the same file again is safe/)
   assert.doesNotMatch(partial, /Nothing was written/)
+})
+
+test('an import is the job its request enqueued: row and job commit together, and a second delivery runs nothing', async () => {
+  const db = context.store.db
+  const id = await startImportJob(db, {
+    fileId: await keptFile(),
+    actorId: (await createStaff(db, { roles: ['editor'] })).id,
+    params: {
+      mapping,
+      fileName: 'ovdinfo.csv',
+      totalBytes: ovdinfo.length,
+      dryRun: true,
+      partial: false,
+      blankUnknown: false,
+    },
+  })
+  const { rows } = await context.store.pool.query(
+    `SELECT retry_limit FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND data->>'importId' = $2`,
+    [importJob.name, id],
+  )
+  assert.deepEqual(rows, [{ retry_limit: 0 }], 'one job, never retried by the queue itself')
+  await settleImports(db)
+  const done = await jobRow(id)
+  assert.equal(done.state, 'done')
+  // The same job delivered again (a node that took it past its expiry) finds it claimed and does nothing.
+  await runImportJob(db, id, { engine: context.store.engine })
+  assert.deepEqual(await jobRow(id), done)
+
+  // A job waiting for its turn says so.
+  const queued = await insertJob({ state: 'queued' })
+  try {
+    const page = await editor.get(`/staff/chronicle/import/jobs/${queued}`)
+    assert.match(page.body, /Waiting to start: imports run one at a time/)
+    assert.doesNotMatch(page.body, /was interrupted/)
+  } finally {
+    // Nothing enqueued it, so nothing will run it.
+    await db.updateTable('chronicle_jobs').set({ state: 'failed' }).where('id', '=', queued).execute()
+  }
 })
