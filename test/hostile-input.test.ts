@@ -289,7 +289,7 @@ describe('hostile form input', () => {
         'x-csrf-token': session.csrf,
       })
       assert.equal(response.statusCode, 400, JSON.stringify(body))
-      assert.equal(response.json().error.code, 'ERR_REAUTH_FAILED')
+      assert.equal(response.json().error.code, 'ERR_REAUTH_MISSING')
     }
     assert.deepEqual(await codes(), before)
   })

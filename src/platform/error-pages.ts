@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { html } from 'ghtml'
-import { AppError } from './errors.ts'
+import { AppError, notFound, platformErrors, tooMany } from './errors.ts'
 import { layout } from './html/layout.ts'
 import { translator } from './i18n.ts'
 import { pageContext, sendPage } from './request-context.ts'
@@ -19,15 +19,16 @@ const frameworkCodes: Record<string, string> = {
   FST_ERR_VALIDATION: 'ERR_BAD_REQUEST',
 }
 
+// A framework error keeps the status Fastify gave it (400, 413, 415…) under one of the platform's codes.
 function toAppError(error: FastifyError | AppError): AppError {
   if (error instanceof AppError) return error
-  if (error.statusCode === 429) return new AppError('ERR_RATE_LIMITED', 429)
+  if (error.statusCode === 429) return tooMany()
   const code = frameworkCodes[error.code]
   if (code) return new AppError(code, error.statusCode ?? 400)
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('ERR_BAD_REQUEST', error.statusCode)
   }
-  return new AppError('ERR_INTERNAL', 500)
+  return platformErrors.ERR_INTERNAL()
 }
 
 // The API, and the scripts that call JSON endpoints (passkeys), get errors as JSON.
@@ -62,5 +63,5 @@ export function registerErrorPages(app: FastifyInstance) {
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
     return sendError(request, reply, appError)
   })
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('ERR_NOT_FOUND', 404)))
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, notFound()))
 }

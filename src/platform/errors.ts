@@ -35,11 +35,29 @@ export function errorCatalogue<const T extends Record<string, ErrorEntry>>(entri
   return throwers as ErrorCatalogue<T>
 }
 
+/** The platform's own error catalogue: what any page or route may answer with. */
+export const platformErrors = errorCatalogue({
+  // Not found, and also what a caller gets for anything they may not see.
+  ERR_NOT_FOUND: { status: 404 },
+  // The form's CSRF token is missing or belongs to another session.
+  ERR_CSRF: { status: 403 },
+  // Too many attempts; try again later.
+  ERR_RATE_LIMITED: { status: 429 },
+  // A link (setup, invite, reset) that expired or was already used.
+  ERR_LINK_EXPIRED: { status: 410 },
+  // A body, form or query that could not be read at all.
+  ERR_BAD_REQUEST: { status: 400 },
+  // A body over the route's limit.
+  ERR_TOO_LARGE: { status: 413 },
+  // Anything else: the user reads that nothing they sent was changed; the log has the detail.
+  ERR_INTERNAL: { status: 500 },
+})
+
 /** Not found, and also what a caller gets for anything they may not see. */
-export const notFound = () => new AppError('ERR_NOT_FOUND', 404)
+export const notFound = () => platformErrors.ERR_NOT_FOUND()
 /** The form's CSRF token is missing or belongs to another session. */
-export const badCsrf = () => new AppError('ERR_CSRF', 403)
+export const badCsrf = () => platformErrors.ERR_CSRF()
 /** Too many attempts; try again later. */
-export const tooMany = () => new AppError('ERR_RATE_LIMITED', 429)
+export const tooMany = () => platformErrors.ERR_RATE_LIMITED()
 /** A link (setup, invite) that expired or was already used. */
-export const linkExpired = () => new AppError('ERR_LINK_EXPIRED', 410)
+export const linkExpired = () => platformErrors.ERR_LINK_EXPIRED()

@@ -25,9 +25,6 @@ export const errors = errorCatalogue({
   ERR_EVENT_VERIFIER_IS_AUTHOR: { status: 409 },
   // An event keeps at least one source.
   ERR_EVENT_LAST_SOURCE: { status: 409 },
-  // A vocabulary term proposed twice, or decided twice.
-  ERR_TERM_EXISTS: { status: 409 },
-  ERR_TERM_DECIDED: { status: 409 },
   // Too many exports waiting for the background jobs; try again later.
   ERR_EXPORTS_BUSY: { status: 503 },
   // Imports: the upload was over the limit; a mapping that publishes needs a reviewer; the job is not

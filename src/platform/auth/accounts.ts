@@ -9,7 +9,7 @@ import { boxOpen, boxSeal, type KeyPair, newKeyPair } from '../crypto/primitives
 import { rewrapMember, upgradeRecords } from '../crypto/sealed-upgrade.ts'
 import { type ServerKey, serverKeyOf } from '../crypto/server-key.ts'
 import type { Db } from '../db/database.ts'
-import { AppError } from '../errors.ts'
+import { authErrors } from './errors.ts'
 import {
   decoyCheck,
   isBelowCurrentCost,
@@ -97,7 +97,7 @@ export type Unlocked = {
  * the stored public key or wrapped key was replaced, or the server key file is another one. Sign-in is
  * refused and the event audited (`account.key_mismatch`), so an administrator looks into it.
  */
-export const keyMismatch = () => new AppError('ERR_ACCOUNT_KEY_MISMATCH', 409)
+export const keyMismatch = () => authErrors.ERR_ACCOUNT_KEY_MISMATCH()
 
 /**
  * Checks e-mail and password; on success opens the private key (and TOTP secret) with it. An account

@@ -3,12 +3,13 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { audit } from '../audit.ts'
-import { AppError, notFound } from '../errors.ts'
+import { notFound } from '../errors.ts'
 import type { ModuleDeps } from '../module.ts'
 import { STAFF } from '../policy.ts'
 import { actor, currentSession } from '../request-context.ts'
 import { text } from '../validation.ts'
 import { issueDeviceCookie, trustedDevice } from './device-cookies.ts'
+import { authErrors } from './errors.ts'
 import { waitText } from './pages/forms.ts'
 import {
   authenticationOptions,
@@ -50,7 +51,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
     if (!found) throw notFound()
     return found
   }
-  const failed = () => new AppError('ERR_PASSKEY_FAILED', 400)
+  const failed = authErrors.ERR_PASSKEY_FAILED
   const challengeOf = async (request: FastifyRequest) => {
     const current = currentSession(request)
     const challenge = current.secrets.passkeyChallenge
@@ -65,10 +66,10 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const current = actor(request)
     if (!current.user.totpEnabled) throw notFound()
     const form = proofForm.safeParse(request.body)
-    if (!form.success) throw new AppError('ERR_REAUTH_FAILED', 400)
+    if (!form.success) throw authErrors.ERR_REAUTH_MISSING()
     const proof = await proveMember(db, request, { code: form.data.code, secure: secureCookies(deps) })
     if (proof.outcome === 'wait') return sendJsonWait(request, reply, proof.waitMs)
-    if (proof.outcome === 'wrong') throw new AppError('ERR_REAUTH_FAILED', 401)
+    if (proof.outcome === 'wrong') throw authErrors.ERR_REAUTH_FAILED()
     const user = { id: current.user.id, email: current.user.email, name: current.user.displayName }
     const options = await registrationOptions(db, rp(), user)
     await updateSession(db, current, { secrets: { ...current.secrets, passkeyChallenge: options.challenge } })
@@ -95,7 +96,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: ModuleDeps) {
       })
       return true
     })
-    if (!added) throw new AppError('ERR_PASSKEY_KNOWN', 409)
+    if (!added) throw authErrors.ERR_PASSKEY_KNOWN()
     return { ok: true }
   })
 

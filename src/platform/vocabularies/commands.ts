@@ -4,7 +4,8 @@
  */
 import { audit } from '../audit.ts'
 import type { Db } from '../db/database.ts'
-import { AppError, notFound } from '../errors.ts'
+import { notFound } from '../errors.ts'
+import { vocabularyErrors } from './errors.ts'
 import { invalidateTermIndex, presentTerm, termColumns } from './queries.ts'
 import type { ProposeTermInput } from './schema.ts'
 import type { Term, TermExtra, Vocabulary } from './terms.ts'
@@ -46,7 +47,7 @@ export async function proposeTerm(db: Db, input: ProposeTermInput, actorId: stri
       )
       .returning(termColumns)
       .executeTakeFirst()
-    if (!inserted) throw new AppError('ERR_TERM_EXISTS', 409)
+    if (!inserted) throw vocabularyErrors.ERR_TERM_EXISTS()
     await audit(trx, {
       actorId,
       action: 'vocabulary.term_proposed',
@@ -90,7 +91,7 @@ export async function decideTerm(
       .where('status', '=', 'proposed')
       .returning(termColumns)
       .executeTakeFirst()
-    if (!updated) throw new AppError('ERR_TERM_DECIDED', 409)
+    if (!updated) throw vocabularyErrors.ERR_TERM_DECIDED()
     await audit(trx, {
       actorId: reviewer.id,
       action: decision === 'approve' ? 'vocabulary.term_approved' : 'vocabulary.term_rejected',

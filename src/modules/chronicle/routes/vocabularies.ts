@@ -8,10 +8,10 @@ import { can } from '../../../platform/policy.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
 import { decideTerm, proposeTerm, type Reviewer } from '../../../platform/vocabularies/commands.ts'
+import { vocabularyErrors } from '../../../platform/vocabularies/errors.ts'
 import { findTermById, listProposed, listTerms } from '../../../platform/vocabularies/queries.ts'
 import { proposeTermSchema } from '../../../platform/vocabularies/schema.ts'
 import { type Term, type Vocabulary, vocabularies } from '../../../platform/vocabularies/terms.ts'
-import { errors } from '../errors.ts'
 import { confirmRejectPage, vocabulariesPage } from '../pages/vocabularies.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
 
@@ -83,7 +83,7 @@ export function registerVocabularyRoutes(app: FastifyInstance, deps: ModuleDeps)
 
   app.get(`${base}/terms/:id/reject`, { config: reviewers }, async (request, reply) => {
     const term = await termFromPath(request)
-    if (term.status !== 'proposed') throw errors.ERR_TERM_DECIDED()
+    if (term.status !== 'proposed') throw vocabularyErrors.ERR_TERM_DECIDED()
     return sendPage(reply, confirmRejectPage(pageContext(request), term))
   })
 

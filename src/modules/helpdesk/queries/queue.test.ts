@@ -6,7 +6,7 @@ import { createStaff } from '../../../../test/support/factories.ts'
 import { newFormToken } from '../../../platform/intake/form-tokens.ts'
 import { submitReport } from '../commands/submit-report.ts'
 import { helpdeskWith } from '../testing/desk-setup.ts'
-import { openCounts, type QueueFilter, queueFilterSchema, queuePage } from './queue.ts'
+import { openCounts, type QueueFilter, queueFilterSchema, readQueue } from './queue.ts'
 
 let store: TestStore
 let memberOfBoth: string
@@ -60,7 +60,7 @@ async function allPages(filter: Partial<QueueFilter>): Promise<string[]> {
   const ids: string[] = []
   let after: string | undefined
   for (let pages = 0; pages < 20; pages++) {
-    const page = await queuePage(store.db, memberOfBoth, queueFilterSchema.parse({ ...filter, after }))
+    const page = await readQueue(store.db, memberOfBoth, queueFilterSchema.parse({ ...filter, after }))
     ids.push(...page.rows.map((row) => row.id))
     if (!page.next) return ids
     after = page.next

@@ -73,7 +73,7 @@ export function queueCursor(row: QueueRow): string {
  * index in its order that stops after a page; only then are the desks' pages merged. Over all desks
  * at once the planner could only sort every open report.
  */
-export async function queuePage(
+export async function readQueue(
   db: Db,
   userId: string,
   filter: QueueFilter,

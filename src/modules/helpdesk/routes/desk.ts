@@ -24,7 +24,7 @@ import { surgePage } from '../pages/surge.ts'
 import { ASSIGN_HELPDESK, WORK_HELPDESK } from '../policy.ts'
 import { eventDraft, reportView } from '../present.ts'
 import { deskWorkers, helpdesksOf } from '../queries/desks.ts'
-import { openCounts, queueFilterSchema, queuePage as readQueue } from '../queries/queue.ts'
+import { openCounts, queueFilterSchema, readQueue } from '../queries/queue.ts'
 import {
   assigneeName,
   groupedReports,
