@@ -158,7 +158,7 @@ describe('the progress page', () => {
     const path = await insertRotation('0 seconds')
     const page = await (await as(coordinator)).get(path)
     assert.equal(page.statusCode, 200)
-    assert.match(page.body, /<meta http-equiv="refresh" content="3">/)
+    assert.match(page.body, /<meta http-equiv="refresh" content="5">/)
     assert.doesNotMatch(page.body, /<script/)
     assert.match(page.body, /1 of 3 records re-keyed/)
     await db().deleteFrom('desk_rotations').where('state', '=', 'running').execute()

@@ -1,6 +1,7 @@
 /** The pages of large exports: the offer to prepare one, and its progress with the download link. */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { ExportFormat } from '../present/export-formats.ts'
 
@@ -45,15 +46,20 @@ export type ExportJobView = {
 export function exportProgressPage(ctx: PageContext, job: ExportJobView): string {
   const { t, locale } = ctx
   const total = job.total ?? 0
-  const progress =
-    job.state === 'running' || job.state === 'queued'
-      ? html`<p><label for="export-progress">${t('chronicle.data.export.progress', {
+  const running = job.state === 'running' || job.state === 'queued'
+  const state = t(`chronicle.data.export.state.${job.state}`)
+  const progress = running
+    ? jobProgress({
+        status: `${state} ${t('chronicle.data.export.progress', {
           done: formatNumber(job.done, locale),
           total: formatNumber(total, locale),
-        })}</label>
-<progress id="export-progress" max="${Math.max(total, 1)}" value="${Math.min(job.done, total)}"></progress></p>
-<p class="hint">${t('chronicle.data.export.refresh')}</p>`
-      : ''
+        })}`,
+        label: t('chronicle.data.export.jobTitle'),
+        done: job.done,
+        total,
+        hint: t('chronicle.data.export.refresh'),
+      })
+    : html`<p role="status">${state}</p>`
   const outcome =
     job.state === 'done'
       ? job.available
@@ -70,8 +76,12 @@ export function exportProgressPage(ctx: PageContext, job: ExportJobView): string
         ? html`<p role="alert">${t('chronicle.data.export.failed')}</p>`
         : ''
   const body = html`<h1>${t('chronicle.data.export.jobTitle')}</h1>
-<p role="status">${t(`chronicle.data.export.state.${job.state}`)}</p>
 !${progress}
 !${outcome}`
-  return layout(ctx, { title: t('chronicle.data.export.jobTitle'), body, narrow: true })
+  return layout(ctx, {
+    title: t('chronicle.data.export.jobTitle'),
+    body,
+    narrow: true,
+    ...(running ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}),
+  })
 }

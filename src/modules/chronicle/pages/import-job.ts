@@ -4,6 +4,7 @@
  */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { RowIssue } from '../commands/import/convert.ts'
@@ -125,8 +126,7 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
       job.state === 'queued'
         ? t('chronicle.import.job.queued')
         : t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })
-    state = html`<p role="status">${status}</p>
-<p><progress max="100" value="${percent}" aria-label="${t('chronicle.import.job.progress')}">${percent}%</progress></p>
+    state = html`!${jobProgress({ status, label: t('chronicle.import.job.progress'), done: percent, total: 100 })}
 <p><a href="/staff/chronicle/import/jobs/${job.id}">${t('chronicle.import.job.refresh')}</a></p>`
   } else if (job.interrupted) {
     state = interruptedSection(ctx, job)
@@ -142,5 +142,6 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
 !${params.mapping.publish ? html`<p>${t(params.mapping.fields.status ? 'chronicle.import.job.publishesByRow' : 'chronicle.import.job.publishes')}</p>` : ''}
 !${state}
 <p><a href="/staff/chronicle/import">${t('chronicle.import.job.back')}</a></p>`
-  return layout(ctx, { title, body })
+  const running = job.state === 'queued' || job.state === 'running'
+  return layout(ctx, { title, body, ...(running ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}) })
 }

@@ -85,8 +85,6 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.get('/chronicle/exports/:id', { config: { policy: 'public' } }, async (request, reply) => {
     const job = await findJob(request)
-    // Browsers reload a page sent with Refresh, so progress shows without JavaScript.
-    if (job.state === 'queued' || job.state === 'running') reply.header('refresh', '5')
     const page = exportProgressPage(pageContext(request), {
       id: job.id,
       state: job.state,

@@ -2,12 +2,11 @@
 import { html } from 'ghtml'
 import type { RotationView } from '../../../platform/crypto/desk-rotation.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
+import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
 import type { Helpdesk } from '../queries/desks.ts'
 import { deskBase } from './desk.ts'
 
 const base = `${deskBase}/desks`
-/** Seconds between the progress page's reloads while a rotation runs. */
-const REFRESH_SECONDS = 3
 
 /** Where a desk's rotations are started and shown. */
 export function rotationPaths(deskId: string) {
@@ -72,7 +71,7 @@ export function rotationPage(
   const paths = rotationPaths(view.desk.id)
   const counts = { done: rotation.done, total: rotation.total }
   const byState: Record<RotationView['state'], string> = {
-    running: html`<p class="hint">${t('helpdesk.rotation.refreshing')}</p>`,
+    running: '',
     interrupted: html`<p>${t('helpdesk.rotation.interrupted')}</p>!${
       view.viewerIsMember
         ? html`<form method="post" action="${paths.start}">!${csrfField(ctx)}<button type="submit">${t('helpdesk.rotation.resume')}</button></form>`
@@ -87,10 +86,14 @@ export function rotationPage(
   return layout(ctx, {
     title: t('helpdesk.rotation.progressTitle', { desk: view.desk.name }),
     narrow: true,
-    ...(rotation.state === 'running' ? { refreshSeconds: REFRESH_SECONDS } : {}),
+    ...(rotation.state === 'running' ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}),
     body: html`<h1>${t('helpdesk.rotation.progressTitle', { desk: view.desk.name })}</h1>
-<p><progress max="${rotation.total}" value="${rotation.done}">${t('helpdesk.rotation.progress', counts)}</progress></p>
-<p role="status">${t('helpdesk.rotation.progress', counts)}</p>
+!${jobProgress({
+      status: t('helpdesk.rotation.progress', counts),
+      label: t('helpdesk.rotation.progressTitle', { desk: view.desk.name }),
+      ...counts,
+      hint: rotation.state === 'running' ? t('helpdesk.rotation.refreshing') : undefined,
+    })}
 !${byState[rotation.state]}
 !${unopened}
 <p><a href="${base}/${view.desk.id}">${t('helpdesk.rotation.back')}</a></p>`,
