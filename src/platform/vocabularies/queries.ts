@@ -2,6 +2,7 @@
  * Reading vocabulary terms: the lists staff pages show, single terms, and the index of every term
  * that imports, filters and public pages look codes and ids up in.
  */
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { Locale } from '../i18n.ts'
@@ -132,13 +133,14 @@ async function loadIndex(db: Db): Promise<TermIndex> {
 }
 
 // What changes whenever a term is added, decided or proposed again, here or on another app node: one
-// row computed by the database, far less than the terms themselves, compared at every use so no node
-// serves terms older than the database's.
+// row a trigger rewrites on every statement that changes vocab_terms (migration vocab-terms-version),
+// read at every use so no node serves terms older than the database's. Its xmin changes with each
+// rewrite, a restore's too, so the stamp never repeats for other terms.
 async function stampOf(db: Db): Promise<string> {
   const { rows } = await sql<{ stamp: string }>`
-    SELECT count(*) || ':' || coalesce(encode(sha256(convert_to(string_agg(id || status || labels::text || extra::text, ',' ORDER BY id), 'UTF8')), 'hex'), '') AS stamp
-    FROM vocab_terms`.execute(db)
-  return rows[0]!.stamp
+    SELECT xmin::text || '.' || version AS stamp FROM vocab_terms_version`.execute(db)
+  // Without its row (deleted by hand) nothing tells a change: reload every time.
+  return rows[0]?.stamp ?? randomUUID()
 }
 
 // Per database (tests run several apps in one process).

@@ -131,6 +131,9 @@ test('the term index maps codes to ids and back for every vocabulary, and is kep
   assert.notEqual(after, before)
   assert.equal(after.byId.get(proposed.id)?.labels.en, 'Sit-in')
   assert.equal(after.id('event_type', 'sit_in'), undefined, 'a proposed term has no approved code')
+  // And a term deleted by hand.
+  await store.db.deleteFrom('vocab_terms').where('code', '=', 'deportation').execute()
+  assert.equal((await termIndex(store.db)).id('act_type', 'deportation'), undefined)
 })
 
 test('proposing derives a region ISO code and an article number from the code', async () => {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
-import { enqueue } from '../../../../platform/jobs/queue.ts'
+import { enqueue, wakeWorkers } from '../../../../platform/jobs/queue.ts'
 import { errors } from '../../errors.ts'
 import { EXPORT_KEEP_MS, EXPORT_STALE_MS, exportJob } from '../../jobs/export.ts'
 import type { ExportFormat } from '../../present/export-formats.ts'
@@ -80,5 +80,6 @@ export async function requestExport(
       .execute()
     await enqueue(trx, exportJob, { exportId: id })
   })
+  wakeWorkers(exportJob)
   return id
 }
