@@ -1,21 +1,18 @@
 /**
  * Every error the chronicle answers with, once: its HTTP status; the message is `errors.<CODE>` in the
- * chronicle's locales (or the platform's for the general ones). Throw `errors.ERR_X()`.
+ * chronicle's locales. Throw `errors.ERR_X()`; the general ones (a form that can't be read, an error on
+ * our side) are the platform's `platformErrors`.
  */
 import { errorCatalogue } from '../../platform/errors.ts'
 
 /** The chronicle's error catalogue. */
 export const errors = errorCatalogue({
-  // A form or query that could not be read at all (the page's own form shows field errors instead).
-  ERR_BAD_REQUEST: { status: 400 },
   // A filter of the API, a feed or an export that is not one the schema accepts.
   ERR_INVALID_QUERY: { status: 400 },
   // The API's `cursor` is not one it handed out.
   ERR_BAD_CURSOR: { status: 400 },
   // The statistics filter could not be read (a bad date, code, status or measure).
   ERR_STATS_FILTER: { status: 400 },
-  // Something that should have been saved was not; nothing the user sent explains it.
-  ERR_INTERNAL: { status: 500 },
   // Edits and reviews name the version they saw; someone saved another since.
   ERR_EVENT_STALE: { status: 409 },
   // Why an event can't be verified or published yet (see commands/publish-event.ts).

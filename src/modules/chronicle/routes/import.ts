@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../../../platform/audit.ts'
-import { notFound } from '../../../platform/errors.ts'
+import { notFound, platformErrors } from '../../../platform/errors.ts'
 import { registerFileUploads, type UploadClaim } from '../../../platform/intake/file-upload.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { can } from '../../../platform/policy.ts'
@@ -135,7 +135,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.post('/staff/chronicle/import/jobs/:id/run', { config }, async (request, reply) => {
     const checked = await job(request)
     const form = parseForm(runForm, request.body)
-    if (!form.ok) throw errors.ERR_BAD_REQUEST()
+    if (!form.ok) throw platformErrors.ERR_BAD_REQUEST()
     // Only a finished dry run whose file is still there can be imported; each file only once.
     if (!checked.params.dryRun || checked.state !== 'done' || !checked.fileId || checked.report?.fileError)
       throw errors.ERR_IMPORT_NOT_READY()

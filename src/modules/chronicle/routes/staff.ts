@@ -3,7 +3,7 @@
  * at /staff/chronicle, the event pages under /staff/chronicle/events. Plain forms, Post/Redirect/Get.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { notFound } from '../../../platform/errors.ts'
+import { notFound, platformErrors } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
@@ -11,7 +11,6 @@ import { publishBlocker, publishEvent, unpublishEvent } from '../commands/publis
 import { disputeEvent, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
 import { addSource, removeSource } from '../commands/sources.ts'
-import { errors } from '../errors.ts'
 import { conflictPage } from '../pages/staff-conflict.ts'
 import { editEventPage, newEventPage } from '../pages/staff-event.ts'
 import { comparePage, historyPage } from '../pages/staff-history.ts'
@@ -85,7 +84,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   // The version a review action was taken on; a form without a sound one is a bad request.
   const reviewedVersion = (request: FastifyRequest): number => {
     const form = parseForm(reviewForm, request.body)
-    if (!form.ok) throw errors.ERR_BAD_REQUEST()
+    if (!form.ok) throw platformErrors.ERR_BAD_REQUEST()
     return form.data.version
   }
 
@@ -157,7 +156,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       .transaction()
       .execute((trx) => createEvent(trx, { actorId, event: form.data.event, source: form.data.source }))
     if (outcome.kind === 'invalid') return again(outcome.errors)
-    if (outcome.kind !== 'saved') throw errors.ERR_INTERNAL()
+    if (outcome.kind !== 'saved') throw platformErrors.ERR_INTERNAL()
     return backToEvent(reply, outcome.id, 'created')
   })
 
