@@ -105,7 +105,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerSecurity(app, { secureCookies })
   registerRequestContext(app, store, {
     secureCookies,
-    navigation: modules.flatMap((module) => module.navigation ?? []),
+    navigation: modules.flatMap((module) =>
+      (module.navigation ?? []).map((item) => ({ ...item, group: item.group ?? module.title })),
+    ),
   })
   registerErrorPages(app)
   registerAssets(app)

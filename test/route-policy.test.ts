@@ -32,6 +32,7 @@ const expected: Record<string, readonly Role[]> = {
   'POST /staff/users/:id/enable': ['admin'],
   'POST /staff/users/:id/reset-link': ['admin'],
   'GET /staff/audit': ['admin'],
+  'GET /staff/styleguide': roles,
   'GET /staff/chronicle/vocabularies': ['admin', 'coordinator', 'editor'],
   'POST /staff/chronicle/vocabularies/terms': ['admin', 'coordinator', 'editor'],
   'POST /staff/chronicle/vocabularies/terms/:id/approve': ['admin', 'editor'],

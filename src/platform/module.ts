@@ -34,6 +34,8 @@ export type HomeLink = { href: string; label: string }
 export type LifelineModule = {
   /** Short and unique: `chronicle`, `helpdesk`. */
   name: string
+  /** The i18n key of its name as people read it ("Chronicle"): heads its group in the staff navigation. */
+  title?: string
   /** The permissions its routes and pages check. */
   permissions?: readonly Permission[]
   /** Its entries in the staff navigation, in order. */

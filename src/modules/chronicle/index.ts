@@ -15,11 +15,12 @@ import { registerChronicle } from './register.ts'
 /** The chronicle's descriptor. */
 export const chronicle: LifelineModule = {
   name: 'chronicle',
+  title: 'chronicle.module.title',
   permissions: [EDIT_CHRONICLE, REVIEW_CHRONICLE],
   navigation: [
-    { href: '/staff/chronicle/vocabularies', label: 'chronicle.vocabulary.nav', permission: EDIT_CHRONICLE },
     { href: '/staff/chronicle', label: 'chronicle.staff.nav', permission: EDIT_CHRONICLE },
     { href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE },
+    { href: '/staff/chronicle/vocabularies', label: 'chronicle.vocabulary.nav', permission: EDIT_CHRONICLE },
   ],
   home: [{ href: '/chronicle', label: 'chronicle.public.homeLink' }],
   jobs: [exportJob, exportSweepJob, importJob, importFilesJob],

@@ -14,6 +14,7 @@ import { registerHelpdesk } from './register.ts'
 /** The help desk's descriptor. */
 export const helpdesk: LifelineModule = {
   name: 'helpdesk',
+  title: 'helpdesk.module.title',
   permissions: [WORK_HELPDESK, ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK],
   navigation: [
     { href: deskBase, label: 'helpdesk.desk.nav', permission: WORK_HELPDESK },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ModuleDeps } from '../../platform/module.ts'
 import { registerAuditRoutes } from './routes/audit.ts'
 import { registerDashboardRoutes } from './routes/dashboard.ts'
+import { registerStyleguideRoutes } from './routes/styleguide.ts'
 import { registerUserRoutes } from './routes/users.ts'
 
 /** Registers the staff routes. */
@@ -10,4 +11,5 @@ export function registerStaff(app: FastifyInstance, deps: ModuleDeps) {
   registerDashboardRoutes(app)
   registerUserRoutes(app, deps)
   registerAuditRoutes(app, deps)
+  registerStyleguideRoutes(app)
 }

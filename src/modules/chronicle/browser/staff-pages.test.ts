@@ -57,7 +57,7 @@ for (const mode of jsModes) {
         editor = await staffPage(running, ['editor'], axe.options)
         coordinator = await staffPage(running, ['coordinator'], axe.options)
 
-        await follow(editor, link(editor, 'Chronicle'))
+        await follow(editor, link(editor, 'Events'))
         assert.equal(pathOf(editor), '/staff/chronicle')
         await axe.look(editor, 'staff list')
         await follow(editor, link(editor, 'New event'))

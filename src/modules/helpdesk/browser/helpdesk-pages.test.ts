@@ -118,7 +118,7 @@ for (const mode of jsModes) {
       'a lawyer reads it, replies with a template, makes a chronicle event of it and closes it',
       slow,
       async () => {
-        await follow(lawyer, link(lawyer, 'Help desk'))
+        await follow(lawyer, link(lawyer, 'Queue'))
         assert.equal(await heading(lawyer), 'Help desk queue')
         await axe.look(lawyer, 'queue')
         // The other mode's report is open again (its writer answered after it was closed) and its time

@@ -1,6 +1,7 @@
 /** Pages for managing staff: the list with the invite form, one member, the disable confirmation. */
 import { html } from 'ghtml'
-import { errorSummary, field, fieldError } from '../../../platform/html/forms.ts'
+import { tag } from '../../../platform/html/components.ts'
+import { checkboxGroup, errorSummary, field } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
@@ -15,24 +16,25 @@ function roleChecks(
   legend: string,
 ): string {
   const { t } = ctx
-  const error = errors.roles
-  return html`<fieldset class="checks" !${error ? 'aria-describedby="field-roles-error"' : ''}><legend id="field-roles">${legend}</legend>
-!${fieldError(ctx, errors, 'roles')}
-!${roles
-    .map(
-      (role) =>
-        html`<label><input type="checkbox" name="roles" value="${role}" ${checked.includes(role) ? 'checked' : ''}> ${t(`roles.${role}`)} <span class="hint">${t(`roles.${role}Hint`)}</span></label>`,
-    )
-    .join('')}
-</fieldset>`
+  return checkboxGroup(ctx, errors, {
+    name: 'roles',
+    legend,
+    options: roles.map((role) => ({
+      name: 'roles',
+      value: role,
+      label: t(`roles.${role}`),
+      hint: t(`roles.${role}Hint`),
+      checked: checked.includes(role),
+    })),
+  })
 }
 
 function status(ctx: PageContext, user: StaffMember): string {
   return user.disabled
-    ? ctx.t('users.disabled')
+    ? tag(ctx.t('users.disabled'), 'danger')
     : user.totpEnabled
-      ? ctx.t('users.active')
-      : ctx.t('users.noTotp')
+      ? tag(ctx.t('users.active'), 'ok')
+      : tag(ctx.t('users.noTotp'), 'warn')
 }
 
 /** The list of staff and the invite form. */
@@ -46,7 +48,7 @@ export function usersPage(
       (
         user,
       ) => html`<tr><td><a href="/staff/users/${user.id}">${user.displayName}</a></td><td>${user.email}</td>
-<td>${user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td><td>${status(ctx, user)}</td><td>${formatDateTime(user.createdAt, locale)}</td></tr>`,
+<td>${user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td><td>!${status(ctx, user)}</td><td>${formatDateTime(user.createdAt, locale)}</td></tr>`,
     )
     .join('')
   const chosen = ([] as unknown[]).concat(options.values.roles ?? []).map(String)
@@ -99,7 +101,7 @@ export function userPage(
 <form method="post" action="/staff/users/${user.id}/reset-link">!${csrfField(ctx)}<button class="secondary" type="submit">${t('users.resetLink')}</button></form>`
   const body = html`<h1>${user.displayName}</h1>
 !${noticeLine(options.notice)}
-<p>${user.email} · ${status(ctx, user)}</p>
+<p>${user.email} · !${status(ctx, user)}</p>
 !${errorSummary(ctx, options.errors, { roles: t('users.roles') })}
 <form class="stack" method="post" action="/staff/users/${user.id}/roles?_method=PUT" novalidate>
 !${csrfField(ctx)}
