@@ -30,6 +30,8 @@ export type PageEntry = {
   status?: number
   /** A form sent from `path`: the page is what answers it (a receipt, a form with its errors). */
   form?: FormStep
+  /** Why the page shows vocabulary codes on purpose (the page checks then look for i18n keys only). */
+  showsCodes?: string
   /** Opened by a reader of its own, as its form signs in. */
   alone?: true
 }
@@ -188,7 +190,7 @@ export function pageList(sample: Sample): PageEntry[] {
     {
       name: 'staff-event-compare',
       route: 'GET /staff/chronicle/events/:id/compare',
-      path: `${event}/compare?a=1&b=2`,
+      path: `${event}/compare?a=1&b=${sample.eventVersion}`,
       audience: 'editor',
     },
     {
@@ -202,12 +204,14 @@ export function pageList(sample: Sample): PageEntry[] {
       route: 'GET /staff/chronicle/vocabularies',
       path: '/staff/chronicle/vocabularies',
       audience: 'editor',
+      showsCodes: 'editors manage each term by its code, which imports and the API use',
     },
     {
       name: 'vocabulary-term-reject',
       route: 'GET /staff/chronicle/vocabularies/terms/:id/reject',
       path: `/staff/chronicle/vocabularies/terms/${sample.term}/reject`,
       audience: 'editor',
+      showsCodes: 'names the proposed term by its code as well as its label',
     },
     {
       name: 'import',

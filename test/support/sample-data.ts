@@ -8,6 +8,7 @@
  * what the app itself makes; only what has no form (a finished re-keying, a queued import) is inserted.
  */
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { generateDemo } from '../../src/modules/chronicle/demo/generate.ts'
 import { addWorker } from '../../src/modules/helpdesk/commands/add-worker.ts'
 import { openHelpdesk } from '../../src/modules/helpdesk/commands/open-helpdesk.ts'
@@ -18,7 +19,10 @@ import { type Role, roles } from '../../src/platform/policy.ts'
 import { type Agent, agent } from './agent.ts'
 import { timeStep } from './browser.ts'
 import { createStaff, signIn, type TestStaff } from './factories.ts'
+import { multipartBody } from './multipart.ts'
 import type { TestServer } from './server.ts'
+
+const ovdinfoSample = new URL('../fixtures/ovdinfo-moscow-2011-2012.csv', import.meta.url)
 
 /** A staff member of the sample, and the last TOTP time step their sign-ins used. */
 export type SampleStaff = TestStaff & { name: string; lastStep: number }
@@ -38,6 +42,8 @@ export type Sample = {
   /** The receipt of `reports.replied`, whose writer has answered the desk. */
   receipt: string
   event: number
+  /** The event's latest version (its history compares the first with it). */
+  eventVersion: number
   person: number
   case: number
   term: number
@@ -277,11 +283,6 @@ async function fillChronicle(server: TestServer, staff: Record<Role, SampleStaff
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const job = await db
-    .insertInto('chronicle_jobs')
-    .values({ kind: 'import', params: '{}', created_by: staff.editor.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
   // An editor verifies the event, so its history has a second version to compare with the first.
   const editor = await signedIn(server, staff.editor)
   await editor.get(`/staff/chronicle/events/${event}`)
@@ -291,12 +292,30 @@ async function fillChronicle(server: TestServer, staff: Record<Role, SampleStaff
     .where('id', '=', event)
     .executeTakeFirstOrThrow()
   await post(editor, `/staff/chronicle/events/${event}/verify`, { version: String(version) })
+  // A dry run of OVD-Info's sample table, uploaded as the import page sends it (no worker runs it here).
+  await editor.get('/staff/chronicle/import')
+  const upload = multipartBody([
+    { name: '_csrf', value: editor.csrf },
+    { name: 'mapping', value: 'ovdinfo-moscow-2011-2012' },
+    { name: 'mode', value: 'dry' },
+    { name: 'file', filename: 'ovdinfo.csv', type: 'text/csv', value: readFileSync(ovdinfoSample) },
+  ])
+  const imported = await editor.send('POST', '/staff/chronicle/import', upload.body, {
+    'content-type': upload.type,
+  })
+  assert.equal(imported.statusCode, 303, imported.body.slice(0, 2000))
+  const importJob = imported.headers.location!.split('/').pop()!
   const reader = agent(server.app, 'ru', { address: '10.30.0.1' })
   await reader.get('/chronicle')
   const exported = await reader.post('/chronicle/exports', { format: 'csv', region: 'RU-MOW' })
   assert.equal(exported.statusCode, 303, exported.body.slice(0, 2000))
   const exportJob = exported.headers.location!.split('/').pop()!
-  return { event, person, case: kase, term: term.id, importJob: job.id, exportJob }
+  const verified = await db
+    .selectFrom('chronicle_events')
+    .select('version')
+    .where('id', '=', event)
+    .executeTakeFirstOrThrow()
+  return { event, eventVersion: verified.version, person, case: kase, term: term.id, importJob, exportJob }
 }
 
 /** Fills a fresh server with the sample; `events` is the size of the demo chronicle. */
