@@ -141,9 +141,10 @@ export function visibleText(page: Page): Promise<string> {
   })
 }
 
-/** The i18n keys and codes in `text`, each once. */
-export function forbiddenIn(text: string, forbidden: Forbidden): string[] {
+/** The i18n keys and codes in `text`, each once; `keysOnly` for a page that shows codes on purpose. */
+export function forbiddenIn(text: string, forbidden: Forbidden, keysOnly = false): string[] {
   const found = new Set(text.match(forbidden.keys) ?? [])
+  if (keysOnly) return [...found]
   // A code counts as a whole token: not inside a longer word, e-mail address or URL.
   for (const token of text.split(/[^\w.:-]+/))
     for (const candidate of [token, token.replace(/[.:]+$/, '')])
