@@ -41,6 +41,7 @@ const known: Record<Check, Record<string, string>> = {
     'helpdesk-desk': 'the settings and member forms both render field-regions-* ids (duplicate ids)',
     'chronicle-export':
       'the job progress page reloads itself with <meta http-equiv="refresh"> (axe: meta-refresh)',
+    'import-job': 'the same self-reload of the job progress page (jobProgress) while the dry run waits',
   },
   words: {
     'not-found': 'error pages print the error code (ERR_NOT_FOUND) under the message',
