@@ -147,7 +147,7 @@ export async function seriousViolations(page: Page, label: string): Promise<stri
   const results = await page.evaluate(() =>
     (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
   )
-  return results.violations
+  const found = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => {
       const nodes = violation.nodes.map(
@@ -155,6 +155,31 @@ export async function seriousViolations(page: Page, label: string): Promise<stri
       )
       return `${label} (${pathOf(page)}): ${violation.id} [${violation.impact}] ${violation.help}\n${nodes.join('\n')}`
     })
+  const duplicates = await duplicateIds(page)
+  if (duplicates.length)
+    found.push(
+      `${label} (${pathOf(page)}): duplicate-id [serious] Element ids must be unique (a label or link to one reaches the first)\n    ${duplicates
+        .slice(0, 8)
+        .map((id) => `#${id}`)
+        .join(', ')}${duplicates.length > 8 ? ` and ${duplicates.length - 8} more` : ''}`,
+    )
+  return found
+}
+
+/**
+ * The ids used by more than one element. axe 4.14 no longer checks this by default, yet a label's `for`
+ * or a link's `#id` reaches only the first of them: a click on one form's label ticks another's box.
+ */
+export function duplicateIds(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const seen = new Set<string>()
+    const twice = new Set<string>()
+    for (const element of document.querySelectorAll('[id]')) {
+      if (seen.has(element.id)) twice.add(element.id)
+      seen.add(element.id)
+    }
+    return [...twice]
+  })
 }
 
 /**
