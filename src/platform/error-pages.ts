@@ -51,7 +51,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     return reply.status(error.status).send({ error: { code: error.code, message } })
   }
   const ctx = Object.assign(pageContext(request), { t })
-  const body = html`<h1>${t('errors.title')}</h1><p>${message}</p><p class="hint">${t('errors.code')}: <code>${error.code}</code></p>
+  // The code is for scripts and support, not for the reader: it stays in the page, out of sight.
+  const body = html`<h1 data-error-code="${error.code}">${t('errors.title')}</h1><p>${message}</p>
 <p><a href="/">${t('errors.home')}</a></p>`
   return sendPage(reply, layout(ctx, { title: t('errors.title'), body, narrow: true }), error.status)
 }

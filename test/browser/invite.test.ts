@@ -68,7 +68,7 @@ describeInEachJsMode('invitation', (mode, running) => {
         const response = await visit(lawyerPage, `${server.url}${path}`)
         assert.equal(response.status(), 404, `${path} answers 404 to a lawyer`)
         assert.equal(await heading(lawyerPage), 'Something went wrong')
-        assert.match(await text(lawyerPage.locator('main')), /ERR_NOT_FOUND/)
+        assert.equal(await lawyerPage.locator('h1').getAttribute('data-error-code'), 'ERR_NOT_FOUND')
       }
 
       const used = await visit(lawyerPage, link)

@@ -47,7 +47,7 @@ const rotationCount = async () => (await db().selectFrom('desk_rotations').selec
 /** Follows a rotation's progress page, as its meta refresh would, until it stops refreshing. */
 async function waitForEnd(staff: Agent, path: string): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const page = await staff.get(path)
+    const page = await staff.get(`${path}?follow=1`)
     assert.equal(page.statusCode, 200)
     if (!page.body.includes('http-equiv="refresh"')) return page.body
     await sleep(50)
@@ -154,9 +154,13 @@ describe('the progress page', () => {
     return `${deskPath}/rotations/${row.id}`
   }
 
-  it('refreshes itself with a meta refresh, with no script, while the work runs', async () => {
+  it('refreshes itself with a meta refresh, with no script, while the work runs and its reader follows it', async () => {
     const path = await insertRotation('0 seconds')
-    const page = await (await as(coordinator)).get(path)
+    const staff = await as(coordinator)
+    const unasked = await staff.get(path)
+    assert.doesNotMatch(unasked.body, /http-equiv="refresh"/)
+    assert.match(unasked.body, /\?follow=1"/)
+    const page = await staff.get(`${path}?follow=1`)
     assert.equal(page.statusCode, 200)
     assert.match(page.body, /<meta http-equiv="refresh" content="5">/)
     assert.doesNotMatch(page.body, /<script/)

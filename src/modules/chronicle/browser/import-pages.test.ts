@@ -53,7 +53,7 @@ const importedRows = (tag: string) =>
 /** Waits for the import jobs this server runs, then refreshes the job page as a person would. */
 async function finished(page: Page) {
   await settleImports(running.server.store.db)
-  const refresh = link(page, 'Refresh to see progress')
+  const refresh = link(page, 'Reload to see progress')
   if (await refresh.count()) await follow(page, refresh)
   assert.equal(await refresh.count(), 0, 'the job finished')
 }

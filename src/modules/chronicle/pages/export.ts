@@ -1,7 +1,7 @@
 /** The pages of large exports: the offer to prepare one, and its progress with the download link. */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
-import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
+import { jobProgress, progressControls, refreshFor } from '../../../platform/html/progress.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { ExportFormat } from '../present/export-formats.ts'
 
@@ -43,7 +43,7 @@ export type ExportJobView = {
 }
 
 /** The progress of a background export, and its download link once done. */
-export function exportProgressPage(ctx: PageContext, job: ExportJobView): string {
+export function exportProgressPage(ctx: PageContext, job: ExportJobView, following = false): string {
   const { t, locale } = ctx
   const total = job.total ?? 0
   const running = job.state === 'running' || job.state === 'queued'
@@ -57,8 +57,7 @@ export function exportProgressPage(ctx: PageContext, job: ExportJobView): string
         label: t('chronicle.data.export.jobTitle'),
         done: job.done,
         total,
-        hint: t('chronicle.data.export.refresh'),
-      })
+      }) + progressControls(ctx, following)
     : html`<p role="status">${state}</p>`
   const outcome =
     job.state === 'done'
@@ -82,6 +81,6 @@ export function exportProgressPage(ctx: PageContext, job: ExportJobView): string
     title: t('chronicle.data.export.jobTitle'),
     body,
     narrow: true,
-    ...(running ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}),
+    ...refreshFor(running, following),
   })
 }

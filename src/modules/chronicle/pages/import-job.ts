@@ -4,7 +4,7 @@
  */
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
-import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
+import { jobProgress, progressControls, refreshFor } from '../../../platform/html/progress.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import type { RowIssue } from '../commands/import/convert.ts'
@@ -110,7 +110,8 @@ function interruptedSection(ctx: PageContext, job: ImportJob): string {
 }
 
 /** Renders a job's page. */
-export function importJobPage(ctx: PageContext, job: ImportJob): string {
+/** `following`: the reader asked the page to reload itself while the job runs (see html/progress.ts). */
+export function importJobPage(ctx: PageContext, job: ImportJob, following = false): string {
   const { t, locale } = ctx
   const { params } = job
   const title = params.dryRun ? t('chronicle.import.job.dryRunTitle') : t('chronicle.import.job.importTitle')
@@ -127,7 +128,7 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
         ? t('chronicle.import.job.queued')
         : t('chronicle.import.report.progress', { rows: formatNumber(progress?.rows ?? 0, locale), percent })
     state = html`!${jobProgress({ status, label: t('chronicle.import.job.progress'), done: percent, total: 100 })}
-<p><a href="/staff/chronicle/import/jobs/${job.id}">${t('chronicle.import.job.refresh')}</a></p>`
+!${progressControls(ctx, following)}`
   } else if (job.interrupted) {
     state = interruptedSection(ctx, job)
   } else if (job.state === 'failed' || !job.report) {
@@ -143,5 +144,5 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
 !${state}
 <p><a href="/staff/chronicle/import">${t('chronicle.import.job.back')}</a></p>`
   const running = job.state === 'queued' || job.state === 'running'
-  return layout(ctx, { title, body, ...(running ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}) })
+  return layout(ctx, { title, body, ...refreshFor(running, following) })
 }

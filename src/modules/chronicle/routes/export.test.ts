@@ -188,8 +188,12 @@ describe('large exports', () => {
     assert.match(page, /^\/chronicle\/exports\/[0-9a-f-]{36}$/)
     const waiting = await visitor.get(page)
     assert.equal(waiting.statusCode, 200)
-    assert.match(waiting.body, /<meta http-equiv="refresh" content="5">/)
+    // It reloads itself only when the reader chose to follow it: unasked, a reload takes their place.
+    assert.doesNotMatch(waiting.body, /http-equiv="refresh"/)
+    assert.match(waiting.body, new RegExp(`href="${page}\\?follow=1"`))
     assert.match(waiting.body, /<progress/)
+    const following = await visitor.get(`${page}?follow=1`)
+    assert.match(following.body, /<meta http-equiv="refresh" content="5">/)
     // The same export asked again joins the one already waiting.
     const again = await visitor.post('/chronicle/exports', { format: 'ndjson', status: 'verified' })
     assert.equal(again.headers.location, page)

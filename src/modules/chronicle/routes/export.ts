@@ -2,10 +2,12 @@
  * Exports of any filtered view as CSV, NDJSON or JSON. Up to a threshold they stream straight from
  * the database in keyset batches; above it a page offers a background job with a progress page.
  */
+
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { readStoredFile } from '../../../platform/db/stored-files.ts'
 import { notFound } from '../../../platform/errors.ts'
+import { followsJob } from '../../../platform/html/progress.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { parseParams } from '../../../platform/validation.ts'
@@ -85,14 +87,18 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.get('/chronicle/exports/:id', { config: { policy: 'public' } }, async (request, reply) => {
     const job = await findJob(request)
-    const page = exportProgressPage(pageContext(request), {
-      id: job.id,
-      state: job.state,
-      format: job.format,
-      done: Number(job.done_rows),
-      total: job.total_rows === null ? null : Number(job.total_rows),
-      available: job.available,
-    })
+    const page = exportProgressPage(
+      pageContext(request),
+      {
+        id: job.id,
+        state: job.state,
+        format: job.format,
+        done: Number(job.done_rows),
+        total: job.total_rows === null ? null : Number(job.total_rows),
+        available: job.available,
+      },
+      followsJob(request.query),
+    )
     return sendPage(reply, page)
   })
 

@@ -3,9 +3,11 @@
  * for a dry run or an import, follow the job, run the import a dry run checked, run an interrupted job
  * again, save mappings.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../../../platform/audit.ts'
 import { notFound, platformErrors } from '../../../platform/errors.ts'
+import { followsJob } from '../../../platform/html/progress.ts'
 import { registerFileUploads, type UploadClaim } from '../../../platform/intake/file-upload.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { can } from '../../../platform/policy.ts'
@@ -129,7 +131,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   }
 
   app.get('/staff/chronicle/import/jobs/:id', { config }, async (request, reply) =>
-    sendPage(reply, importJobPage(pageContext(request), await job(request))),
+    sendPage(reply, importJobPage(pageContext(request), await job(request), followsJob(request.query))),
   )
 
   app.post('/staff/chronicle/import/jobs/:id/run', { config }, async (request, reply) => {

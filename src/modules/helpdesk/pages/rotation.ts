@@ -2,7 +2,7 @@
 import { html } from 'ghtml'
 import type { RotationView } from '../../../platform/crypto/desk-rotation.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
-import { jobProgress, PROGRESS_REFRESH_SECONDS } from '../../../platform/html/progress.ts'
+import { jobProgress, progressControls, refreshFor } from '../../../platform/html/progress.ts'
 import type { Helpdesk } from '../queries/desks.ts'
 import { deskBase } from './desk.ts'
 
@@ -65,6 +65,7 @@ export function confirmRotationPage(
 export function rotationPage(
   ctx: PageContext,
   view: { desk: Helpdesk; rotation: RotationView; viewerIsMember: boolean },
+  following = false,
 ): string {
   const { t } = ctx
   const { rotation } = view
@@ -86,14 +87,14 @@ export function rotationPage(
   return layout(ctx, {
     title: t('helpdesk.rotation.progressTitle', { desk: view.desk.name }),
     narrow: true,
-    ...(rotation.state === 'running' ? { refreshSeconds: PROGRESS_REFRESH_SECONDS } : {}),
+    ...refreshFor(rotation.state === 'running', following),
     body: html`<h1>${t('helpdesk.rotation.progressTitle', { desk: view.desk.name })}</h1>
 !${jobProgress({
       status: t('helpdesk.rotation.progress', counts),
       label: t('helpdesk.rotation.progressTitle', { desk: view.desk.name }),
       ...counts,
-      hint: rotation.state === 'running' ? t('helpdesk.rotation.refreshing') : undefined,
     })}
+!${rotation.state === 'running' ? progressControls(ctx, following) : ''}
 !${byState[rotation.state]}
 !${unopened}
 <p><a href="${base}/${view.desk.id}">${t('helpdesk.rotation.back')}</a></p>`,

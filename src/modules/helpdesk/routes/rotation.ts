@@ -3,10 +3,12 @@
  * the start (or resumption) of the work, and its progress page. The work itself is the platform's
  * (crypto/desk-rotation.ts); it runs in this process with a copy of the coordinator's key pair.
  */
+
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findRotation, latestRotation, rotationRunner } from '../../../platform/crypto/desk-rotation.ts'
 import { SealedError } from '../../../platform/crypto/sealed-records.ts'
 import { notFound } from '../../../platform/errors.ts'
+import { followsJob } from '../../../platform/html/progress.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { parseParams } from '../../../platform/validation.ts'
@@ -65,6 +67,9 @@ export function registerHelpdeskRotationRoutes(app: FastifyInstance, deps: Modul
     const { rotationId } = parseParams(rotationParams, request.params)
     const rotation = await findRotation(db, desk.id, rotationId)
     if (!rotation) throw notFound()
-    return sendPage(reply, rotationPage(pageContext(request), { desk, rotation, viewerIsMember }))
+    return sendPage(
+      reply,
+      rotationPage(pageContext(request), { desk, rotation, viewerIsMember }, followsJob(request.query)),
+    )
   })
 }
