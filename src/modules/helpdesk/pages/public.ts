@@ -154,6 +154,8 @@ const detainedLabels = (ctx: PageContext): Record<string, string> =>
       'details',
       'photo',
       'contact',
+      'publishFacts',
+      'publishNames',
       'token',
       'website',
     ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
@@ -199,9 +201,19 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 
 const legalLabels = (ctx: PageContext): Record<string, string> =>
   Object.fromEntries(
-    ['category', 'name', 'region', 'deadline', 'details', 'photo', 'contact', 'token', 'website'].map(
-      (name) => [name, ctx.t(`helpdesk.form.${name}`)],
-    ),
+    [
+      'category',
+      'name',
+      'region',
+      'deadline',
+      'details',
+      'photo',
+      'contact',
+      'publishFacts',
+      'publishNames',
+      'token',
+      'website',
+    ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
   )
 
 /** "I need legal help". */
@@ -336,7 +348,7 @@ export function followUpPage(
 <h2>${t('helpdesk.followUp.thread')}</h2>
 !${thread}
 <h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>
-!${errorSummary(ctx, view.errors, { message: t('helpdesk.followUp.message') })}
+!${errorSummary(ctx, view.errors, { message: t('helpdesk.followUp.message'), token: t('helpdesk.form.token') })}
 <form class="stack" method="post" action="${base}/report/reply" novalidate>
 !${csrfField(ctx)}
 <input type="hidden" name="receipt" value="${view.receipt}">
