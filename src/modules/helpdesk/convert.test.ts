@@ -43,7 +43,7 @@ describe('a report made into a chronicle event', () => {
         .executeTakeFirstOrThrow()
       await desk.get(`/staff/helpdesk/reports/${id}/convert?lang=${locale}`)
       const report = (await reportOfMember(t.store.db, id, lawyer.id))!
-      const draft = eventDraft(report, null, null, locale, translator(locale))
+      const draft = eventDraft(report, null, null, locale)
       // As the page's form sends it: every field, the empty ones too.
       const blank = Object.fromEntries([...textFields, ...factFields].map((field) => [field, '']))
       const made = await desk.post(`/staff/helpdesk/reports/${id}/convert`, { ...blank, ...draft })

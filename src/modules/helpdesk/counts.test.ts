@@ -91,7 +91,7 @@ describe('public counts', () => {
     assert.notEqual(total - shown, 2)
   })
 
-  it('show small days as "fewer than 5" and list no region rounded to nothing', async () => {
+  it('show small days as hidden and list no region rounded to nothing', async () => {
     await kept(t.store.db, [
       { day: '2026-11-25', region: regions.MOW, received: 3 },
       { day: '2026-11-26', region: regions.TUL, received: 6 },
@@ -111,6 +111,24 @@ describe('public counts', () => {
         [regions.TUL, 5],
       ].sort(),
     )
+  })
+
+  it('say on the page exactly what is hidden: "1–4" in the cells, and what is left out', async () => {
+    await kept(t.store.db, [
+      { day: '2026-11-25', region: regions.MOW, received: 3 },
+      { day: '2026-11-26', region: regions.TUL, received: 6 },
+    ])
+    const texts = {
+      en: ['Days and regions with no requests are left out', 'shown as "1–4"'],
+      ru: ['Дни и регионы, откуда не было обращений, не показаны', 'показаны как «1–4»'],
+      uk: ['Дні та регіони, звідки не було звернень, не показано', 'показано як «1–4»'],
+    }
+    for (const [language, intro] of Object.entries(texts)) {
+      const page = (await agent(t.app, language).get('/help/counts')).body.replaceAll('&#34;', '"')
+      for (const text of intro) assert.ok(page.includes(text), `${language}: ${text}`)
+      assert.match(page, /<td class="num">1–4<\/td>/)
+      assert.doesNotMatch(page, /fewer than|меньше|менше/)
+    }
   })
 
   it('may be kept by shared caches, except a page a signed-in member sees', async () => {

@@ -2,7 +2,7 @@
  * How the help desk's records become view models and JSON: a report's page, the draft event a report
  * becomes, the public counts as the API gives them. Each lists every field it outputs.
  */
-import type { Locale } from '../../platform/i18n.ts'
+import { isLocale, type Locale, translator } from '../../platform/i18n.ts'
 import { COUNT_ROUNDING, SMALLEST_SHOWN } from '../../platform/intake/small-counts.ts'
 import type { ReportView } from './pages/desk.ts'
 import type { publicCounts } from './queries/counts.ts'
@@ -24,6 +24,9 @@ export type ReportParts = {
   grouped: { id: string; receivedAt: Date; status: ReportStatus }[]
 }
 
+/** What a report's page may be sent back with: a form as sent and its errors, or a notice. */
+export type ReportExtra = 'reply' | 'errors' | 'statusForm' | 'assignErrors' | 'notice'
+
 /**
  * A report's page. A chosen template is filled in in the writer's language, else the member's; one in
  * neither still gives its text in one it has: better than an empty box.
@@ -31,7 +34,7 @@ export type ReportParts = {
 export function reportView(
   parts: ReportParts,
   request: { locale: Locale; template?: string },
-  extra: Partial<Pick<ReportView, 'reply' | 'errors' | 'notice'>>,
+  extra: Partial<Pick<ReportView, ReportExtra>>,
 ): ReportView {
   const { report, opened } = parts
   const chosen = parts.templates.find((row) => row.code === request.template)
@@ -49,19 +52,26 @@ export function reportView(
     })),
     reply: extra.reply ?? { text: templateText, author: 'desk' },
     errors: extra.errors ?? {},
+    statusForm: extra.statusForm,
+    assignErrors: extra.assignErrors,
     notice: extra.notice,
     grouped: parts.grouped,
   }
 }
 
-/** The event form's values for a report, as the conversion page first shows them. */
+/**
+ * The event form's values for a report, as the conversion page first shows them. The writer's words go
+ * in as the language they were written in (the report keeps it), and the title with them; `pageLocale`
+ * only when the report is not readable or names no language.
+ */
 export function eventDraft(
   report: ReportMeta,
   content: ReportContent | null,
   regionCode: string | null,
-  locale: 'ru' | 'en' | 'uk',
-  t: (key: string, values?: Record<string, unknown>) => string,
+  pageLocale: Locale,
 ): Record<string, string> {
+  const locale = isLocale(content?.locale) ? content.locale : pageLocale
+  const t = translator(locale)
   const day = (content?.form === 'detained' && content.date) || report.receivedAt.toISOString().slice(0, 10)
   const type = content?.form === 'legal' ? (content.category === 'search' ? 'search' : 'other') : 'detention'
   const story: string[] = []

@@ -5,7 +5,7 @@ import type { TestApp } from '../../../test/support/app.ts'
 import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { groupReports, type SurgeReport, stationKey } from './queries/surge.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
-import { sendDetained } from './testing/forms.ts'
+import { repeatedIds, sendDetained } from './testing/forms.ts'
 
 describe('station keys', () => {
   it('match the same station however it is written', () => {
@@ -120,6 +120,21 @@ describe('the surge view', () => {
       owners.map((row) => row.assignee_id),
       [lawyer.id, lawyer.id, lawyer.id],
     )
+
+    // Two joined groups, each with its form to give it to someone: no element id twice.
+    assert.equal(
+      (await sendDetained(agent(t.app, 'en'), { station: 'ОВД Арбат', who: 'Friend' })).statusCode,
+      201,
+    )
+    const second = await desk.get('/staff/helpdesk/surge')
+    const arbat = [...second.body.matchAll(/name="report" value="([0-9a-f-]{36})"/g)].map(
+      (match) => match[1]!,
+    )
+    assert.equal(arbat.length, 2)
+    await desk.post('/staff/helpdesk/surge/join', { report: arbat })
+    const both = await desk.get('/staff/helpdesk/surge')
+    assert.equal(both.body.split('name="assignee"').length - 1, 2)
+    assert.deepEqual(repeatedIds(both.body), [])
   })
 
   it('joins nothing from another desk, or fewer than two', async () => {

@@ -5,12 +5,13 @@ import { type Locale, localeNames } from '../../../platform/i18n.ts'
 
 /**
  * The answers as <dt>/<dd> pairs, leaving out the unanswered ones and those named in `hide`. A box
- * left unticked shows as "no" only with `showNo` (the desk wants to see consent refused).
+ * left unticked shows as "no" only with `showNo` (the desk wants to see consent refused). The region
+ * is stored as its code and shown by its name in `regions` (code → name in the page's language).
  */
 export function answerRows(
   ctx: PageContext,
   content: Record<string, unknown>,
-  options: { hide: string[]; showNo: boolean },
+  options: { hide: string[]; showNo: boolean; regions?: ReadonlyMap<string, string> },
 ): string {
   const { t } = ctx
   return Object.entries(content)
@@ -32,7 +33,9 @@ export function answerRows(
             ? t(`helpdesk.categories.${answer}`)
             : name === 'locale'
               ? (localeNames[answer as Locale] ?? String(answer))
-              : String(answer)
+              : name === 'region'
+                ? (options.regions?.get(String(answer)) ?? t('helpdesk.desk.unknownRegion'))
+                : String(answer)
       return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
     })
     .join('')

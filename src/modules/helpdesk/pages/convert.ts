@@ -37,7 +37,7 @@ export function convertPage(ctx: PageContext, view: ConvertView): string {
 <p>${t('helpdesk.convert.intro')}</p>
 <ul>!${consent.map((line) => html`<li>${line}</li>`).join('')}</ul>
 !${eventErrorSummary(ctx, view.errors)}
-<form method="post" action="${back}/convert">!${csrfField(ctx)}
+<form class="stack" method="post" action="${back}/convert">!${csrfField(ctx)}
 !${eventFields(ctx, { values: view.values, errors: view.errors, types: view.types, regions: view.regions })}
 <button type="submit">${t('helpdesk.convert.create')}</button></form>
 <p><a href="${back}">${t('helpdesk.convert.back')}</a></p>`,

@@ -8,9 +8,10 @@ import type { DueReport } from '../queries/retention.ts'
 import { KEEP_DAYS } from '../schema.ts'
 import { deskBase } from './desk.ts'
 
+// A hidden count says what it hides: "1–4" (queries/counts.ts, platform/intake/small-counts.ts).
 function count(ctx: PageContext, value: ShownCount): string {
   return value === null
-    ? ctx.t('helpdesk.counts.fewer', { n: SMALLEST_SHOWN })
+    ? ctx.t('helpdesk.counts.hidden', { below: SMALLEST_SHOWN - 1 })
     : formatNumber(value, ctx.locale)
 }
 
@@ -26,17 +27,17 @@ export function countsPage(
   },
 ): string {
   const { t } = ctx
-  const head = html`<th scope="col">${t('helpdesk.counts.received')}</th><th scope="col">${t('helpdesk.counts.helped')}</th>`
+  const head = html`<th scope="col" class="num">${t('helpdesk.counts.received')}</th><th scope="col" class="num">${t('helpdesk.counts.helped')}</th>`
   const days = view.byDay
     .map(
       (row) =>
-        html`<tr><th scope="row">${row.day}</th><td>${count(ctx, row.received)}</td><td>${count(ctx, row.helped)}</td></tr>`,
+        html`<tr><th scope="row">${row.day}</th><td class="num">${count(ctx, row.received)}</td><td class="num">${count(ctx, row.helped)}</td></tr>`,
     )
     .join('')
   const regions = view.byRegion
     .map(
       (row) =>
-        html`<tr><th scope="row">${row.name}</th><td>${count(ctx, row.received)}</td><td>${count(ctx, row.helped)}</td></tr>`,
+        html`<tr><th scope="row">${row.name}</th><td class="num">${count(ctx, row.received)}</td><td class="num">${count(ctx, row.helped)}</td></tr>`,
     )
     .join('')
   return layout(ctx, {

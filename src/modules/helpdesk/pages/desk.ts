@@ -12,6 +12,7 @@ import type { Suggestion } from '../queries/suggest.ts'
 import { legalCategories } from '../schema.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
 import { answerRows } from './answers.ts'
+import { messageTime } from './times.ts'
 
 /** Where the desk's pages live. */
 export const deskBase = '/staff/helpdesk'
@@ -138,6 +139,9 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
   })
 }
 
+/** The status form as sent back: the status and outcome chosen, and what is wrong with them. */
+export type StatusForm = { status: string; outcome: string; errors: FieldErrors }
+
 /** What the report page shows. */
 export type ReportView = {
   report: ReportMeta
@@ -147,7 +151,12 @@ export type ReportView = {
   workers: Suggestion[]
   templates: Option[]
   reply: { text: string; author: 'desk' | 'note' }
+  /** The reply form's errors. */
   errors: FieldErrors
+  /** The status form as sent, with what is wrong with it; absent: the report's own status. */
+  statusForm?: StatusForm
+  /** The assignment form's errors. */
+  assignErrors?: FieldErrors
   notice?: string
   grouped: { id: string; receivedAt: Date; status: ReportStatus }[]
 }
@@ -175,8 +184,24 @@ function messageItem(ctx: PageContext, message: DeskMessage): string {
       ? t('helpdesk.desk.fromWriter')
       : (message.authorName ?? t('helpdesk.desk.formerMember'))
   const kind = t(`helpdesk.desk.messageKinds.${message.author}`)
-  return html`<li class="message ${message.author}"><p class="meta">${kind} · ${who} · ${formatDateTime(message.sentAt, locale)}</p>
+  return html`<li class="message ${message.author}"><p class="meta">${kind} · ${who} · ${messageTime(message.author, message.sentAt, locale)}</p>
 !${message.text === null ? html`<p class="hint">${t('helpdesk.desk.noKey')}</p>` : html`<p class="text">${message.text}</p>`}</li>`
+}
+
+// Status and outcome: as sent when sent back (closing needs an outcome), else as the report has them.
+function statusForm(ctx: PageContext, path: string, view: ReportView): string {
+  const { t } = ctx
+  const sent = view.statusForm ?? {
+    status: view.report.status,
+    outcome: view.report.outcome ?? '',
+    errors: {},
+  }
+  const labels = { status: t('helpdesk.desk.newStatus'), outcome: t('helpdesk.desk.outcome') }
+  return html`!${errorSummary(ctx, sent.errors, labels)}
+<form class="stack" method="post" action="${path}/status">!${csrfField(ctx)}
+!${selectField(ctx, sent.errors, { name: 'status', label: labels.status, value: sent.status, options: statuses.map((status) => ({ value: status, label: t(`helpdesk.desk.statuses.${status}`) })) })}
+!${selectField(ctx, sent.errors, { name: 'outcome', label: labels.outcome, hint: t('helpdesk.desk.outcomeHint'), value: sent.outcome, options: [{ value: '', label: t('helpdesk.desk.noOutcome') }, ...outcomes.map((outcome) => ({ value: outcome, label: t(`helpdesk.desk.outcomes.${outcome}`) }))] })}
+<button type="submit">${t('helpdesk.desk.changeStatus')}</button></form>`
 }
 
 /** One report: what was sent, the thread, the reply box and the actions. */
@@ -196,9 +221,11 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 <button type="submit" class="secondary">${t('helpdesk.desk.useTemplate')}</button></form>`
     : ''
   const canAssign = ctx.staff?.can(ASSIGN_HELPDESK) ?? false
+  const assignErrors = view.assignErrors ?? {}
   const assignForm = canAssign
-    ? html`<form method="post" action="${path}/assign">!${csrfField(ctx)}
-!${selectField(ctx, {}, { name: 'assignee', label: t('helpdesk.desk.assignTo'), hint: t('helpdesk.desk.suggestHint'), value: report.assigneeId ?? '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...view.workers.map((worker, index) => ({ value: worker.id, label: workerLabel(ctx, worker, view, index === 0) }))] })}
+    ? html`!${errorSummary(ctx, assignErrors, { assignee: t('helpdesk.desk.assignTo') })}
+<form class="stack" method="post" action="${path}/assign">!${csrfField(ctx)}
+!${selectField(ctx, assignErrors, { name: 'assignee', label: t('helpdesk.desk.assignTo'), hint: t('helpdesk.desk.suggestHint'), value: report.assigneeId ?? '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...view.workers.map((worker, index) => ({ value: worker.id, label: workerLabel(ctx, worker, view, index === 0) }))] })}
 <button type="submit">${t('helpdesk.desk.assign')}</button></form>`
     : report.assigneeId
       ? ''
@@ -228,8 +255,8 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 !${thread}
 <h2 id="reply">${t('helpdesk.desk.replyTitle')}</h2>
 !${templateForm}
-!${errorSummary(ctx, view.errors, { text: t('helpdesk.desk.replyText') })}
-<form method="post" action="${path}/messages">!${csrfField(ctx)}
+!${errorSummary(ctx, view.errors, { text: t('helpdesk.desk.replyText'), author: t('helpdesk.desk.sendAs') })}
+<form class="stack" method="post" action="${path}/messages">!${csrfField(ctx)}
 !${textareaField(ctx, view.errors, { name: 'text', label: t('helpdesk.desk.replyText'), hint: t('helpdesk.desk.replyHint'), value: view.reply.text, rows: 8 })}
 <fieldset><legend>${t('helpdesk.desk.sendAs')}</legend>
 <div class="checkbox"><input type="radio" id="author-desk" name="author" value="desk" !${view.reply.author === 'desk' ? 'checked' : ''}> <label for="author-desk">${t('helpdesk.desk.asReply')}</label></div>
@@ -238,10 +265,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 <button type="submit">${t('helpdesk.desk.send')}</button></form>
 <h2>${t('helpdesk.desk.actions')}</h2>
 !${assignForm}
-<form method="post" action="${path}/status">!${csrfField(ctx)}
-!${selectField(ctx, {}, { name: 'status', label: t('helpdesk.desk.newStatus'), value: report.status, options: statuses.map((status) => ({ value: status, label: t(`helpdesk.desk.statuses.${status}`) })) })}
-!${selectField(ctx, view.errors, { name: 'outcome', label: t('helpdesk.desk.outcome'), hint: t('helpdesk.desk.outcomeHint'), value: report.outcome ?? '', options: [{ value: '', label: t('helpdesk.desk.noOutcome') }, ...outcomes.map((outcome) => ({ value: outcome, label: t(`helpdesk.desk.outcomes.${outcome}`) }))] })}
-<button type="submit">${t('helpdesk.desk.changeStatus')}</button></form>
+!${statusForm(ctx, path, view)}
 <p><a href="${path}/convert">${report.chronicleEventId ? t('helpdesk.desk.convertedLink') : t('helpdesk.desk.convertLink')}</a></p>
 !${grouped}
 <p><a href="${deskBase}">${t('helpdesk.desk.backToQueue')}</a></p>`,

@@ -20,13 +20,20 @@ const base = `${deskBase}/desks`
 /** A form's values and errors. */
 export type FormState = { values: Record<string, unknown>; errors: FieldErrors }
 
-// Regions as checkboxes: a multiple select is hard to use without a mouse.
-function regionBoxes(ctx: PageContext, form: FormState, regions: Option[], legend: string, hint: string) {
+// Regions as checkboxes: a multiple select is hard to use without a mouse. Each box is sent as
+// `regions`; `group` names the group, its element ids and its error, so that two forms of one page
+// (a member's regions, the desk's) don't share ids and a label ticks the box of its own form.
+function regionBoxes(
+  ctx: PageContext,
+  form: FormState,
+  regions: Option[],
+  text: { group: string; legend: string; hint: string },
+) {
   const picked = sentList(form.values, 'regions')
   return checkboxGroup(ctx, form.errors, {
-    name: 'regions',
-    legend,
-    hint,
+    name: text.group,
+    legend: text.legend,
+    hint: text.hint,
     options: regions.map((region) => ({
       name: 'regions',
       value: region.value,
@@ -52,8 +59,8 @@ function settingsFields(ctx: PageContext, form: FormState, regions: Option[]): s
     ],
   })}
 !${field(ctx, form.errors, { name: 'retentionDays', label: t('helpdesk.manage.retentionDays'), hint: t('helpdesk.manage.retentionHint'), value: sentText(form.values, 'retentionDays', '90'), inputmode: 'numeric' })}
-<details><summary>${t('helpdesk.manage.regionsSummary')}</summary>
-!${regionBoxes(ctx, form, regions, t('helpdesk.manage.regions'), t('helpdesk.manage.regionsHint'))}
+<details !${form.errors.regions ? 'open' : ''}><summary>${t('helpdesk.manage.regionsSummary')}</summary>
+!${regionBoxes(ctx, form, regions, { group: 'regions', legend: t('helpdesk.manage.regions'), hint: t('helpdesk.manage.regionsHint') })}
 </details>`
 }
 
@@ -86,7 +93,7 @@ export function desksPage(
 !${list}
 <h2 id="open">${t('helpdesk.manage.openTitle')}</h2>
 !${errorSummary(ctx, view.form.errors, { name: t('helpdesk.manage.name'), slug: t('helpdesk.manage.slug'), retentionDays: t('helpdesk.manage.retentionDays'), regions: t('helpdesk.manage.regions') })}
-<form method="post" action="${base}">!${csrfField(ctx)}
+<form class="stack" method="post" action="${base}">!${csrfField(ctx)}
 !${field(ctx, view.form.errors, { name: 'name', label: t('helpdesk.manage.name'), value: sentText(view.form.values, 'name'), required: true })}
 !${field(ctx, view.form.errors, { name: 'slug', label: t('helpdesk.manage.slug'), hint: t('helpdesk.manage.slugHint'), value: sentText(view.form.values, 'slug'), required: true })}
 !${settingsFields(ctx, view.form, view.regions)}
@@ -124,6 +131,12 @@ export function deskPage(
 ): string {
   const { t } = ctx
   const path = `${base}/${view.desk.id}`
+  // The member form's regions are its own group: their error is under the group's name.
+  const { regions: regionsError, ...memberErrors } = view.member.errors
+  const memberForm: FormState = {
+    values: view.member.values,
+    errors: regionsError ? { ...memberErrors, memberRegions: regionsError } : memberErrors,
+  }
   const members = view.members
     .map((member) => {
       // A disabled account can't be given keys (the route refuses it): no button to press in vain.
@@ -132,7 +145,7 @@ export function deskPage(
           ? html`<form class="inline" method="post" action="${path}/members/${member.id}/regrant">!${csrfField(ctx)}<button type="submit" class="secondary" aria-label="${t('helpdesk.manage.regrantFor', { name: member.name })}">${t('helpdesk.manage.regrant')}</button></form>`
           : ''
       const state = member.disabled ? html` <span class="hint">(${t('users.disabled')})</span>` : ''
-      return html`<tr><th scope="row">${member.name}!${state}</th><td>${member.email}</td><td>${member.roles.join(', ')}</td>
+      return html`<tr><th scope="row">${member.name}!${state}</th><td>${member.email}</td><td>${member.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
 <td>${member.regionIds.map((id) => view.regionNames.get(id) ?? '').join(', ') || t('helpdesk.manage.allRegions')}</td><td>${member.specialties.join(', ')}</td>
 <td>!${regrant} <a class="button secondary" href="${path}/members/${member.id}/remove" aria-label="${t('helpdesk.manage.removeFor', { name: member.name })}">${t('helpdesk.manage.remove')}</a></td></tr>`
     })
@@ -156,19 +169,19 @@ export function deskPage(
 <h2 id="add">${t('helpdesk.manage.addTitle')}</h2>
 !${
       view.candidates.length
-        ? html`!${errorSummary(ctx, view.member.errors, { user: t('helpdesk.manage.memberName'), specialties: t('helpdesk.manage.specialties') })}
-<form method="post" action="${path}/members">!${csrfField(ctx)}
-!${selectField(ctx, view.member.errors, { name: 'user', label: t('helpdesk.manage.memberName'), value: sentText(view.member.values, 'user'), options: view.candidates })}
-!${field(ctx, view.member.errors, { name: 'specialties', label: t('helpdesk.manage.specialties'), hint: t('helpdesk.manage.specialtiesHint'), value: sentText(view.member.values, 'specialties') })}
-<details><summary>${t('helpdesk.manage.memberRegionsSummary')}</summary>
-!${regionBoxes(ctx, view.member, view.regions, t('helpdesk.manage.regions'), t('helpdesk.manage.memberRegionsHint'))}
+        ? html`!${errorSummary(ctx, memberForm.errors, { user: t('helpdesk.manage.memberName'), specialties: t('helpdesk.manage.specialties'), memberRegions: t('helpdesk.manage.regions') })}
+<form class="stack" method="post" action="${path}/members">!${csrfField(ctx)}
+!${selectField(ctx, memberForm.errors, { name: 'user', label: t('helpdesk.manage.memberName'), value: sentText(memberForm.values, 'user'), options: view.candidates })}
+!${field(ctx, memberForm.errors, { name: 'specialties', label: t('helpdesk.manage.specialties'), hint: t('helpdesk.manage.specialtiesHint'), value: sentText(memberForm.values, 'specialties') })}
+<details !${memberForm.errors.memberRegions ? 'open' : ''}><summary>${t('helpdesk.manage.memberRegionsSummary')}</summary>
+!${regionBoxes(ctx, memberForm, view.regions, { group: 'memberRegions', legend: t('helpdesk.manage.regions'), hint: t('helpdesk.manage.memberRegionsHint') })}
 </details>
 <button type="submit">${t('helpdesk.manage.add')}</button></form>`
         : html`<p>${t('helpdesk.manage.noCandidates')}</p>`
     }
 <h2 id="settings">${t('helpdesk.manage.settings')}</h2>
 !${errorSummary(ctx, view.settings.errors, { retentionDays: t('helpdesk.manage.retentionDays'), regions: t('helpdesk.manage.regions') })}
-<form method="post" action="${path}/settings">!${csrfField(ctx)}
+<form class="stack" method="post" action="${path}/settings">!${csrfField(ctx)}
 !${settingsFields(ctx, view.settings, view.regions)}
 <button type="submit">${t('helpdesk.manage.save')}</button></form>
 <p><a href="${base}">${t('helpdesk.manage.back')}</a></p>`,

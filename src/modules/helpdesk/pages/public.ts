@@ -22,6 +22,7 @@ import type { FieldErrors } from '../../../platform/validation.ts'
 import type { WriterView } from '../queries/writer-view.ts'
 import { legalCategories, needs } from '../schema.ts'
 import { answerRows } from './answers.ts'
+import { messageTime } from './times.ts'
 
 const base = '/help'
 
@@ -33,9 +34,21 @@ export type FormView = {
   token: string
 }
 
-/** The start page: what the desk does, the two forms, and the way back with a receipt. */
-export function startPage(ctx: PageContext): string {
+/**
+ * The start page: what the desk does, the two forms, and the way back with a receipt. While no desk can
+ * receive a report (`open` false: a fresh install, or desks nobody is on), it says so instead of
+ * offering forms that could not be accepted.
+ */
+export function startPage(ctx: PageContext, view: { open: boolean }): string {
   const { t } = ctx
+  if (!view.open)
+    return layout(ctx, {
+      title: t('helpdesk.public.title'),
+      narrow: true,
+      body: html`<h1>${t('helpdesk.public.title')}</h1>
+<p class="notice warn" role="status">${t('helpdesk.public.closedBefore')}</p>
+<p><a class="button secondary" href="${base}/report">${t('helpdesk.public.haveReceipt')}</a></p>`,
+    })
   return layout(ctx, {
     title: t('helpdesk.public.title'),
     narrow: true,
@@ -141,6 +154,8 @@ const detainedLabels = (ctx: PageContext): Record<string, string> =>
       'details',
       'photo',
       'contact',
+      'publishFacts',
+      'publishNames',
       'token',
       'website',
     ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
@@ -168,7 +183,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
     body: html`<h1>${t('helpdesk.public.detained')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, detainedLabels(ctx))}
-<form method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
+<form class="stack" method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
 !${formTokens(ctx, view)}
 !${needBoxes}
 !${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}
@@ -186,9 +201,19 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 
 const legalLabels = (ctx: PageContext): Record<string, string> =>
   Object.fromEntries(
-    ['category', 'name', 'region', 'deadline', 'details', 'photo', 'contact', 'token', 'website'].map(
-      (name) => [name, ctx.t(`helpdesk.form.${name}`)],
-    ),
+    [
+      'category',
+      'name',
+      'region',
+      'deadline',
+      'details',
+      'photo',
+      'contact',
+      'publishFacts',
+      'publishNames',
+      'token',
+      'website',
+    ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
   )
 
 /** "I need legal help". */
@@ -202,7 +227,7 @@ export function legalPage(ctx: PageContext, view: FormView): string {
     body: html`<h1>${t('helpdesk.public.legal')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${errorSummary(ctx, errors, legalLabels(ctx))}
-<form method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
+<form class="stack" method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
 !${formTokens(ctx, view)}
 !${selectField(ctx, errors, {
       name: 'category',
@@ -256,13 +281,17 @@ export function alreadySentPage(ctx: PageContext): string {
   })
 }
 
-/** When no desk can take reports (none set up, or nobody on it): say where else to turn. */
-export function noDeskPage(ctx: PageContext): string {
+/**
+ * When no desk can take reports (none set up, or nobody on it): say where else to turn, in place of a
+ * form (`when` 'before') or of the receipt for one sent all the same ('sent': nothing was stored).
+ */
+export function noDeskPage(ctx: PageContext, when: 'before' | 'sent'): string {
   const { t } = ctx
   return layout(ctx, {
     title: t('helpdesk.public.closedTitle'),
     narrow: true,
-    body: html`<h1>${t('helpdesk.public.closedTitle')}</h1><p>${t('helpdesk.public.closedText')}</p>`,
+    body: html`<h1>${t('helpdesk.public.closedTitle')}</h1>
+<p class="notice warn" role="status">${t(when === 'before' ? 'helpdesk.public.closedBefore' : 'helpdesk.public.closedText')}</p>`,
   })
 }
 
@@ -274,7 +303,7 @@ export function receiptEntryPage(ctx: PageContext, errors: FieldErrors, typed = 
     narrow: true,
     body: html`<h1>${t('helpdesk.followUp.title')}</h1>
 !${errorSummary(ctx, errors, { receipt: t('helpdesk.followUp.receipt') })}
-<form method="post" action="${base}/report" novalidate>
+<form class="stack" method="post" action="${base}/report" novalidate>
 !${csrfField(ctx)}
 !${inputField(ctx, errors, { name: 'receipt', label: t('helpdesk.followUp.receipt'), hint: t('helpdesk.followUp.receiptHint'), value: typed })}
 <button type="submit">${t('helpdesk.followUp.open')}</button>
@@ -290,6 +319,8 @@ export function followUpPage(
     receipt: string
     token: string
     errors: FieldErrors
+    /** Region names in the page's language by code: the report keeps the code. */
+    regions: ReadonlyMap<string, string>
     message?: string
     notice?: string
   },
@@ -300,7 +331,7 @@ export function followUpPage(
     ? html`<ol class="thread">!${report.messages
         .map(
           (message) =>
-            html`<li class="message ${message.author}"><p class="meta">${t(`helpdesk.followUp.from.${message.author}`)}, ${formatDateTime(message.sentAt, locale)}</p><p class="text">${message.text}</p></li>`,
+            html`<li class="message ${message.author}"><p class="meta">${t(`helpdesk.followUp.from.${message.author}`)}, ${messageTime(message.author, message.sentAt, locale)}</p><p class="text">${message.text}</p></li>`,
         )
         .join('')}</ol>`
     : html`<p>${t('helpdesk.followUp.noReplies')}</p>`
@@ -313,12 +344,12 @@ export function followUpPage(
 <dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
 </dl>
-<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl>!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false })}</dl></details>
+<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl>!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false, regions: view.regions })}</dl></details>
 <h2>${t('helpdesk.followUp.thread')}</h2>
 !${thread}
 <h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>
-!${errorSummary(ctx, view.errors, { message: t('helpdesk.followUp.message') })}
-<form method="post" action="${base}/report/reply" novalidate>
+!${errorSummary(ctx, view.errors, { message: t('helpdesk.followUp.message'), token: t('helpdesk.form.token') })}
+<form class="stack" method="post" action="${base}/report/reply" novalidate>
 !${csrfField(ctx)}
 <input type="hidden" name="receipt" value="${view.receipt}">
 <input type="hidden" name="token" value="${view.token}">

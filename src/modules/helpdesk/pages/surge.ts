@@ -1,6 +1,6 @@
 /** The surge view: reports likely about the same detention, to be joined and given to one lawyer. */
 import { html } from 'ghtml'
-import { type Option, selectField } from '../../../platform/html/forms.ts'
+import type { Option } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
@@ -10,6 +10,15 @@ import { age, deskBase } from './desk.ts'
 
 /** What the surge page shows. */
 export type SurgeView = { hours: number; groups: SurgeGroup[]; workers: Option[]; notice?: string }
+
+// Each group has its own form to give it to someone, so its select has the group's id: the platform's
+// selectField names the element after the field, and one page holds a form per group.
+function assigneeSelect(id: string, label: string, options: Option[]): string {
+  const items = options
+    .map((option) => html`<option value="${option.value}">${option.label}</option>`)
+    .join('')
+  return html`<div><label for="${id}">${label}</label><select id="${id}" name="assignee">!${items}</select></div>`
+}
 
 function groupSection(ctx: PageContext, group: SurgeGroup, index: number, workers: Option[]): string {
   const { t, locale } = ctx
@@ -30,8 +39,8 @@ function groupSection(ctx: PageContext, group: SurgeGroup, index: number, worker
   const give = !group.joined
     ? ''
     : ctx.staff?.can(ASSIGN_HELPDESK)
-      ? html`<form method="post" action="${deskBase}/reports/${first}/assign">!${csrfField(ctx)}
-!${selectField(ctx, {}, { name: 'assignee', label: t('helpdesk.surge.assignAll'), value: '', options: [{ value: '', label: t('helpdesk.desk.nobody') }, ...workers] })}
+      ? html`<form class="stack" method="post" action="${deskBase}/reports/${first}/assign">!${csrfField(ctx)}
+!${assigneeSelect(`group-${index}-assignee`, t('helpdesk.surge.assignAll'), [{ value: '', label: t('helpdesk.desk.nobody') }, ...workers])}
 <button type="submit">${t('helpdesk.desk.assign')}</button></form>`
       : html`<form method="post" action="${deskBase}/reports/${first}/claim">!${csrfField(ctx)}<button type="submit">${t('helpdesk.surge.takeAll')}</button></form>`
   return html`<section aria-labelledby="group-${index}">

@@ -46,7 +46,7 @@ function templateForm(ctx: PageContext, action: string, form: TemplateFormState,
     )
     .join('')
   return html`!${errorSummary(ctx, form.errors, named)}
-<form method="post" action="${action}" novalidate>!${csrfField(ctx)}
+<form class="stack" method="post" action="${action}" novalidate>!${csrfField(ctx)}
 !${inputField(ctx, form.errors, { name: 'code', label: named.code!, hint: t('helpdesk.templates.codeHint'), value: sentText(form.values, 'code') })}
 <p class="hint">${t('helpdesk.templates.languagesHint')}</p>
 !${languages}

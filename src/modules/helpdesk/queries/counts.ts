@@ -6,8 +6,9 @@
  * - Only periods that ended a while ago are counted. A count that moves while someone watches says a
  *   report just came in (a region went from 10 to 11 right after one submission): days are published
  *   two days after they end, regions only for whole months, two days after the month ends.
- * - A day's count from 1 to 4 is shown as "fewer than 5" (platform/intake/small-counts.ts).
- * - Region counts are rounded to the nearest 5 (1 to 4 shown as "fewer than 5"). With exact region
+ * - Days and regions with no reports are not listed. A day's count from 1 to 4 is hidden, shown as
+ *   "1–4" (platform/intake/small-counts.ts).
+ * - Region counts are rounded to the nearest 5 (1 to 4 hidden, shown as "1–4"). With exact region
  *   counts, a hidden cell is recovered by subtraction — all reports minus the shown regions, or this
  *   month's table minus last month's — and no total is published to subtract from either. Rounding
  *   leaves every such difference uncertain by more than a hidden cell's range.

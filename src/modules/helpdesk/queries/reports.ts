@@ -3,7 +3,13 @@
  * photos, the reports grouped with it. A report outside the member's desks is not found, never
  * forbidden: its existence is not told.
  */
-import { isUuid, type KeyHolder, openRecord, SealedError } from '../../../platform/crypto/sealed-records.ts'
+import {
+  isUuid,
+  type KeyHolder,
+  openRecord,
+  openRecords,
+  SealedError,
+} from '../../../platform/crypto/sealed-records.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { relockReport } from '../commands/relock-report.ts'
 import { contentOf, LOCK_VERSION, type Part, type ReportLock, reportLock, unlock } from '../report-lock.ts'
@@ -104,20 +110,16 @@ export async function openFor(
   }
 }
 
-/** Decrypts a report and its thread for `reader`; each record read is audited. */
+/**
+ * Decrypts a report and its thread for `reader`: one read, audited once as the report opened (with the
+ * records it read), not once per message. A record sealed before the member joined, or one whose bytes
+ * don't open (audited as tampered), comes back null.
+ */
 export async function openReport(db: Db, given: ReportMeta, reader: KeyHolder): Promise<OpenedReport> {
   // One in an older format is brought to the current one first, if this member can (commands/relock-report.ts).
   const relocked = given.lockVersion !== LOCK_VERSION && (await relockReport(db, given, reader))
   const report = (relocked && (await reportOfMember(db, given.id, reader.userId))) || given
   const locked = await lockOfReport(db, report)
-  const content = await openFor(
-    db,
-    report.contentId,
-    reader,
-    `helpdesk.report:${report.id}`,
-    locked,
-    'content',
-  )
   const rows = await db
     .selectFrom('helpdesk_messages as m')
     .leftJoin('users as u', 'u.id', 'm.author_id')
@@ -125,23 +127,35 @@ export async function openReport(db: Db, given: ReportMeta, reader: KeyHolder): 
     .where('m.report_id', '=', report.id)
     .orderBy('m.position')
     .execute()
-  const messages: DeskMessage[] = []
-  for (const row of rows) {
-    const reason = `helpdesk.message:${report.id}`
-    const text = await openFor(db, row.record_id, reader, reason, locked, `message ${row.id}`)
-    messages.push({
-      author: row.author,
-      authorName: row.display_name,
-      sentAt: row.sent_at,
-      text: text ? text.toString('utf8') : null,
-    })
-  }
   const files = await db
     .selectFrom('helpdesk_files')
     .select('id')
     .where('report_id', '=', report.id)
     .orderBy('id')
     .execute()
+  const opened =
+    locked.key === 'erased'
+      ? new Map<string, Buffer>()
+      : await openRecords(db, {
+          recordIds: [report.contentId, ...rows.map((row) => row.record_id)],
+          reader,
+          reason: `helpdesk.report:${report.id}`,
+        })
+  // Each record is unlocked as the part its row says it is: one moved from elsewhere throws a mismatch.
+  const part = (recordId: string, name: Part) => {
+    const sealed = opened.get(recordId)
+    return sealed ? unlock(locked, name, 'desk', sealed) : null
+  }
+  const content = part(report.contentId, 'content')
+  const messages: DeskMessage[] = rows.map((row) => {
+    const text = part(row.record_id, `message ${row.id}`)
+    return {
+      author: row.author,
+      authorName: row.display_name,
+      sentAt: row.sent_at,
+      text: text ? text.toString('utf8') : null,
+    }
+  })
   return {
     content: content ? contentOf(locked, content) : null,
     messages,

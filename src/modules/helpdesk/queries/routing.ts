@@ -1,5 +1,6 @@
 /**
- * Where a report goes: the desk that covers its region, else the one taking the rest.
+ * Where a report goes: the desk that covers its region, else the one taking the rest; and whether one
+ * can go anywhere yet.
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
@@ -44,6 +45,48 @@ export async function routedDesk(db: Db, regionId: number | null, fresh: boolean
     routes.set(db, current)
   }
   const { desks } = await current!
+  return routeOf(desks, regionId)?.id ?? null
+}
+
+// The routing rule itself: the desk that covers the region, else the one taking the rest.
+function routeOf<D extends { takesRest: boolean; regionIds: number[] }>(
+  desks: D[],
+  regionId: number | null,
+): D | undefined {
   const covering = regionId === null ? undefined : desks.find((desk) => desk.regionIds.includes(regionId))
-  return (covering ?? desks.find((desk) => desk.takesRest))?.id ?? null
+  return covering ?? desks.find((desk) => desk.takesRest)
+}
+
+/**
+ * Whether a report can be received now: one from `regionId` (null: none given) or, without it, from
+ * somewhere. A report goes where routedDesk sends it and is sealed to that desk's active members
+ * (platform/crypto/sealed-batch.ts), so it can be received when that desk has one. A fresh install,
+ * or desks nobody is on yet, can't: the public pages say so before anyone types a word.
+ */
+export async function canReceive(db: Db, regionId?: number | null): Promise<boolean> {
+  const rows = await db
+    .selectFrom('helpdesk_desks as h')
+    .select(['h.desk_id', 'h.takes_rest', 'h.region_ids'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('desk_members as m')
+            .innerJoin('users as u', 'u.id', 'm.user_id')
+            .select('m.user_id')
+            .whereRef('m.desk_id', '=', 'h.desk_id')
+            .where('u.disabled_at', 'is', null)
+            .where('u.public_key', 'is not', null),
+        )
+        .as('staffed'),
+    )
+    .execute()
+  const desks = rows.map((row) => ({
+    takesRest: row.takes_rest,
+    regionIds: row.region_ids,
+    staffed: Boolean(row.staffed),
+  }))
+  if (regionId !== undefined) return routeOf(desks, regionId)?.staffed ?? false
+  // Some region, or none given, is routed to a desk someone is on.
+  return desks.some((desk) => desk.staffed && (desk.takesRest || desk.regionIds.length > 0))
 }

@@ -5,11 +5,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from '../../../platform/errors.ts'
+import { sentText } from '../../../platform/html/forms.ts'
 import type { Locale } from '../../../platform/i18n.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { regionNames as approvedRegionNames } from '../../../platform/regions/regions.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
-import { parseForm, parseParams } from '../../../platform/validation.ts'
+import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
 import { approvedTerms } from '../../chronicle/index.ts'
 import { addMessage } from '../commands/add-message.ts'
 import { assignReport } from '../commands/assign-report.ts'
@@ -22,7 +23,7 @@ import { retentionPage } from '../pages/counts.ts'
 import { deskBase, queuePage, type ReportView, reportPage } from '../pages/desk.ts'
 import { surgePage } from '../pages/surge.ts'
 import { ASSIGN_HELPDESK, WORK_HELPDESK } from '../policy.ts'
-import { eventDraft, reportView } from '../present.ts'
+import { eventDraft, type ReportExtra, reportView } from '../present.ts'
 import { deskWorkers, helpdesksOf } from '../queries/desks.ts'
 import { openCounts, queueFilterSchema, readQueue } from '../queries/queue.ts'
 import {
@@ -85,7 +86,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
   const render = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: Partial<Pick<ReportView, 'reply' | 'errors' | 'notice'>> = {},
+    extra: Partial<Pick<ReportView, ReportExtra>> = {},
     status = 200,
   ) => {
     const report = await reportFromPath(request)
@@ -135,10 +136,19 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
 
   app.post(`${deskBase}/reports/:id/status`, { config: workers }, async (request, reply) => {
     const report = await reportFromPath(request)
-    const form = parseForm(statusSchema, request.body)
-    if (!form.ok) return render(request, reply, { errors: form.errors }, 400)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    // Sent back as chosen, with the error beside its field.
+    const sentBack = (errors: FieldErrors) =>
+      render(
+        request,
+        reply,
+        { statusForm: { status: sentText(body, 'status'), outcome: sentText(body, 'outcome'), errors } },
+        400,
+      )
+    const form = parseForm(statusSchema, body)
+    if (!form.ok) return sentBack(form.errors)
     const changed = await changeStatus(db, report, { ...form.data, actorId: actor(request).user.id })
-    if (!changed) return render(request, reply, { errors: { outcome: 'helpdesk.desk.outcomeNeeded' } }, 400)
+    if (!changed) return sentBack({ outcome: 'helpdesk.desk.outcomeNeeded' })
     return reply.redirect(`${deskBase}/reports/${report.id}?done=status`, 303)
   })
 
@@ -152,12 +162,12 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
   app.post(`${deskBase}/reports/:id/assign`, { config: assigners }, async (request, reply) => {
     const report = await reportFromPath(request)
     const form = parseForm(assignSchema, request.body)
-    if (!form.ok) return render(request, reply, { errors: form.errors }, 400)
+    if (!form.ok) return render(request, reply, { assignErrors: form.errors }, 400)
     const done = await assignReport(db, report, {
       assigneeId: form.data.assignee || null,
       actorId: actor(request).user.id,
     })
-    if (!done) return render(request, reply, { errors: { assignee: 'helpdesk.desk.notMember' } }, 400)
+    if (!done) return render(request, reply, { assignErrors: { assignee: 'helpdesk.desk.notMember' } }, 400)
     return reply.redirect(`${deskBase}/reports/${report.id}?done=assigned`, 303)
   })
 
@@ -170,7 +180,7 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
     const opened = await openReport(db, report, keyHolder(request))
     const [types, regions] = await Promise.all([approvedTerms(db, 'event_type'), approvedTerms(db, 'region')])
     const regionCode = regions.find((term) => term.id === report.regionId)?.code ?? null
-    const values = form?.values ?? eventDraft(report, opened.content, regionCode, request.locale, request.t)
+    const values = form?.values ?? eventDraft(report, opened.content, regionCode, request.locale)
     const page = convertPage(pageContext(request), {
       reportId: report.id,
       values,

@@ -9,7 +9,7 @@ import { newFormToken } from '../../../platform/intake/form-tokens.ts'
 import { newChallenge } from '../../../platform/intake/proof-of-work.ts'
 import { type ReceiptOpening, receiptOpener } from '../../../platform/intake/receipt-opener.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
-import { regionCodes, regionNames } from '../../../platform/regions/regions.ts'
+import { regionCodes, regionNames, regionOptions } from '../../../platform/regions/regions.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { parseForm } from '../../../platform/validation.ts'
 import { addMessage } from '../commands/add-message.ts'
@@ -26,6 +26,7 @@ import {
 } from '../pages/public.ts'
 import { countsJson } from '../present.ts'
 import { publicCounts } from '../queries/counts.ts'
+import { canReceive } from '../queries/routing.ts'
 import { reportForWriter, type WriterView } from '../queries/writer-view.ts'
 import { forms, writerReplySchema } from '../schema.ts'
 import { reportForms } from './report-form.ts'
@@ -45,9 +46,12 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
   })
   app.addHook('onClose', () => receipts.flush())
 
+  // While no desk can receive a report, the start page says so and the forms are not offered.
   app.get(base, { config: open }, async (request, reply) =>
-    sendPage(noStore(reply), startPage(pageContext(request))),
+    sendPage(noStore(reply), startPage(pageContext(request), { open: await canReceive(db) })),
   )
+  const closed = (request: FastifyRequest, reply: FastifyReply, when: 'before' | 'sent') =>
+    sendPage(noStore(reply), noDeskPage(pageContext(request), when), 503)
 
   // A proof-of-work challenge for the forms' widget; made fresh each time, so never cached.
   app.get(`${base}/proof`, { config: open }, async (_request, reply) =>
@@ -55,20 +59,22 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
   )
 
   for (const form of forms) {
-    app.get(`${base}/${form}`, { config: open }, async (request, reply) =>
-      sendPage(noStore(reply), await shared.render(request, form, {})),
-    )
+    app.get(`${base}/${form}`, { config: open }, async (request, reply) => {
+      if (!(await canReceive(db))) return closed(request, reply, 'before')
+      return sendPage(noStore(reply), await shared.render(request, form, {}))
+    })
   }
 
   app.register(async (scope) => {
     await shared.readBodies(scope)
     for (const form of forms) {
       scope.post(`${base}/${form}`, { config: submitting }, async (request, reply) => {
+        // Sent all the same (from a page kept open since): nothing is stored, and no form comes back.
+        if (!(await canReceive(db))) return closed(request, reply, 'sent')
         const checked = await shared.check(request, form)
         if ('errors' in checked) return shared.refuse(request, reply, form, checked.errors)
         const result = await submitReport(db, checked)
-        if (result.outcome === 'no-desk')
-          return sendPage(noStore(reply), noDeskPage(pageContext(request)), 503)
+        if (result.outcome === 'no-desk') return closed(request, reply, 'sent')
         // The form was sent before, longer ago or saying something else: its receipt is not shown again.
         if (result.outcome === 'already-sent')
           return sendPage(noStore(reply), alreadySentPage(pageContext(request)), 409)
@@ -92,12 +98,21 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
     return null
   }
 
+  // The writer's page, with the region they chose by its name in the page's language.
+  const writerPage = async (
+    request: FastifyRequest,
+    view: Omit<Parameters<typeof followUpPage>[1], 'regions'>,
+  ) => {
+    const options = await regionOptions(db, request.locale, 'code')
+    const regions = new Map(options.map((option) => [option.value, option.label]))
+    return followUpPage(pageContext(request), { ...view, regions })
+  }
+
   app.post(`${base}/report`, { config: following }, async (request, reply) => {
     const opening = await opened(request, noStore(reply))
     if (!opening) return reply
     const { item: report, receipt } = opening
-    const page = followUpPage(pageContext(request), { report, receipt, token: newFormToken(), errors: {} })
-    return sendPage(reply, page)
+    return sendPage(reply, await writerPage(request, { report, receipt, token: newFormToken(), errors: {} }))
   })
 
   app.post(`${base}/report/reply`, { config: following }, async (request, reply) => {
@@ -109,7 +124,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
     if (!parsed.ok) {
       const message = typeof body.message === 'string' ? body.message : ''
       const view = { report: item, receipt, token: newFormToken(), errors: parsed.errors, message }
-      return sendPage(reply, followUpPage(pageContext(request), view), 400)
+      return sendPage(reply, await writerPage(request, view), 400)
     }
     const added = await addMessage(db, {
       reportId: item.id,
@@ -120,7 +135,7 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
     })
     const report = (await reportForWriter(db, symbols)) ?? item
     const notice = request.t(added === 'added' ? 'helpdesk.followUp.sent' : 'helpdesk.followUp.alreadySent')
-    const page = followUpPage(pageContext(request), {
+    const page = await writerPage(request, {
       report,
       receipt,
       token: newFormToken(),

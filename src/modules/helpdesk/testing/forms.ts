@@ -1,4 +1,4 @@
-/** What the help desk's tests share about its forms: reading a form's token and a receipt off pages, sending a form, a solved proof of work. */
+/** What the help desk's tests share about its forms: reading a form's token and a receipt off pages, sending a form, a solved proof of work, ids a page repeats. */
 import assert from 'node:assert/strict'
 import { solveChallenge } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
@@ -37,4 +37,12 @@ export async function solvedProof(db: Db, work = testWork): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey })
   assert.ok(solution, 'the challenge was solved')
   return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64')
+}
+
+/** The element ids a page gives more than one element (a label then points at the wrong one). */
+export function repeatedIds(page: string): string[] {
+  const seen = new Map<string, number>()
+  for (const match of page.matchAll(/<[a-zA-Z][^>]*?\sid="([^"]*)"/g))
+    seen.set(match[1]!, (seen.get(match[1]!) ?? 0) + 1)
+  return [...seen].filter(([, count]) => count > 1).map(([id]) => id)
 }
