@@ -1,7 +1,9 @@
 /**
  * The platform suite: the public home page and a signed-in staff page through the real server, on
  * embedded PGlite and (when installed) native PostgreSQL, against a bare node:http server sending the
- * same bytes; then cold start on an existing data dir, and resident memory of server and database.
+ * same bytes; then cold start on an existing data dir, and resident memory of server and database;
+ * then the weight of the main public pages over a demo chronicle, as sent and uncompressed, against
+ * their budgets. `npm run bench -- platform --weight` measures only the weight.
  */
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -9,6 +11,7 @@ import { join } from 'node:path'
 import { startCluster } from '../test/support/native-postgres.ts'
 import { createAdmin, getStatus, instance, pageBytes, root, signIn, startServer } from './support/lifeline.ts'
 import { type LoadResult, runLoad, type Watch } from './support/load.ts'
+import { measurePageWeights, weightHeader, weightRows } from './support/page-weight.ts'
 import {
   childrenOf,
   freePort,
@@ -25,7 +28,7 @@ import { median, num, ratio, table } from './support/report.ts'
 
 /** One line for `npm run bench -- --list`. */
 export const description =
-  'home and staff pages, cold start and memory: PGlite, native PostgreSQL, bare node:http'
+  'home and staff pages, cold start and memory: PGlite, native PostgreSQL, bare node:http; page weight'
 
 const ADMIN = { email: 'bench@example.org', name: 'Bench Admin', password: 'bench-password-long-enough' }
 const COLD_STARTS = 3
@@ -183,8 +186,19 @@ function summary(pglite: EngineFigures, native: EngineFigures | undefined, bare:
   ]
 }
 
+/** Measures the public pages' weight and prints it beside the budgets. */
+async function printPageWeights(): Promise<void> {
+  const weights = await measurePageWeights()
+  console.log(`\n${table(weightHeader, weightRows(weights))}`)
+  console.log(
+    '\nsent = the body as it came over the wire asking for br and gzip; plain = asking for no encoding.' +
+      '\nBudgets are for the size as sent. /help is a help desk page and so never compressed.',
+  )
+}
+
 /** Runs the suite and prints its figures. */
 export async function run(): Promise<void> {
+  if (process.argv.includes('--weight')) return printPageWeights()
   const started = performance.now()
   const loadBefore = loadavg()[0]!
   const pglite = await measureEngine('pglite')
@@ -213,4 +227,5 @@ export async function run(): Promise<void> {
       `\nTotal time ${num((performance.now() - started) / 1000)} s. Load average (1 min) before ${num(loadBefore, 2)},` +
       ` after ${num(loadavg()[0], 2)}: other busy processes on the 2 cores skew every figure.`,
   )
+  await printPageWeights()
 }

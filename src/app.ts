@@ -13,6 +13,7 @@ import type { Env } from './env.ts'
 import { installedModules } from './modules.ts'
 import { registerAuth } from './platform/auth/routes.ts'
 import { isLoopback } from './platform/auth/throttle.ts'
+import { registerCompression } from './platform/compression.ts'
 import type { Store } from './platform/db/database.ts'
 import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     allowList: (request) => isLoopback(request.ip ?? ''),
   })
   await registerSecurity(app, { secureCookies })
+  await registerCompression(app)
   registerRequestContext(app, store, {
     secureCookies,
     navigation: modules.flatMap((module) =>

@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import helmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { markSecret } from './compression.ts'
 import { randomBytes, safeEqual } from './crypto/primitives.ts'
 import { badCsrf } from './errors.ts'
 
@@ -133,8 +134,12 @@ function tokenOf(request: FastifyRequest, cookie: string, sessionId: string | nu
   return csrfTokenFor(request.csrfSecret, cookie, sessionId)
 }
 
-/** This request's CSRF token, giving the browser a CSRF cookie with the response if it has none. */
+/**
+ * This request's CSRF token, giving the browser a CSRF cookie with the response if it has none. The
+ * response now carries a secret, and so is never compressed (compression.ts: BREACH).
+ */
 export function csrfToken(request: FastifyRequest): string {
+  markSecret(request)
   if (!request.csrfCookie) {
     request.csrfCookie = randomBytes(32).toString('base64url')
     request.csrfCookieIsNew = true

@@ -35,15 +35,20 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const session = { config: { policy: 'session' as const } }
   const staff = { config: { policy: { permission: STAFF } } }
 
-  // Enrolment is open to a session that must enrol, and to a signed-in member without TOTP yet.
+  // Enrolment is open to a session that must enrol, and to a signed-in member without TOTP yet. A
+  // member signed in in full who comes back to the page once TOTP is on goes to the account page,
+  // which says the app is set and how to change it. A session still signing in gets the 404: another
+  // tab set the factor up, and this one has not proved it.
   const enrolling = (request: FastifyRequest) => {
     const current = currentSession(request)
+    if (current.user.totpEnabled && current.stage === 'full') return { done: '/account?totp=set' } as const
     if (current.stage === 'second-factor' || current.user.totpEnabled) throw notFound()
     return current
   }
 
   app.get('/account/totp', session, async (request, reply) => {
     const current = enrolling(request)
+    if ('done' in current) return reply.redirect(current.done, 303)
     let secret = current.secrets.pendingTotpSecret
     if (!secret) {
       secret = newTotpSecret()
@@ -56,6 +61,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
 
   app.post('/account/totp', session, async (request, reply) => {
     const current = enrolling(request)
+    if ('done' in current) return reply.redirect(current.done, 303)
     const secret = current.secrets.pendingTotpSecret
     if (!secret) return reply.redirect('/account/totp', 303)
     const form = parseForm(codeForm, request.body)
@@ -111,16 +117,18 @@ export function registerAccountRoutes(app: FastifyInstance, deps: ModuleDeps) {
     })
   }
 
-  app.get<{ Querystring: { changed?: string; passkey?: string } }>(
+  app.get<{ Querystring: { changed?: string; passkey?: string; totp?: string } }>(
     '/account',
     staff,
     async (request, reply) => {
-      const { changed, passkey } = request.query
+      const { changed, passkey, totp } = request.query
       const notice = changed
         ? request.t('account.passwordChanged')
         : passkey
           ? request.t('passkeys.added')
-          : undefined
+          : totp
+            ? request.t('account.totpAlreadySet')
+            : undefined
       return sendPage(reply, await overview(request, {}, notice))
     },
   )

@@ -58,6 +58,20 @@ describe('first run', () => {
     assert.deepEqual((await actions()).slice(0, 2), ['account.setup', 'factor.totp_enrolled'])
   })
 
+  it('after enrolling, sends the TOTP page back to the account page, which says the app is set and how to change it', async () => {
+    const member = await signIn(t.app, await createStaff(t.store.db, { roles: ['lawyer'] }))
+    for (const again of [
+      await member.get('/account/totp'),
+      await member.post('/account/totp', { code: '1' }),
+    ]) {
+      assert.equal(again.statusCode, 303)
+      assert.equal(again.headers.location, '/account?totp=set')
+    }
+    const account = await member.get('/account?totp=set')
+    assert.equal(account.statusCode, 200)
+    assert.match(account.body, /role="status">Your authenticator app is already set up;[^<]*reset link/)
+  })
+
   it('refuses an expired setup link', async () => {
     const { id, token } = await createInvite(t.store.db, { kind: 'setup', roles: ['admin'] })
     await t.store.db

@@ -5,6 +5,7 @@ import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import { type AuditNames, actionLabel, detailWords } from './audit-words.ts'
 
 type Entry = {
   id: number
@@ -25,16 +26,24 @@ export function auditPage(
     actions: string[]
     filters: Filters
     errors: FieldErrors
+    /** Names of the members and desks the entries' ids point at. */
+    names: AuditNames
   },
 ): string {
   const { t, locale } = ctx
   const { filters } = options
+  const detail = (entry: Entry) => {
+    const pairs = detailWords(t, locale, entry, options.names)
+    return pairs.length
+      ? html`<ul class="detail-list">!${pairs.map((pair) => html`<li>${pair.label}: ${pair.value}</li>`).join('')}</ul>`
+      : ''
+  }
   const rows = options.entries
     .map(
       (
         entry,
       ) => html`<tr><td>${formatDateTime(entry.at, locale)}</td><td>${entry.email ?? t('audit.system')}</td>
-<td><code>${entry.action}</code></td><td>${entry.target ?? ''}</td><td><code>${JSON.stringify(entry.detail)}</code></td></tr>`,
+<td>${actionLabel(locale, entry.action)}</td><td>${(entry.target && options.names.get(entry.target)) ?? entry.target ?? ''}</td><td>!${detail(entry)}</td></tr>`,
     )
     .join('')
   const params = new URLSearchParams(
@@ -44,9 +53,11 @@ export function auditPage(
   )
   if (options.nextBefore) params.set('before', String(options.nextBefore))
   const actionOptions = options.actions
+    .map((action) => ({ action, label: actionLabel(locale, action) }))
+    .sort((a, b) => a.label.localeCompare(b.label, locale))
     .map(
-      (action) =>
-        html`<option value="${action}" ${filters.action === action ? 'selected' : ''}>${action}</option>`,
+      ({ action, label }) =>
+        html`<option value="${action}" ${filters.action === action ? 'selected' : ''}>${label}</option>`,
     )
     .join('')
   const body = html`<h1>${t('audit.title')}</h1>

@@ -45,3 +45,21 @@ export async function distinctActions(db: Db): Promise<string[]> {
     SELECT action FROM names WHERE action IS NOT NULL`.execute(db)
   return rows.map((row) => row.action)
 }
+
+/** The names of the members and desks among `ids` (an entry's target and detail), by id. */
+export async function auditNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)]
+  if (!unique.length) return new Map()
+  const [users, desks] = await Promise.all([
+    db
+      .selectFrom('users')
+      .select(['id', 'display_name as name', 'email'])
+      .where('id', 'in', unique)
+      .execute(),
+    db.selectFrom('desks').select(['id', 'name']).where('id', 'in', unique).execute(),
+  ])
+  return new Map([
+    ...users.map((user) => [user.id, `${user.name} (${user.email})`] as const),
+    ...desks.map((desk) => [desk.id, desk.name] as const),
+  ])
+}

@@ -5,7 +5,8 @@ import { READ_AUDIT } from '../../../platform/policy.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { parseForm } from '../../../platform/validation.ts'
 import { auditPage } from '../pages/audit.ts'
-import { auditEntries, distinctActions } from '../queries/audit.ts'
+import { idsIn } from '../pages/audit-words.ts'
+import { auditEntries, auditNames, distinctActions } from '../queries/audit.ts'
 import { auditQuery } from '../schema.ts'
 
 const PAGE_SIZE = 50
@@ -17,9 +18,11 @@ export function registerAuditRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const parsed = parseForm(auditQuery, request.query)
     const filters = parsed.ok ? parsed.data : {}
     const rows = await auditEntries(db, filters, PAGE_SIZE + 1)
-    const actions = await distinctActions(db)
+    const entries = rows.slice(0, PAGE_SIZE)
+    const [actions, names] = await Promise.all([distinctActions(db), auditNames(db, entries.flatMap(idsIn))])
     const page = auditPage(pageContext(request), {
-      entries: rows.slice(0, PAGE_SIZE),
+      entries,
+      names,
       nextBefore: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.id : null,
       actions,
       filters,
