@@ -3,6 +3,7 @@ import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
+import { placeLine } from '../present/place.ts'
 import type { PublicDate, PublicEvent } from '../present/public.ts'
 
 /** A date range in words, "6 May 2012 – 7 May 2012", or "date unknown". */
@@ -44,7 +45,7 @@ export function badges(ctx: PageContext, event: PublicEvent): string {
 /** The one-line facts of an event: when, what, where, how many. */
 export function factsLine(ctx: PageContext, event: PublicEvent): string {
   const { t, locale } = ctx
-  const place = [event.region?.label, event.locality].filter(Boolean).join(', ')
+  const place = placeLine([event.region?.label, event.locality])
   const parts = [
     dateHtml(ctx, event.start, event.end),
     event.type ? html`${event.type.label}` : '',

@@ -27,7 +27,7 @@ export function dashboardPage(
   options: { name: string; roles: string[]; steps: readonly FirstStep[] },
 ): string {
   const { t } = ctx
-  const roles = options.roles.map((role) => html`<span class="tag">${t(`roles.${role}`)}</span>`).join(' ')
+  const roles = options.roles.map((role) => html`<span class="badge">${t(`roles.${role}`)}</span>`).join(' ')
   const body = html`<h1>${t('dashboard.title', { name: options.name })}</h1>
 <p>${t('dashboard.roles')} !${roles || html`${t('dashboard.noRoles')}`}</p>
 !${firstSteps(ctx, options.steps)}
