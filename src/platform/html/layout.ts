@@ -46,6 +46,8 @@ export function layout(
     styles?: string[]
     /** Seconds after which the browser loads the page again: progress shown without JavaScript. */
     refreshSeconds?: number
+    /** Other forms of the page's content (`<link rel="alternate">`), e.g. its Atom feed for feed readers. */
+    alternates?: readonly { href: string; type: string; title: string }[]
   },
 ): string {
   const { t, locale, path } = ctx
@@ -78,6 +80,7 @@ export function layout(
 <title>${options.title} · Lifeline</title>
 <link rel="stylesheet" href="${assetUrl('style.css')}">
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
+!${(options.alternates ?? []).map((link) => html`<link rel="alternate" type="${link.type}" href="${link.href}" title="${link.title}">`).join('')}
 !${(options.styles ?? []).map((name) => html`<link rel="stylesheet" href="${assetUrl(name)}">`).join('')}
 !${(options.scripts ?? []).map((name) => html`<script src="${assetUrl(name)}" defer></script>`).join('')}
 !${(options.modules ?? []).map((name) => html`<script type="module" src="${assetUrl(name)}"></script>`).join('')}
