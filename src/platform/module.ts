@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import type { FastifyInstance } from 'fastify'
 import type { Env } from '../env.ts'
 import type { ErasureKeyOwner } from './crypto/erasure-key-sweep.ts'
-import type { Store } from './db/database.ts'
+import type { Db, Store } from './db/database.ts'
 import type { NavItem } from './html/layout.ts'
 import type { JobDefinition } from './jobs/queue.ts'
 import type { ApiSection } from './openapi.ts'
@@ -27,8 +27,19 @@ export type CliDeps = {
   withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T>
 }
 
-/** A link on the public home page: where it goes and its i18n label. */
-export type HomeLink = { href: string; label: string }
+/**
+ * A module's entry on the public home page, all i18n keys but `href`: its `name`, a one-line
+ * `description` of what it does, and the `label` of the link to it. Only installed modules have one,
+ * so the page never promises a part that isn't there.
+ */
+export type HomeLink = { href: string; name: string; description: string; label: string }
+
+/**
+ * One of the first steps an administrator takes on a fresh install, as the staff dashboard lists it:
+ * `label` (an i18n key) says what to do, `href` where it is done, `done` whether it is, and only
+ * members holding `permission` are shown it.
+ */
+export type FirstStep = { label: string; href: string; done: boolean; permission: Permission }
 
 /** A module's descriptor; see above. */
 export type LifelineModule = {
@@ -40,8 +51,10 @@ export type LifelineModule = {
   permissions?: readonly Permission[]
   /** Its entries in the staff navigation, in order. */
   navigation?: readonly NavItem[]
-  /** Its links on the public home page. */
+  /** Its entries on the public home page. */
   home?: readonly HomeLink[]
+  /** Its first steps on a fresh install, each read from the database so it is ticked once done. */
+  firstSteps?: (db: Db) => Promise<FirstStep[]>
   /** Its background jobs (pg-boss). */
   jobs?: readonly JobDefinition[]
   /** Says which erasure keys its items name, so the platform's sweep leaves them alone. */

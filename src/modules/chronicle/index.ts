@@ -10,6 +10,7 @@ import { exportJob, exportSweepJob } from './jobs/export.ts'
 import { importJob } from './jobs/import.ts'
 import { chronicleApi } from './openapi.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from './policy.ts'
+import { chronicleFirstSteps } from './queries/first-steps.ts'
 import { registerChronicle } from './register.ts'
 
 /** The chronicle's descriptor. */
@@ -22,7 +23,15 @@ export const chronicle: LifelineModule = {
     { href: '/staff/chronicle/import', label: 'chronicle.import.nav', permission: EDIT_CHRONICLE },
     { href: '/staff/chronicle/vocabularies', label: 'chronicle.vocabulary.nav', permission: EDIT_CHRONICLE },
   ],
-  home: [{ href: '/chronicle', label: 'chronicle.public.homeLink' }],
+  home: [
+    {
+      href: '/chronicle',
+      name: 'chronicle.public.home.name',
+      description: 'chronicle.public.home.description',
+      label: 'chronicle.public.home.link',
+    },
+  ],
+  firstSteps: chronicleFirstSteps,
   jobs: [exportJob, exportSweepJob, importJob, importFilesJob],
   api: chronicleApi,
   cli(program, deps) {

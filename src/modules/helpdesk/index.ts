@@ -8,6 +8,7 @@ import { helpdeskApi } from './openapi.ts'
 import { deskBase } from './pages/desk.ts'
 import { templatesBase } from './pages/templates.ts'
 import { ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK, WORK_HELPDESK } from './policy.ts'
+import { helpdeskFirstSteps } from './queries/first-steps.ts'
 import { reportKeysInUse } from './queries/report-keys.ts'
 import { registerHelpdesk } from './register.ts'
 
@@ -22,7 +23,15 @@ export const helpdesk: LifelineModule = {
     { href: `${deskBase}/desks`, label: 'helpdesk.manage.nav', permission: MANAGE_HELPDESK },
     { href: templatesBase, label: 'helpdesk.templates.nav', permission: MANAGE_HELPDESK },
   ],
-  home: [{ href: '/help', label: 'helpdesk.public.homeLink' }],
+  home: [
+    {
+      href: '/help',
+      name: 'helpdesk.home.name',
+      description: 'helpdesk.home.description',
+      label: 'helpdesk.home.link',
+    },
+  ],
+  firstSteps: helpdeskFirstSteps,
   jobs: [retentionJob],
   // Reports name their erasure keys: the platform's sweep of orphaned keys leaves those alone.
   erasureKeys: { name: 'helpdesk', keysInUse: reportKeysInUse },

@@ -8,7 +8,7 @@ import { registerUserRoutes } from './routes/users.ts'
 
 /** Registers the staff routes. */
 export function registerStaff(app: FastifyInstance, deps: ModuleDeps) {
-  registerDashboardRoutes(app)
+  registerDashboardRoutes(app, deps)
   registerUserRoutes(app, deps)
   registerAuditRoutes(app, deps)
   registerStyleguideRoutes(app)

@@ -97,7 +97,8 @@ export function layout(
     scripts?: string[]
     modules?: string[]
     styles?: string[]
-    alternates?: Alternate[]
+    /** Other forms of the page's content (`<link rel="alternate">`), e.g. its Atom feed for feed readers. */
+    alternates?: readonly Alternate[]
     /** Seconds after which the browser loads the page again: progress shown without JavaScript. */
     refreshSeconds?: number
   },

@@ -59,11 +59,18 @@ for (const mode of jsModes) {
     await seed()
     const page = await newPage(browser, { javaScriptEnabled: mode.javaScriptEnabled })
     await visit(page, `${server.url}/chronicle`)
+    // With no filter set the panel and its long groups are folded: a reader opens them (no script needed).
+    assert.equal(await page.getByRole('checkbox', { name: /^Detention/ }).isVisible(), false)
+    await page.locator('.filter-panel > summary').click()
+    await page.locator('details.facet > summary', { hasText: 'Type of event' }).click()
     await page.getByRole('checkbox', { name: /^Detention/ }).check()
     await page.locator('#field-q').fill('detained')
     await follow(page, page.getByRole('button', { name: 'Show events' }))
     assert.equal(pathOf(page), '/chronicle')
     assert.equal(await page.locator('mark').first().textContent(), 'detained')
+    // A filter is set: the panel and the group holding the ticked box come back open.
+    assert.equal(await page.getByRole('checkbox', { name: /^Detention/ }).isChecked(), true)
+    assert.equal(await page.getByRole('checkbox', { name: /^Detention/ }).isVisible(), true)
     await follow(page, page.getByRole('link', { name: 'Picketers detained in Tula' }))
     assert.equal(pathOf(page), `/chronicle/events/${eventId}`)
     await follow(page, page.getByRole('link', { name: /A resident of Тула, 28/ }))

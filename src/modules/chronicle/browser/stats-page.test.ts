@@ -25,6 +25,9 @@ async function seed() {
     ['RU-MOW', 'picket', '2022-03-06', 5],
     ['RU-SPE', 'protest', '2022-03-15', 30],
     ['UA-43', 'picket', '2022-04-20', 2],
+    // The longest region names, so the label test below has something to clip.
+    ['RU-KHM', 'refusal_to_serve', '2022-05-01', 1],
+    ['RU-YAN', 'refusal_to_serve', '2022-05-02', 0],
   ] as const
   await db
     .insertInto('chronicle_events')
@@ -50,7 +53,7 @@ test('the statistics page works without JavaScript, with SVG that parses as XML'
     await visit(page, `${server.url}/chronicle/stats`)
     assert.match(
       (await page.locator('main').textContent()) ?? '',
-      /In all: 4 events, 137 people detained/,
+      /In all: 6 events, 138 people detained/,
       mode.label,
     )
     await page.getByLabel('Region', { exact: true }).selectOption(['RU-MOW'])
@@ -92,5 +95,30 @@ test('the statistics page passes axe, with figures and with a filter error', slo
   assert.equal(response?.status(), 400)
   problems.push(...(await seriousViolations(page, 'statistics with a filter error')))
   assert.deepEqual(problems, [])
+  await page.context().close()
+})
+
+test('no chart label is clipped in Russian, the longest of the languages', slow, async () => {
+  const page = await newPage(browser, { javaScriptEnabled: true })
+  await visit(page, `${server.url}/chronicle/stats?lang=ru`)
+  // Every text drawn in a chart, by its box in the chart's own units, against the chart's viewBox.
+  const outside = await page.locator('main svg[role="img"]').evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const box = (svg as SVGSVGElement).viewBox.baseVal
+      return [...svg.querySelectorAll('text')].flatMap((text) => {
+        const drawn = (text as SVGTextElement).getBBox()
+        const inside =
+          drawn.x >= box.x - 0.5 &&
+          drawn.x + drawn.width <= box.x + box.width + 0.5 &&
+          drawn.y >= box.y - 0.5 &&
+          drawn.y + drawn.height <= box.y + box.height + 0.5
+        return inside ? [] : [`${text.textContent} at ${drawn.x}..${drawn.x + drawn.width}`]
+      })
+    }),
+  )
+  assert.deepEqual(outside, [])
+  // The region chart draws the longest name whole, on two lines if need be.
+  const regions = await page.locator('#stats-region ~ figure svg').textContent()
+  assert.match(regions ?? '', /Ханты-Мансийский/)
   await page.context().close()
 })

@@ -4,8 +4,9 @@ import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
+import { placeLine } from '../present/place.ts'
 import type { PublicAct, PublicCase, PublicEvent, PublicSource } from '../present/public.ts'
-import { badges, dateHtml, titleHtml } from './public-parts.ts'
+import { badges, dateHtml, feedAlternate, titleHtml } from './public-parts.ts'
 
 /** Paragraphs of a text, each escaped. */
 export function paragraphs(text: string, lang?: string): string {
@@ -83,6 +84,9 @@ export function publicEventPage(
   const place = event.coordinates
     ? html`${event.coordinates.latitude.toFixed(5)}, ${event.coordinates.longitude.toFixed(5)}`
     : ''
+  // A locality that is its region's own name (Moscow in Moscow) is said once, as the region.
+  const locality =
+    placeLine([event.region?.label, event.locality]) === (event.region?.label ?? '') ? null : event.locality
   const summary = pickText(event.summary, locale)
   const title = pickText(event.title, locale)?.text ?? t('chronicle.public.untitled', { id: event.id })
   const otherLanguages = (['ru', 'uk', 'en'] as const).filter(
@@ -108,7 +112,7 @@ export function publicEventPage(
 !${row(t('chronicle.public.event.when'), dateHtml(ctx, event.start, event.end))}
 !${row(t('chronicle.public.event.type'), event.type ? html`${event.type.label}` : '')}
 !${row(t('chronicle.public.event.region'), event.region ? html`${event.region.label}` : '')}
-!${row(t('chronicle.public.event.locality'), event.locality ? html`${event.locality}` : '')}
+!${row(t('chronicle.public.event.locality'), locality ? html`${locality}` : '')}
 !${row(t('chronicle.public.event.coordinates'), place)}
 !${row(t('chronicle.public.event.participants'), number(event.participants))}
 !${row(t('chronicle.public.event.detained'), number(event.detained))}
@@ -124,5 +128,6 @@ export function publicEventPage(
 !${data.cases.length ? html`<h2>${t('chronicle.public.event.cases')}</h2><ul>!${data.cases.map((item) => html`<li>!${caseLine(ctx, item)}</li>`).join('')}</ul>` : ''}
 <h2>${t('chronicle.public.event.sources')}</h2>
 !${data.sources.length ? html`<ul>!${data.sources.map((source) => sourceItem(ctx, source)).join('')}</ul>` : html`<p>${t('chronicle.public.event.noSources')}</p>`}`
-  return layout(ctx, { title, body })
+  // The chronicle's feed: a reader of one event may follow the next ones.
+  return layout(ctx, { title, body, alternates: [feedAlternate(ctx, '')] })
 }

@@ -1,8 +1,9 @@
-/** Pieces the public chronicle pages share: an event's date, its one-line facts, badges. */
+/** Pieces the public chronicle pages share: an event's date, its one-line facts, tags, the feed's link. */
 import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
+import { placeLine } from '../present/place.ts'
 import type { PublicDate, PublicEvent } from '../present/public.ts'
 
 /** A date range in words, "6 May 2012 – 7 May 2012", or "date unknown". */
@@ -32,26 +33,36 @@ export function titleHtml(ctx: PageContext, event: PublicEvent, marked?: string)
   return picked.lang === ctx.locale ? inner : html`<span lang="${picked.lang}">!${inner}</span>`
 }
 
-/** The status and blur badges of an event. */
+/** The status and blur tags of an event. */
 export function badges(ctx: PageContext, event: PublicEvent): string {
   const { t } = ctx
+  const tone = event.status === 'verified' ? 'ok' : 'warn'
   return [
-    html`<span class="badge">${t(`chronicle.public.status.${event.status}`)}</span>`,
-    event.blurred ? html`<span class="badge">${t('chronicle.public.blurred')}</span>` : '',
+    html`<span class="tag ${tone}">${t(`chronicle.public.status.${event.status}`)}</span>`,
+    event.blurred ? html`<span class="tag info">${t('chronicle.public.blurred')}</span>` : '',
   ].join(' ')
 }
 
-/** The one-line facts of an event: when, what, where, how many. */
+/** The one-line facts of an event: when, where, what, how many. */
 export function factsLine(ctx: PageContext, event: PublicEvent): string {
   const { t, locale } = ctx
-  const place = [event.region?.label, event.locality].filter(Boolean).join(', ')
+  const place = placeLine([event.region?.label, event.locality])
   const parts = [
     dateHtml(ctx, event.start, event.end),
-    event.type ? html`${event.type.label}` : '',
     place ? html`${place}` : '',
+    event.type ? html`${event.type.label}` : '',
     event.detained != null
       ? html`${t('chronicle.public.detained', { count: event.detained, n: formatNumber(event.detained, locale) })}`
       : '',
   ].filter(Boolean)
   return parts.join(' · ')
+}
+
+/** The Atom feed of the events the filter `query` selects (all of them when empty), for <link rel="alternate">. */
+export function feedAlternate(ctx: PageContext, query: string) {
+  return {
+    href: `/chronicle/feed.atom${query ? `?${query}` : ''}`,
+    type: 'application/atom+xml',
+    title: ctx.t(query ? 'chronicle.public.data.feedFiltered' : 'chronicle.public.data.feedAll'),
+  }
 }

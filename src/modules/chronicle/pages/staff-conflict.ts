@@ -6,10 +6,11 @@
 import { html } from 'ghtml'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
+import type { Term } from '../../../platform/vocabularies/terms.ts'
 import type { EventRecord, StaffEvent } from '../queries/event-record.ts'
 import type { ChangeSince } from '../queries/history.ts'
 import { eventFields, type TermOption } from './staff-event-form.ts'
-import { valueText } from './staff-fields.ts'
+import { termNames, valueText } from './staff-fields.ts'
 
 /** The conflict warning with the editor's values ready to re-apply. */
 export function conflictPage(
@@ -22,18 +23,21 @@ export function conflictPage(
     values: Record<string, string>
     types: TermOption[]
     regions: TermOption[]
+    /** Every term, for the names of the types and regions shown. */
+    terms: Iterable<Term>
   },
 ): string {
   const { t } = ctx
   const { current } = options
+  const names = termNames(ctx, options.terms)
   const rows = options.changes
     .map((change) => {
       const mine =
         change.field in options.mine
-          ? valueText(ctx, change.field, options.mine[change.field])
+          ? valueText(ctx, change.field, options.mine[change.field], names)
           : t('chronicle.staff.notInForm')
       return html`<tr><th scope="row">${t(`chronicle.staff.fields.${change.field}`)}</th>
-<td>${valueText(ctx, change.field, change.from)}</td><td>${valueText(ctx, change.field, change.to)}</td>
+<td>${valueText(ctx, change.field, change.from, names)}</td><td>${valueText(ctx, change.field, change.to, names)}</td>
 <td>${mine}</td><td>${change.by.join(', ')}</td></tr>`
     })
     .join('')

@@ -3,18 +3,19 @@ import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
+import type { Term } from '../../../platform/vocabularies/terms.ts'
 import type { Changes, RecordField, StaffEvent } from '../queries/event-record.ts'
 import type { HistoryEntry } from '../queries/history.ts'
 import { eventTitle } from './staff-event.ts'
-import { valueText } from './staff-fields.ts'
+import { type TermNames, termNames, valueText } from './staff-fields.ts'
 
 const fieldName = (ctx: PageContext, field: string) => ctx.t(`chronicle.staff.fields.${field}`)
 
-function changeList(ctx: PageContext, changes: Changes): string {
+function changeList(ctx: PageContext, changes: Changes, names: TermNames): string {
   const items = (Object.entries(changes) as [RecordField, { from: unknown; to: unknown }][])
     .map(
       ([field, change]) =>
-        html`<li><strong>${fieldName(ctx, field)}</strong>: ${valueText(ctx, field, change.from)} → ${valueText(ctx, field, change.to)}</li>`,
+        html`<li><strong>${fieldName(ctx, field)}</strong>: ${valueText(ctx, field, change.from, names)} → ${valueText(ctx, field, change.to, names)}</li>`,
     )
     .join('')
   return html`<ul>!${items}</ul>`
@@ -23,10 +24,11 @@ function changeList(ctx: PageContext, changes: Changes): string {
 /** Every version, newest first, with a form to pick two to compare. */
 export function historyPage(
   ctx: PageContext,
-  options: { event: StaffEvent; history: HistoryEntry[] },
+  options: { event: StaffEvent; history: HistoryEntry[]; terms: Iterable<Term> },
 ): string {
   const { t, locale } = ctx
   const { event, history } = options
+  const names = termNames(ctx, options.terms)
   const title = t('chronicle.staff.historyTitle', { title: eventTitle(ctx, event) })
   const versions = [...new Set(history.map((entry) => entry.version))]
   const newest = versions[0] ?? event.version
@@ -35,7 +37,7 @@ export function historyPage(
       (
         entry,
       ) => html`<tr><th scope="row">${entry.version}</th><td>${formatDateTime(entry.changedAt, locale)}</td>
-<td>${entry.changedByName ?? '—'}</td><td>!${changeList(ctx, entry.changes)}</td>
+<td>${entry.changedByName ?? '—'}</td><td>!${changeList(ctx, entry.changes, names)}</td>
 <td>!${entry.version > 1 ? html`<a href="/staff/chronicle/events/${event.id}/compare?a=${entry.version - 1}&amp;b=${entry.version}">${t('chronicle.staff.compareWithPrevious')}</a>` : ''}</td></tr>`,
     )
     .join('')
@@ -72,15 +74,16 @@ export function historyPage(
 /** The fields that differ between two versions, side by side. */
 export function comparePage(
   ctx: PageContext,
-  options: { event: StaffEvent; a: number; b: number; changes: Changes },
+  options: { event: StaffEvent; a: number; b: number; changes: Changes; terms: Iterable<Term> },
 ): string {
   const { t } = ctx
+  const names = termNames(ctx, options.terms)
   const { event, a, b } = options
   const title = t('chronicle.staff.compareTitle', { a, b })
   const rows = (Object.entries(options.changes) as [RecordField, { from: unknown; to: unknown }][])
     .map(
       ([field, change]) =>
-        html`<tr><th scope="row">${fieldName(ctx, field)}</th><td>${valueText(ctx, field, change.from)}</td><td>${valueText(ctx, field, change.to)}</td></tr>`,
+        html`<tr><th scope="row">${fieldName(ctx, field)}</th><td>${valueText(ctx, field, change.from, names)}</td><td>${valueText(ctx, field, change.to, names)}</td></tr>`,
     )
     .join('')
   const body = html`<h1>${title}</h1>

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { assertWellFormedXml } from '../../../../test/support/xml.ts'
 import { barChart, columnChart, niceStep } from '../pages/stats-charts.ts'
 import { choropleth, classify, EMPTY_FILL, fillOf } from './stats-choropleth.ts'
+import { textWidth, wrapText } from './stats-text.ts'
 
 describe('charts and the regions map', () => {
   it('classes non-zero values by quantile, darkest for the most', () => {
@@ -50,5 +51,63 @@ describe('charts and the regions map', () => {
     assert.equal(niceStep(7), 2)
     assert.equal(niceStep(73), 20)
     assert.equal(niceStep(4885), 2000)
+  })
+})
+
+describe('chart labels', () => {
+  const long = 'Нарушение участником порядка проведения публичного мероприятия (ч. 5 ст. 20.2 КоАП)'
+
+  it('wrap a long name onto two lines, each within the label column, and cut only what still does not fit', () => {
+    const lines = wrapText(long, 348, 12, 2)
+    assert.equal(lines.length, 2)
+    for (const line of lines) assert.ok(textWidth(line, 12) <= 348, line)
+    assert.equal(lines.join(' ').replace(/…$/, ''), long.slice(0, lines.join(' ').replace(/…$/, '').length))
+    const cut = wrapText(`${long} ${long}`, 348, 12, 2)
+    assert.equal(cut.length, 2)
+    assert.match(cut[1]!, /…$/)
+    assert.deepEqual(wrapText('Москва', 348, 12, 2), ['Москва'])
+  })
+
+  it('keep every name of a bar chart inside the SVG, and its figures too', () => {
+    const svg = barChart({
+      label: 'x',
+      format: (value) => value.toLocaleString('ru'),
+      describe: (bar) => bar.name,
+      bars: [
+        { name: long, value: 1_234_567 },
+        { name: 'Москва', value: 3 },
+      ],
+    })
+    const tspans = [...svg.matchAll(/<tspan x="([\d.]+)"[^>]*>([^<]+)<\/tspan>/g)]
+    assert.equal(tspans.length, 3, 'the long name on two lines, the short on one')
+    for (const [, x, text] of tspans) assert.ok(textWidth(text!, 12) <= Number(x), text)
+    const width = Number(/viewBox="0 0 (\d+)/.exec(svg)![1])
+    for (const [, x, text] of svg.matchAll(/<text x="([\d.]+)"[^>]*>([^<]+)<\/text>/g))
+      assert.ok(Number(x) + textWidth(text!, 12) <= width, text)
+  })
+
+  it('leave room on a column chart for its widest figure and never overlap its ticks', () => {
+    const bars = Array.from({ length: 12 }, (_, i) => ({
+      name: `m${i}`,
+      value: 1_200_000,
+      tick: new Intl.DateTimeFormat('ru', { month: 'short', year: 'numeric' }).format(new Date(2022, i, 1)),
+    }))
+    const svg = columnChart({
+      label: 'x',
+      format: (value) => value.toLocaleString('ru'),
+      describe: (bar) => bar.name,
+      bars,
+    })
+    const texts = [...svg.matchAll(/<text x="([\d.]+)"[^>]*text-anchor="(end|middle)"[^>]*>([^<]+)<\/text>/g)]
+    let previous = Number.NEGATIVE_INFINITY
+    for (const [, x, anchor, text] of texts) {
+      const w = textWidth(text!, 12)
+      const start = anchor === 'end' ? Number(x) - w : Number(x) - w / 2
+      assert.ok(start >= 0 && start + w <= 960, text)
+      if (anchor === 'middle') {
+        assert.ok(start >= previous, `${text} overlaps the tick before it`)
+        previous = start + w
+      }
+    }
   })
 })

@@ -1,9 +1,11 @@
 /**
  * Bar charts as server-rendered SVG: no script, no external font, no inline style (the CSP forbids
  * it), only presentation attributes. Each chart is one `role="img"` with a label summarising it; the
- * figures themselves are in the data table under it, which is the text alternative.
+ * figures themselves are in the data table under it, which is the text alternative. Every label is
+ * sized by an estimate of its width (stats-text.ts) so none is clipped at the chart's edges.
  */
 import { html } from 'ghtml'
+import { textWidth, wrapText } from './stats-text.ts'
 
 /** One bar: its full name (for its tooltip), an optional axis tick, and its value. */
 export type Bar = { name: string; value: number; tick?: string }
@@ -20,6 +22,7 @@ export type ChartOptions = {
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+const FONT_SIZE = 12
 const INK = '#1f2937'
 const MUTED = '#6b7280'
 const GRID = '#e5e7eb'
@@ -41,12 +44,14 @@ export function columnChart(options: ChartOptions): string {
   const { bars, format } = options
   const width = 960
   const height = 280
-  const [left, right, top, bottom] = [64, 12, 12, 44]
-  const plotWidth = width - left - right
-  const plotHeight = height - top - bottom
+  const [right, top, bottom] = [12, 12, 44]
   const max = Math.max(0, ...bars.map((bar) => bar.value))
   const step = niceStep(max)
   const top_ = Math.max(step, Math.ceil(max / step) * step)
+  // The value axis is as wide as its widest number ("1 200 000"), so no figure runs off the left edge.
+  const left = Math.ceil(12 + textWidth(format(top_), FONT_SIZE))
+  const plotWidth = width - left - right
+  const plotHeight = height - top - bottom
   const y = (value: number) => fixed(top + plotHeight - (value / top_) * plotHeight)
   const band = plotWidth / Math.max(1, bars.length)
   const barWidth = fixed(Math.max(1, band * 0.8))
@@ -55,11 +60,20 @@ export function columnChart(options: ChartOptions): string {
     grid.push(html`<line x1="${left}" x2="${width - right}" y1="${y(value)}" y2="${y(value)}" stroke="${GRID}"/>
 <text x="${left - 6}" y="${y(value) + 4}" text-anchor="end" fill="${MUTED}">${format(value)}</text>`)
   }
+  // A tick that would touch the one before it is left out, so ticks never overlap.
+  let shownTo = Number.NEGATIVE_INFINITY
   const columns = bars.map((bar, i) => {
     const x = fixed(left + i * band + (band - barWidth) / 2)
-    const tick = bar.tick
-      ? html`<text x="${fixed(left + i * band + band / 2)}" y="${height - bottom + 16}" text-anchor="middle" fill="${MUTED}">${bar.tick}</text>`
-      : ''
+    let tick = ''
+    if (bar.tick) {
+      const tickWidth = textWidth(bar.tick, FONT_SIZE)
+      // Centred under its column, but kept inside the chart at both ends.
+      const tickX = Math.min(width - tickWidth / 2, Math.max(tickWidth / 2, left + i * band + band / 2))
+      if (tickX - tickWidth / 2 >= shownTo + 6) {
+        shownTo = tickX + tickWidth / 2
+        tick = html`<text x="${fixed(tickX)}" y="${height - bottom + 16}" text-anchor="middle" fill="${MUTED}">${bar.tick}</text>`
+      }
+    }
     return html`<g><title>${options.describe(bar)}</title><rect x="${x}" y="${y(bar.value)}" width="${barWidth}" height="${fixed(Math.max(0, top + plotHeight - y(bar.value)))}" fill="${BAR}"/>!${tick}</g>`
   })
   return svg(options.label, width, height, grid.join('') + columns.join(''))
@@ -69,28 +83,33 @@ export function columnChart(options: ChartOptions): string {
 export function barChart(options: ChartOptions): string {
   const { bars, format } = options
   const width = 960
-  const row = 22
-  const [labelWidth, valueWidth, top] = [300, 80, 6]
+  const [labelWidth, top, line] = [360, 6, 14]
+  const max = Math.max(1, ...bars.map((bar) => bar.value))
+  // The widest figure fits after the longest bar.
+  const valueWidth = Math.ceil(12 + textWidth(format(max), FONT_SIZE))
+  // A long name (an article's) takes two lines rather than being cut; each row is as tall as the tallest.
+  const names = bars.map((bar) => wrapText(bar.name, labelWidth - 12, FONT_SIZE, 2))
+  const lines = Math.max(1, ...names.map((name) => name.length))
+  const row = 8 + lines * line
   const height = top * 2 + Math.max(1, bars.length) * row
   const plotWidth = width - labelWidth - valueWidth
-  const max = Math.max(1, ...bars.map((bar) => bar.value))
   const rows = bars.map((bar, i) => {
     const y = top + i * row
+    const middle = y + row / 2
     const length = fixed((bar.value / max) * plotWidth)
+    const name = names[i]!
+    const first = middle + 4 - ((name.length - 1) * line) / 2
+    const label = name
+      .map((text, n) => html`<tspan x="${labelWidth - 8}" y="${fixed(first + n * line)}">${text}</tspan>`)
+      .join('')
     return html`<g><title>${options.describe(bar)}</title>
-<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" fill="${INK}">${truncate(bar.name, 40)}</text>
-<rect x="${labelWidth}" y="${y + 3}" width="${length}" height="${row - 6}" fill="${BAR}"/>
-<text x="${fixed(labelWidth + length + 6)}" y="${y + 15}" fill="${INK}">${format(bar.value)}</text></g>`
+<text text-anchor="end" fill="${INK}">!${label}</text>
+<rect x="${labelWidth}" y="${fixed(middle - 8)}" width="${length}" height="16" fill="${BAR}"/>
+<text x="${fixed(labelWidth + length + 6)}" y="${fixed(middle + 4)}" fill="${INK}">${format(bar.value)}</text></g>`
   })
   return svg(options.label, width, height, rows.join(''))
 }
 
-/** A name cut to `max` characters with an ellipsis; the tooltip keeps it whole. */
-export function truncate(name: string, max: number): string {
-  const chars = [...name]
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : name
-}
-
 function svg(label: string, width: number, height: number, body: string): string {
-  return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${label}" viewBox="0 0 ${width} ${height}" width="100%" font-family="${FONT}" font-size="12"><title>${label}</title>!${body}</svg>`
+  return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${label}" viewBox="0 0 ${width} ${height}" width="100%" font-family="${FONT}" font-size="${FONT_SIZE}"><title>${label}</title>!${body}</svg>`
 }

@@ -7,6 +7,7 @@ import { hasShape, shapeName } from '../../../platform/regions/regions-map.ts'
 import { rowsOf } from '../present/stats.ts'
 import type { Stats } from '../queries/stats.ts'
 import { choropleth, classify, EMPTY_FILL, swatch } from './stats-choropleth.ts'
+import { topSummary } from './stats-summary.ts'
 
 type Measure = 'events' | 'detained'
 
@@ -53,17 +54,19 @@ export function mapSection(
   ]
   const unmapped = rows.filter((row) => !hasShape(row.key))
   const unmappedTable = unmapped.length
-    ? scrollingTable(
+    ? html`<details class="disclosure"><summary>${t('chronicle.stats.showTable', { what: t('chronicle.stats.map.unmappedCaption') })}</summary>
+!${scrollingTable(
         'stats-unmapped-caption',
         t('chronicle.stats.map.unmappedCaption'),
-        html`<thead><tr><th scope="col">${t('chronicle.stats.column.region')}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
-<tbody>!${unmapped.map((row) => html`<tr><th scope="row">${row.name}</th><td>${formatNumber(row.events, locale)}</td><td>${formatNumber(row.detained, locale)}</td></tr>`).join('')}</tbody>`,
-      )
+        html`<thead><tr><th scope="col">${t('chronicle.stats.column.region')}</th><th scope="col" class="num">${t('chronicle.stats.column.events')}</th><th scope="col" class="num">${t('chronicle.stats.column.detained')}</th></tr></thead>
+<tbody>!${unmapped.map((row) => html`<tr><th scope="row">${row.name}</th><td class="num">${formatNumber(row.events, locale)}</td><td class="num">${formatNumber(row.detained, locale)}</td></tr>`).join('')}</tbody>`,
+      )}</details>`
     : html`<p>${t('chronicle.stats.map.allMapped')}</p>`
   return html`<section aria-labelledby="stats-map">
 <h2 id="stats-map">${t('chronicle.stats.heading.map')}</h2>
 <figure>!${map}
-<figcaption>${t('chronicle.stats.map.caption', { measure: t(`chronicle.stats.measure.${measure}`) })}
+<figcaption><p class="chart-summary">${topSummary(ctx, drawn, measure)}</p>
+${t('chronicle.stats.map.caption', { measure: t(`chronicle.stats.measure.${measure}`) })}
 <ul class="map-legend" aria-label="${t('chronicle.stats.map.legend')}">!${legend.join('')}</ul>
 <span class="hint">${t('chronicle.stats.map.credit')}</span></figcaption>
 </figure>

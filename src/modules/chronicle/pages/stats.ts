@@ -1,6 +1,7 @@
 /**
- * /chronicle/stats: the filter form, then for each breakdown a chart, the table of its figures (the
- * chart's text alternative) and a CSV link; and the map of regions with the regions it can't draw.
+ * /chronicle/stats: the filter form, then for each breakdown a chart with its gist in words beside it,
+ * the table of its figures folded under it (the chart's text alternative: Tor Browser at its safest
+ * draws no SVG) and a CSV link; and the map of regions with the regions it can't draw.
  */
 import { html } from 'ghtml'
 import { errorSummary } from '../../../platform/html/forms.ts'
@@ -12,19 +13,12 @@ import type { Breakdown, Stats } from '../queries/stats.ts'
 import { type Bar, barChart, columnChart } from './stats-charts.ts'
 import { type StatsFormInput, statsForm, statsFormLabels } from './stats-form.ts'
 import { mapSection } from './stats-map.ts'
-
-/** Which figure the charts and the map show. */
-export type Measure = 'events' | 'detained'
+import { chartSummary, type Measure, measured } from './stats-summary.ts'
 
 /** What the page shows: the form, and the figures when the filter was valid. */
 export type StatsPage = {
   form: StatsFormInput
   result?: { stats: Stats; measure: Measure; query: string }
-}
-
-/** "40 events", "40 people detained", in the reader's language and plural. */
-export function measured(ctx: PageContext, measure: Measure, value: number): string {
-  return ctx.t(`chronicle.stats.count.${measure}`, { count: value, n: formatNumber(value, ctx.locale) })
 }
 
 function ticks(rows: Row[], ctx: PageContext): (string | undefined)[] {
@@ -67,19 +61,20 @@ function table(ctx: PageContext, breakdown: Breakdown, rows: Row[], stats: Stats
   const { t, locale } = ctx
   const body = rows.map(
     (row) =>
-      html`<tr><th scope="row">${row.name}</th><td>${formatNumber(row.events, locale)}</td><td>${formatNumber(row.detained, locale)}</td></tr>`,
+      html`<tr><th scope="row">${row.name}</th><td class="num">${formatNumber(row.events, locale)}</td><td class="num">${formatNumber(row.detained, locale)}</td></tr>`,
   )
   // Articles overlap (an event can have several), so only the other breakdowns add up to the total.
   const total =
     breakdown === 'article'
       ? ''
-      : html`<tfoot><tr><th scope="row">${t('chronicle.stats.total')}</th><td>${formatNumber(stats.totals.events, locale)}</td><td>${formatNumber(stats.totals.detained, locale)}</td></tr></tfoot>`
-  return scrollingTable(
+      : html`<tfoot><tr><th scope="row">${t('chronicle.stats.total')}</th><td class="num">${formatNumber(stats.totals.events, locale)}</td><td class="num">${formatNumber(stats.totals.detained, locale)}</td></tr></tfoot>`
+  return html`<details class="disclosure"><summary>${t('chronicle.stats.showTable', { what: t(`chronicle.stats.caption.${breakdown}`) })}</summary>
+!${scrollingTable(
     `stats-${breakdown}-caption`,
     t(`chronicle.stats.caption.${breakdown}`),
-    html`<thead><tr><th scope="col">${t(`chronicle.stats.column.${breakdown}`)}</th><th scope="col">${t('chronicle.stats.column.events')}</th><th scope="col">${t('chronicle.stats.column.detained')}</th></tr></thead>
+    html`<thead><tr><th scope="col">${t(`chronicle.stats.column.${breakdown}`)}</th><th scope="col" class="num">${t('chronicle.stats.column.events')}</th><th scope="col" class="num">${t('chronicle.stats.column.detained')}</th></tr></thead>
 <tbody>!${body.join('')}</tbody>!${total}`,
-  )
+  )}</details>`
 }
 
 function section(ctx: PageContext, breakdown: Breakdown, stats: Stats, measure: Measure, query: string) {
@@ -87,7 +82,9 @@ function section(ctx: PageContext, breakdown: Breakdown, stats: Stats, measure: 
   const rows = rowsOf(stats, breakdown, t, ctx.locale)
   const csv = `/chronicle/stats/${breakdown}.csv${query ? `?${query}` : ''}`
   const content = rows.length
-    ? html`<figure>!${chart(ctx, breakdown, rows, measure)}</figure>!${table(ctx, breakdown, rows, stats)}`
+    ? html`<figure>!${chart(ctx, breakdown, rows, measure)}
+<figcaption class="chart-summary">${chartSummary(ctx, breakdown, rows, measure)}</figcaption></figure>
+!${table(ctx, breakdown, rows, stats)}`
     : html`<p>${t('chronicle.stats.emptyBreakdown')}</p>`
   return html`<section aria-labelledby="stats-${breakdown}">
 <h2 id="stats-${breakdown}">${t(`chronicle.stats.heading.${breakdown}`)}</h2>

@@ -3,6 +3,7 @@ import type { Locale } from '../../../platform/i18n.ts'
 import { type Localised, localisedText } from '../../../platform/localised.ts'
 import type { EventFilter } from '../schema/filter.ts'
 import type { EventOut } from './api.ts'
+import { placeLine } from './place.ts'
 import { xmlEscape } from './xml.ts'
 
 // A date as precisely as it is known: "24 февраля 2022", "февраль 2022" or "2022".
@@ -23,7 +24,7 @@ function entry(e: EventOut, locale: Locale, names: Map<string, Localised>, t: (k
   const type = e.type ? localisedText(names.get(`event_type:${e.type}`) ?? {}, locale) || e.type : ''
   const region = e.region ? localisedText(names.get(`region:${e.region}`) ?? {}, locale) || e.region : ''
   const when = e.start.date ? formatDate(e.start.date, e.start.precision, locale) : ''
-  const place = [e.locality, region].filter(Boolean).join(', ')
+  const place = placeLine([e.locality, region])
   const line = [when, place].filter(Boolean).join(' · ')
   const summary = [line, localisedText(e.summary, locale)].filter(Boolean).join(' — ')
   const title = localisedText(e.title, locale) || t('chronicle.data.feed.untitled')

@@ -376,3 +376,87 @@ describe('permalinks', () => {
     assert.match(response.body, new RegExp(`/chronicle/events/${moscowPicket}`))
   })
 })
+
+describe('the list’s layout and links', () => {
+  it('puts filters in a panel beside the results, open only when a filter is set, results as cards', async () => {
+    const plain = (await visitor.get('/chronicle')).body
+    assert.match(plain, /<div class="data-layout">\s*<details class="filter-panel" >/)
+    assert.match(
+      plain,
+      /<div class="results"[^>]*>[\s\S]*<ol class="cards"><li class="card"><h3><a href="\/chronicle\/events\/\d+">/,
+    )
+    assert.match(plain, /<p class="meta">/)
+    // The long groups fold, closed until one of their boxes is ticked.
+    assert.match(plain, /<details class="facet" ><summary>Region<\/summary>/)
+    assert.match(plain, /<details class="facet" ><summary>Type of event<\/summary>/)
+    const filtered = (await visitor.get('/chronicle?region=RU-MOW')).body
+    assert.match(filtered, /<details class="filter-panel" open>/)
+    assert.match(filtered, /<details class="facet" open><summary>Region/)
+    assert.match(filtered, /<details class="facet" ><summary>Type of event<\/summary>/)
+  })
+
+  it('links to the statistics, the feed, the exports and the API, each keeping the filter, and names its feed in the head', async () => {
+    const page = decodeEntities((await visitor.get('/chronicle?region=RU-MOW&type=picket')).body)
+    const query = 'type=picket&region=RU-MOW'
+    assert.match(page, new RegExp(`href="/chronicle/stats\\?${query}"`))
+    assert.match(page, new RegExp(`href="/chronicle/feed\\.atom\\?${query}"`))
+    for (const format of ['csv', 'ndjson', 'json'])
+      assert.match(page, new RegExp(`href="/chronicle/export\\.${format}\\?${query}"`))
+    assert.match(page, /href="\/api\/openapi\.json"/)
+    const head = /<head>([\s\S]*)<\/head>/.exec(page)?.[1] ?? ''
+    assert.match(
+      head,
+      new RegExp(
+        `<link rel="alternate" type="application/atom\\+xml" href="/chronicle/feed\\.atom\\?${query}" title="[^"]+">`,
+      ),
+    )
+    const all = (await visitor.get('/chronicle')).body
+    assert.match(
+      all,
+      /<link rel="alternate" type="application\/atom\+xml" href="\/chronicle\/feed\.atom" title="Lifeline chronicle: new events">/,
+    )
+    const event = (await visitor.get(`/chronicle/events/${moscowPicket}`)).body
+    assert.match(event, /<link rel="alternate" type="application\/atom\+xml" href="\/chronicle\/feed\.atom"/)
+    // A filter that didn't parse is not carried onwards.
+    const bad = (await visitor.get('/chronicle?from=2022-13')).body
+    assert.match(bad, /href="\/chronicle\/stats"/)
+  })
+
+  it('orders facets by count, then by label in the reader’s alphabet, never by code', async () => {
+    const ru = (await agent(t.app, 'ru').get('/chronicle')).body
+    const boxes = (name: string, page: string) =>
+      [...page.matchAll(new RegExp(`name="${name}" value="([^"]+)"`, 'g'))].map((match) => match[1])
+    // 61 Moscow events (60 fillers and the picket, the month-only rally) before 61 in St Petersburg, then Tula.
+    assert.deepEqual(boxes('region', ru).slice(0, 3), ['RU-MOW', 'RU-SPE', 'RU-TUL'])
+    // Types: the picket (121) first; types without events follow in Russian alphabetical order.
+    const types = boxes('type', ru)
+    assert.equal(types[0], 'picket')
+    const labels = [
+      ...ru.matchAll(
+        /name="type" value="[^"]+"[^>]*> <label for="[^"]+">([^<]+) <span class="hint">\([^)]*>0\)/g,
+      ),
+    ].map((match) => match[1]!)
+    assert.ok(labels.length > 3)
+    assert.deepEqual(labels, [...labels].sort(new Intl.Collator('ru').compare))
+  })
+
+  it('says a locality that is its region’s own name once', async () => {
+    const [id] = await insertEvents(t.store.db, [
+      {
+        title: { ru: 'Пикет на Пушкинской' },
+        type_id: terms.event_type.picket,
+        region_id: terms.region['RU-MOW'],
+        locality: 'Москва',
+        start_date: '2025-01-10',
+        start_precision: 'day',
+      },
+    ])
+    const ru = agent(t.app, 'ru')
+    const list = (await ru.get('/chronicle?from=2025-01-10&to=2025-01-10')).body
+    assert.deepEqual(eventIds(list), [id])
+    assert.match(list, /Москва · Пикет/)
+    assert.doesNotMatch(list, /Москва, Москва/)
+    const page = (await ru.get(`/chronicle/events/${id}`)).body
+    assert.equal(page.match(/>Москва</g)?.length, 1)
+  })
+})

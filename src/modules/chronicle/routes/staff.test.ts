@@ -816,3 +816,35 @@ describe('the staff list', () => {
     assert.doesNotMatch(second.body, /Older events/)
   })
 })
+
+describe('history, compare and conflict pages name types and regions', () => {
+  it('in the page’s language, never by code', async () => {
+    const id = await create(agents.editor!)
+    await agents.editor!.get(`/staff/chronicle/events/${id}`)
+    const moved = await put(agents.editor!, id, await editForm(id, { region: 'RU-MOW', type: 'picket' }))
+    assert.equal(moved.statusCode, 303)
+    const history = (await agents.editor!.get(`/staff/chronicle/events/${id}/history`)).body
+    assert.match(history, /Karachay-Cherkessia → Moscow/)
+    assert.match(history, /Protest → Picket/)
+    const compare = (await agents.editor!.get(`/staff/chronicle/events/${id}/compare?a=1&b=2`)).body
+    assert.match(compare, /<td>Karachay-Cherkessia<\/td><td>Moscow<\/td>/)
+    await agents.coordinator!.get(`/staff/chronicle/events/${id}`)
+    const conflict = await put(
+      agents.coordinator!,
+      id,
+      await editForm(id, { version: '1', region: 'RU-SPE' }),
+    )
+    assert.equal(conflict.statusCode, 409)
+    assert.match(conflict.body, /<td>Karachay-Cherkessia<\/td><td>Moscow<\/td>\s*<td>Saint Petersburg<\/td>/)
+    // Choosing a language remembers it and comes back to the page.
+    await agents.editor!.get(`/staff/chronicle/events/${id}/history?lang=ru`)
+    const ru = (await agents.editor!.get(`/staff/chronicle/events/${id}/history`)).body
+    await agents.editor!.get(`/staff/chronicle/events/${id}/history?lang=en`)
+    assert.match(ru, /Карачаево-Черкесская Республика → Москва/)
+    for (const page of [history, compare, conflict.body, ru])
+      assert.doesNotMatch(
+        page.replace(/<select[\s\S]*?<\/select>/g, ''),
+        /RU-(KC|MOW|SPE)|>(protest|picket)</,
+      )
+  })
+})

@@ -7,6 +7,7 @@ import { notFound, platformErrors } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import { publishBlocker, publishEvent, unpublishEvent } from '../commands/publish-event.ts'
 import { disputeEvent, verifyEvent } from '../commands/review.ts'
 import { createEvent, updateEvent } from '../commands/save-event.ts'
@@ -198,6 +199,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
         mine: inputRecord(form.data.event),
         values,
         ...(await vocabularies()),
+        terms: (await termIndex(db)).byId.values(),
       })
       return sendPage(reply, page, 409)
     }
@@ -227,7 +229,10 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/staff/chronicle/events/:id/history', { config: edit }, async (request, reply) => {
     const event = await findEvent(request)
     const history = await listEventHistory(db, event.id)
-    return sendPage(reply, historyPage(pageContext(request), { event, history }))
+    return sendPage(
+      reply,
+      historyPage(pageContext(request), { event, history, terms: (await termIndex(db)).byId.values() }),
+    )
   })
 
   app.get('/staff/chronicle/events/:id/compare', { config: edit }, async (request, reply) => {
@@ -237,7 +242,10 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const { a, b } = query.data
     const history = await listEventHistory(db, event.id)
     const changes = compareVersions(event.record, history, a, b)
-    return sendPage(reply, comparePage(pageContext(request), { event, a, b, changes }))
+    return sendPage(
+      reply,
+      comparePage(pageContext(request), { event, a, b, changes, terms: (await termIndex(db)).byId.values() }),
+    )
   })
 
   app.post('/staff/chronicle/events/:id/verify', { config: review }, async (request, reply) => {

@@ -329,11 +329,28 @@ describe('statistics outputs', () => {
     assert.match(
       page,
       new RegExp(
-        `Regions not on the map[\\s\\S]*<th scope="row">${reEscape(names['UA-43']!)}</th><td>1</td><td>2</td>`,
+        `Regions not on the map[\\s\\S]*<th scope="row">${reEscape(names['UA-43']!)}</th><td class="num">1</td><td class="num">2</td>`,
       ),
     )
     assert.match(page, /<caption[^>]*>Events and people detained by month<\/caption>/)
     assert.match(page, /href="\/chronicle\/stats\/region\.csv"/)
+  })
+
+  it('folds every table under a chart into a closed disclosure, and says each chart’s gist in words beside it', async () => {
+    const page = (await get('/chronicle/stats?measure=detained')).body
+    const tables = page.match(/<table>/g)?.length ?? 0
+    const folded = [
+      ...page.matchAll(
+        /<details class="disclosure"><summary>Table: [^<]+<\/summary>\s*<div class="table-wrap"[^>]*><table>/g,
+      ),
+    ]
+    assert.ok(tables >= 4)
+    assert.equal(folded.length, tables, 'every table is in a closed <details>')
+    // Without SVG the figures still read: the peak month, the top regions, the map's top regions.
+    const summaries = [...page.matchAll(/class="chart-summary">([^<]+)</g)].map((match) => match[1]!)
+    assert.ok(summaries.length >= 5)
+    assert.match(summaries[0]!, /^From .+ to .+; the most in .+: \d+ people detained\.$/)
+    assert.ok(summaries.some((text) => text.startsWith(`The most: ${names['RU-MOW']} — 108 people detained`)))
   })
 
   it('links the CSV and JSON of the same filter', async () => {

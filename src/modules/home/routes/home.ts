@@ -4,10 +4,10 @@ import type { ModuleDeps } from '../../../platform/module.ts'
 import { pageContext, sendPage } from '../../../platform/request-context.ts'
 import { homePage } from '../pages/home.ts'
 
-/** Registers the home page, listing every installed module's home links. */
+/** Registers the home page, listing every installed module's home entries. */
 export function registerHomeRoutes(app: FastifyInstance, deps: ModuleDeps) {
-  const links = deps.modules.flatMap((module) => module.home ?? [])
+  const entries = deps.modules.flatMap((module) => module.home ?? [])
   app.get('/', { config: { policy: 'public' } }, async (request, reply) =>
-    sendPage(reply, homePage(pageContext(request), links)),
+    sendPage(reply, homePage(pageContext(request), entries)),
   )
 }
