@@ -14,6 +14,6 @@ export function scrollingTable(
   rows: string,
   options: { compact?: boolean } = {},
 ): string {
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="${id}"><table !${options.compact ? 'class="compact"' : ''}><caption id="${id}">${caption}</caption>
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="${id}">!${options.compact ? '<table class="compact">' : '<table>'}<caption id="${id}">${caption}</caption>
 !${rows}</table></div>`
 }

@@ -76,7 +76,6 @@ export function statsForm(ctx: PageContext, form: StatsFormInput): string {
   const { t } = ctx
   const dateHint = t('chronicle.stats.form.dateHint')
   return html`<form class="stack" method="get" action="/chronicle/stats" aria-labelledby="stats-filter">
-<h2 id="stats-filter">${t('chronicle.stats.form.title')}</h2>
 !${input(ctx, form, 'q', { type: 'search' })}
 !${select(ctx, form, 'type')}
 !${select(ctx, form, 'region')}

@@ -98,6 +98,10 @@ function section(ctx: PageContext, breakdown: Breakdown, stats: Stats, measure: 
 export function statsPage(ctx: PageContext, page: StatsPage): string {
   const { t } = ctx
   const result = page.result
+  // The filter panel starts open when a filter is set or wrong; charts come first otherwise.
+  const filtered =
+    Object.keys(page.form.errors).length > 0 ||
+    Object.entries(page.form.values).some(([name, values]) => name !== 'measure' && values.some(Boolean))
   let figures = ''
   if (result) {
     const { stats, measure, query } = result
@@ -118,7 +122,10 @@ export function statsPage(ctx: PageContext, page: StatsPage): string {
   const body = html`<h1>${t('chronicle.stats.title')}</h1>
 <p>${t('chronicle.stats.lead')}</p>
 !${errorSummary(ctx, page.form.errors, statsFormLabels(ctx))}
-!${statsForm(ctx, page.form)}
-!${figures}`
+<div class="data-layout">
+<details class="filter-panel" !${filtered ? 'open' : ''}><summary id="stats-filter">${t('chronicle.stats.form.title')}</summary>
+!${statsForm(ctx, page.form)}</details>
+<div class="results">!${figures}</div>
+</div>`
   return layout(ctx, { title: t('chronicle.stats.title'), body })
 }

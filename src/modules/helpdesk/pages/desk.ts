@@ -1,6 +1,13 @@
 /** The desk's pages: the triage queue and one report with its thread, replies and actions. */
 import { html } from 'ghtml'
-import { errorSummary, type Option, selectField, textareaField } from '../../../platform/html/forms.ts'
+import { emptyState, pager, type Tone, tag } from '../../../platform/html/components.ts'
+import {
+  errorSummary,
+  type Option,
+  radioGroup,
+  selectField,
+  textareaField,
+} from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
@@ -47,7 +54,7 @@ function filterForm(ctx: PageContext, view: QueueView): string {
   const { t } = ctx
   const { filter } = view
   const noErrors: FieldErrors = {}
-  return html`<form method="get" action="${deskBase}" class="filters">
+  return html`<form method="get" action="${deskBase}" class="filter-row">
 !${selectField(ctx, noErrors, {
     name: 'status',
     label: t('helpdesk.desk.status'),
@@ -96,8 +103,17 @@ function filterForm(ctx: PageContext, view: QueueView): string {
       label: t(`helpdesk.desk.whoOptions.${who}`),
     })),
   })}
-<button type="submit">${t('helpdesk.desk.filter')}</button>
+<div class="actions"><button type="submit" class="secondary">${t('helpdesk.desk.filter')}</button></div>
 </form>`
+}
+
+// What stands out in the queue: the urgent, and what waits for the desk.
+const urgencyTone: Record<string, Tone | undefined> = { urgent: 'danger', high: 'warn', normal: undefined }
+const statusTone: Record<string, Tone | undefined> = {
+  new: 'info',
+  in_progress: undefined,
+  waiting: 'warn',
+  closed: 'ok',
 }
 
 /** The triage queue. */
@@ -107,11 +123,11 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
   const rows = view.rows
     .map(
       (row) => html`<tr class="urgency-${row.urgency}">
-<td>${t(`helpdesk.desk.urgencies.${row.urgency}`)}</td>
-<th scope="row"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${row.writerWaiting ? html` <span class="badge">${t('helpdesk.desk.writerWrote')}</span>` : ''}!${row.groupId ? html` <span class="badge">${t('helpdesk.desk.grouped')}</span>` : ''}</th>
+<td>!${tag(t(`helpdesk.desk.urgencies.${row.urgency}`), urgencyTone[row.urgency])}</td>
+<th scope="row" class="grow"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${row.writerWaiting ? html` !${tag(t('helpdesk.desk.writerWrote'), 'info')}` : ''}!${row.groupId ? html` !${tag(t('helpdesk.desk.grouped'))}` : ''}</th>
 <td>${row.regionId ? (view.regions.get(row.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
 <td><time datetime="${row.receivedAt.toISOString()}" title="${formatDateTime(row.receivedAt, locale)}">${age(ctx, row.receivedAt, now)}</time></td>
-<td>${t(`helpdesk.desk.statuses.${row.status}`)}</td>
+<td>!${tag(t(`helpdesk.desk.statuses.${row.status}`), statusTone[row.status])}</td>
 <td>${row.assigneeName ?? t('helpdesk.desk.nobody')}</td>
 </tr>`,
     )
@@ -126,8 +142,9 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
         t('helpdesk.desk.queueCaption'),
         html`<thead><tr><th scope="col">${t('helpdesk.desk.urgency')}</th><th scope="col">${t('helpdesk.desk.category')}</th><th scope="col">${t('helpdesk.desk.region')}</th>
 <th scope="col">${t('helpdesk.desk.age')}</th><th scope="col">${t('helpdesk.desk.status')}</th><th scope="col">${t('helpdesk.desk.assignee')}</th></tr></thead><tbody>!${rows}</tbody>`,
+        { compact: true },
       )
-    : html`<p>${t('helpdesk.desk.emptyQueue')}</p>`
+    : emptyState(t('helpdesk.desk.emptyQueue'))
   return layout(ctx, {
     title: t('helpdesk.desk.title'),
     body: html`<h1>${t('helpdesk.desk.title')}</h1>
@@ -135,7 +152,7 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
 <p><a href="${deskBase}/surge">${t('helpdesk.desk.surgeLink')}</a></p>
 !${filterForm(ctx, view)}
 !${table}
-!${view.next ? html`<p><a href="${deskBase}?${params.toString()}" rel="next">${t('helpdesk.desk.nextPage')}</a></p>` : ''}`,
+!${pager(t('helpdesk.desk.pages'), view.next ? { next: { href: `${deskBase}?${params.toString()}`, label: t('helpdesk.desk.nextPage') } } : {})}`,
   })
 }
 
@@ -210,15 +227,15 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
   const { report, opened } = view
   const path = `${deskBase}/reports/${report.id}`
   const content = opened.content
-    ? html`<dl>!${answerRows(ctx, opened.content as unknown as Record<string, unknown>, { hide: ['region'], showNo: true })}</dl>`
+    ? html`<dl class="summary">!${answerRows(ctx, opened.content as unknown as Record<string, unknown>, { hide: ['region'], showNo: true })}</dl>`
     : html`<p class="hint">${t('helpdesk.desk.noKey')}</p>`
   const thread = opened.messages.length
     ? html`<ol class="thread">!${opened.messages.map((message) => messageItem(ctx, message)).join('')}</ol>`
     : html`<p>${t('helpdesk.desk.noMessages')}</p>`
   const templateForm = view.templates.length
-    ? html`<form method="get" action="${path}#reply" class="inline">
+    ? html`<form method="get" action="${path}#reply" class="filter-row">
 !${selectField(ctx, {}, { name: 'template', label: t('helpdesk.desk.template'), value: '', options: view.templates })}
-<button type="submit" class="secondary">${t('helpdesk.desk.useTemplate')}</button></form>`
+<div class="actions"><button type="submit" class="secondary">${t('helpdesk.desk.useTemplate')}</button></div></form>`
     : ''
   const canAssign = ctx.staff?.can(ASSIGN_HELPDESK) ?? false
   const assignErrors = view.assignErrors ?? {}
@@ -248,6 +265,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 <dt>${t('helpdesk.desk.status')}</dt><dd>${t(`helpdesk.desk.statuses.${report.status}`)}!${report.outcome ? html` (${t(`helpdesk.desk.outcomes.${report.outcome}`)})` : ''}</dd>
 <dt>${t('helpdesk.desk.assignee')}</dt><dd>${view.assigneeName ?? t('helpdesk.desk.nobody')}</dd>
 </dl>
+<div class="with-aside"><div>
 <h2>${t('helpdesk.desk.sent')}</h2>
 !${content}
 !${opened.files.length ? html`<ul class="files">!${opened.files.map((id, i) => html`<li><a href="${path}/files/${id}">${t('helpdesk.desk.photo', { n: i + 1 })}</a></li>`).join('')}</ul>` : ''}
@@ -258,16 +276,23 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 !${errorSummary(ctx, view.errors, { text: t('helpdesk.desk.replyText'), author: t('helpdesk.desk.sendAs') })}
 <form class="stack" method="post" action="${path}/messages">!${csrfField(ctx)}
 !${textareaField(ctx, view.errors, { name: 'text', label: t('helpdesk.desk.replyText'), hint: t('helpdesk.desk.replyHint'), value: view.reply.text, rows: 8 })}
-<fieldset><legend>${t('helpdesk.desk.sendAs')}</legend>
-<div class="checkbox"><input type="radio" id="author-desk" name="author" value="desk" !${view.reply.author === 'desk' ? 'checked' : ''}> <label for="author-desk">${t('helpdesk.desk.asReply')}</label></div>
-<div class="checkbox"><input type="radio" id="author-note" name="author" value="note" !${view.reply.author === 'note' ? 'checked' : ''}> <label for="author-note">${t('helpdesk.desk.asNote')}</label></div>
-</fieldset>
+!${radioGroup(ctx, view.errors, {
+      name: 'author',
+      legend: t('helpdesk.desk.sendAs'),
+      value: view.reply.author,
+      options: [
+        { value: 'desk', label: t('helpdesk.desk.asReply') },
+        { value: 'note', label: t('helpdesk.desk.asNote') },
+      ],
+    })}
 <button type="submit">${t('helpdesk.desk.send')}</button></form>
-<h2>${t('helpdesk.desk.actions')}</h2>
+</div>
+<aside aria-labelledby="report-actions"><h2 id="report-actions">${t('helpdesk.desk.actions')}</h2>
 !${assignForm}
 !${statusForm(ctx, path, view)}
 <p><a href="${path}/convert">${report.chronicleEventId ? t('helpdesk.desk.convertedLink') : t('helpdesk.desk.convertLink')}</a></p>
 !${grouped}
+</aside></div>
 <p><a href="${deskBase}">${t('helpdesk.desk.backToQueue')}</a></p>`,
   })
 }

@@ -344,7 +344,7 @@ export function followUpPage(
 <dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
 </dl>
-<details><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl>!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false, regions: view.regions })}</dl></details>
+<details class="disclosure"><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl class="summary">!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false, regions: view.regions })}</dl></details>
 <h2>${t('helpdesk.followUp.thread')}</h2>
 !${thread}
 <h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>
