@@ -4,9 +4,6 @@
  * (duplicate ids included), no i18n key or code shows instead of words, and the page is no wider than
  * the screen (a wide table scrolls inside its own box). "JavaScript off" is the page with its scripts
  * removed, as such a reader gets it, while JavaScript stays on for axe.
- *
- * `known` lists today's failures, each with why, for the pages' owners to fix: they are reported, not
- * failed, until `strict` is set to true.
  */
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
@@ -26,36 +23,8 @@ import { type Audience, type PageEntry, pageList } from '../support/pages.ts'
 import { fillSample, type Sample } from '../support/sample-data.ts'
 import { useServerAndBrowser } from '../support/server.ts'
 
-/** Set to true once the pages in `known` are fixed: then every failure fails. */
-const strict = false
-
 const checks = ['status', 'axe', 'words', 'width'] as const
 type Check = (typeof checks)[number]
-
-/** Today's failures: check → page name → why. TODO: empty it as the pages are fixed, then set `strict`. */
-const known: Record<Check, Record<string, string>> = {
-  status: {
-    'account-totp-enrolled': 'after enrolling, /account/totp answers 404 instead of saying the factor is set',
-  },
-  axe: {
-    'helpdesk-desk': 'the settings and member forms both render field-regions-* ids (duplicate ids)',
-    'chronicle-export':
-      'the job progress page reloads itself with <meta http-equiv="refresh"> (axe: meta-refresh)',
-    'import-job': 'the same self-reload of the job progress page (jobProgress) while the dry run waits',
-  },
-  words: {
-    'not-found': 'error pages print the error code (ERR_NOT_FOUND) under the message',
-    'setup-used': 'error pages print the error code (ERR_LINK_EXPIRED) under the message',
-    'account-totp-enrolled': 'its 404 page prints ERR_NOT_FOUND',
-    audit: 'the audit log shows raw action names (helpdesk.reply, signin.success…)',
-    'helpdesk-desk': 'desk members’ roles are shown as codes (lawyer, coordinator, volunteer)',
-  },
-  width: {
-    'chronicle-event': '1 px wider than a 320 px screen',
-    'chronicle-case': '5 px wider than a 320 px screen',
-    'staff-event': '1 px wider than a 320 px screen',
-  },
-}
 
 const modes = [
   { label: 'JavaScript off', scripts: false },
@@ -127,14 +96,8 @@ describe('every page', () => {
     width: 'no page scrolls sideways on a 320 px screen',
   }
   for (const check of checks)
-    test(titles[check], (t) => {
-      const failures: string[] = []
-      for (const [name, problem] of found.get(check)!) {
-        if (!strict && known[check][name]) t.diagnostic(`known (${known[check][name]}): ${name}: ${problem}`)
-        else failures.push(`${name}:\n${problem}`)
-      }
-      for (const name of Object.keys(known[check]))
-        if (!found.get(check)!.has(name)) t.diagnostic(`${name} passes now: take it out of known.${check}`)
+    test(titles[check], () => {
+      const failures = [...found.get(check)!].map(([name, problem]) => `${name}:\n${problem}`)
       assert.deepEqual(failures, [])
     })
 })

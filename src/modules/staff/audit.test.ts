@@ -97,6 +97,12 @@ describe('the audit log page', () => {
       detail: { from: 'new', to: 'closed', outcome: 'helped' },
     })
     await audit(db, {
+      actorId: admin.id,
+      action: 'sealed.read_many',
+      target: 'helpdesk.report:0b6ad5f2-8e0f-4a4c-9d7b-3f1e2a6c9d10',
+      detail: { records: 3 },
+    })
+    await audit(db, {
       actorId: null,
       action: 'helpdesk.desk_changed',
       detail: { takesRest: true, retentionDays: 90 },
@@ -111,9 +117,18 @@ describe('the audit log page', () => {
     assert.match(table, /<li>Было: Новое<\/li><li>Стало: Закрыто<\/li><li>Итог: Помогли<\/li>/)
     assert.match(table, /<li>Принимает остальные регионы: да<\/li><li>Срок хранения, дней: 90<\/li>/)
     assert.match(table, /<td>Вход выполнен<\/td>/, 'the sign-in just made')
+    assert.match(table, /<td>Обращение 0b6ad5f2<\/td>/, 'a target of a kind named in words')
     assert.ok(table.includes(`(${lawyer.email})</td>`), 'a member named, not their id')
     assert.ok(!table.includes(lawyer.id))
-    for (const code of ['role.changed', 'helpdesk.status', 'signin.success', '{&quot;', '{"', 'in_progress'])
+    for (const code of [
+      'role.changed',
+      'helpdesk.status',
+      'signin.success',
+      '{&quot;',
+      '{"',
+      'in_progress',
+      'helpdesk.report',
+    ])
       assert.ok(!table.includes(code), code)
     const filter = page.body.slice(page.body.indexOf('<select'), page.body.indexOf('</select>'))
     assert.match(filter, /<option value="role.changed" >Роли изменены<\/option>/)

@@ -31,6 +31,21 @@ export function actionLabel(locale: Locale, action: string): string {
   return known(locale, `audit.actions.${action}`) ?? action
 }
 
+/**
+ * What an entry acted on, in words: a member's or desk's name, or for a target written as
+ * `<kind>:<id>` (`helpdesk.report:…`, a sealed read's reason) the kind's name from
+ * `audit.targets.<kind>` and the id's first eight characters, enough to tell entries apart.
+ */
+export function targetWords(locale: Locale, target: string | null, names: AuditNames): string {
+  if (!target) return ''
+  const name = names.get(target)
+  if (name) return name
+  const [, kind, id] = /^([a-z][a-z_]*(?:\.[a-z_]+)*)(?::(.+))?$/.exec(target) ?? []
+  const label = kind && known(locale, `audit.targets.${kind}`)
+  if (!label) return target
+  return id ? `${label} ${names.get(id) ?? id.slice(0, 8)}` : label
+}
+
 /** The field/value pairs of an entry's detail, in words. */
 export function detailWords(
   t: T,

@@ -5,7 +5,7 @@ import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { type AuditNames, actionLabel, detailWords } from './audit-words.ts'
+import { type AuditNames, actionLabel, detailWords, targetWords } from './audit-words.ts'
 
 type Entry = {
   id: number
@@ -43,7 +43,7 @@ export function auditPage(
       (
         entry,
       ) => html`<tr><td>${formatDateTime(entry.at, locale)}</td><td>${entry.email ?? t('audit.system')}</td>
-<td>${actionLabel(locale, entry.action)}</td><td>${(entry.target && options.names.get(entry.target)) ?? entry.target ?? ''}</td><td>!${detail(entry)}</td></tr>`,
+<td>${actionLabel(locale, entry.action)}</td><td>${targetWords(locale, entry.target, options.names)}</td><td>!${detail(entry)}</td></tr>`,
     )
     .join('')
   const params = new URLSearchParams(

@@ -81,6 +81,12 @@ export function styleguidePage(ctx: PageContext): string {
         html`<h3><a href="#sg-cards">${t('styleguide.sample.cardTitle', { n })}</a></h3><p class="meta">${t('styleguide.sample.cardMeta')}</p>!${tag(t('styleguide.sample.open'), 'info')}`,
     ),
   )
+  const confirmSample = buttonForm(ctx, {
+    action: '/staff/styleguide',
+    label: t('styleguide.sample.danger'),
+    tone: 'danger',
+    question: t('styleguide.sample.question'),
+  })
   const body = html`<h1>${t('styleguide.title')}</h1>
 <p class="lead">${t('styleguide.lead')}</p>
 !${sample(ctx, 'layouts', 'layout(ctx, { kind })', html`<ul><li>${t('styleguide.layouts.reading')}</li><li>${t('styleguide.layouts.data')}</li><li>${t('styleguide.layouts.staff')}</li></ul>`)}
@@ -106,6 +112,6 @@ export function styleguidePage(ctx: PageContext): string {
 !${sample(ctx, 'disclosure', 'disclosure()', disclosure(t('styleguide.sample.showTable'), html`<p>${t('styleguide.sample.paragraph')}</p>`))}
 !${sample(ctx, 'navigation', 'breadcrumbs() · pager()', html`!${breadcrumbs(ctx, [{ href: '/staff', label: t('styleguide.sample.home') }, { href: '#sg-navigation', label: t('styleguide.sample.section') }, { label: t('styleguide.sample.here') }])}!${pager(t('styleguide.sample.pages'), { previous: { href: '#sg-navigation', label: t('styleguide.sample.newer') }, next: { href: '#sg-navigation', label: t('styleguide.sample.older') } })}`)}
 !${sample(ctx, 'empty', 'emptyState()', emptyState(t('styleguide.sample.empty'), { href: '#sg-empty', label: t('styleguide.sample.emptyAction') }))}
-!${sample(ctx, 'confirm', 'buttonForm()', html`<div inert>!${buttonForm(ctx, { action: '/staff/styleguide', label: t('styleguide.sample.danger'), tone: 'danger', question: t('styleguide.sample.question') })}</div>`)}`
+!${sample(ctx, 'confirm', 'buttonForm()', html`<div inert>!${confirmSample}</div>`)}`
   return layout(ctx, { title: t('styleguide.title'), body })
 }
