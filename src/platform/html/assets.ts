@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { regionsSprite } from '../regions/regions-map.ts'
 
 const folder = new URL('../../../public/', import.meta.url)
 // Browser code from npm packages, served from here like everything else (never from a CDN).
@@ -35,6 +36,9 @@ const files: [string, URL][] = [
   ...readdirSync(folder).map((name): [string, URL] => [name, new URL(name, folder)]),
   ...Object.entries(vendored),
 ]
+// Built from the platform's own data when the app starts: the regions' outlines, drawn once by every
+// map page that refers to them (`<use href>`), so a browser fetches and caches them once.
+const derived: [string, () => Buffer][] = [['regions.svg', () => Buffer.from(regionsSprite())]]
 
 const assets = new Map<string, Asset>(
   files
@@ -47,6 +51,12 @@ const assets = new Map<string, Asset>(
       return [name, { url, body, type: types[ext]! }]
     }),
 )
+for (const [name, build] of derived) {
+  const body = build()
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12)
+  const ext = extname(name)
+  assets.set(name, { url: `/assets/${name.slice(0, -ext.length)}.${hash}${ext}`, body, type: types[ext]! })
+}
 
 /** The fingerprinted URL of a file in public/, e.g. assetUrl('style.css'). */
 export function assetUrl(name: string): string {

@@ -15,6 +15,17 @@ export const regionsMap: RegionsMap = JSON.parse(
   readFileSync(new URL('./regions-map.json', import.meta.url), 'utf8'),
 )
 
+/**
+ * Every region's outline in one SVG document, each path's id its ISO 3166-2 code, with no fill or
+ * stroke of its own: a map refers to each (`<use href="…#RU-MOW">`) and colours it there.
+ */
+export function regionsSprite(): string {
+  const paths = Object.entries(regionsMap.regions).map(
+    ([code, shape]) => `<path id="${code}" d="${shape.path}"/>`,
+  )
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${regionsMap.viewBox.join(' ')}">${paths.join('')}</svg>`
+}
+
 /** True when the map has a shape for this ISO 3166-2 code. */
 export function hasShape(code: string | null): boolean {
   return code !== null && Object.hasOwn(regionsMap.regions, code)

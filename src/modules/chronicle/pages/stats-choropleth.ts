@@ -5,6 +5,7 @@
  * territories, which the source does not draw, or any code it lacks) are returned for a table.
  */
 import { html } from 'ghtml'
+import { assetUrl } from '../../../platform/html/assets.ts'
 import { regionsMap } from '../../../platform/regions/regions-map.ts'
 
 /** A class of values with its fill; `from`..`to` inclusive. */
@@ -57,11 +58,13 @@ export function choropleth(options: {
   noData: (code: string) => string
 }) {
   const byCode = new Map(options.regions.map((region) => [region.code, region]))
+  // The outlines come from one cached file; the page carries only each region's colour and name.
+  const sprite = assetUrl('regions.svg')
   const [x, y, width, height] = regionsMap.viewBox
-  const shapes = Object.entries(regionsMap.regions).map(([code, shape]) => {
+  const shapes = Object.keys(regionsMap.regions).map((code) => {
     const region = byCode.get(code)
     const fill = fillOf(region?.value ?? 0, options.classes)
-    return html`<path d="${shape.path}" fill="${fill}"><title>${region?.tooltip ?? options.noData(code)}</title></path>`
+    return html`<use href="${sprite}#${code}" fill="${fill}"><title>${region?.tooltip ?? options.noData(code)}</title></use>`
   })
   return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${options.label}" viewBox="${x} ${y} ${width} ${height}" width="100%"><title>${options.label}</title><g stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round">!${shapes.join('')}</g></svg>`
 }
