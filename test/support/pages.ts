@@ -156,6 +156,7 @@ export function pageList(sample: Sample): PageEntry[] {
     { name: 'staff-lawyer', route: 'GET /staff', path: '/staff', audience: 'lawyer' },
     { name: 'account', route: 'GET /account', path: '/account', audience: 'lawyer' },
     { name: 'account-totp-enrolled', route: 'GET /account/totp', path: '/account/totp', audience: 'lawyer' },
+    { name: 'styleguide', route: 'GET /staff/styleguide', path: '/staff/styleguide', audience: 'lawyer' },
     // Administrators.
     { name: 'users', route: 'GET /staff/users', path: '/staff/users', audience: 'admin' },
     {
