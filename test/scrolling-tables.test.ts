@@ -24,7 +24,7 @@ after(() => t.close())
 
 /** What is wrong with the page's table boxes; none shown at all is wrong too. */
 function unreachableTables(page: string): string[] {
-  const boxes = [...page.matchAll(/<div class="table-wrap"[^>]*>\s*<table>\s*(<caption[^>]*>)?/g)]
+  const boxes = [...page.matchAll(/<div class="table-wrap"[^>]*>\s*<table[^>]*>\s*(<caption[^>]*>)?/g)]
   if (!boxes.length) return ['no table']
   return boxes.flatMap(([box, caption]) => {
     const named = /^<div class="table-wrap" role="region" tabindex="0" aria-labelledby="([^"]+)">/.exec(box)

@@ -126,6 +126,13 @@ export function formatDateTime(date: Date, locale: Locale): string {
   )
 }
 
+/** A calendar day (`2026-03-06`) in the reader's language. */
+export function formatDay(day: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  )
+}
+
 /** A number in the reader's language. */
 export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale).format(value)

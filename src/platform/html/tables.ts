@@ -6,14 +6,18 @@ import { html } from 'ghtml'
  * focus, so it can be scrolled without a mouse (axe: scrollable-region-focusable), and is named by the
  * caption; `id` names the caption and must be unique on the page. `rows` is the table's inside after
  * the caption: its thead, tbody and tfoot. A `compact` table fits more rows on a screen (work queues);
- * its header row stays in view while the box scrolls, and numbers go in `td.num` cells.
+ * its header row stays in view while the box scrolls, and numbers go in `td.num` cells. With `cards`
+ * each row becomes a card on a phone: give every `td` a `data-label` naming its column.
  */
 export function scrollingTable(
   id: string,
   caption: string,
   rows: string,
-  options: { compact?: boolean } = {},
+  options: { compact?: boolean; cards?: boolean } = {},
 ): string {
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="${id}">!${options.compact ? '<table class="compact">' : '<table>'}<caption id="${id}">${caption}</caption>
+  const classes = [options.compact ? 'compact' : '', options.cards ? 'as-cards' : '']
+    .filter(Boolean)
+    .join(' ')
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="${id}">!${classes ? html`<table class="${classes}">` : '<table>'}<caption id="${id}">${caption}</caption>
 !${rows}</table></div>`
 }

@@ -53,7 +53,7 @@ function reportSection(ctx: PageContext, job: ImportJob, report: ImportReport): 
   const canRun = report.dryRun && !report.fileError && job.fileId
   return html`<p class="${report.written || (report.dryRun && !report.invalid && !report.fileError) ? 'notice' : 'error-summary'}" role="status">${outcome}</p>
 !${report.fileError ? html`<p class="error-summary" role="alert">${t(report.fileError.key)}${report.fileError.detail ? ` (${report.fileError.detail})` : ''}</p>` : ''}
-<dl>
+<dl class="summary">
 <dt>${t('chronicle.import.job.rows')}</dt><dd>${n(report.rows)}</dd>
 <dt>${t('chronicle.import.job.valid')}</dt><dd>${n(report.valid)}</dd>
 <dt>${t('chronicle.import.job.invalid')}</dt><dd>${n(report.invalid)}</dd>

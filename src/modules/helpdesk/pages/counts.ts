@@ -2,7 +2,7 @@
 import { html } from 'ghtml'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
-import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
+import { formatDateTime, formatDay, formatNumber } from '../../../platform/i18n.ts'
 import { COUNT_ROUNDING, type ShownCount, SMALLEST_SHOWN } from '../../../platform/intake/small-counts.ts'
 import type { DueReport } from '../queries/retention.ts'
 import { KEEP_DAYS } from '../schema.ts'
@@ -31,7 +31,7 @@ export function countsPage(
   const days = view.byDay
     .map(
       (row) =>
-        html`<tr><th scope="row">${row.day}</th><td class="num">${count(ctx, row.received)}</td><td class="num">${count(ctx, row.helped)}</td></tr>`,
+        html`<tr><th scope="row"><time datetime="${row.day}">${formatDay(row.day, ctx.locale)}</time></th><td class="num">${count(ctx, row.received)}</td><td class="num">${count(ctx, row.helped)}</td></tr>`,
     )
     .join('')
   const regions = view.byRegion
@@ -42,11 +42,12 @@ export function countsPage(
     .join('')
   return layout(ctx, {
     title: t('helpdesk.counts.title'),
+    narrow: true,
     body: html`<h1>${t('helpdesk.counts.title')}</h1>
 <p>${t('helpdesk.counts.intro', { n: SMALLEST_SHOWN, below: SMALLEST_SHOWN - 1, rounding: COUNT_ROUNDING })}</p>
-<h2>${t('helpdesk.counts.byDay', { from: view.firstDay, through: view.lastDay })}</h2>
+<h2>${t('helpdesk.counts.byDay', { from: formatDay(view.firstDay, ctx.locale), through: formatDay(view.lastDay, ctx.locale) })}</h2>
 !${days ? scrollingTable('days-caption', t('helpdesk.counts.byDayCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.day')}</th>!${head}</tr></thead><tbody>!${days}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
-<h2>${t('helpdesk.counts.byRegion', { through: view.regionsThrough, rounding: COUNT_ROUNDING })}</h2>
+<h2>${t('helpdesk.counts.byRegion', { through: formatDay(view.regionsThrough, ctx.locale), rounding: COUNT_ROUNDING })}</h2>
 !${regions ? scrollingTable('regions-caption', t('helpdesk.counts.byRegionCaption'), html`<thead><tr><th scope="col">${t('helpdesk.counts.region')}</th>!${head}</tr></thead><tbody>!${regions}</tbody>`) : html`<p>${t('helpdesk.counts.none')}</p>`}
 <p><a href="/api/v1/helpdesk/counts">${t('helpdesk.counts.json')}</a></p>`,
   })

@@ -123,12 +123,12 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
   const rows = view.rows
     .map(
       (row) => html`<tr class="urgency-${row.urgency}">
-<td>!${tag(t(`helpdesk.desk.urgencies.${row.urgency}`), urgencyTone[row.urgency])}</td>
+<td data-label="${t('helpdesk.desk.urgency')}">!${tag(t(`helpdesk.desk.urgencies.${row.urgency}`), urgencyTone[row.urgency])}</td>
 <th scope="row" class="grow"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${row.writerWaiting ? html` !${tag(t('helpdesk.desk.writerWrote'), 'info')}` : ''}!${row.groupId ? html` !${tag(t('helpdesk.desk.grouped'))}` : ''}</th>
-<td>${row.regionId ? (view.regions.get(row.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
-<td><time datetime="${row.receivedAt.toISOString()}" title="${formatDateTime(row.receivedAt, locale)}">${age(ctx, row.receivedAt, now)}</time></td>
-<td>!${tag(t(`helpdesk.desk.statuses.${row.status}`), statusTone[row.status])}</td>
-<td>${row.assigneeName ?? t('helpdesk.desk.nobody')}</td>
+<td data-label="${t('helpdesk.desk.region')}">${row.regionId ? (view.regions.get(row.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
+<td data-label="${t('helpdesk.desk.age')}"><time datetime="${row.receivedAt.toISOString()}" title="${formatDateTime(row.receivedAt, locale)}">${age(ctx, row.receivedAt, now)}</time></td>
+<td data-label="${t('helpdesk.desk.status')}">!${tag(t(`helpdesk.desk.statuses.${row.status}`), statusTone[row.status])}</td>
+<td data-label="${t('helpdesk.desk.assignee')}">${row.assigneeName ?? t('helpdesk.desk.nobody')}</td>
 </tr>`,
     )
     .join('')
@@ -142,7 +142,7 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
         t('helpdesk.desk.queueCaption'),
         html`<thead><tr><th scope="col">${t('helpdesk.desk.urgency')}</th><th scope="col">${t('helpdesk.desk.category')}</th><th scope="col">${t('helpdesk.desk.region')}</th>
 <th scope="col">${t('helpdesk.desk.age')}</th><th scope="col">${t('helpdesk.desk.status')}</th><th scope="col">${t('helpdesk.desk.assignee')}</th></tr></thead><tbody>!${rows}</tbody>`,
-        { compact: true },
+        { compact: true, cards: true },
       )
     : emptyState(t('helpdesk.desk.emptyQueue'))
   return layout(ctx, {

@@ -340,7 +340,7 @@ export function followUpPage(
     narrow: true,
     body: html`<h1>${t('helpdesk.followUp.reportTitle')}</h1>
 !${noticeLine(view.notice)}
-<dl>
+<dl class="summary">
 <dt>${t('helpdesk.followUp.status')}</dt><dd>${t(`helpdesk.status.${report.status}`)}</dd>
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
 </dl>

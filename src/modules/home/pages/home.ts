@@ -15,7 +15,12 @@ export function homePage(ctx: PageContext, entries: readonly HomeLink[]): string
     .join('')
   const body = html`<h1>${t('home.title')}</h1>
 <p>${t('home.lead')}</p>
-!${parts ? html`<h2>${t('home.partsTitle')}</h2>\n<ul class="cards">!${parts}</ul>` : ''}
+!${
+    parts
+      ? html`<h2>${t('home.partsTitle')}</h2>
+<ul class="cards">!${parts}</ul>`
+      : ''
+  }
 <h2>${t('home.safetyTitle')}</h2>
 <p>${t('home.safety')}</p>
 <p><a href="/login">${t('home.staffSignIn')}</a></p>`

@@ -1,5 +1,6 @@
 /** The audit log page: filters as a GET form, a table, and an "older" link. */
 import { html } from 'ghtml'
+import { emptyState, pager } from '../../../platform/html/components.ts'
 import { errorSummary, field } from '../../../platform/html/forms.ts'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
@@ -42,7 +43,7 @@ export function auditPage(
     .map(
       (
         entry,
-      ) => html`<tr><td>${formatDateTime(entry.at, locale)}</td><td>${entry.email ?? t('audit.system')}</td>
+      ) => html`<tr><td class="nowrap">${formatDateTime(entry.at, locale)}</td><td>${entry.email ?? t('audit.system')}</td>
 <td>${actionLabel(locale, entry.action)}</td><td>${targetWords(locale, entry.target, options.names)}</td><td>!${detail(entry)}</td></tr>`,
     )
     .join('')
@@ -62,13 +63,13 @@ export function auditPage(
     .join('')
   const body = html`<h1>${t('audit.title')}</h1>
 !${errorSummary(ctx, options.errors, { from: t('audit.from'), to: t('audit.to') })}
-<form class="stack" method="get" action="/staff/audit">
-<div><label for="field-action">${t('audit.action')}</label>
+<form class="filter-row" method="get" action="/staff/audit">
+<div class="field"><label for="field-action">${t('audit.action')}</label>
 <select id="field-action" name="action"><option value="">${t('audit.any')}</option>!${actionOptions}</select></div>
 !${field(ctx, options.errors, { name: 'actor', label: t('audit.actor'), type: 'email', value: filters.actor })}
 !${field(ctx, options.errors, { name: 'from', label: t('audit.from'), type: 'date', value: filters.from })}
 !${field(ctx, options.errors, { name: 'to', label: t('audit.to'), type: 'date', value: filters.to })}
-<p><button type="submit">${t('audit.filter')}</button> <a href="/staff/audit">${t('audit.reset')}</a></p>
+<div class="actions"><button type="submit" class="secondary">${t('audit.filter')}</button> <a href="/staff/audit">${t('audit.reset')}</a></div>
 </form>
 !${
     options.entries.length
@@ -77,9 +78,10 @@ export function auditPage(
           t('audit.caption'),
           html`<thead><tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.actor')}</th><th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.target')}</th><th scope="col">${t('audit.detail')}</th></tr></thead>
 <tbody>!${rows}</tbody>`,
+          { compact: true },
         )
-      : html`<p>${t('audit.empty')}</p>`
+      : emptyState(t('audit.empty'))
   }
-!${options.nextBefore ? html`<p class="pager"><a href="/staff/audit?${params.toString()}">${t('audit.older')}</a></p>` : ''}`
+!${pager(t('audit.pages'), options.nextBefore ? { next: { href: `/staff/audit?${params.toString()}`, label: t('audit.older') } } : {})}`
   return layout(ctx, { title: t('audit.title'), body })
 }

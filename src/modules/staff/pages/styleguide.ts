@@ -73,7 +73,8 @@ export function styleguidePage(ctx: PageContext): string {
     'sg-table-caption',
     t('styleguide.sample.tableCaption'),
     html`<thead><tr><th scope="col">${t('styleguide.sample.region')}</th><th scope="col" class="num">${t('styleguide.sample.count')}</th><th scope="col">${t('styleguide.sample.status')}</th></tr></thead>
-<tbody>!${regions.map((region, i) => html`<tr><td>${region.label}</td><td class="num">${String((i + 1) * 1234)}</td><td>!${tag(t('styleguide.sample.open'), i === 0 ? 'warn' : undefined)}</td></tr>`).join('')}</tbody>`,
+<tbody>!${regions.map((region, i) => html`<tr><th scope="row">${region.label}</th><td class="num" data-label="${t('styleguide.sample.count')}">${String((i + 1) * 1234)}</td><td data-label="${t('styleguide.sample.status')}">!${tag(t('styleguide.sample.open'), i === 0 ? 'warn' : undefined)}</td></tr>`).join('')}</tbody>`,
+    { compact: true, cards: true },
   )
   const cards = cardList(
     [1, 2].map(
@@ -97,7 +98,7 @@ export function styleguidePage(ctx: PageContext): string {
 !${sample(ctx, 'errors', 'errorSummary() · fieldError()', errorSummary(ctx, invalid, { sg_name: t('styleguide.sample.phone') }))}
 !${sample(ctx, 'messages', 'noticeLine() · messageBox()', html`!${noticeLine(t('styleguide.sample.notice'))}!${messageBox('info', { bodyHtml: html`<p>${t('styleguide.sample.info')}</p>` })}!${messageBox('warn', { title: t('styleguide.sample.warnTitle'), bodyHtml: html`<p>${t('styleguide.sample.warn')}</p>` })}!${messageBox('danger', { bodyHtml: html`<p>${t('styleguide.sample.failure')}</p>` })}`)}
 !${sample(ctx, 'tags', 'tag(text, tone)', html`<p>!${tag(t('styleguide.sample.new'))}!${tag(t('styleguide.sample.open'), 'info')}!${tag(t('styleguide.sample.urgent'), 'danger')}!${tag(t('styleguide.sample.waiting'), 'warn')}!${tag(t('styleguide.sample.done'), 'ok')}</p>`)}
-!${sample(ctx, 'tables', 'scrollingTable() · td.num', table)}
+!${sample(ctx, 'tables', 'scrollingTable(id, caption, rows, { compact, cards }) · td.num · td[data-label]', table)}
 !${sample(ctx, 'filters', '.filter-row · .data-layout + .filter-panel', html`<form class="filter-row" action="#" method="get">!${selectField(ctx, {}, { name: 'sg_f1', label: t('styleguide.sample.status'), options: [{ value: '', label: t('styleguide.sample.any') }], value: '' })}!${selectField(ctx, {}, { name: 'sg_f2', label: t('styleguide.sample.region'), options: [{ value: '', label: t('styleguide.sample.any') }], value: '' })}<div><button type="submit" class="secondary">${t('styleguide.sample.show')}</button></div></form>`)}
 !${sample(ctx, 'cards', 'cardList()', cards)}
 !${sample(

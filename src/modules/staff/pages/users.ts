@@ -47,8 +47,8 @@ export function usersPage(
     .map(
       (
         user,
-      ) => html`<tr><td><a href="/staff/users/${user.id}">${user.displayName}</a></td><td>${user.email}</td>
-<td>${user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td><td>!${status(ctx, user)}</td><td>${formatDateTime(user.createdAt, locale)}</td></tr>`,
+      ) => html`<tr><th scope="row"><a href="/staff/users/${user.id}">${user.displayName}</a></th><td data-label="${t('account.email')}">${user.email}</td>
+<td data-label="${t('users.roles')}">${user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td><td data-label="${t('users.status')}">!${status(ctx, user)}</td><td data-label="${t('users.created')}">${formatDateTime(user.createdAt, locale)}</td></tr>`,
     )
     .join('')
   const chosen = ([] as unknown[]).concat(options.values.roles ?? []).map(String)
@@ -58,6 +58,7 @@ export function usersPage(
     t('users.count', { count: options.users.length }),
     html`<thead><tr><th scope="col">${t('account.displayName')}</th><th scope="col">${t('account.email')}</th><th scope="col">${t('users.roles')}</th><th scope="col">${t('users.status')}</th><th scope="col">${t('users.created')}</th></tr></thead>
 <tbody>!${rows}</tbody>`,
+    { cards: true },
   )}
 <h2 id="invite">${t('users.inviteTitle')}</h2>
 <p>${t('users.inviteIntro')}</p>
