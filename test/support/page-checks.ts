@@ -144,9 +144,12 @@ export function visibleText(page: Page): Promise<string> {
 /** The i18n keys and codes in `text`, each once; `keysOnly` for a page that shows codes on purpose. */
 export function forbiddenIn(text: string, forbidden: Forbidden, keysOnly = false): string[] {
   const found = new Set(text.match(forbidden.keys) ?? [])
+  // An escape a template printed as it is (`\n` inside html`…`), or a value never filled in.
+  for (const leak of text.match(/\\[nt]|\{\{\w+\}\}|\bundefined\b|\bNaN\b|\[object Object\]/g) ?? [])
+    found.add(leak)
   if (keysOnly) return [...found]
   // A code counts as a whole token: not inside a longer word, e-mail address or URL.
-  for (const token of text.split(/[^\w.:-]+/))
+  for (const token of text.split(/[^\w.:@/-]+/))
     for (const candidate of [token, token.replace(/[.:]+$/, '')])
       if (forbidden.codes.has(candidate)) found.add(candidate)
   return [...found]
