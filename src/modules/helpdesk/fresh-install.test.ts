@@ -6,6 +6,7 @@ import { createStaff, type TestStaff } from '../../../test/support/factories.ts'
 import { addWorker } from './commands/add-worker.ts'
 import { openHelpdesk } from './commands/open-helpdesk.ts'
 import { canReceive } from './queries/routing.ts'
+import { sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let admin: TestStaff
@@ -110,5 +111,25 @@ describe('whether a report can be received', () => {
     const form = await agent(t.app, 'en').get('/help/detained')
     assert.equal(form.statusCode, 200)
     assert.match(form.body, /action="\/help\/detained"/)
+  })
+
+  it('offers only the regions it can receive from, and sends a form from another back whole', async () => {
+    // Moscow's desk has a member; the desk taking the rest has none.
+    const form = await agent(t.app, 'en').get('/help/detained')
+    const select = form.body.slice(form.body.indexOf('<select id="field-region"'), form.body.indexOf('</select>'))
+    assert.match(select, /value="RU-MOW"/)
+    assert.doesNotMatch(select, /value="RU-TUL"/)
+    assert.doesNotMatch(select, /Don.t know/)
+    assert.match(form.body, /only from these regions/)
+    const before = await reports()
+    const sent = await sendDetained(agent(t.app, 'en'), { who: 'Anna, 31, at the station', region: 'RU-TUL' })
+    assert.equal(sent.statusCode, 400)
+    assert.match(sent.body, /cannot take reports from this region yet/)
+    assert.match(sent.body, /Anna, 31, at the station/, 'what was typed comes back')
+    const none = await sendDetained(agent(t.app, 'en'), { who: 'Boris', region: '' })
+    assert.equal(none.statusCode, 400, 'no region given, and no desk takes the rest')
+    assert.equal(await reports(), before)
+    const moscow = await sendDetained(agent(t.app, 'en'), { who: 'Vera', region: 'RU-MOW' })
+    assert.equal(moscow.statusCode, 201)
   })
 })

@@ -31,6 +31,8 @@ export type FormView = {
   values: Record<string, unknown>
   errors: FieldErrors
   regions: Option[]
+  /** Whether a report from any region, or giving none, is received (else only from `regions`). */
+  anyRegion?: boolean
   token: string
 }
 
@@ -134,8 +136,11 @@ function regionField(ctx: PageContext, view: FormView): string {
   return selectField(ctx, view.errors, {
     name: 'region',
     label: t('helpdesk.form.region'),
-    hint: t('helpdesk.form.regionHint'),
-    options: [{ value: '', label: t('helpdesk.form.regionUnknown') }, ...view.regions],
+    hint: t(view.anyRegion === false ? 'helpdesk.form.regionServedHint' : 'helpdesk.form.regionHint'),
+    options:
+      view.anyRegion === false
+        ? [{ value: '', label: t('helpdesk.form.regionChoose') }, ...view.regions]
+        : [{ value: '', label: t('helpdesk.form.regionUnknown') }, ...view.regions],
     value: sentText(view.values, 'region'),
   })
 }

@@ -64,6 +64,27 @@ function routeOf<D extends { takesRest: boolean; regionIds: number[] }>(
  * or desks nobody is on yet, can't: the public pages say so before anyone types a word.
  */
 export async function canReceive(db: Db, regionId?: number | null): Promise<boolean> {
+  const desks = await staffedDesks(db)
+  if (regionId !== undefined) return routeOf(desks, regionId)?.staffed ?? false
+  // Some region, or none given, is routed to a desk someone is on.
+  return desks.some((desk) => desk.staffed && (desk.takesRest || desk.regionIds.length > 0))
+}
+
+/**
+ * The regions a report can be received from now: `all` while a desk someone is on takes the rest
+ * (then a report giving no region is received too), else those of the staffed desks. The forms offer
+ * only these, so nobody fills in a form that would be refused for where it came from.
+ */
+export async function receivingRegions(db: Db): Promise<'all' | Set<number>> {
+  const desks = await staffedDesks(db)
+  const regions = new Set<number>()
+  for (const region of desks.flatMap((desk) => desk.regionIds))
+    if (routeOf(desks, region)?.staffed) regions.add(region)
+  return routeOf(desks, null)?.staffed ? 'all' : regions
+}
+
+// Every desk, what it takes, and whether an active member with a key is on it.
+async function staffedDesks(db: Db) {
   const rows = await db
     .selectFrom('helpdesk_desks as h')
     .select(['h.desk_id', 'h.takes_rest', 'h.region_ids'])
@@ -81,12 +102,9 @@ export async function canReceive(db: Db, regionId?: number | null): Promise<bool
         .as('staffed'),
     )
     .execute()
-  const desks = rows.map((row) => ({
+  return rows.map((row) => ({
     takesRest: row.takes_rest,
     regionIds: row.region_ids,
     staffed: Boolean(row.staffed),
   }))
-  if (regionId !== undefined) return routeOf(desks, regionId)?.staffed ?? false
-  // Some region, or none given, is routed to a desk someone is on.
-  return desks.some((desk) => desk.staffed && (desk.takesRest || desk.regionIds.length > 0))
 }

@@ -19,6 +19,7 @@ import { spendProof } from '../commands/spend-proof.ts'
 import type { submitReport } from '../commands/submit-report.ts'
 import { errors as helpdeskErrors } from '../errors.ts'
 import { detainedPage, type FormView, legalPage } from '../pages/public.ts'
+import { canReceive, receivingRegions } from '../queries/routing.ts'
 import { detainedSchema, legalSchema } from '../schema.ts'
 import type { ReportForm } from '../tables.ts'
 import type { ReportContent } from '../triage.ts'
@@ -86,7 +87,20 @@ export function reportForms(app: FastifyInstance, deps: ModuleDeps): ReportForms
   if (known) return known
   const { db } = deps.store
   const regionId = (code: string) => regionIdByCode(db, code)
-  const regions = (request: FastifyRequest) => regionOptions(db, request.locale, 'code')
+  // The regions the forms offer: all while a staffed desk takes the rest, else only those received.
+  const regions = async (request: FastifyRequest) => {
+    const [options, receiving] = await Promise.all([
+      regionOptions(db, request.locale, 'code'),
+      receivingRegions(db),
+    ])
+    if (receiving === 'all') return { regions: options, anyRegion: true }
+    const received = new Set<string>()
+    for (const option of options) {
+      const id = await regionId(option.value)
+      if (id !== undefined && id !== null && receiving.has(id)) received.add(option.value)
+    }
+    return { regions: options.filter((option) => received.has(option.value)), anyRegion: false }
+  }
   // Photos arrive with the form, held in memory within the server's photo memory, and are cleaned in
   // its decode places before sealing (platform/intake/photos.ts); neither depends on the writer's address.
   const admission = photoAdmission(app, {
@@ -101,7 +115,7 @@ export function reportForms(app: FastifyInstance, deps: ModuleDeps): ReportForms
       values: {},
       errors: {},
       token: newFormToken(),
-      regions: await regions(request),
+      ...(await regions(request)),
       ...view,
     })
 
@@ -120,6 +134,9 @@ export function reportForms(app: FastifyInstance, deps: ModuleDeps): ReportForms
     if (parsed.data.website) return { errors: { _form: 'helpdesk.form.honeypotFilled' } }
     const region = await regionId(parsed.data.region)
     if (region === undefined) return { errors: { region: 'helpdesk.form.badRegion' } }
+    // From a region no desk receives (or none given, when no desk takes the rest): the form comes
+    // back with everything typed in it and says why, rather than a page that loses it.
+    if (!(await canReceive(db, region))) return { errors: { region: 'helpdesk.form.regionNotServed' } }
     const sent = bodies.get(request)
     if (sent?.photoError) return { errors: { photo: `helpdesk.form.${sent.photoError}` } }
     if (sent?.busy) return { errors: { _form: BUSY } }
