@@ -116,7 +116,10 @@ describe('whether a report can be received', () => {
   it('offers only the regions it can receive from, and sends a form from another back whole', async () => {
     // Moscow's desk has a member; the desk taking the rest has none.
     const form = await agent(t.app, 'en').get('/help/detained')
-    const select = form.body.slice(form.body.indexOf('<select id="field-region"'), form.body.indexOf('</select>'))
+    const select = form.body.slice(
+      form.body.indexOf('<select id="field-region"'),
+      form.body.indexOf('</select>'),
+    )
     assert.match(select, /value="RU-MOW"/)
     assert.doesNotMatch(select, /value="RU-TUL"/)
     assert.doesNotMatch(select, /Don.t know/)

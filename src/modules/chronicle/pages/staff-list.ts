@@ -65,14 +65,8 @@ export function staffListPage(
           { compact: true },
         )
       : filtered
-        ? emptyState(t('chronicle.staff.emptyFiltered'), {
-            href: '/staff/chronicle',
-            label: t('chronicle.staff.reset'),
-          })
-        : emptyState(t('chronicle.staff.empty'), {
-            href: '/staff/chronicle/events/new',
-            label: t('chronicle.staff.newEvent'),
-          })
+        ? emptyState(t('chronicle.staff.emptyFiltered'))
+        : emptyState(t('chronicle.staff.empty'))
   }
 !${pager(t('chronicle.staff.pages'), options.nextBefore ? { next: { href: `/staff/chronicle?${params.toString()}`, label: t('chronicle.staff.older') } } : {})}`
   return layout(ctx, { title: t('chronicle.staff.listTitle'), body })

@@ -807,7 +807,7 @@ describe('the staff list', () => {
     assert.equal(first.statusCode, 200)
     assert.equal(first.body.match(/Paged event \d+/g)?.length, 50)
     // ghtml escapes & and = in attributes as numeric entities.
-    const older = /<p class="pager"><a href="([^"]+)"/
+    const older = /<nav class="pager"[^>]*><a rel="next" href="([^"]+)"/
       .exec(first.body)?.[1]
       ?.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
     assert.ok(older)
