@@ -5,7 +5,7 @@ import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { addWorker } from './commands/add-worker.ts'
 import { openHelpdesk } from './commands/open-helpdesk.ts'
-import { formToken, sendDetained, shownReceipt } from './testing/forms.ts'
+import { formToken, reportCount, sendDetained, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -75,11 +75,7 @@ describe('a detention reported, answered and closed', () => {
     assert.equal(second.statusCode, 200)
     assert.equal(shownReceipt(second.body), shownReceipt(first.body))
     assert.match(second.body, /already been sent/)
-    const count = await t.store.db
-      .selectFrom('helpdesk_reports')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    assert.equal(Number(count.n), 2)
+    assert.equal(await reportCount(t.store.db), 2)
   })
 
   it('opens the report with the receipt typed loosely: small letters, spaces, Cyrillic look-alikes', async () => {

@@ -6,7 +6,7 @@ import { createStaff, type TestStaff } from '../../../test/support/factories.ts'
 import { addWorker } from './commands/add-worker.ts'
 import { openHelpdesk } from './commands/open-helpdesk.ts'
 import { canReceive } from './queries/routing.ts'
-import { sendDetained } from './testing/forms.ts'
+import { reportCount, sendDetained } from './testing/forms.ts'
 
 let t: TestApp
 let admin: TestStaff
@@ -31,15 +31,7 @@ const closed = {
   uk: 'На цьому сайті поки немає лінії',
 }
 
-const reports = async () =>
-  Number(
-    (
-      await t.store.db
-        .selectFrom('helpdesk_reports')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const reports = () => reportCount(t.store.db)
 
 describe('a fresh install, before any desk can receive a report', () => {
   for (const [language, text] of Object.entries(closed))

@@ -12,7 +12,7 @@ import { windowedAudit } from '../../platform/audit.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
 import { newReceipt } from '../../platform/intake/receipts.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
-import { formToken, sendDetained, shownReceipt, solvedProof } from './testing/forms.ts'
+import { formToken, reportCount, sendDetained, shownReceipt, solvedProof } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -25,13 +25,7 @@ before(async () => {
 })
 after(() => t.close())
 
-async function reports(): Promise<number> {
-  const row = await t.store.db
-    .selectFrom('helpdesk_reports')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
+const reports = () => reportCount(t.store.db)
 
 /** A POST from a given network address, with the agent's cookies and CSRF token. */
 async function postFrom(writer: Agent, address: string, url: string, form: Record<string, string>) {

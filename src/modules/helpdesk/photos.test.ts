@@ -6,7 +6,7 @@ import { type Agent, agent } from '../../../test/support/agent.ts'
 import type { TestApp } from '../../../test/support/app.ts'
 import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
-import { formToken, shownReceipt } from './testing/forms.ts'
+import { formToken, reportCount, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 let lawyer: TestStaff
@@ -108,15 +108,7 @@ describe('photos of protocols', () => {
   })
 
   it('refuses what is not a photo, a broken one, and too many, storing nothing', async () => {
-    const count = async () =>
-      Number(
-        (
-          await t.store.db
-            .selectFrom('helpdesk_reports')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
+    const count = () => reportCount(t.store.db)
     const before = await count()
     const photo = await phonePhoto()
     const cases: [string, { name: string; type: string; data: Buffer }[], RegExp][] = [

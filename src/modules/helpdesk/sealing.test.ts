@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { agent } from '../../../test/support/agent.ts'
 import type { TestApp } from '../../../test/support/app.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
-import { sendDetained, shownReceipt } from './testing/forms.ts'
+import { reportCount, sendDetained, shownReceipt } from './testing/forms.ts'
 
 let t: TestApp
 
@@ -69,11 +69,7 @@ describe('sealing', () => {
       assert.equal(response.statusCode, 201)
       receipts.push(shownReceipt(response.body))
     }
-    const count = await t.store.db
-      .selectFrom('helpdesk_reports')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    assert.equal(Number(count.n), 100)
+    assert.equal(await reportCount(t.store.db), 100)
 
     const logical = await logicalDump()
     const engine = (await engineDump()).toString('latin1')

@@ -179,13 +179,16 @@ function choice(
   return html`<div class="choice"><input type="${type}" id="${id}" name="${option.name}" value="${option.value}" !${option.checked ? 'checked' : ''} !${option.hint ? html`aria-describedby="${id}-hint"` : ''}><span><label for="${id}">${option.label}</label>!${hint}</span></div>`
 }
 
+/** What a group of checkboxes or radios is: its field, legend and hint; `id` and `columns` as below. */
+export type ChoiceGroup = { name: string; legend: string; hint?: string; id?: string; columns?: boolean }
+
 // A fieldset of choices with its legend, hint and error; the first box carries the field's id, so
 // the error summary's link lands on it.
 function choiceGroup(
   ctx: PageContext,
   errors: FieldErrors,
   type: 'checkbox' | 'radio',
-  options: { name: string; legend: string; hint?: string; id?: string; columns?: boolean },
+  options: ChoiceGroup,
   items: { name: string; value: string; label: string; checked: boolean; hint?: string }[],
 ): string {
   const id = options.id ?? `field-${options.name}`
@@ -205,14 +208,7 @@ function choiceGroup(
 export function checkboxGroup(
   ctx: PageContext,
   errors: FieldErrors,
-  options: {
-    name: string
-    legend: string
-    hint?: string
-    options: CheckboxOption[]
-    id?: string
-    columns?: boolean
-  },
+  options: ChoiceGroup & { options: CheckboxOption[] },
 ): string {
   return choiceGroup(ctx, errors, 'checkbox', options, options.options)
 }
@@ -221,15 +217,7 @@ export function checkboxGroup(
 export function radioGroup(
   ctx: PageContext,
   errors: FieldErrors,
-  options: {
-    name: string
-    legend: string
-    hint?: string
-    options: (Option & { hint?: string })[]
-    value: string
-    id?: string
-    columns?: boolean
-  },
+  options: ChoiceGroup & { options: (Option & { hint?: string })[]; value: string },
 ): string {
   const items = options.options.map((option) => ({
     ...option,

@@ -1,4 +1,4 @@
-/** What the help desk's tests share about its forms: reading a form's token and a receipt off pages, sending a form, a solved proof of work, ids a page repeats. */
+/** What the help desk's tests share about its forms: reading a form's token and a receipt off pages, sending a form, a solved proof of work, ids a page repeats, how many reports are stored. */
 import assert from 'node:assert/strict'
 import { solveChallenge } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2'
@@ -37,6 +37,15 @@ export async function solvedProof(db: Db, work = testWork): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey })
   assert.ok(solution, 'the challenge was solved')
   return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64')
+}
+
+/** How many reports are stored (a refused form must leave it unchanged). */
+export async function reportCount(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('helpdesk_reports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /** The element ids a page gives more than one element (a label then points at the wrong one). */
