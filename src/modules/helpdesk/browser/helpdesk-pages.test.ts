@@ -130,7 +130,7 @@ for (const mode of jsModes) {
         assert.match(await text(lawyer.locator('main')), new RegExp(who.replace(/[().,]/g, '.')))
         await axe.look(lawyer, 'report')
 
-        await field(lawyer, 'Template').selectOption({ label: 'What to say and not to say at the station' })
+        await field(lawyer, 'Template').selectOption({ label: 'What to say at the police station' })
         await follow(lawyer, button(lawyer, 'Fill in'))
         assert.match(await field(lawyer, 'Text').inputValue(), /Article 51 of the Constitution/)
         await follow(lawyer, button(lawyer, 'Send'))
