@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { up } from '../../../migrations/20261209-140000-helpdesk-templates-2026-12.ts'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
 import type { Locale } from '../../platform/i18n.ts'
@@ -148,7 +148,7 @@ describe('the reply templates', () => {
     await sql`DELETE FROM helpdesk_templates WHERE code IN ('need_details', 'witness_or_talk')`.execute(
       store.db,
     )
-    await up(store.db)
+    await up(store.db as unknown as Kysely<unknown>)
     const stored = await templates()
     assert.match(stored.get('at_the_station')!.bodies.ru ?? '', /ч\. 5 ст\. 28\.2 КоАП РФ/)
     assert.ok(!stored.has('at_the_station-2026-12'))
