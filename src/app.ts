@@ -18,6 +18,7 @@ import type { Store } from './platform/db/database.ts'
 import { registerErrorPages } from './platform/error-pages.ts'
 import { registerHealth } from './platform/health.ts'
 import { registerAssets } from './platform/html/assets.ts'
+import { hashedAddressKey } from './platform/intake/address-limit.ts'
 import { type LifelineModule, type ModuleDeps, modulePermissions } from './platform/module.ts'
 import { registerApiDocument } from './platform/openapi.ts'
 import { platformPermissions } from './platform/policy.ts'
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(rateLimit, {
     max: 600,
     timeWindow: '1 minute',
+    keyGenerator: hashedAddressKey,
     allowList: (request) => isLoopback(request.ip ?? ''),
   })
   await registerSecurity(app, { secureCookies })

@@ -6,13 +6,28 @@
  * puts in its address (`?altcha=`): the limit is checked before the body is read, so a flood over it is
  * turned away before its photos are.
  */
+import { createHmac } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { isLoopback } from '../auth/throttle.ts'
+import { randomBytes } from '../crypto/primitives.ts'
+
+// Addresses are counted under keyed hashes, with a key made at start and never stored: a memory dump
+// of a running node lists no address in clear, and a restart forgets every count.
+const addressKey = randomBytes(32)
+
+/** What counts of `address` are kept under in memory: a keyed hash, never the address. */
+export function addressSubject(address: string): string {
+  return createHmac('sha256', addressKey).update(address).digest('base64url')
+}
+
+/** A rate limit's key for a request: its address's keyed hash (for @fastify/rate-limit). */
+export const hashedAddressKey = (request: FastifyRequest): string => addressSubject(request.ip ?? '')
 
 /** A per-address limit's settings for @fastify/rate-limit. */
 export type AddressLimit = {
   max: number
   timeWindow: string
+  keyGenerator: (request: FastifyRequest) => string
   allowList: (request: FastifyRequest) => boolean | Promise<boolean>
   errorResponseBuilder: () => Error
 }
@@ -31,6 +46,7 @@ export function addressLimit(options: {
   return {
     max: options.max,
     timeWindow: options.timeWindow,
+    keyGenerator: hashedAddressKey,
     allowList: passes
       ? async (request) => isLoopback(request.ip ?? '') || (await passes(request))
       : (request) => isLoopback(request.ip ?? ''),

@@ -5,10 +5,9 @@
  * it reaches the database (not even a hash of the address, or when a miss happened). With several
  * nodes an address may miss 20 times on each; the bits make that no help to a guesser.
  */
-import { createHmac } from 'node:crypto'
 import { isLoopback } from '../auth/throttle.ts'
-import { randomBytes } from '../crypto/primitives.ts'
 import type { Db } from '../db/database.ts'
+import { addressSubject } from './address-limit.ts'
 
 const LIMIT = 20
 const WINDOW_MS = 15 * 60_000
@@ -16,8 +15,6 @@ const WINDOW_MS = 15 * 60_000
 // can't grow memory without end; each address it spreads over gets few guesses anyway).
 const MOST_ADDRESSES = 100_000
 
-// Addresses are held as keyed hashes under a key made at start, so a memory dump lists none in clear.
-const addressKey = randomBytes(32)
 const counts = new WeakMap<Db, Map<string, { since: number; misses: number }>>()
 
 function countsOf(db: Db) {
@@ -32,9 +29,7 @@ function countsOf(db: Db) {
 /** The misses of one address: whether it is over the limit, and counting one more. */
 export function receiptMisses(db: Db, address: string, now = () => Date.now()) {
   // Loopback is everyone behind an onion service or an untrusted proxy: not counted, as before.
-  const subject = isLoopback(address)
-    ? null
-    : createHmac('sha256', addressKey).update(address).digest('base64url')
+  const subject = isLoopback(address) ? null : addressSubject(address)
   const known = countsOf(db)
   const current = () => {
     const entry = subject ? known.get(subject) : undefined
