@@ -78,7 +78,7 @@ describe('locks bound to their report', () => {
       assert.doesNotMatch(page.body, /Anna’s story|Boris’s story/)
       const writer = await agent(t.app, 'ru').post('/help/report', { receipt: a.receipt })
       assert.equal(writer.statusCode, 409)
-      assert.match(writer.body, /было изменено или подменено/)
+      assert.match(writer.body, /изменены или подменены/)
       assert.doesNotMatch(writer.body, /Anna|Boris/)
     })
     const restored = await desk.get(`/staff/helpdesk/reports/${a.row.id}`)

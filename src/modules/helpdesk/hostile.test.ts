@@ -54,7 +54,7 @@ describe('hostile input on the public forms', () => {
       ['an unknown need', { needs: ['lawyer', 'helicopter'] }, /Choose from the list/],
       ['an unknown region', { region: "RU-MOW' OR '1'='1" }, /region from the list/],
       ['a time that is not one', { time: '25:99' }, /hours and minutes/],
-      ['a filled honeypot', { website: 'http://spam.example' }, /filled in by a program/],
+      ['a filled honeypot', { website: 'http://spam.example' }, /a program filled in this form/],
       ['nothing to act on', { who: '', needs: 'lawyer' }, /Tell us at least/],
     ]
     for (const [name, answers, message] of cases) {
@@ -134,7 +134,7 @@ describe('hostile input on the public forms', () => {
     const typo = receipt.slice(0, 5) + (receipt[5] === 'A' ? 'B' : 'A') + receipt.slice(6)
     const mistyped = await writer.post('/help/report', { receipt: typo })
     assert.equal(mistyped.statusCode, 400)
-    assert.match(mistyped.body, /mistyped/)
+    assert.match(mistyped.body, /has a typo/)
     const page = await writer.post('/help/report', { receipt })
     for (const message of ['', 'z'.repeat(5001), 'a\u0000b']) {
       const response = await writer.post('/help/report/reply', {
@@ -165,7 +165,7 @@ describe('limits per address', () => {
         token: formToken(page.body),
       })
       statuses.push(response.statusCode)
-      if (i === 10) assert.match(response.body, /Requests you already have a receipt for are safe/)
+      if (i === 10) assert.match(response.body, /Reports you already have a code for are stored/)
     }
     assert.deepEqual(statuses, [...Array(10).fill(201), 429])
     assert.equal(await reports(), before + 10)
@@ -294,36 +294,36 @@ describe('damaged multipart bodies', () => {
       )
       // What is sent, its content type, whether the answer before the damage is kept, the message.
       const cases: [string, Buffer | string, string, boolean, RegExp][] = [
-        ['cut off in a photo', cut(full.body, full.body.length - 100), full.type, true, /arrived damaged/],
+        ['cut off in a photo', cut(full.body, full.body.length - 100), full.type, true, /arrived incomplete/],
         [
           'cut off in a field',
           cut(sent([...head, { name: 'who', value: 'x'.repeat(500) }]).body, 900),
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'another boundary than declared',
           sent(head).body,
           'multipart/form-data; boundary=elsewhere',
           false,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
-        ['no boundary', sent(head).body, 'multipart/form-data', false, /arrived damaged/],
-        ['a urlencoded body', urlencoded, 'multipart/form-data; boundary=x', false, /arrived damaged/],
+        ['no boundary', sent(head).body, 'multipart/form-data', false, /arrived incomplete/],
+        ['a urlencoded body', urlencoded, 'multipart/form-data; boundary=x', false, /arrived incomplete/],
         [
           'a part without a name',
           sent([...head, { value: 'nameless' }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'a file without a name',
           sent([...head, { ...photo, name: undefined }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         ['a part header of 200 kB', hugeHeader, 'multipart/form-data; boundary=b', true, /expired/],
         [
@@ -331,14 +331,14 @@ describe('damaged multipart bodies', () => {
           sent([...head, ...Array(60).fill({ name: 'needs', value: 'food' })]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'too many files',
           sent([...head, ...Array(30).fill({ ...photo, filename: '' })]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'a field over the size limit',
@@ -352,7 +352,7 @@ describe('damaged multipart bodies', () => {
           sent([...head, { ...photo, name: 'details' }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'text that is not UTF-8',
@@ -366,21 +366,21 @@ describe('damaged multipart bodies', () => {
           sent([...head, { name: '__proto__', value: '{"polluted":1}' }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           'constructor as a field name',
           sent([...head, { name: 'constructor', value: 'x' }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
         [
           '__proto__ as a file name',
           sent([...head, { ...photo, name: '__proto__' }]).body,
           full.type,
           true,
-          /arrived damaged/,
+          /arrived incomplete/,
         ],
       ]
       for (const [name, body, type, kept, message] of cases) {

@@ -163,7 +163,7 @@ describe('a flood of reports with photos', () => {
     answers.forEach((answer, i) => {
       if (answer.status !== 503) return
       assert.equal(answer.retryAfter, '60')
-      assert.match(answer.body, /Too many requests with photos are arriving at once/)
+      assert.match(answer.body, /Too many reports with photos are arriving right now/)
       assert.ok(answer.body.includes(`Flood ${i}`) && answer.body.includes(`contact of Flood ${i}`))
     })
     // Each report taken is stored whole, with its three photos; none of the others is stored at all.

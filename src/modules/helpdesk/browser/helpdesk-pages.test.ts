@@ -78,9 +78,9 @@ for (const mode of jsModes) {
       await axe.look(writer, 'detained form with errors')
 
       await writer.getByRole('checkbox', { name: 'A lawyer' }).check()
-      await field(writer, 'Who was detained').fill(who)
+      await field(writer, 'Anything else about the person').fill(who)
       await field(writer, 'Police station').fill('OVD Tverskoy')
-      await field(writer, 'Anything else').fill('Needs her asthma inhaler')
+      await field(writer, 'Anything else that matters').fill('Needs her asthma inhaler')
       if (mode.javaScriptEnabled) {
         // The proof-of-work widget has solved its challenge in workers and put the solution in the
         // form's address, and the server accepts it.

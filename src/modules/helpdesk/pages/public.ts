@@ -4,6 +4,7 @@
  */
 import { html } from 'ghtml'
 import { assetUrl } from '../../../platform/html/assets.ts'
+import { messageBox } from '../../../platform/html/components.ts'
 import {
   checkboxGroup,
   errorSummary,
@@ -61,10 +62,15 @@ export function startPage(ctx: PageContext, view: { open: boolean }): string {
 <li><a class="button" href="${base}/legal">${t('helpdesk.public.legal')}</a> <span class="hint">${t('helpdesk.public.legalHint')}</span></li>
 <li><a class="button secondary" href="${base}/report">${t('helpdesk.public.haveReceipt')}</a></li>
 </ul>
+<p class="hint">${t('helpdesk.public.torHint')}</p>
 <h2>${t('helpdesk.public.safetyTitle')}</h2>
 <ul>
 <li>${t('helpdesk.public.safetySealed')}</li>
-<li>${t('helpdesk.public.safetyClear')}</li>
+<li>${t('helpdesk.public.safetyLimits')}</li>
+<li>${t('helpdesk.public.safetyClear')}<ul>
+!${['clearReport', 'clearWork', 'clearMessages', 'clearLink'].map((item) => html`<li>${t(`helpdesk.public.${item}`)}</li>`).join('')}
+</ul></li>
+<li>${t('helpdesk.public.clearAddresses')}</li>
 <li>${t('helpdesk.public.safetyReceipt')}</li>
 <li>${t('helpdesk.public.safetyDelete')}</li>
 </ul>`,
@@ -116,7 +122,7 @@ function commonFields(ctx: PageContext, view: FormView): string {
 !${inputField(ctx, errors, {
     name: 'contact',
     label: t('helpdesk.form.contact'),
-    hint: t('helpdesk.form.contactHint'),
+    hint: `${t('helpdesk.form.contactHint')} ${t('helpdesk.form.contactCheck')}`,
     value: sentText(values, 'contact'),
   })}
 !${consent}
@@ -187,6 +193,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
     ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.detained')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
+!${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
 !${errorSummary(ctx, errors, detainedLabels(ctx))}
 <form class="stack" method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
 !${formTokens(ctx, view)}
@@ -231,6 +238,7 @@ export function legalPage(ctx: PageContext, view: FormView): string {
     ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.legal')}</h1>
 <p>${t('helpdesk.form.fewRequired')}</p>
+!${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
 !${errorSummary(ctx, errors, legalLabels(ctx))}
 <form class="stack" method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
 !${formTokens(ctx, view)}
