@@ -6,7 +6,7 @@
  */
 import { html } from 'ghtml'
 import type { ChangeSince } from '../history/versions.ts'
-import { messageBox } from '../html/components.ts'
+import { cardList, disclosure, messageBox, summaryList } from '../html/components.ts'
 import { errorSummary, inputField, sentText, textareaField } from '../html/forms.ts'
 import { csrfField, type PageContext } from '../html/layout.ts'
 import { scrollingTable } from '../html/tables.ts'
@@ -99,37 +99,34 @@ export function textConflict(
 !${textEditForm(ctx, { action: view.action, version: view.current.version, values: view.values, errors: {}, submit: t('texts.conflictSave') })}`
 }
 
+// Each changed field, opened on demand (a body can be long): before and after.
 function changeList(ctx: PageContext, entry: TextHistoryEntry): string {
   const { t } = ctx
-  const items = textFields
+  return textFields
     .filter((field) => entry.changes[field])
     .map((field) => {
       const change = entry.changes[field]!
-      return html`<li><strong>${textFieldName(ctx, field)}</strong>
-<dl class="summary"><dt>${t('texts.before')}</dt><dd>!${valueText(ctx, change.from)}</dd><dt>${t('texts.after')}</dt><dd>!${valueText(ctx, change.to)}</dd></dl></li>`
+      return disclosure(
+        textFieldName(ctx, field),
+        summaryList([
+          { term: t('texts.before'), valueHtml: valueText(ctx, change.from) },
+          { term: t('texts.after'), valueHtml: valueText(ctx, change.to) },
+        ]),
+      )
     })
     .join('')
-  return html`<ul>!${items}</ul>`
 }
 
 /** Every version, newest first: its number, when, who, and each changed field before and after. */
 export function textHistoryList(ctx: PageContext, history: TextHistoryEntry[]): string {
   const { t, locale } = ctx
   if (!history.length) return html`<p>${t('texts.noHistory')}</p>`
-  const rows = history
-    .map(
-      (
-        entry,
-      ) => html`<tr><th scope="row">${entry.version}</th><td>${formatDateTime(entry.changedAt, locale)}</td>
-<td>${entry.changedByName ?? t(entry.changedBy ? 'texts.formerMember' : 'texts.bySite')}</td><td>!${changeList(ctx, entry)}</td></tr>`,
-    )
-    .join('')
-  return scrollingTable(
-    'history-caption',
-    t('texts.historyCaption', { count: history.length }),
-    html`<thead><tr><th scope="col">${t('texts.version')}</th><th scope="col">${t('texts.when')}</th><th scope="col">${t('texts.changedBy')}</th><th scope="col">${t('texts.changes')}</th></tr></thead>
-<tbody>!${rows}</tbody>`,
+  const entries = history.map(
+    (entry) => html`<h2>${t('texts.versionN', { version: entry.version })}</h2>
+<p class="meta">${formatDateTime(entry.changedAt, locale)} · ${entry.changedByName ?? t(entry.changedBy ? 'texts.formerMember' : 'texts.bySite')}</p>
+!${changeList(ctx, entry)}`,
   )
+  return cardList(entries, t('texts.historyCaption', { count: history.length }))
 }
 
 /** The HTML of a text's body (Markdown, see markdown.ts); '' when it is empty in every language. */
