@@ -129,12 +129,6 @@ export function textHistoryList(ctx: PageContext, history: TextHistoryEntry[]): 
   return cardList(entries, t('texts.historyCaption', { count: history.length }))
 }
 
-/** The HTML of a text's body (Markdown, see markdown.ts); '' when it is empty in every language. */
-export function textBodyHtml(ctx: PageContext, text: EditableText | undefined): string {
-  const shown = textToShow(text, ctx.locale)
-  return shown ? renderMarkdown(shown.body) : ''
-}
-
 /**
  * A text as the body of a page of its own: its title as the page's heading and its body below, in an
  * `article.guide` (which the print stylesheet fits on one sheet). '' when the text is empty.
