@@ -88,6 +88,10 @@ const expected: Record<string, readonly Role[]> = {
   'POST /staff/helpdesk/templates/:id': ['admin', 'coordinator'],
   'GET /staff/helpdesk/templates/:id/delete': ['admin', 'coordinator'],
   'POST /staff/helpdesk/templates/:id/delete': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/texts': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/texts/:name': ['admin', 'coordinator'],
+  'POST /staff/helpdesk/texts/:name': ['admin', 'coordinator'],
+  'GET /staff/helpdesk/texts/:name/history': ['admin', 'coordinator'],
 }
 
 let t: TestApp
@@ -247,6 +251,7 @@ function urlFor(url: string, role: string): string {
   if (url.endsWith('/regrant'))
     return url.replace(':id', helpdesk.desk).replace(':userId', members.get(role as Role)!.staff.id)
   if (url.startsWith('/staff/helpdesk/templates/')) return url.replace(':id', ids.templates[role]!)
+  if (url.startsWith('/staff/helpdesk/texts/')) return url.replace(':name', 'rights')
   if (url.startsWith('/staff/helpdesk/desks/'))
     return url
       .replace(':id', helpdesk.desk)

@@ -81,6 +81,8 @@ export function pageList(sample: Sample): PageEntry[] {
       form: { action: '/help/report', fields: { receipt: sample.receipt } },
     },
     { name: 'help-counts', route: 'GET /help/counts', path: '/help/counts', audience: 'public' },
+    { name: 'help-rights', route: 'GET /help/rights', path: '/help/rights', audience: 'public' },
+    { name: 'help-relatives', route: 'GET /help/relatives', path: '/help/relatives', audience: 'public' },
     { name: 'chronicle', route: 'GET /chronicle', path: '/chronicle', audience: 'public' },
     {
       name: 'chronicle-filtered',
@@ -306,6 +308,24 @@ export function pageList(sample: Sample): PageEntry[] {
       name: 'helpdesk-template-delete',
       route: 'GET /staff/helpdesk/templates/:id/delete',
       path: `/staff/helpdesk/templates/${sample.template}/delete`,
+      audience: 'coordinator',
+    },
+    {
+      name: 'helpdesk-texts',
+      route: 'GET /staff/helpdesk/texts',
+      path: '/staff/helpdesk/texts',
+      audience: 'coordinator',
+    },
+    {
+      name: 'helpdesk-text',
+      route: 'GET /staff/helpdesk/texts/:name',
+      path: '/staff/helpdesk/texts/rights',
+      audience: 'coordinator',
+    },
+    {
+      name: 'helpdesk-text-history',
+      route: 'GET /staff/helpdesk/texts/:name/history',
+      path: '/staff/helpdesk/texts/rights/history',
       audience: 'coordinator',
     },
   ]

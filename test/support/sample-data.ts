@@ -16,6 +16,7 @@ import { formToken, sendDetained, shownReceipt } from '../../src/modules/helpdes
 import { createInvite } from '../../src/platform/auth/invites.ts'
 import type { Db } from '../../src/platform/db/database.ts'
 import { type Role, roles } from '../../src/platform/policy.ts'
+import { findText, textRecord } from '../../src/platform/texts/texts.ts'
 import { type Agent, agent } from './agent.ts'
 import { timeStep } from './browser.ts'
 import { createStaff, signIn, type TestStaff } from './factories.ts'
@@ -207,6 +208,13 @@ async function fillHelpdesk(server: TestServer, staff: Record<Role, SampleStaff>
   await post(lawyer, `${base}/${waiting}/messages`, { author: 'desk', text: 'Пришлите фото постановления.' })
   await post(lawyer, `${base}/${waiting}/status`, { status: 'waiting' })
   await post(coordinator, `${base}/${closed}/status`, { status: 'closed', outcome: 'helped' })
+  // An edit of the rights guide by the coordinator, so its history shows a change by a member.
+  const rights = (await findText(db, 'helpdesk.rights'))!
+  await post(coordinator, '/staff/helpdesk/texts/rights', {
+    ...textRecord(rights),
+    version: String(rights.version),
+    title_ru: 'Знайте свои права при задержании',
+  })
 
   const rotation = await db
     .insertInto('desk_rotations')

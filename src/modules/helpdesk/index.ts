@@ -7,6 +7,7 @@ import { retentionJob } from './jobs/retention.ts'
 import { helpdeskApi } from './openapi.ts'
 import { deskBase } from './pages/desk.ts'
 import { templatesBase } from './pages/templates.ts'
+import { textsBase } from './pages/texts.ts'
 import { ASSIGN_HELPDESK, MANAGE_HELPDESK, ROTATE_HELPDESK, WORK_HELPDESK } from './policy.ts'
 import { helpdeskFirstSteps } from './queries/first-steps.ts'
 import { reportKeysInUse } from './queries/report-keys.ts'
@@ -22,6 +23,7 @@ export const helpdesk: LifelineModule = {
     { href: `${deskBase}/retention`, label: 'helpdesk.retention.nav', permission: ASSIGN_HELPDESK },
     { href: `${deskBase}/desks`, label: 'helpdesk.manage.nav', permission: MANAGE_HELPDESK },
     { href: templatesBase, label: 'helpdesk.templates.nav', permission: MANAGE_HELPDESK },
+    { href: textsBase, label: 'helpdesk.texts.nav', permission: MANAGE_HELPDESK },
   ],
   home: [
     {
@@ -29,6 +31,12 @@ export const helpdesk: LifelineModule = {
       name: 'helpdesk.home.name',
       description: 'helpdesk.home.description',
       label: 'helpdesk.home.link',
+    },
+    {
+      href: '/help/rights',
+      name: 'helpdesk.home.rightsName',
+      description: 'helpdesk.home.rightsDescription',
+      label: 'helpdesk.home.rightsLink',
     },
   ],
   firstSteps: helpdeskFirstSteps,

@@ -2,10 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleDeps } from '../../platform/module.ts'
 import { registerHelpdeskDeskRoutes } from './routes/desk.ts'
+import { registerHelpdeskGuideRoutes } from './routes/guides.ts'
 import { registerHelpdeskManageRoutes } from './routes/manage.ts'
 import { registerHelpdeskPublicRoutes } from './routes/public.ts'
 import { registerHelpdeskRotationRoutes } from './routes/rotation.ts'
 import { registerHelpdeskTemplateRoutes } from './routes/templates.ts'
+import { registerHelpdeskTextRoutes } from './routes/texts.ts'
 import './tables.ts'
 
 /** Registers everything the help desk serves. */
@@ -15,4 +17,6 @@ export function registerHelpdesk(app: FastifyInstance, deps: ModuleDeps) {
   registerHelpdeskManageRoutes(app, deps)
   registerHelpdeskRotationRoutes(app, deps)
   registerHelpdeskTemplateRoutes(app, deps)
+  registerHelpdeskGuideRoutes(app, deps)
+  registerHelpdeskTextRoutes(app, deps)
 }

@@ -20,9 +20,11 @@ import {
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import type { DeskBlocks } from '../queries/guides.ts'
 import type { WriterView } from '../queries/writer-view.ts'
 import { legalCategories, needs } from '../schema.ts'
 import { answerRows } from './answers.ts'
+import { deskBlocksHtml, guideLinks } from './guides.ts'
 import { messageTime } from './times.ts'
 
 const base = '/help'
@@ -42,7 +44,7 @@ export type FormView = {
  * receive a report (`open` false: a fresh install, or desks nobody is on), it says so instead of
  * offering forms that could not be accepted.
  */
-export function startPage(ctx: PageContext, view: { open: boolean }): string {
+export function startPage(ctx: PageContext, view: { open: boolean; blocks?: DeskBlocks }): string {
   const { t } = ctx
   if (!view.open)
     return layout(ctx, {
@@ -50,6 +52,8 @@ export function startPage(ctx: PageContext, view: { open: boolean }): string {
       narrow: true,
       body: html`<h1>${t('helpdesk.public.title')}</h1>
 <p class="notice warn" role="status">${t('helpdesk.public.closedBefore')}</p>
+!${deskBlocksHtml(ctx, view.blocks)}
+!${guideLinks(ctx)}
 <p><a class="button secondary" href="${base}/report">${t('helpdesk.public.haveReceipt')}</a></p>`,
     })
   return layout(ctx, {
@@ -62,6 +66,7 @@ export function startPage(ctx: PageContext, view: { open: boolean }): string {
 <li><a class="button" href="${base}/legal">${t('helpdesk.public.legal')}</a> <span class="hint">${t('helpdesk.public.legalHint')}</span></li>
 <li><a class="button secondary" href="${base}/report">${t('helpdesk.public.haveReceipt')}</a></li>
 </ul>
+!${guideLinks(ctx)}
 <p class="hint">${t('helpdesk.public.torHint')}</p>
 <h2>${t('helpdesk.public.safetyTitle')}</h2>
 <ul>
@@ -192,6 +197,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
     narrow: true,
     ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.detained')}</h1>
+!${guideLinks(ctx)}
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
 !${errorSummary(ctx, errors, detainedLabels(ctx))}
@@ -237,6 +243,7 @@ export function legalPage(ctx: PageContext, view: FormView): string {
     narrow: true,
     ...proofAssets(ctx),
     body: html`<h1>${t('helpdesk.public.legal')}</h1>
+!${guideLinks(ctx)}
 <p>${t('helpdesk.form.fewRequired')}</p>
 !${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
 !${errorSummary(ctx, errors, legalLabels(ctx))}
@@ -265,7 +272,12 @@ export function legalPage(ctx: PageContext, view: FormView): string {
 }
 
 /** The receipt, once the report is stored: to write down now, as nothing else brings the writer back. */
-export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean): string {
+export function receiptPage(
+  ctx: PageContext,
+  receipt: string,
+  repeated: boolean,
+  blocks?: DeskBlocks,
+): string {
   const { t } = ctx
   return layout(ctx, {
     title: t('helpdesk.receipt.title'),
@@ -279,7 +291,9 @@ export function receiptPage(ctx: PageContext, receipt: string, repeated: boolean
 <li>${t('helpdesk.receipt.noOther')}</li>
 <li>${t('helpdesk.receipt.safety')}</li>
 </ul>
-<p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>`,
+<p><a class="button" href="${base}/report">${t('helpdesk.receipt.openLink')}</a></p>
+!${deskBlocksHtml(ctx, blocks)}
+!${guideLinks(ctx)}`,
   })
 }
 
@@ -298,13 +312,15 @@ export function alreadySentPage(ctx: PageContext): string {
  * When no desk can take reports (none set up, or nobody on it): say where else to turn, in place of a
  * form (`when` 'before') or of the receipt for one sent all the same ('sent': nothing was stored).
  */
-export function noDeskPage(ctx: PageContext, when: 'before' | 'sent'): string {
+export function noDeskPage(ctx: PageContext, when: 'before' | 'sent', blocks?: DeskBlocks): string {
   const { t } = ctx
   return layout(ctx, {
     title: t('helpdesk.public.closedTitle'),
     narrow: true,
     body: html`<h1>${t('helpdesk.public.closedTitle')}</h1>
-<p class="notice warn" role="status">${t(when === 'before' ? 'helpdesk.public.closedBefore' : 'helpdesk.public.closedText')}</p>`,
+<p class="notice warn" role="status">${t(when === 'before' ? 'helpdesk.public.closedBefore' : 'helpdesk.public.closedText')}</p>
+!${deskBlocksHtml(ctx, blocks)}
+!${guideLinks(ctx)}`,
   })
 }
 
@@ -358,6 +374,7 @@ export function followUpPage(
 <dt>${t('helpdesk.followUp.received')}</dt><dd>${formatDateTime(report.receivedAt, locale)}</dd>
 </dl>
 <details class="disclosure"><summary>${t('helpdesk.followUp.whatYouSent')}</summary><dl class="summary">!${answerRows(ctx, report.content as unknown as Record<string, unknown>, { hide: ['locale'], showNo: false, regions: view.regions })}</dl></details>
+!${guideLinks(ctx)}
 <h2>${t('helpdesk.followUp.thread')}</h2>
 !${thread}
 <h2 id="reply">${t('helpdesk.followUp.replyTitle')}</h2>

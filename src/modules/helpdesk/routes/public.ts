@@ -26,6 +26,7 @@ import {
 } from '../pages/public.ts'
 import { countsJson } from '../present.ts'
 import { publicCounts } from '../queries/counts.ts'
+import { deskBlocks } from '../queries/guides.ts'
 import { canReceive } from '../queries/routing.ts'
 import { reportForWriter, type WriterView } from '../queries/writer-view.ts'
 import { forms, writerReplySchema } from '../schema.ts'
@@ -46,12 +47,15 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
   })
   app.addHook('onClose', () => receipts.flush())
 
-  // While no desk can receive a report, the start page says so and the forms are not offered.
-  app.get(base, { config: open }, async (request, reply) =>
-    sendPage(noStore(reply), startPage(pageContext(request), { open: await canReceive(db) })),
-  )
-  const closed = (request: FastifyRequest, reply: FastifyReply, when: 'before' | 'sent') =>
-    sendPage(noStore(reply), noDeskPage(pageContext(request), when), 503)
+  // While no desk can receive a report, the start page says so and the forms are not offered; the
+  // operator's blocks (where else to turn, when to expect an answer) stand in for them.
+  app.get(base, { config: open }, async (request, reply) => {
+    const receiving = await canReceive(db)
+    const blocks = receiving ? undefined : await deskBlocks(db)
+    return sendPage(noStore(reply), startPage(pageContext(request), { open: receiving, blocks }))
+  })
+  const closed = async (request: FastifyRequest, reply: FastifyReply, when: 'before' | 'sent') =>
+    sendPage(noStore(reply), noDeskPage(pageContext(request), when, await deskBlocks(db)), 503)
 
   // A proof-of-work challenge for the forms' widget; made fresh each time, so never cached.
   app.get(`${base}/proof`, { config: open }, async (_request, reply) =>
@@ -78,7 +82,8 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
         // The form was sent before, longer ago or saying something else: its receipt is not shown again.
         if (result.outcome === 'already-sent')
           return sendPage(noStore(reply), alreadySentPage(pageContext(request)), 409)
-        const page = receiptPage(pageContext(request), result.receipt, result.outcome === 'repeated')
+        const blocks = await deskBlocks(db)
+        const page = receiptPage(pageContext(request), result.receipt, result.outcome === 'repeated', blocks)
         return sendPage(noStore(reply), page, result.outcome === 'received' ? 201 : 200)
       })
     }
