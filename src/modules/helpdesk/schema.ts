@@ -77,7 +77,10 @@ export const detainedSchema = z
     // birth, as free text since people often know only the year ("1995", "12.03.1995").
     fullName: optionalText(300),
     birthDate: optionalText(40),
-    flags: many(z.enum(personFlags, 'helpdesk.form.chooseFromList')),
+    // In the list's order, whatever order they came in: the desk reads them the same way every time.
+    flags: many(z.enum(personFlags, 'helpdesk.form.chooseFromList')).transform((given) =>
+      personFlags.filter((flag) => given.includes(flag)),
+    ),
     who: optionalText(2000, true),
     people: optionalCount,
     place: optionalText(500),
