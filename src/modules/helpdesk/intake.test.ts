@@ -5,6 +5,8 @@ import { type Agent, agent } from '../../../test/support/agent.ts'
 import type { TestApp } from '../../../test/support/app.ts'
 import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { deleteExpiredReports } from './commands/delete-expired-reports.ts'
+import { eventDraft } from './present.ts'
+import type { ReportMeta } from './queries/reports.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
 import { formToken, reportCount, sendDetained } from './testing/forms.ts'
 import { flagsOf, type ReportContent, urgencyOf } from './triage.ts'
@@ -144,8 +146,32 @@ describe('the detained form’s person fields', () => {
   })
 })
 
+describe('a report made into a chronicle event', () => {
+  it('carries the full name only with consent to names, and never the date of birth or the flags', () => {
+    const meta = { receivedAt: new Date('2026-12-09T10:00:00Z') } as ReportMeta
+    const content = detained({
+      fullName: 'Sidorova Maria',
+      birthDate: '2009',
+      flags: ['minor'],
+      who: 'Green coat',
+      details: 'Taken at the square',
+      publishFacts: true,
+    })
+    const without = Object.values(eventDraft(meta, content, null, 'en')).join('\n')
+    assert.ok(!without.includes('Sidorova') && !without.includes('Green coat'))
+    const named = Object.values(
+      eventDraft(meta, { ...content, publishNames: true } as ReportContent, null, 'en'),
+    ).join('\n')
+    assert.match(named, /^Sidorova Maria\nGreen coat\n\nTaken at the square$/m)
+    assert.ok(!named.includes('2009') && !/minor|Under 18/.test(named))
+  })
+})
+
 describe('the queue', () => {
   it('shows the flags as tags, filters by them, and shows them on the report page', async () => {
+    // One report of someone with no flag, so the filter has something to leave out.
+    assert.equal((await sendDetained(agent(t.app, 'en'), { who: 'No flags' })).statusCode, 201)
+    const unflagged = await newest()
     const queue = await desk.get('/staff/helpdesk')
     assert.equal(queue.statusCode, 200)
     assert.match(
@@ -165,6 +191,7 @@ describe('the queue', () => {
         flagged.some((row) => row.id === id),
         id,
       )
+    assert.ok(!minors.body.includes(`/reports/${unflagged.id}"`))
     assert.match(minors.body, /<option value="minor" selected>/)
     // An unknown flag is dropped, as any unknown filter is: the whole queue.
     const unknown = await desk.get('/staff/helpdesk?flag=vip')
