@@ -6,8 +6,8 @@ import { type Locale, localeNames } from '../../../platform/i18n.ts'
 // Lists whose items are codes, by the field that holds them: where each item's words are.
 const listItems: Record<string, string> = { needs: 'helpdesk.needs', flags: 'helpdesk.flags' }
 // Fields whose label is not `helpdesk.form.<name>`: `who` now holds what else is known of the person,
-// the name and date of birth having fields of their own.
-const labels: Record<string, string> = { who: 'helpdesk.form.whoElse' }
+// the name and date of birth having fields of their own; the flags' form label asks to tick them.
+const labels: Record<string, string> = { who: 'helpdesk.form.whoElse', flags: 'helpdesk.desk.flag' }
 
 /**
  * The answers as <dt>/<dd> pairs, leaving out the unanswered ones and those named in `hide`. A box
