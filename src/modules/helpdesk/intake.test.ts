@@ -7,6 +7,7 @@ import { signIn, type TestStaff } from '../../../test/support/factories.ts'
 import { deleteExpiredReports } from './commands/delete-expired-reports.ts'
 import { eventDraft } from './present.ts'
 import type { ReportMeta } from './queries/reports.ts'
+import { rankWorkers } from './queries/suggest.ts'
 import { appWithDesk } from './testing/desk-setup.ts'
 import { formToken, reportCount, sendDetained } from './testing/forms.ts'
 import { flagsOf, type ReportContent, urgencyOf } from './triage.ts'
@@ -226,6 +227,18 @@ describe('the queue', () => {
 })
 
 describe('a military summons', () => {
+  it('goes first to a member whose specialties name it, in any language', () => {
+    const workers = [
+      { id: 'a', name: 'Anna', regionIds: [], specialties: ['уголовные дела'] },
+      { id: 'b', name: 'Boris', regionIds: [], specialties: ['военкомат', 'призыв'] },
+      { id: 'c', name: 'Clara', regionIds: [], specialties: ['military service'] },
+    ]
+    const first = (category: string) => rankWorkers(workers, { regionId: null, category }, new Map())[0]!
+    assert.equal(first('military_summons').name, 'Boris')
+    assert.ok(rankWorkers(workers, { regionId: null, category: 'military_summons' }, new Map())[1]!.specialty)
+    assert.equal(first('criminal').name, 'Anna')
+  })
+
   it('goes from the form to the queue under its own name and filter, and into the retention list', async () => {
     const form = await agent(t.app, 'ru').get('/help/legal')
     assert.match(form.body, /<option value="military_summons" >Повестка из военкомата<\/option>/)
