@@ -148,6 +148,9 @@ async function fillHelpdesk(server: TestServer, staff: Record<Role, SampleStaff>
 
   const anna = writer(server)
   const sent = await sendDetained(anna, {
+    fullName: 'Кузнецова Анна Сергеевна',
+    birthDate: '1994',
+    flags: ['health'],
     who: 'Анна К., 31 год\nзадержана на пикете у метро',
     people: '2',
     place: 'Пушкинская площадь',

@@ -82,8 +82,10 @@ export function eventDraft(
     }
     if (content.details) story.push(content.details)
   }
+  // The detained person's full name is a name the writer gave; their date of birth is not, and never goes in.
   if (content?.publishNames) {
-    const names = content.form === 'detained' ? content.who : content.name
+    const names =
+      content.form === 'detained' ? [content.fullName, content.who].filter(Boolean).join('\n') : content.name
     if (names) story.unshift(names)
   }
   return {

@@ -11,8 +11,28 @@ import type { ReportForm } from './tables.ts'
 
 /** What a detained person may need; a lawyer or medicine makes a report urgent. */
 export const needs = ['lawyer', 'food', 'medicine', 'family'] as const
-/** What a request for legal help is about. */
-export const legalCategories = ['administrative', 'criminal', 'summons', 'search', 'fine', 'other'] as const
+/**
+ * What is true of a detained person that changes what the lawyer must do at once: a minor's parents
+ * must be told, a foreign citizen needs an interpreter and the consulate, ill health a doctor. Each
+ * makes the report urgent and is kept in clear for the queue (triage.ts).
+ */
+export const personFlags = ['minor', 'foreigner', 'health'] as const
+/** One of personFlags. */
+export type PersonFlag = (typeof personFlags)[number]
+/**
+ * What a request for legal help is about. A police, Investigative Committee or FSB summons
+ * (`summons`) and a military one (`military_summons`) are answered by different lawyers, under
+ * different rules.
+ */
+export const legalCategories = [
+  'administrative',
+  'criminal',
+  'summons',
+  'military_summons',
+  'search',
+  'fine',
+  'other',
+] as const
 
 const optionalText = (max: number, multiline = false) =>
   z.preprocess((value) => value ?? '', text(max, { multiline }))
@@ -53,6 +73,14 @@ const common = {
 export const detainedSchema = z
   .object({
     ...common,
+    // What a lawyer gives at the station's door to be let in: the name in full and the date of
+    // birth, as free text since people often know only the year ("1995", "12.03.1995").
+    fullName: optionalText(300),
+    birthDate: optionalText(40),
+    // In the list's order, whatever order they came in: the desk reads them the same way every time.
+    flags: many(z.enum(personFlags, 'helpdesk.form.chooseFromList')).transform((given) =>
+      personFlags.filter((flag) => given.includes(flag)),
+    ),
     who: optionalText(2000, true),
     people: optionalCount,
     place: optionalText(500),
@@ -64,7 +92,16 @@ export const detainedSchema = z
   })
   // An empty report can't be acted on: someone, somewhere, or a way to answer is needed.
   .refine(
-    (report) => [report.who, report.place, report.station, report.details, report.contact].some(Boolean),
+    (report) =>
+      [
+        report.fullName,
+        report.birthDate,
+        report.who,
+        report.place,
+        report.station,
+        report.details,
+        report.contact,
+      ].some(Boolean),
     { path: ['who'], message: 'helpdesk.form.saySomething' },
   )
 

@@ -1,6 +1,7 @@
 /** The help desk's tables, added to the platform's Database type. */
 import type { ColumnType, Generated } from 'kysely'
 import type { Localised } from '../../platform/localised.ts'
+import type { PersonFlag } from './schema.ts'
 
 type Json<T> = ColumnType<T, string, string>
 
@@ -37,6 +38,8 @@ declare module '../../platform/db/tables.ts' {
       form: ReportForm
       category: string
       urgency: Urgency
+      /** What makes a detention urgent, kept in clear for the queue (triage.ts flagsOf). */
+      flags: Generated<PersonFlag[]>
       region_id: number | null
       received_at: Date
       status: Generated<ReportStatus>

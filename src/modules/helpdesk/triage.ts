@@ -1,9 +1,9 @@
 /**
- * What a report holds once sealed, and what is kept of it in clear for triage: its category and how
- * urgent it is.
+ * What a report holds once sealed, and what is kept of it in clear for triage: its category, how
+ * urgent it is, and the flags about a detained person that make it so.
  */
 import type { z } from 'zod'
-import type { detainedSchema, legalSchema } from './schema.ts'
+import { type detainedSchema, type legalSchema, type PersonFlag, personFlags } from './schema.ts'
 import type { Urgency } from './tables.ts'
 
 /**
@@ -26,12 +26,27 @@ export function categoryOf(content: ReportContent): string {
 }
 
 /**
- * How soon a report needs someone: a detention where a lawyer or medicine is needed is urgent, any
- * other detention is high; a search, or a deadline within three days, is high; the rest normal.
+ * The flags about a detained person kept in clear: only those of the fixed list, each once, in the
+ * list's order (the column's check allows no other). A report of a stored shape without flags has none.
+ */
+export function flagsOf(content: ReportContent): PersonFlag[] {
+  if (content.form !== 'detained') return []
+  const given = new Set<string>(content.flags ?? [])
+  return personFlags.filter((flag) => given.has(flag))
+}
+
+/**
+ * How soon a report needs someone: a detention where a lawyer or medicine is needed, or of a minor, a
+ * foreign citizen or someone in poor health, is urgent, any other detention is high; a search, or a
+ * deadline (a hearing, a summons of either kind) within three days, is high; the rest normal.
  */
 export function urgencyOf(content: ReportContent, today: string): Urgency {
   if (content.form === 'detained')
-    return content.needs.includes('lawyer') || content.needs.includes('medicine') ? 'urgent' : 'high'
+    return content.needs.includes('lawyer') ||
+      content.needs.includes('medicine') ||
+      flagsOf(content).length > 0
+      ? 'urgent'
+      : 'high'
   if (content.category === 'search') return 'high'
   if (content.deadline) {
     const days = (Date.parse(content.deadline) - Date.parse(today)) / 86_400_000

@@ -56,7 +56,7 @@ async function joinDesk(role: string): Promise<void> {
 for (const mode of jsModes) {
   describe(`the help desk, ${mode.label}`, () => {
     const suffix = mode.javaScriptEnabled ? 'on' : 'off'
-    const who = `Anna K., 31, detained at the picket (${suffix})`
+    const who = `Kuznetsova Anna Sergeevna (${suffix})`
     const axe = axeReview(mode)
     let lawyer: Page
     let writer: Page
@@ -78,7 +78,8 @@ for (const mode of jsModes) {
       await axe.look(writer, 'detained form with errors')
 
       await writer.getByRole('checkbox', { name: 'A lawyer' }).check()
-      await field(writer, 'Anything else about the person').fill(who)
+      await field(writer, 'Full name').fill(who)
+      await writer.getByRole('checkbox', { name: 'Health problems' }).check()
       await field(writer, 'Police station').fill('OVD Tverskoy')
       await field(writer, 'Anything else that matters').fill('Needs her asthma inhaler')
       if (mode.javaScriptEnabled) {
@@ -124,8 +125,10 @@ for (const mode of jsModes) {
         // The other mode's report is open again (its writer answered after it was closed) and its time
         // is kept only to ten minutes, so the lawyer shows new reports only: this mode's is the one.
         await field(lawyer, 'Status').selectOption({ label: 'New' })
+        await field(lawyer, 'About the person').selectOption({ label: 'Health problems' })
         await follow(lawyer, button(lawyer, 'Show'))
         assert.equal(await lawyer.getByRole('link', { name: 'Detention', exact: true }).count(), 1)
+        assert.equal(await lawyer.locator('main .tag', { hasText: 'Health problems' }).count(), 1)
         await follow(lawyer, lawyer.getByRole('link', { name: 'Detention', exact: true }))
         assert.match(await text(lawyer.locator('main')), new RegExp(who.replace(/[().,]/g, '.')))
         await axe.look(lawyer, 'report')

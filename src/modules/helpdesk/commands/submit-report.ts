@@ -21,7 +21,7 @@ import {
   writerKeyPair,
 } from '../receipt-keys.ts'
 import { LOCK_VERSION, lock, newReportKey, unusedReportKey } from '../report-lock.ts'
-import { categoryOf, type ReportContent, urgencyOf } from '../triage.ts'
+import { categoryOf, flagsOf, type ReportContent, urgencyOf } from '../triage.ts'
 
 /**
  * How long after its window's start a report's form, sent again unchanged, still shows the receipt:
@@ -57,7 +57,8 @@ export type Submission =
 
 /**
  * Seals a report (and its photos) to its desk's members and to the writer's receipt, and keeps in
- * clear only its form, category, urgency, region and the time rounded to 10 minutes. One statement
+ * clear only its form, category, urgency (with the flags that raised it), region and the time rounded
+ * to 10 minutes. One statement
  * stores it all (sealed-batch.ts); the receipt is returned only once it is committed.
  */
 export async function submitReport(
@@ -101,11 +102,11 @@ export async function submitReport(
         prepareRecord(recipients, { kind: 'helpdesk.file', content: photo.locked, createdAt: receivedAt }),
       )
       const report = sql`
-        INSERT INTO helpdesk_reports (id, desk_id, receipt_lookup, writer_key, form, category, urgency, region_id,
-          received_at, content_id, writer_copy, form_token, erasure_key, lock_version, repeat_check)
+        INSERT INTO helpdesk_reports (id, desk_id, receipt_lookup, writer_key, form, category, urgency, flags,
+          region_id, received_at, content_id, writer_copy, form_token, erasure_key, lock_version, repeat_check)
         SELECT ${reportId}::uuid, guard.id, ${receiptLookup(symbols, receiptLookupKey(db))}, ${writerKey}, ${input.content.form},
           ${categoryOf(input.content)}, ${urgencyOf(input.content, receivedAt.toISOString().slice(0, 10))},
-          ${input.regionId}::int, ${receivedAt}::timestamptz, ${content.id}::uuid, ${writerCopy},
+          ${flagsOf(input.content)}::text[], ${input.regionId}::int, ${receivedAt}::timestamptz, ${content.id}::uuid, ${writerCopy},
           ${formTokenOf(input.token)}, ${erasure.id}::uuid, ${LOCK_VERSION}::smallint, ${repeatCheck}
         FROM guard
         ON CONFLICT (form_token) DO NOTHING

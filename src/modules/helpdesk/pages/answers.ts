@@ -3,6 +3,11 @@ import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { type Locale, localeNames } from '../../../platform/i18n.ts'
 
+// Lists whose items are codes, by the field that holds them: where each item's words are.
+const listItems: Record<string, string> = { needs: 'helpdesk.needs', flags: 'helpdesk.flags' }
+// Fields whose label is not `helpdesk.form.<name>`: the flags' form label asks to tick them.
+const labels: Record<string, string> = { flags: 'helpdesk.desk.flag' }
+
 /**
  * The answers as <dt>/<dd> pairs, leaving out the unanswered ones and those named in `hide`. A box
  * left unticked shows as "no" only with `showNo` (the desk wants to see consent refused). The region
@@ -26,7 +31,7 @@ export function answerRows(
     )
     .map(([name, answer]) => {
       const shown = Array.isArray(answer)
-        ? answer.map((item) => t(`helpdesk.needs.${item}`)).join(', ')
+        ? answer.map((item) => t(`${listItems[name] ?? 'helpdesk.needs'}.${item}`)).join(', ')
         : typeof answer === 'boolean'
           ? t(answer ? 'helpdesk.desk.yes' : 'helpdesk.desk.no')
           : name === 'category'
@@ -36,7 +41,7 @@ export function answerRows(
               : name === 'region'
                 ? (options.regions?.get(String(answer)) ?? t('helpdesk.desk.unknownRegion'))
                 : String(answer)
-      return html`<dt>${t(`helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
+      return html`<dt>${t(labels[name] ?? `helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
     })
     .join('')
 }

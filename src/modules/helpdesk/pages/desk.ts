@@ -16,7 +16,7 @@ import { ASSIGN_HELPDESK } from '../policy.ts'
 import type { QueueFilter, QueueRow } from '../queries/queue.ts'
 import type { DeskMessage, OpenedReport, ReportMeta } from '../queries/reports.ts'
 import type { Suggestion } from '../queries/suggest.ts'
-import { legalCategories } from '../schema.ts'
+import { legalCategories, type PersonFlag, personFlags } from '../schema.ts'
 import type { Outcome, ReportStatus } from '../tables.ts'
 import { answerRows } from './answers.ts'
 import { messageTime } from './times.ts'
@@ -38,6 +38,11 @@ export function age(ctx: PageContext, since: Date, now = new Date()): string {
 
 function categoryLabel(ctx: PageContext, category: string): string {
   return ctx.t(`helpdesk.categories.${category}`)
+}
+
+/** The flags about a detained person as tags ("Under 18"), each after a space; '' for none. */
+export function flagTags(ctx: PageContext, flags: readonly PersonFlag[]): string {
+  return flags.map((flag) => html` !${tag(ctx.t(`helpdesk.flags.${flag}`), 'danger')}`).join('')
 }
 
 /** What the queue page shows. */
@@ -89,6 +94,15 @@ function filterForm(ctx: PageContext, view: QueueView): string {
     ],
   })}
 !${selectField(ctx, noErrors, {
+    name: 'flag',
+    label: t('helpdesk.desk.flag'),
+    value: filter.flag ?? '',
+    options: [
+      { value: '', label: t('helpdesk.desk.any') },
+      ...personFlags.map((flag) => ({ value: flag, label: t(`helpdesk.flags.${flag}`) })),
+    ],
+  })}
+!${selectField(ctx, noErrors, {
     name: 'region',
     label: t('helpdesk.desk.region'),
     value: filter.region ? String(filter.region) : '',
@@ -124,7 +138,7 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
     .map(
       (row) => html`<tr class="urgency-${row.urgency}">
 <td data-label="${t('helpdesk.desk.urgency')}">!${tag(t(`helpdesk.desk.urgencies.${row.urgency}`), urgencyTone[row.urgency])}</td>
-<th scope="row" class="grow"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${row.writerWaiting ? html` !${tag(t('helpdesk.desk.writerWrote'), 'info')}` : ''}!${row.groupId ? html` !${tag(t('helpdesk.desk.grouped'))}` : ''}</th>
+<th scope="row" class="grow"><a href="${deskBase}/reports/${row.id}">${categoryLabel(ctx, row.category)}</a>!${flagTags(ctx, row.flags)}!${row.writerWaiting ? html` !${tag(t('helpdesk.desk.writerWrote'), 'info')}` : ''}!${row.groupId ? html` !${tag(t('helpdesk.desk.grouped'))}` : ''}</th>
 <td data-label="${t('helpdesk.desk.region')}">${row.regionId ? (view.regions.get(row.regionId) ?? '') : t('helpdesk.desk.noRegion')}</td>
 <td data-label="${t('helpdesk.desk.age')}"><time datetime="${row.receivedAt.toISOString()}" title="${formatDateTime(row.receivedAt, locale)}">${age(ctx, row.receivedAt, now)}</time></td>
 <td data-label="${t('helpdesk.desk.status')}">!${tag(t(`helpdesk.desk.statuses.${row.status}`), statusTone[row.status])}</td>
@@ -262,6 +276,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 <dl class="facts">
 <dt>${t('helpdesk.desk.received')}</dt><dd><time datetime="${report.receivedAt.toISOString()}">${formatDateTime(report.receivedAt, locale)}</time> (${age(ctx, report.receivedAt)})</dd>
 <dt>${t('helpdesk.desk.region')}</dt><dd>${view.regionName ?? t('helpdesk.desk.noRegion')}</dd>
+!${report.flags.length ? html`<dt>${t('helpdesk.desk.flag')}</dt><dd>!${flagTags(ctx, report.flags).trimStart()}</dd>` : ''}
 <dt>${t('helpdesk.desk.status')}</dt><dd>${t(`helpdesk.desk.statuses.${report.status}`)}!${report.outcome ? html` (${t(`helpdesk.desk.outcomes.${report.outcome}`)})` : ''}</dd>
 <dt>${t('helpdesk.desk.assignee')}</dt><dd>${view.assigneeName ?? t('helpdesk.desk.nobody')}</dd>
 </dl>

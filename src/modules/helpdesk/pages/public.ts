@@ -22,7 +22,7 @@ import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { DeskBlocks } from '../queries/guides.ts'
 import type { WriterView } from '../queries/writer-view.ts'
-import { legalCategories, needs } from '../schema.ts'
+import { legalCategories, needs, personFlags } from '../schema.ts'
 import { answerRows } from './answers.ts'
 import { deskBlocksHtml, guideLinks } from './guides.ts'
 import { messageTime } from './times.ts'
@@ -159,6 +159,10 @@ function regionField(ctx: PageContext, view: FormView): string {
 const detainedLabels = (ctx: PageContext): Record<string, string> =>
   Object.fromEntries(
     [
+      'needs',
+      'fullName',
+      'birthDate',
+      'flags',
       'who',
       'people',
       'region',
@@ -166,7 +170,6 @@ const detainedLabels = (ctx: PageContext): Record<string, string> =>
       'date',
       'time',
       'station',
-      'needs',
       'details',
       'photo',
       'contact',
@@ -176,6 +179,28 @@ const detainedLabels = (ctx: PageContext): Record<string, string> =>
       'website',
     ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
   )
+
+// Who the person is: what a lawyer gives at the station's door (the name in full, the date of birth),
+// what makes it urgent (each box moves the report to the top), and anything else that helps find them.
+function personFields(ctx: PageContext, view: FormView): string {
+  const { t } = ctx
+  const { values, errors } = view
+  const flagBoxes = checkboxGroup(ctx, errors, {
+    name: 'flags',
+    legend: t('helpdesk.form.flags'),
+    hint: t('helpdesk.form.flagsHint'),
+    options: personFlags.map((flag) => ({
+      name: 'flags',
+      value: flag,
+      label: t(`helpdesk.flags.${flag}`),
+      checked: sentList(values, 'flags').includes(flag),
+    })),
+  })
+  return html`!${inputField(ctx, errors, { name: 'fullName', label: t('helpdesk.form.fullName'), hint: t('helpdesk.form.fullNameHint'), value: sentText(values, 'fullName') })}
+!${inputField(ctx, errors, { name: 'birthDate', label: t('helpdesk.form.birthDate'), hint: t('helpdesk.form.birthDateHint'), value: sentText(values, 'birthDate') })}
+!${flagBoxes}
+!${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}`
+}
 
 /** "Someone was detained". */
 export function detainedPage(ctx: PageContext, view: FormView): string {
@@ -204,7 +229,7 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 <form class="stack" method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
 !${formTokens(ctx, view)}
 !${needBoxes}
-!${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}
+!${personFields(ctx, view)}
 !${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: sentText(values, 'people'), inputmode: 'numeric' })}
 !${regionField(ctx, view)}
 !${inputField(ctx, errors, { name: 'place', label: t('helpdesk.form.place'), hint: t('helpdesk.form.placeHint'), value: sentText(values, 'place') })}

@@ -1,11 +1,12 @@
 /**
  * The triage queue: a member's desks' reports, most urgent first and then oldest first, filtered by
- * status, urgency, region, category and who has them; in pages of 50 by keyset. Only clear metadata is
- * read here — nothing is decrypted to list a report.
+ * status, urgency, region, category, a flag about the person and who has them; in pages of 50 by
+ * keyset. Only clear metadata is read here — nothing is decrypted to list a report.
  */
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../../platform/db/database.ts'
+import { type PersonFlag, personFlags } from '../schema.ts'
 import type { ReportStatus, Urgency } from '../tables.ts'
 import { memberDesks } from './desks.ts'
 
@@ -28,6 +29,7 @@ export const queueFilterSchema = z.object({
     .regex(/^[a-z_]{1,30}$/)
     .optional()
     .catch(undefined),
+  flag: z.enum(personFlags).optional().catch(undefined),
   who: z.enum(['anyone', 'me', 'nobody']).catch('anyone').default('anyone'),
   after: z
     .string()
@@ -45,6 +47,8 @@ export type QueueRow = {
   form: 'detained' | 'legal'
   category: string
   urgency: Urgency
+  /** What about the person made it urgent (a minor, a foreign citizen, ill health). */
+  flags: PersonFlag[]
   status: ReportStatus
   regionId: number | null
   receivedAt: Date
@@ -90,6 +94,7 @@ export async function readQueue(
             'r.form',
             'r.category',
             'r.urgency',
+            'r.flags',
             'r.status',
             'r.region_id',
             'r.received_at',
@@ -108,6 +113,8 @@ export async function readQueue(
           query = query.where('r.urgency', '=', filter.urgency).where(urgencyRank, '=', rank(filter.urgency))
         if (filter.region) query = query.where('r.region_id', '=', filter.region)
         if (filter.category) query = query.where('r.category', '=', filter.category)
+        // Every flagged report is urgent, so the walk finds them at its start.
+        if (filter.flag) query = query.where(sql<boolean>`${filter.flag} = ANY(r.flags)`)
         if (filter.who === 'me') query = query.where('r.assignee_id', '=', userId)
         if (filter.who === 'nobody') query = query.where('r.assignee_id', 'is', null)
         if (filter.after) {
@@ -140,6 +147,7 @@ export async function readQueue(
     form: row.form,
     category: row.category,
     urgency: row.urgency,
+    flags: row.flags,
     status: row.status,
     regionId: row.region_id,
     receivedAt: row.received_at,

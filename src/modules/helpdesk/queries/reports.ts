@@ -13,6 +13,7 @@ import {
 import type { Db } from '../../../platform/db/database.ts'
 import { relockReport } from '../commands/relock-report.ts'
 import { contentOf, LOCK_VERSION, type Part, type ReportLock, reportLock, unlock } from '../report-lock.ts'
+import type { PersonFlag } from '../schema.ts'
 import type { MessageAuthor, Outcome, ReportStatus, Urgency } from '../tables.ts'
 import type { ReportContent } from '../triage.ts'
 
@@ -23,6 +24,8 @@ export type ReportMeta = {
   form: 'detained' | 'legal'
   category: string
   urgency: Urgency
+  /** What about the person made it urgent (a minor, a foreign citizen, ill health). */
+  flags: PersonFlag[]
   status: ReportStatus
   outcome: Outcome | null
   regionId: number | null
@@ -57,6 +60,7 @@ export async function reportOfMember(db: Db, reportId: string, userId: string): 
     form: row.form,
     category: row.category,
     urgency: row.urgency,
+    flags: row.flags,
     status: row.status,
     outcome: row.outcome,
     regionId: row.region_id,
