@@ -11,6 +11,7 @@ import {
   fieldHint,
   inputField,
   type Option,
+  radioGroup,
   selectField,
   sentList,
   sentText,
@@ -20,7 +21,8 @@ import { csrfField, layout, noticeLine, type PageContext } from '../../../platfo
 import { formatDateTime } from '../../../platform/i18n.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import type { WriterView } from '../queries/writer-view.ts'
-import { legalCategories, needs } from '../schema.ts'
+import { consentGivers, legalCategories, needs } from '../schema.ts'
+import { askedToPublish, consentOf } from '../triage.ts'
 import { answerRows } from './answers.ts'
 import { messageTime } from './times.ts'
 
@@ -105,6 +107,14 @@ function commonFields(ctx: PageContext, view: FormView): string {
       },
     ].map((option) => ({ ...option, name: option.value, value: 'yes' })),
   })
+  // Who gives the consent: never required (no error holds a writer up), the hint says what each means.
+  const consentBy = radioGroup(ctx, errors, {
+    name: 'consentBy',
+    legend: t('helpdesk.form.consentBy'),
+    hint: t('helpdesk.form.consentByHint'),
+    value: sentText(values, 'consentBy'),
+    options: consentGivers.map((giver) => ({ value: giver, label: t(`helpdesk.consentBy.${giver}`) })),
+  })
   const photoError = errors.photo
   const photo = html`<div>
 <label for="field-photo">${t('helpdesk.form.photo')}</label>
@@ -120,6 +130,7 @@ function commonFields(ctx: PageContext, view: FormView): string {
     value: sentText(values, 'contact'),
   })}
 !${consent}
+!${consentBy}
 <div class="visually-hidden" aria-hidden="true">
 <label for="field-website">${t('helpdesk.form.honeypot')}</label>
 <input id="field-website" name="website" type="text" value="" tabindex="-1" autocomplete="off">
@@ -161,6 +172,7 @@ const detainedLabels = (ctx: PageContext): Record<string, string> =>
       'contact',
       'publishFacts',
       'publishNames',
+      'consentBy',
       'token',
       'website',
     ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
@@ -216,6 +228,7 @@ const legalLabels = (ctx: PageContext): Record<string, string> =>
       'contact',
       'publishFacts',
       'publishNames',
+      'consentBy',
       'token',
       'website',
     ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
@@ -361,6 +374,67 @@ export function followUpPage(
 !${textareaField(ctx, view.errors, { name: 'message', label: t('helpdesk.followUp.message'), hint: t('helpdesk.followUp.messageHint'), value: view.message ?? '', rows: 5 })}
 <button type="submit">${t('helpdesk.followUp.send')}</button>
 </form>
+!${consentSection(ctx, report, view.receipt)}
 <p class="hint">${t('helpdesk.followUp.leave')}</p>`,
+  })
+}
+
+// What the writer agreed to publish, whether it counts, and the way to withdraw it.
+// The withdrawal's one-time token comes with its confirmation step (withdrawConsentPage).
+function consentSection(ctx: PageContext, report: WriterView, receipt: string): string {
+  const { t } = ctx
+  const { content } = report
+  const lines: string[] = []
+  if (report.consentWithdrawn) lines.push(t('helpdesk.consent.withdrawn'))
+  else if (!askedToPublish(content)) lines.push(t('helpdesk.consent.none'))
+  else {
+    if (content.publishFacts) lines.push(t('helpdesk.consent.facts'))
+    if (content.publishNames) lines.push(t('helpdesk.consent.names'))
+    const counts = consentOf(content, false)
+    const giver =
+      counts.facts || counts.names ? (content.consentBy === 'self' ? 'bySelf' : 'byAgreed') : 'byUnknown'
+    lines.push(t(`helpdesk.consent.${giver}`))
+  }
+  const form =
+    report.consentWithdrawn || !askedToPublish(content)
+      ? ''
+      : html`<form class="stack" method="post" action="${base}/report/withdraw">
+!${csrfField(ctx)}
+<input type="hidden" name="receipt" value="${receipt}">
+<p class="hint">${t('helpdesk.consent.withdrawHint')}</p>
+<div><button type="submit" class="secondary">${t('helpdesk.consent.withdraw')}</button></div>
+</form>`
+  return html`<h2 id="consent">${t('helpdesk.consent.title')}</h2>
+<ul>!${lines.map((line) => html`<li>${line}</li>`).join('')}</ul>
+!${form}`
+}
+
+/**
+ * The step before withdrawing consent: what it does, then "yes" (which sends `confirm`) or back to the
+ * request. Both carry the receipt in the form body, as every writer's page does.
+ */
+export function withdrawConsentPage(
+  ctx: PageContext,
+  view: { receipt: string; token: string; errors: FieldErrors },
+): string {
+  const { t } = ctx
+  return layout(ctx, {
+    title: t('helpdesk.consent.confirmTitle'),
+    narrow: true,
+    body: html`<h1>${t('helpdesk.consent.confirmTitle')}</h1>
+!${errorSummary(ctx, view.errors, { token: t('helpdesk.form.token'), confirm: t('helpdesk.consent.confirm') })}
+<p>${t('helpdesk.consent.confirmText')}</p>
+<form class="stack" method="post" action="${base}/report/withdraw">
+!${csrfField(ctx)}
+<input type="hidden" name="receipt" value="${view.receipt}">
+<input type="hidden" name="token" value="${view.token}">
+<input type="hidden" name="confirm" value="yes">
+<div><button type="submit">${t('helpdesk.consent.confirm')}</button></div>
+</form>
+<form method="post" action="${base}/report">
+!${csrfField(ctx)}
+<input type="hidden" name="receipt" value="${view.receipt}">
+<div><button type="submit" class="secondary">${t('helpdesk.consent.cancel')}</button></div>
+</form>`,
   })
 }
