@@ -42,14 +42,18 @@ export async function withdrawConsent(
       .executeTakeFirstOrThrow()
     if (report.consent_withdrawn) return 'already'
     if (!request.askedToPublish) return 'nothing'
-    const added = await addMessage(trx, {
-      reportId: report.id,
-      author: 'writer',
-      authorId: null,
-      text: request.text,
-      token: request.token,
-      now: request.now,
-    })
+    const added = await addMessage(
+      db,
+      {
+        reportId: report.id,
+        author: 'writer',
+        authorId: null,
+        text: request.text,
+        token: request.token,
+        now: request.now,
+      },
+      trx,
+    )
     // The flag and the message are written together, so a token already spent here was spent on
     // another message: this form is stale, and nothing has changed.
     if (added === 'repeated') return 'spent'
