@@ -154,6 +154,7 @@ const knownKeys = [
   'contact',
   'publishFacts',
   'publishNames',
+  'consentBy',
   'website',
   '_csrf',
   '_method',
