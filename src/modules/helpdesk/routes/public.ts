@@ -16,6 +16,7 @@ import { addMessage } from '../commands/add-message.ts'
 import { helpdeskProofSecrets } from '../commands/spend-proof.ts'
 import { submitReport } from '../commands/submit-report.ts'
 import { withdrawConsent } from '../commands/withdraw-consent.ts'
+import { withdrawConsentPage } from '../pages/consent.ts'
 import { countsPage } from '../pages/counts.ts'
 import {
   alreadySentPage,
@@ -24,7 +25,6 @@ import {
   receiptEntryPage,
   receiptPage,
   startPage,
-  withdrawConsentPage,
 } from '../pages/public.ts'
 import { countsJson } from '../present.ts'
 import { publicCounts } from '../queries/counts.ts'
