@@ -161,6 +161,7 @@ const knownKeys = [
   'contact',
   'publishFacts',
   'publishNames',
+  'consentBy',
   'website',
   '_csrf',
   '_method',

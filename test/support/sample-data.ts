@@ -159,6 +159,8 @@ async function fillHelpdesk(server: TestServer, staff: Record<Role, SampleStaff>
     details: 'Нужен ингалятор от астмы.\nТелефон забрали.',
     contact: 'Signal: @sestra_anny',
     region: 'RU-MOW',
+    publishFacts: 'yes',
+    consentBy: 'agreed',
   })
   assert.equal(sent.statusCode, 201, sent.body.slice(0, 2000))
   const receipt = shownReceipt(sent.body)

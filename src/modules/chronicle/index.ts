@@ -41,6 +41,8 @@ export const chronicle: LifelineModule = {
   register: registerChronicle,
 }
 
+// What the help desk uses to take an event out of public view when its writer withdraws consent.
+export { unpublishEvent } from './commands/publish-event.ts'
 export { createEvent } from './commands/save-event.ts'
 export { eventErrorSummary, eventFields, type TermOption } from './pages/staff-event-form.ts'
 // What the help desk uses to turn a report into a draft event.

@@ -218,6 +218,7 @@ describe('a report made into an event', () => {
       who: 'Анна',
       details: 'Задержали у метро',
       publishFacts: 'yes',
+      consentBy: 'self',
     })
     const page = (await desk.get(`/staff/helpdesk/reports/${id}/convert`)).body
     const value = (name: string) =>

@@ -10,7 +10,7 @@ import type { OpenedReport, ReportMeta } from './queries/reports.ts'
 import { rankWorkers, type Worker } from './queries/suggest.ts'
 import { inLanguage, type Template } from './queries/templates.ts'
 import type { ReportStatus } from './tables.ts'
-import type { ReportContent } from './triage.ts'
+import { consentOf, type ReportContent } from './triage.ts'
 
 /** What a report's page is made from, besides the reply box and its errors. */
 export type ReportParts = {
@@ -62,7 +62,8 @@ export function reportView(
 /**
  * The event form's values for a report, as the conversion page first shows them. The writer's words go
  * in as the language they were written in (the report keeps it), and the title with them; `pageLocale`
- * only when the report is not readable or names no language.
+ * only when the report is not readable or names no language. Words, place and names only as far as
+ * the writer's consent counts and stands (triage.ts, consentOf).
  */
 export function eventDraft(
   report: ReportMeta,
@@ -74,8 +75,9 @@ export function eventDraft(
   const t = translator(locale)
   const day = (content?.form === 'detained' && content.date) || report.receivedAt.toISOString().slice(0, 10)
   const type = content?.form === 'legal' ? (content.category === 'search' ? 'search' : 'other') : 'detention'
+  const consent = consentOf(content, report.consentWithdrawn)
   const story: string[] = []
-  if (content?.publishFacts) {
+  if (content && consent.facts) {
     if (content.form === 'detained') {
       if (content.place) story.push(content.place)
       if (content.station) story.push(content.station)
@@ -83,7 +85,7 @@ export function eventDraft(
     if (content.details) story.push(content.details)
   }
   // The detained person's full name is a name the writer gave; their date of birth is not, and never goes in.
-  if (content?.publishNames) {
+  if (content && consent.names) {
     const names =
       content.form === 'detained' ? [content.fullName, content.who].filter(Boolean).join('\n') : content.name
     if (names) story.unshift(names)
@@ -96,7 +98,7 @@ export function eventDraft(
     start_precision: 'day',
     end_precision: 'unknown',
     region: regionCode ?? '',
-    locality: content?.publishFacts && content.form === 'detained' ? content.place : '',
+    locality: consent.facts && content?.form === 'detained' ? content.place : '',
     detained: content?.form === 'detained' && content.people ? String(content.people) : '',
     authorised: 'unknown',
     sensitive: '1',

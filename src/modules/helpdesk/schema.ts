@@ -58,12 +58,28 @@ const optionalTime = z.preprocess(
 
 const checkbox = z.preprocess((value) => value === 'yes', z.boolean())
 
+/**
+ * Who gives the consent to publish: the writer about themselves, the person it is about (who agreed),
+ * or nobody known (a relative who hasn't asked). Only the first two make the boxes count (triage.ts).
+ */
+export const consentGivers = ['self', 'agreed', 'unknown'] as const
+/** Who gives the consent to publish (one of consentGivers). */
+export type ConsentGiver = (typeof consentGivers)[number]
+
+// Not answering is allowed: a writer in a hurry is never held up by it, and no answer counts as
+// "don't know".
+const consentBy = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.enum(consentGivers, 'helpdesk.form.chooseFromList').optional(),
+)
+
 // Both forms: where (a region code, checked against the vocabulary by the route), how to answer, consent.
 const common = {
   region: optionalText(20),
   contact: optionalText(500),
   publishFacts: checkbox,
   publishNames: checkbox,
+  consentBy,
   // The honeypot: a field people never see. Bots fill it in.
   website: optionalText(500),
   token: formTokenField('helpdesk.form.expired'),
@@ -119,6 +135,16 @@ export const writerReplySchema = z.object({
   receipt: z.string().max(100),
   message: text(5000, { min: 1, multiline: true }),
   token: formTokenField('helpdesk.form.expired'),
+})
+
+/**
+ * Withdrawing consent on the follow-up page: the receipt, the form's one-time token, and `confirm`
+ * once the writer has seen what it does (without it the route shows the confirmation step).
+ */
+export const withdrawConsentSchema = z.object({
+  receipt: z.string().max(100),
+  token: formTokenField('helpdesk.form.expired'),
+  confirm: z.literal('yes', 'validation.invalid'),
 })
 
 /** The two forms' names, as in their URLs. */

@@ -56,6 +56,7 @@ declare module '../../platform/db/tables.ts' {
       keep_until: Date | null
       lock_version: Generated<number>
       repeat_check: Buffer | null
+      consent_withdrawn: Generated<boolean>
     }
     helpdesk_messages: {
       id: Generated<string>

@@ -1,6 +1,7 @@
 /**
- * What a report holds once sealed, and what is kept of it in clear for triage: its category, how
- * urgent it is, and the flags about a detained person that make it so.
+ * What a report holds once sealed, what is kept of it in clear for triage (its category, how urgent it
+ * is, and the flags about a detained person that make it so), and what its writer's consent to
+ * publish allows.
  */
 import type { z } from 'zod'
 import { type detainedSchema, type legalSchema, type PersonFlag, personFlags } from './schema.ts'
@@ -53,4 +54,32 @@ export function urgencyOf(content: ReportContent, today: string): Urgency {
     if (days <= 3) return 'high'
   }
   return 'normal'
+}
+
+/** What a report may carry into the chronicle beyond facts that identify no one. */
+export type Consent = {
+  /** What happened: the place and the story (else the event is blurred to the month). */
+  facts: boolean
+  /** The names the writer gave. */
+  names: boolean
+}
+
+/** No consent: only the kind of event, the region, the month and how many were detained. */
+export const noConsent: Consent = { facts: false, names: false }
+
+/**
+ * What the writer's consent allows. A box counts only when the consent is theirs to give: the report
+ * is about them, or the person it is about agreed. A relative can't consent for someone detained, so
+ * "don't know" (or no answer, as in reports sent before the question was asked) counts as none; so
+ * does consent the writer has withdrawn.
+ */
+export function consentOf(content: ReportContent | null | undefined, withdrawn: boolean): Consent {
+  if (!content || withdrawn) return noConsent
+  if (content.consentBy !== 'self' && content.consentBy !== 'agreed') return noConsent
+  return { facts: content.publishFacts, names: content.publishNames }
+}
+
+/** Whether the writer ticked a box to publish (valid or not): what withdrawing would take back. */
+export function askedToPublish(content: ReportContent | null | undefined): boolean {
+  return Boolean(content?.publishFacts || content?.publishNames)
 }

@@ -53,22 +53,38 @@ export async function publishEvent(
   })
 }
 
-/** Takes the event out of public view; its review status stays. Run it in a transaction. */
-export async function unpublishEvent(db: Db, options: { actorId: string; eventId: number }): Promise<void> {
+/**
+ * Takes the event out of public view; its review status stays. Run it in a transaction. With
+ * `sensitive` it is also marked sensitive, so that should it be published again its place and day
+ * are blurred. A null actor is the system (the history shows no one); `at` dates the change other
+ * than now, for a change a person outside the staff caused, kept as coarse as their other traces.
+ */
+export async function unpublishEvent(
+  db: Db,
+  options: { actorId: string | null; eventId: number; sensitive?: boolean; at?: Date },
+): Promise<void> {
   const event = await loadEvent(db, options.eventId, { forUpdate: true })
   if (!event) throw notFound()
-  if (!event.record.published) return
+  const wasPublished = event.record.published
+  const blurs = Boolean(options.sensitive) && !event.record.sensitive
+  if (!wasPublished && !blurs) return
   const version = await nextVersion(db, {
     eventId: event.id,
     actorId: options.actorId,
     edit: false,
-    set: { published_at: null },
-    changes: { published: { from: true, to: false } },
+    set: { ...(wasPublished ? { published_at: null } : {}), ...(blurs ? { sensitive: true } : {}) },
+    changes: {
+      ...(wasPublished ? { published: { from: true, to: false } } : {}),
+      ...(blurs ? { sensitive: { from: false, to: true } } : {}),
+    },
+    at: options.at,
   })
+  if (!wasPublished) return
   await audit(db, {
     actorId: options.actorId,
     action: 'chronicle.event.unpublished',
     target: `event:${event.id}`,
     detail: { version },
+    at: options.at,
   })
 }

@@ -8,6 +8,7 @@ import { audit } from '../../../platform/audit.ts'
 import { coarseFloor } from '../../../platform/coarse-time.ts'
 import { boxSeal } from '../../../platform/crypto/primitives.ts'
 import { sealRecord } from '../../../platform/crypto/sealed-records.ts'
+import { inTransaction } from '../../../platform/crypto/sealed-support.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { formTokenOf } from '../receipt-keys.ts'
 import { lockPart, type ReportLock, reportLock } from '../report-lock.ts'
@@ -17,7 +18,9 @@ import type { MessageAuthor } from '../tables.ts'
  * Adds a sealed message to a report's thread (a reply to the writer is sealed to their receipt too,
  * a note to the desk only). Writers' messages reopen a closed report and mark it as waiting for the
  * desk; the desk's replies clear that mark, and its first reply to a new report takes it: in
- * progress, and the replier's if it was nobody's. Desk replies and notes are audited.
+ * progress, and the replier's if it was nobody's. Desk replies and notes are audited. `db` is the
+ * store's (its erasure keys are found through it); `within`, a transaction to run in (a withdrawal of
+ * consent adds its message together with its flag), else it runs in one of its own.
  */
 export async function addMessage(
   db: Db,
@@ -29,11 +32,12 @@ export async function addMessage(
     token?: string
     now?: Date
   },
+  within?: Db,
 ): Promise<'added' | 'repeated'> {
   const plain = Buffer.from(message.text)
   let locking: ReportLock | null = null
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(within ?? db, async (trx) => {
       const report = await trx
         .selectFrom('helpdesk_reports')
         .select(['id', 'desk_id', 'writer_key', 'status', 'erasure_key', 'lock_version'])

@@ -36,11 +36,13 @@ export function answerRows(
           ? t(answer ? 'helpdesk.desk.yes' : 'helpdesk.desk.no')
           : name === 'category'
             ? t(`helpdesk.categories.${answer}`)
-            : name === 'locale'
-              ? (localeNames[answer as Locale] ?? String(answer))
-              : name === 'region'
-                ? (options.regions?.get(String(answer)) ?? t('helpdesk.desk.unknownRegion'))
-                : String(answer)
+            : name === 'consentBy'
+              ? t(`helpdesk.consentBy.${answer}`)
+              : name === 'locale'
+                ? (localeNames[answer as Locale] ?? String(answer))
+                : name === 'region'
+                  ? (options.regions?.get(String(answer)) ?? t('helpdesk.desk.unknownRegion'))
+                  : String(answer)
       return html`<dt>${t(labels[name] ?? `helpdesk.form.${name}`)}</dt><dd class="text">${shown}</dd>`
     })
     .join('')

@@ -35,6 +35,8 @@ export type ReportMeta = {
   groupId: string | null
   writerWaiting: boolean
   chronicleEventId: number | null
+  /** Whether the writer withdrew their consent to publish (commands/withdraw-consent.ts). */
+  consentWithdrawn: boolean
   contentId: string
   /** The report's erasure key's id (report-lock.ts); null for one stored before erasure keys. */
   erasureKey: string | null
@@ -70,6 +72,7 @@ export async function reportOfMember(db: Db, reportId: string, userId: string): 
     groupId: row.group_id,
     writerWaiting: row.writer_waiting,
     chronicleEventId: row.chronicle_event_id,
+    consentWithdrawn: row.consent_withdrawn,
     contentId: row.content_id,
     erasureKey: row.erasure_key,
     lockVersion: row.lock_version,

@@ -27,6 +27,8 @@ export type WriterView = {
   receivedAt: Date
   content: ReportContent
   messages: WriterMessage[]
+  /** Whether the writer withdrew their consent to publish. */
+  consentWithdrawn: boolean
 }
 
 /**
@@ -51,7 +53,15 @@ async function readForWriter(db: Db, symbols: string): Promise<WriterView | null
   // Found by its server-keyed hash, or, stored before those, by the old one.
   const report = await db
     .selectFrom('helpdesk_reports')
-    .select(['id', 'status', 'received_at', 'writer_copy', 'erasure_key', 'lock_version'])
+    .select([
+      'id',
+      'status',
+      'received_at',
+      'writer_copy',
+      'erasure_key',
+      'lock_version',
+      'consent_withdrawn',
+    ])
     .where('receipt_lookup', 'in', [
       receiptLookup(symbols, receiptLookupKey(db)),
       legacyReceiptLookup(symbols),
@@ -81,6 +91,7 @@ async function readForWriter(db: Db, symbols: string): Promise<WriterView | null
       text: open(message.writer_copy!, `message ${message.id}`).toString('utf8'),
       sentAt: message.sent_at,
     })),
+    consentWithdrawn: report.consent_withdrawn,
   }
 }
 

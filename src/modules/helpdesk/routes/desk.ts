@@ -50,6 +50,7 @@ import {
   surgeQuery,
   templateQuery,
 } from '../schema.ts'
+import { consentOf } from '../triage.ts'
 import { keyHolder } from './key-holder.ts'
 
 /** Registers the desk's pages. */
@@ -175,22 +176,27 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
     request: FastifyRequest,
     reply: FastifyReply,
     report: ReportMeta,
-    form?: { values: Record<string, string>; errors: Record<string, string> },
+    // A form sent back with its errors, or a notice above a fresh draft.
+    extra: { values?: Record<string, string>; errors?: Record<string, string>; notice?: string } = {},
+    status = 200,
   ) => {
     const opened = await openReport(db, report, keyHolder(request))
     const [types, regions] = await Promise.all([approvedTerms(db, 'event_type'), approvedTerms(db, 'region')])
     const regionCode = regions.find((term) => term.id === report.regionId)?.code ?? null
-    const values = form?.values ?? eventDraft(report, opened.content, regionCode, request.locale)
+    const values = extra.values ?? eventDraft(report, opened.content, regionCode, request.locale)
     const page = convertPage(pageContext(request), {
       reportId: report.id,
       values,
-      errors: form?.errors ?? {},
+      errors: extra.errors ?? {},
       types,
       regions,
-      consent: { facts: !!opened.content?.publishFacts, names: !!opened.content?.publishNames },
+      consent: consentOf(opened.content, report.consentWithdrawn),
+      consentBy: opened.content?.consentBy ?? null,
+      withdrawn: report.consentWithdrawn,
       eventId: report.chronicleEventId,
+      notice: extra.notice,
     })
-    return sendPage(reply.header('cache-control', 'no-store'), page, form ? 400 : 200)
+    return sendPage(reply.header('cache-control', 'no-store'), page, status)
   }
 
   app.get(`${deskBase}/reports/:id/convert`, { config: workers }, async (request, reply) =>
@@ -201,15 +207,27 @@ export function registerHelpdeskDeskRoutes(app: FastifyInstance, deps: ModuleDep
     const report = await reportFromPath(request)
     if (report.chronicleEventId) return renderConvert(request, reply, report)
     const body = (request.body ?? {}) as Record<string, unknown>
-    const result = await convertReport(db, report, body, {
-      id: actor(request).user.id,
-      sourceDescription: request.t('helpdesk.convert.source'),
-    })
+    // What the writer's answers allow is in the sealed content; the command reads the withdrawal itself.
+    const { content } = await openReport(db, report, keyHolder(request))
+    const result = await convertReport(
+      db,
+      report,
+      body,
+      { id: actor(request).user.id, sourceDescription: request.t('helpdesk.convert.source') },
+      consentOf(content, false),
+    )
+    // Withdrawn since the draft was made, or converted meanwhile: the page again, as it now stands.
+    if (result.kind === 'withdrawn' || result.kind === 'already') {
+      const now = (await reportOfMember(db, report.id, actor(request).user.id)) ?? report
+      const notice =
+        result.kind === 'withdrawn' ? request.t('helpdesk.convert.withdrawnMeanwhile') : undefined
+      return renderConvert(request, reply, now, { notice }, 409)
+    }
     if (result.kind === 'invalid') {
       const values = Object.fromEntries(
         Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
       )
-      return renderConvert(request, reply, report, { values, errors: result.errors })
+      return renderConvert(request, reply, report, { values, errors: result.errors }, 400)
     }
     return reply.redirect(`${deskBase}/reports/${report.id}?done=converted`, 303)
   })

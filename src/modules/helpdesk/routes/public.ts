@@ -15,6 +15,8 @@ import { parseForm } from '../../../platform/validation.ts'
 import { addMessage } from '../commands/add-message.ts'
 import { helpdeskProofSecrets } from '../commands/spend-proof.ts'
 import { submitReport } from '../commands/submit-report.ts'
+import { withdrawConsent } from '../commands/withdraw-consent.ts'
+import { withdrawConsentPage } from '../pages/consent.ts'
 import { countsPage } from '../pages/counts.ts'
 import {
   alreadySentPage,
@@ -29,7 +31,8 @@ import { publicCounts } from '../queries/counts.ts'
 import { deskBlocks } from '../queries/guides.ts'
 import { canReceive } from '../queries/routing.ts'
 import { reportForWriter, type WriterView } from '../queries/writer-view.ts'
-import { forms, writerReplySchema } from '../schema.ts'
+import { forms, withdrawConsentSchema, writerReplySchema } from '../schema.ts'
+import { askedToPublish } from '../triage.ts'
 import { reportForms } from './report-form.ts'
 
 const base = '/help'
@@ -148,6 +151,46 @@ export function registerHelpdeskPublicRoutes(app: FastifyInstance, deps: ModuleD
       notice,
     })
     return sendPage(reply, page)
+  })
+
+  // Withdrawing consent: without `confirm`, the step that says what it does; with it, done (once).
+  app.post(`${base}/report/withdraw`, { config: following }, async (request, reply) => {
+    const opening = await opened(request, noStore(reply))
+    if (!opening) return reply
+    const { item, receipt, symbols } = opening
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const writerNotice = async (report: WriterView, key: string) =>
+      sendPage(
+        reply,
+        await writerPage(request, {
+          report,
+          receipt,
+          token: newFormToken(),
+          errors: {},
+          notice: request.t(key),
+        }),
+      )
+    // Nothing to confirm when there is nothing to withdraw (the command checks again, under lock).
+    if (item.consentWithdrawn) return writerNotice(item, 'helpdesk.consent.already')
+    if (!askedToPublish(item.content)) return writerNotice(item, 'helpdesk.consent.nothing')
+    const confirming = (errors: Record<string, string>, status: number) =>
+      sendPage(
+        reply,
+        withdrawConsentPage(pageContext(request), { receipt, token: newFormToken(), errors }),
+        status,
+      )
+    if (body.confirm === undefined) return confirming({}, 200)
+    const parsed = parseForm(withdrawConsentSchema, body)
+    if (!parsed.ok) return confirming(parsed.errors, 400)
+    const done = await withdrawConsent(db, {
+      reportId: item.id,
+      askedToPublish: askedToPublish(item.content),
+      text: request.t('helpdesk.consent.message'),
+      token: parsed.data.token,
+    })
+    if (done === 'spent') return confirming({ token: 'helpdesk.form.expired' }, 400)
+    const report = (await reportForWriter(db, symbols)) ?? item
+    return writerNotice(report, `helpdesk.consent.${done === 'withdrawn' ? 'done' : done}`)
   })
 
   const published = { policy: 'public' as const }
