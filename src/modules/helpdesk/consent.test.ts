@@ -195,6 +195,7 @@ describe('withdrawing consent through the receipt', () => {
     assert.equal(await messageCount(sent.id), 1)
     const report = (await desk.get(`/staff/helpdesk/reports/${sent.id}`)).body
     assert.match(report, /I withdraw my consent to publish/)
+    assert.match(report, /<dt>Publishing<\/dt><dd><span class="tag warn">The writer withdrew consent/)
     const audited = await t.store.db
       .selectFrom('audit_log')
       .select(['actor_id', 'at'])

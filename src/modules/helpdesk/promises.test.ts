@@ -87,12 +87,26 @@ before(async () => {
   await helpdeskWith(t.store.db, admin.id, [lawyer.id])
   for (const locale of locales) {
     const reader = agent(t.app, locale)
-    for (const path of ['/', '/help', '/help/detained', '/help/legal', '/help/report'])
+    for (const path of [
+      '/',
+      '/help',
+      '/help/detained',
+      '/help/legal',
+      '/help/report',
+      '/help/rights',
+      '/help/relatives',
+    ])
       keep(path, locale, (await reader.get(path)).body)
-    const receipt = await sendDetained(reader, { who: 'Anna', contact: 'Signal' })
+    const receipt = await sendDetained(reader, {
+      who: 'Anna',
+      contact: 'Signal',
+      publishFacts: 'yes',
+      consentBy: 'self',
+    })
     keep('receipt', locale, receipt.body)
-    const opened = await reader.post('/help/report', { receipt: shownReceipt(receipt.body) })
-    keep('follow-up', locale, opened.body)
+    const code = shownReceipt(receipt.body)
+    keep('follow-up', locale, (await reader.post('/help/report', { receipt: code })).body)
+    keep('withdraw consent?', locale, (await reader.post('/help/report/withdraw', { receipt: code })).body)
   }
 })
 after(() => t.close())
@@ -107,7 +121,7 @@ describe('the help desk promises', () => {
   })
 
   it('reads the pages it checks: each in its language, with its text', () => {
-    assert.ok(pages.size >= 9)
+    assert.ok(pages.size >= 12)
     for (const [name, byLocale] of pages) {
       assert.equal(byLocale.size, locales.length, name)
       for (const [locale, page] of byLocale) {

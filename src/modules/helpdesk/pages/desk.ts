@@ -277,6 +277,7 @@ export function reportPage(ctx: PageContext, view: ReportView): string {
 <dt>${t('helpdesk.desk.received')}</dt><dd><time datetime="${report.receivedAt.toISOString()}">${formatDateTime(report.receivedAt, locale)}</time> (${age(ctx, report.receivedAt)})</dd>
 <dt>${t('helpdesk.desk.region')}</dt><dd>${view.regionName ?? t('helpdesk.desk.noRegion')}</dd>
 !${report.flags.length ? html`<dt>${t('helpdesk.desk.flag')}</dt><dd>!${flagTags(ctx, report.flags).trimStart()}</dd>` : ''}
+!${report.consentWithdrawn ? html`<dt>${t('helpdesk.desk.publishing')}</dt><dd>!${tag(t('helpdesk.desk.consentWithdrawn'), 'warn')}</dd>` : ''}
 <dt>${t('helpdesk.desk.status')}</dt><dd>${t(`helpdesk.desk.statuses.${report.status}`)}!${report.outcome ? html` (${t(`helpdesk.desk.outcomes.${report.outcome}`)})` : ''}</dd>
 <dt>${t('helpdesk.desk.assignee')}</dt><dd>${view.assigneeName ?? t('helpdesk.desk.nobody')}</dd>
 </dl>
