@@ -157,6 +157,7 @@ describe('a report made into a chronicle event', () => {
       who: 'Green coat',
       details: 'Taken at the square',
       publishFacts: true,
+      consentBy: 'self',
     })
     const without = Object.values(eventDraft(meta, content, null, 'en')).join('\n')
     assert.ok(!without.includes('Sidorova') && !without.includes('Green coat'))

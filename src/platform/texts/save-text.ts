@@ -1,8 +1,9 @@
 /**
  * Saving an editable text. The editor's form carries the version they opened; the save goes through
  * only while that is still the newest (the row is locked while checked, so of two saves over the same
- * version one waits and is then refused), and is refused as a conflict otherwise, the editor's words handed back untouched. A save writes the
- * new version, one history entry with the fields that changed, and an audit entry, in one transaction.
+ * version one waits and is then refused), and is refused as a conflict otherwise, the editor's words
+ * handed back untouched. A save writes the new version, one history entry with the fields that
+ * changed, and an audit entry, in one transaction.
  */
 import { audit } from '../audit.ts'
 import type { Db } from '../db/database.ts'
