@@ -105,8 +105,8 @@ describe('who gives the consent, on the forms', () => {
       assert.match(page, /Who gives this consent\?/)
       for (const value of ['self', 'agreed', 'unknown'])
         assert.match(page, new RegExp(`type="radio"[^>]*name="consentBy"[^>]*value="${value}"`))
-      assert.match(page, /A relative can't agree for them/)
-      assert.match(page, /the region, the month and how many were detained/)
+      assert.match(page, /a relative can't agree for them/i)
+      assert.match(page, /the region, the month and the number detained/)
     })
 
   it("takes a report whose writer doesn't know, boxes ticked, with no error", async () => {
