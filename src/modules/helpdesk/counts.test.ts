@@ -119,9 +119,9 @@ describe('public counts', () => {
       { day: '2026-11-26', region: regions.TUL, received: 6 },
     ])
     const texts = {
-      en: ['Days and regions with no requests are left out', 'shown as "1–4"'],
-      ru: ['Дни и регионы, откуда не было обращений, не показаны', 'показаны как «1–4»'],
-      uk: ['Дні та регіони, звідки не було звернень, не показано', 'показано як «1–4»'],
+      en: ['Days and regions with no reports are left out', 'shown as "1–4"'],
+      ru: ['Дни и регионы без обращений не показаны', 'показаны как «1–4»'],
+      uk: ['Дні та регіони без звернень не показано', 'показано як «1–4»'],
     }
     for (const [language, intro] of Object.entries(texts)) {
       const page = (await agent(t.app, language).get('/help/counts')).body.replaceAll('&#34;', '"')

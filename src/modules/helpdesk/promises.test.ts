@@ -95,6 +95,7 @@ before(async () => {
       '/help/report',
       '/help/rights',
       '/help/relatives',
+      '/help/counts',
     ])
       keep(path, locale, (await reader.get(path)).body)
     const receipt = await sendDetained(reader, {
@@ -121,7 +122,7 @@ describe('the help desk promises', () => {
   })
 
   it('reads the pages it checks: each in its language, with its text', () => {
-    assert.ok(pages.size >= 12)
+    assert.ok(pages.size >= 13)
     for (const [name, byLocale] of pages) {
       assert.equal(byLocale.size, locales.length, name)
       for (const [locale, page] of byLocale) {
