@@ -145,6 +145,14 @@ describe('the detained form’s person fields', () => {
     assert.match(response.body, /Under 18/)
     assert.match(response.body, /Anything else about the person/)
   })
+
+  it('names each field in the error summary as the form labels it', async () => {
+    const legal = await sendLegal({ category: 'summons', details: '' })
+    assert.equal(legal.statusCode, 400)
+    assert.match(legal.body, /<a href="#field-details">What happened: /)
+    const detained = await sendDetained(agent(t.app, 'en'), { flags: ['nobody'], who: 'x' })
+    assert.match(detained.body, /<a href="#field-flags">Tick if any of this is true: /)
+  })
 })
 
 describe('a report made into a chronicle event', () => {

@@ -21,6 +21,7 @@ import {
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { consentGivers, legalCategories, needs, personFlags } from '../schema.ts'
+import type { ReportForm } from '../tables.ts'
 import { guideLinks } from './guides.ts'
 
 const base = '/help'
@@ -118,50 +119,72 @@ function regionField(ctx: PageContext, view: FormView): string {
   })
 }
 
-const detainedLabels = (ctx: PageContext): Record<string, string> =>
-  Object.fromEntries(
-    [
-      'needs',
-      'fullName',
-      'birthDate',
-      'flags',
-      'who',
-      'people',
-      'region',
-      'place',
-      'date',
-      'time',
-      'station',
-      'details',
-      'photo',
-      'contact',
-      'publishFacts',
-      'publishNames',
-      'consentBy',
-      'token',
-      'website',
-    ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
+// The error summary's labels: each field by its name, as the form shows it (`shown` where the label
+// key is not the field's name), the end common to both forms last.
+function labelsOf(
+  ctx: PageContext,
+  names: string[],
+  shown: Record<string, string> = {},
+): Record<string, string> {
+  const common = ['photo', 'contact', 'publishFacts', 'publishNames', 'consentBy', 'token', 'website']
+  return Object.fromEntries(
+    [...names, ...common].map((name) => [name, ctx.t(`helpdesk.form.${shown[name] ?? name}`)]),
   )
+}
+
+// A group of boxes, one per code, named and hinted as `helpdesk.form.<name>`, each labelled from
+// `helpdesk.<labels>.<code>` and ticked as sent.
+function codeBoxes(ctx: PageContext, view: FormView, name: string, codes: readonly string[], labels: string) {
+  const { t } = ctx
+  return checkboxGroup(ctx, view.errors, {
+    name,
+    legend: t(`helpdesk.form.${name}`),
+    hint: t(`helpdesk.form.${name}Hint`),
+    options: codes.map((code) => ({
+      name,
+      value: code,
+      label: t(`helpdesk.${labels}.${code}`),
+      checked: sentList(view.values, name).includes(code),
+    })),
+  })
+}
+
+// A form's page: its title, the guides, what to leave out, the errors, then its own fields and the
+// end both forms share.
+function formPage(
+  ctx: PageContext,
+  view: FormView,
+  form: ReportForm,
+  labels: Record<string, string>,
+  fields: string,
+) {
+  const { t } = ctx
+  const title = t(`helpdesk.public.${form}`)
+  return layout(ctx, {
+    title,
+    narrow: true,
+    ...proofAssets(ctx),
+    body: html`<h1>${title}</h1>
+!${guideLinks(ctx)}
+<p>${t('helpdesk.form.fewRequired')}</p>
+!${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
+!${errorSummary(ctx, view.errors, labels)}
+<form class="stack" method="post" action="${base}/${form}" enctype="multipart/form-data" novalidate>
+!${formTokens(ctx, view)}
+!${fields}
+!${commonFields(ctx, view)}
+</form>`,
+  })
+}
 
 // Who the person is: what a lawyer gives at the station's door (the name in full, the date of birth),
 // what makes it urgent (each box moves the report to the top), and anything else that helps find them.
 function personFields(ctx: PageContext, view: FormView): string {
   const { t } = ctx
   const { values, errors } = view
-  const flagBoxes = checkboxGroup(ctx, errors, {
-    name: 'flags',
-    legend: t('helpdesk.form.flags'),
-    hint: t('helpdesk.form.flagsHint'),
-    options: personFlags.map((flag) => ({
-      name: 'flags',
-      value: flag,
-      label: t(`helpdesk.flags.${flag}`),
-      checked: sentList(values, 'flags').includes(flag),
-    })),
-  })
   return html`!${inputField(ctx, errors, { name: 'fullName', label: t('helpdesk.form.fullName'), hint: t('helpdesk.form.fullNameHint'), value: sentText(values, 'fullName') })}
 !${inputField(ctx, errors, { name: 'birthDate', label: t('helpdesk.form.birthDate'), hint: t('helpdesk.form.birthDateHint'), value: sentText(values, 'birthDate') })}
-!${flagBoxes}
+!${codeBoxes(ctx, view, 'flags', personFlags, 'flags')}
 !${textareaField(ctx, errors, { name: 'who', label: t('helpdesk.form.who'), hint: t('helpdesk.form.whoHint'), value: sentText(values, 'who'), rows: 3 })}`
 }
 
@@ -169,29 +192,26 @@ function personFields(ctx: PageContext, view: FormView): string {
 export function detainedPage(ctx: PageContext, view: FormView): string {
   const { t } = ctx
   const { values, errors } = view
-  const needBoxes = checkboxGroup(ctx, errors, {
-    name: 'needs',
-    legend: t('helpdesk.form.needs'),
-    hint: t('helpdesk.form.needsHint'),
-    options: needs.map((need) => ({
-      name: 'needs',
-      value: need,
-      label: t(`helpdesk.needs.${need}`),
-      checked: sentList(values, 'needs').includes(need),
-    })),
-  })
-  return layout(ctx, {
-    title: t('helpdesk.public.detained'),
-    narrow: true,
-    ...proofAssets(ctx),
-    body: html`<h1>${t('helpdesk.public.detained')}</h1>
-!${guideLinks(ctx)}
-<p>${t('helpdesk.form.fewRequired')}</p>
-!${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
-!${errorSummary(ctx, errors, detainedLabels(ctx))}
-<form class="stack" method="post" action="${base}/detained" enctype="multipart/form-data" novalidate>
-!${formTokens(ctx, view)}
-!${needBoxes}
+  const labels = labelsOf(ctx, [
+    'needs',
+    'fullName',
+    'birthDate',
+    'flags',
+    'who',
+    'people',
+    'region',
+    'place',
+    'date',
+    'time',
+    'station',
+    'details',
+  ])
+  return formPage(
+    ctx,
+    view,
+    'detained',
+    labels,
+    html`!${codeBoxes(ctx, view, 'needs', needs, 'needs')}
 !${personFields(ctx, view)}
 !${inputField(ctx, errors, { name: 'people', label: t('helpdesk.form.people'), hint: t('helpdesk.form.peopleHint'), value: sentText(values, 'people'), inputmode: 'numeric' })}
 !${regionField(ctx, view)}
@@ -199,46 +219,23 @@ export function detainedPage(ctx: PageContext, view: FormView): string {
 !${inputField(ctx, errors, { name: 'date', label: t('helpdesk.form.date'), hint: t('helpdesk.form.dateHint'), value: sentText(values, 'date'), type: 'date' })}
 !${inputField(ctx, errors, { name: 'time', label: t('helpdesk.form.time'), hint: t('helpdesk.form.timeHint'), value: sentText(values, 'time'), type: 'time' })}
 !${inputField(ctx, errors, { name: 'station', label: t('helpdesk.form.station'), hint: t('helpdesk.form.stationHint'), value: sentText(values, 'station') })}
-!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.details'), hint: t('helpdesk.form.detailsHint'), value: sentText(values, 'details'), rows: 5 })}
-!${commonFields(ctx, view)}
-</form>`,
-  })
-}
-
-const legalLabels = (ctx: PageContext): Record<string, string> =>
-  Object.fromEntries(
-    [
-      'category',
-      'name',
-      'region',
-      'deadline',
-      'details',
-      'photo',
-      'contact',
-      'publishFacts',
-      'publishNames',
-      'consentBy',
-      'token',
-      'website',
-    ].map((name) => [name, ctx.t(`helpdesk.form.${name}`)]),
+!${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.details'), hint: t('helpdesk.form.detailsHint'), value: sentText(values, 'details'), rows: 5 })}`,
   )
+}
 
 /** "I need legal help". */
 export function legalPage(ctx: PageContext, view: FormView): string {
   const { t } = ctx
   const { values, errors } = view
-  return layout(ctx, {
-    title: t('helpdesk.public.legal'),
-    narrow: true,
-    ...proofAssets(ctx),
-    body: html`<h1>${t('helpdesk.public.legal')}</h1>
-!${guideLinks(ctx)}
-<p>${t('helpdesk.form.fewRequired')}</p>
-!${messageBox('warn', { bodyHtml: html`<p>${t('helpdesk.form.othersWarning')}</p>` })}
-!${errorSummary(ctx, errors, legalLabels(ctx))}
-<form class="stack" method="post" action="${base}/legal" enctype="multipart/form-data" novalidate>
-!${formTokens(ctx, view)}
-!${selectField(ctx, errors, {
+  const labels = labelsOf(ctx, ['category', 'details', 'deadline', 'name', 'region'], {
+    details: 'legalDetails',
+  })
+  return formPage(
+    ctx,
+    view,
+    'legal',
+    labels,
+    html`!${selectField(ctx, errors, {
       name: 'category',
       label: t('helpdesk.form.category'),
       hint: t('helpdesk.form.categoryHint'),
@@ -254,8 +251,6 @@ export function legalPage(ctx: PageContext, view: FormView): string {
 !${textareaField(ctx, errors, { name: 'details', label: t('helpdesk.form.legalDetails'), hint: t('helpdesk.form.legalDetailsHint'), value: sentText(values, 'details'), rows: 6 })}
 !${inputField(ctx, errors, { name: 'deadline', label: t('helpdesk.form.deadline'), hint: t('helpdesk.form.deadlineHint'), value: sentText(values, 'deadline'), type: 'date' })}
 !${inputField(ctx, errors, { name: 'name', label: t('helpdesk.form.name'), hint: t('helpdesk.form.nameHint'), value: sentText(values, 'name') })}
-!${regionField(ctx, view)}
-!${commonFields(ctx, view)}
-</form>`,
-  })
+!${regionField(ctx, view)}`,
+  )
 }
