@@ -21,6 +21,23 @@ export type HistoryEntry<F extends string> = {
   changes: Changes<F>
 }
 
+/** A history row as the modules store it (with the changer's display name joined), as an entry. */
+export function historyEntry<F extends string>(row: {
+  version: number
+  changed_at: Date
+  changed_by: string | null
+  display_name: string | null
+  changes: unknown
+}): HistoryEntry<F> {
+  return {
+    version: row.version,
+    changedAt: row.changed_at,
+    changedBy: row.changed_by,
+    changedByName: row.display_name,
+    changes: row.changes as Changes<F>,
+  }
+}
+
 /** What changed after a version, field by field: the value then, the value now, and who changed it. */
 export type ChangeSince<F extends string> = { field: F; from: unknown; to: unknown; by: string[] }
 

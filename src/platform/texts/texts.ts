@@ -92,13 +92,7 @@ export async function textHistory(db: Db, key: string): Promise<TextHistoryEntry
     .where('h.text_key', '=', key)
     .orderBy('h.version', 'desc')
     .execute()
-  return rows.map((row) => ({
-    version: row.version,
-    changedAt: row.changed_at,
-    changedBy: row.changed_by,
-    changedByName: row.display_name,
-    changes: row.changes as versions.Changes<TextField>,
-  }))
+  return rows.map((row) => versions.historyEntry<TextField>(row))
 }
 
 /** What changed after `version`, field by field, and who changed it (for the conflict page). */

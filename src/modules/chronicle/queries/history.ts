@@ -31,13 +31,7 @@ export async function listHistory<F extends string>(
     .orderBy('h.version', 'desc')
     .orderBy('h.id', 'desc')
     .execute()
-  return rows.map((row) => ({
-    version: row.version,
-    changedAt: row.changed_at,
-    changedBy: row.changed_by,
-    changedByName: row.display_name,
-    changes: row.changes as versions.Changes<F>,
-  }))
+  return rows.map((row) => versions.historyEntry<F>(row))
 }
 
 /** Every version of an event, newest first. */
