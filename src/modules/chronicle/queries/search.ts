@@ -106,6 +106,14 @@ export async function countMatches(
   return { count: roughly(Math.max(estimate, exactUpTo + 1)), estimated: true }
 }
 
+/**
+ * The estimated number of published events matching a filter already known to match more than
+ * `floor` (the facets' scan stopped there, or its estimate spared it), rounded to two figures.
+ */
+export async function estimateAbove(db: Db, filter: ResolvedFilter, floor: number): Promise<MatchCount> {
+  return { count: roughly(Math.max(await estimateMatches(db, filter), floor + 1)), estimated: true }
+}
+
 /** A number kept to its two leading figures (331,742 → 330,000), as an estimate deserves. */
 export function roughly(n: number): number {
   if (n < 100) return Math.round(n)
