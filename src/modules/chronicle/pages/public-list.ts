@@ -13,6 +13,7 @@ import { exportFormats } from '../present/export-formats.ts'
 import { highlightHtml, type PublicEvent, type TermsById } from '../present/public.ts'
 import type { Highlight } from '../queries/events.ts'
 import type { Facets } from '../queries/facets.ts'
+import type { MatchCount } from '../queries/search.ts'
 import type { EventFilter } from '../schema/filter.ts'
 import { filterForm } from './public-facets.ts'
 import { badges, factsLine, feedAlternate, titleHtml } from './public-parts.ts'
@@ -27,6 +28,8 @@ export type ListPageData = {
   highlights: Map<number, Highlight>
   newerHref: string | null
   olderHref: string | null
+  /** When the facets give no total: an estimate of it (see queries/search.ts). */
+  estimate?: MatchCount | null
 }
 
 /** The filter as query-string pairs, for links that keep it. */
@@ -79,10 +82,17 @@ function eventCard(ctx: PageContext, event: PublicEvent, highlight: Highlight | 
 function results(ctx: PageContext, data: ListPageData, filtered: boolean): string {
   const { t, locale } = ctx
   const total = data.facets?.total ?? null
+  const estimate = total === null ? (data.estimate ?? null) : null
   const heading =
-    total === null
-      ? t('chronicle.public.list.results')
-      : t('chronicle.public.list.count', { count: total, n: formatNumber(total, locale) })
+    total !== null
+      ? t('chronicle.public.list.count', { count: total, n: formatNumber(total, locale) })
+      : estimate
+        ? t('chronicle.search.about', { count: estimate.count, n: formatNumber(estimate.count, locale) })
+        : t('chronicle.public.list.results')
+  // "About" says it in words; the title says why, and data-count lets tools tell it from a count.
+  const headed = estimate
+    ? html`<span data-count="estimated" title="${t('chronicle.search.estimate')}">${heading}</span>`
+    : html`${heading}`
   const list = data.events.length
     ? html`<ol class="cards">!${data.events.map((event) => eventCard(ctx, event, data.highlights.get(event.id))).join('')}</ol>`
     : Object.keys(data.errors).length
@@ -95,7 +105,7 @@ function results(ctx: PageContext, data: ListPageData, filtered: boolean): strin
 !${data.olderHref ? html`<a rel="next" href="${data.olderHref}">${t('chronicle.public.list.older')}</a>` : ''}</nav>`
       : ''
   return html`<div class="results" aria-labelledby="results-title" role="region">
-<h2 id="results-title">${heading}!${data.filter.q ? html` — ${t('chronicle.public.list.matching', { q: data.filter.q })}` : ''}</h2>
+<h2 id="results-title">!${headed}!${data.filter.q ? html` — ${t('chronicle.public.list.matching', { q: data.filter.q })}` : ''}</h2>
 !${list}
 !${pager}</div>`
 }

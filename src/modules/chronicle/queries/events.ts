@@ -6,6 +6,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import { type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
+import { walkIds, walkPays } from './search.ts'
 
 /** An event's when, where, how many and review state, as every public output reads them. */
 export const eventFactColumns = [
@@ -83,9 +84,7 @@ export async function listEvents(
   position: { after?: number; before?: number },
   limit = 50,
 ): Promise<EventPage> {
-  const base = () => wherePublic(db.selectFrom('chronicle_events as e').select(eventColumns), filter)
-  const dated = () => base().where('e.public_date', 'is not', null)
-  const undated = () => base().where('e.public_date', 'is', null)
+  const read = pageReader(db, filter)
   const want = limit + 1
   const before = position.before ? await anchorOf(db, position.before) : null
   const after = !before && position.after ? await anchorOf(db, position.after) : null
@@ -94,22 +93,11 @@ export async function listEvents(
     // Newer rows, read in ascending order from the cursor, then turned back.
     let rows: PublicEventRow[]
     if (before.date === null) {
-      rows = await undated().where('e.id', '>', before.id).orderBy('e.id', 'asc').limit(want).execute()
-      if (rows.length < want) {
-        const more = await dated()
-          .orderBy('e.public_date', 'asc')
-          .orderBy('e.id', 'asc')
-          .limit(want - rows.length)
-          .execute()
-        rows = rows.concat(more)
-      }
+      rows = await read({ dated: false, direction: 'asc', from: before }, want)
+      if (rows.length < want)
+        rows = rows.concat(await read({ dated: true, direction: 'asc', from: null }, want - rows.length))
     } else {
-      rows = await dated()
-        .where(sql<boolean>`(e.public_date, e.id) > (${before.date}::date, ${before.id}::bigint)`)
-        .orderBy('e.public_date', 'asc')
-        .orderBy('e.id', 'asc')
-        .limit(want)
-        .execute()
+      rows = await read({ dated: true, direction: 'asc', from: before }, want)
     }
     const page = rows.slice(0, limit).reverse()
     return {
@@ -120,27 +108,65 @@ export async function listEvents(
   }
 
   let rows: PublicEventRow[] = []
-  if (!after || after.date !== null) {
-    let query = dated()
-    if (after)
-      query = query.where(sql<boolean>`(e.public_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
-    rows = await query.orderBy('e.public_date', 'desc').orderBy('e.id', 'desc').limit(want).execute()
-  }
+  if (!after || after.date !== null) rows = await read({ dated: true, direction: 'desc', from: after }, want)
   if (rows.length < want) {
-    let query = undated()
-    if (after && after.date === null) query = query.where('e.id', '<', after.id)
-    rows = rows.concat(
-      await query
-        .orderBy('e.id', 'desc')
-        .limit(want - rows.length)
-        .execute(),
-    )
+    const from = after && after.date === null ? after : null
+    rows = rows.concat(await read({ dated: false, direction: 'desc', from }, want - rows.length))
   }
   const page = rows.slice(0, limit)
   return {
     rows: page,
     newer: after && page[0] ? page[0].id : null,
     older: rows.length > limit ? page[page.length - 1]!.id : null,
+  }
+}
+
+/**
+ * A stretch of the list's order: the dated segment by (public date, id) or the undated one by id, in
+ * one direction, strictly beyond an anchor (or from the segment's start).
+ */
+type Stretch = { dated: boolean; direction: 'asc' | 'desc'; from: Anchor | null }
+
+/**
+ * Reads the first rows of a stretch for the filter. With a search, a common word's rows come from a
+ * walk of the date order (see search.ts), else from the GIN index: the list's order is then given by
+ * expressions no index provides (`+ 0`), so the planner can't choose an unbounded walk for a rare word.
+ */
+function pageReader(db: Db, filter: ResolvedFilter) {
+  let walk: Promise<boolean> | null = null
+  const ordered = (f: ResolvedFilter, stretch: Stretch, byIndex: boolean) => {
+    let query = wherePublic(db.selectFrom('chronicle_events as e').select(eventColumns), f)
+    const { direction, from } = stretch
+    const cmp = direction === 'asc' ? sql`>` : sql`<`
+    const key = (column: 'e.public_date' | 'e.id') =>
+      byIndex ? sql.ref(column) : sql`${sql.ref(column)} + 0`
+    if (stretch.dated) {
+      query = query.where('e.public_date', 'is not', null)
+      if (from?.date)
+        query = query.where(
+          sql<boolean>`(e.public_date, e.id) ${cmp} (${from.date}::date, ${from.id}::bigint)`,
+        )
+      query = query.orderBy(key('e.public_date'), direction)
+    } else {
+      query = query.where('e.public_date', 'is', null)
+      if (from) query = query.where('e.id', direction === 'asc' ? '>' : '<', from.id)
+    }
+    return query.orderBy(key('e.id'), direction)
+  }
+  return async (stretch: Stretch, want: number): Promise<PublicEventRow[]> => {
+    if (!filter.q) return ordered(filter, stretch, true).limit(want).execute()
+    walk ??= walkPays(db, filter, want)
+    const ids = (await walk)
+      ? await walkIds(db, ordered({ ...filter, q: null }, stretch, true), filter.q, want)
+      : null
+    if (!ids) return ordered(filter, stretch, false).limit(want).execute()
+    const rows = await db
+      .selectFrom('chronicle_events as e')
+      .select(eventColumns)
+      .where('e.id', 'in', ids)
+      .execute()
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    return ids.flatMap((id) => byId.get(id) ?? [])
   }
 }
 

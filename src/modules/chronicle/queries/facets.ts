@@ -14,6 +14,7 @@ import type { Db } from '../../../platform/db/database.ts'
 import { moreThan } from './events.ts'
 import { type ResolvedFilter, wherePublic } from './filters.ts'
 import { countsByArticle, rollupAnswers, rollupRows } from './rollups.ts'
+import { estimateMatches } from './search.ts'
 
 /** A published event's status. */
 export type PublicStatus = 'verified' | 'disputed'
@@ -42,6 +43,9 @@ export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facet
   // When the rollups answer the article facet, it needs nothing from the cells: both are read at once.
   const early = rollupAnswers({ ...filter, articleIds: null }) ? articleCounts(db, filter, null) : null
   early?.catch(() => {})
+  // A common word's matches are plainly too many: the planner's estimate spares reading 10,000 of them.
+  const others = { ...filter, typeIds: null, regionIds: null, statuses: null }
+  if (filter.q && (await estimateMatches(db, others)) > FACET_SCAN_SCOPE * 2) return null
   const cells = rollupAnswers(filter)
     ? await rollupCells(db, filter)
     : await scannedCells(db, filter, { limit: FACET_SCAN_SCOPE + 1 })

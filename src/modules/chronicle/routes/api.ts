@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, listApiEvents, publishedEvent } from '../qu
 import { actsOf, articlesOf, sourcesOf } from '../queries/api-related.ts'
 import { approvedVocabulary } from '../queries/api-vocabularies.ts'
 import { resolveFilter } from '../queries/filters.ts'
+import { countMatches } from '../queries/search.ts'
 import { apiEventParams, eventListQuery, parseApiQuery, vocabularyParams } from '../schema/api.ts'
 
 // 400 with what is wrong with each parameter (the message keys parseApiQuery chose).
@@ -29,7 +30,12 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const { cursor, limit, ...filter } = parsed.data
     const after = cursor ? decodeCursor(cursor) : null
     if (cursor && !after) throw errors.ERR_BAD_CURSOR()
-    const page = await listApiEvents(db, await resolveFilter(db, filter), after, limit)
+    const resolved = await resolveFilter(db, filter)
+    // Counted once, on the first page: a client paging on knows the number already.
+    const [page, total] = await Promise.all([
+      listApiEvents(db, resolved, after, limit),
+      after ? null : countMatches(db, resolved),
+    ])
     const ids = page.rows.map((row) => row.id)
     const [articles, sources] = await Promise.all([articlesOf(db, page.rows), sourcesOf(db, ids)])
     publicData(reply)
@@ -42,6 +48,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
         ),
       ),
       next: page.next ? encodeCursor(page.next) : null,
+      total,
     }
   })
 

@@ -23,7 +23,7 @@ import {
   presentStage,
 } from '../present/public.ts'
 import { highlights, listEvents, publicEvent } from '../queries/events.ts'
-import { facetCounts } from '../queries/facets.ts'
+import { FACET_SCAN_SCOPE, facetCounts } from '../queries/facets.ts'
 import { resolveFilter } from '../queries/filters.ts'
 import {
   caseArticles,
@@ -36,6 +36,7 @@ import {
   publicCase,
   publicPerson,
 } from '../queries/permalinks.ts'
+import { estimateAbove } from '../queries/search.ts'
 import { PAGE_SIZE, parseListQuery, permalinkParams } from '../schema/public.ts'
 
 const idParam = (request: FastifyRequest): number => parseParams(permalinkParams, request.params).id
@@ -71,6 +72,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
       listEvents(db, resolved, position, PAGE_SIZE),
       facetCounts(db, resolved),
     ])
+    const estimate = facets ? null : await estimateAbove(db, resolved, FACET_SCAN_SCOPE)
     const marked = resolved.q
       ? await highlights(
           db,
@@ -93,6 +95,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
       highlights: marked,
       newerHref: found.newer ? link('before', found.newer) : null,
       olderHref: found.older ? link('after', found.older) : null,
+      estimate,
     })
     return sendPage(reply, page)
   })

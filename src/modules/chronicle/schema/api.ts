@@ -128,6 +128,16 @@ export const eventDetailOut = eventOut.extend({ acts: z.array(actOut) })
 export const eventPageOut = z.object({
   data: z.array(eventOut),
   next: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  total: z
+    .object({
+      count: z.number().int().meta({ description: 'How many events match the filter.' }),
+      estimated: z.boolean().meta({
+        description:
+          'True when `count` is an estimate (rounded to two figures): more than 1,000 events match.',
+      }),
+    })
+    .nullable()
+    .meta({ description: 'How many events match, on the first page only (null on the following ones).' }),
 })
 
 /** A vocabulary's approved terms. */
