@@ -7,7 +7,7 @@ import { atPrecision, type Precision, precisions } from '../../../../platform/da
 import type { Localised } from '../../../../platform/localised.ts'
 import { type FileRow, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
-import { parseDate } from './dates.ts'
+import { dateFormats, parseDateAny, precisionAgrees } from './dates.ts'
 import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
@@ -198,13 +198,20 @@ export function convertRow(
         fail(precisionField, 'chronicle.import.error.precisionWithoutDate', given)
       return { date: null, precision: 'unknown' }
     }
-    const parsed = parseDate(raw, spec.format ?? 'yyyy-mm-dd')
+    const parsed = parseDateAny(raw, dateFormats(spec.format))
     if (!parsed) {
       fail(field, 'chronicle.import.error.date', raw)
       return { date: null, precision: 'unknown' }
     }
     if (given === 'unknown') fail(precisionField, 'chronicle.import.error.precisionWithDate', given)
     const precision = given ?? spec.precision ?? parsed.precision
+    // "2022-03" stated as known to the day would invent a day: the row is reported, not guessed.
+    if (precision !== 'unknown' && !precisionAgrees(precision, parsed.precision))
+      fail(
+        given ? precisionField : field,
+        'chronicle.import.error.precisionDisagrees',
+        `${raw} (${parsed.format}) ≠ ${precision}`,
+      )
     return { date: atPrecision(parsed.date, precision), precision }
   }
 

@@ -53,6 +53,8 @@ const name = z
 // and case-insensitively, so 'Пикет ' and 'пикет' are the same file value.
 const valueMap = z.record(z.string().max(500), z.union([z.string().max(100), z.boolean(), z.null()]))
 
+const dateFormat = z.string().max(40).regex(/yyyy/, 'chronicle.import.mapping.badDateFormat')
+
 /** Where one field's value comes from: a column, a constant, or a template of columns. */
 const fieldSpec = z
   .object({
@@ -61,9 +63,12 @@ const fieldSpec = z
     /** Text with `{column}` placeholders, e.g. "{type}: {subject}". */
     template: z.string().min(1).max(2000).optional(),
     values: valueMap.optional(),
-    /** Dates: dd, mm and yyyy with any separators, e.g. 'dd.mm.yyyy', 'yyyy-mm-dd', 'mm.yyyy', 'yyyy'. */
-    format: z.string().max(40).regex(/yyyy/, 'chronicle.import.mapping.badDateFormat').optional(),
-    /** Dates: how exactly they are known; by default what the format holds (day, month or year). */
+    /**
+     * Dates: dd, mm and yyyy with any separators, e.g. 'dd.mm.yyyy', 'yyyy-mm-dd', 'mm.yyyy', 'yyyy';
+     * or a list of them, tried in order, when a column mixes precisions.
+     */
+    format: z.union([dateFormat, z.array(dateFormat).min(1).max(10)]).optional(),
+    /** Dates: how exactly they are known; by default what the matching format holds (day, month or year). */
     precision: z.enum(['day', 'month', 'year', 'unknown']).optional(),
     /** List fields: what separates the items in a cell, e.g. " | " (a JSON array needs none). */
     separator: z.string().min(1).max(10).optional(),
