@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto'
 import { atPrecision, type Precision, precisions } from '../../../../platform/dates/precision.ts'
 import type { Localised } from '../../../../platform/localised.ts'
-import { type FileRow, specValue, unescapeFormulas } from './cells.ts'
+import type { CountQualifier } from '../../schema/event-fields.ts'
+import { type FileRow, lookupValue, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
+import { type Count, parseCount } from './counts.ts'
 import { dateFormats, parseDateAny, precisionAgrees } from './dates.ts'
 import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
@@ -60,7 +62,9 @@ export type EventDraft = {
   longitude: number | null
   coordPrecision: (typeof coordPrecisions)[number] | null
   participants: number | null
+  participantsQualifier: CountQualifier
   detained: number | null
+  detainedQualifier: CountQualifier
   authorised: boolean | null
   subject: string | null
   organisers: string | null
@@ -215,28 +219,43 @@ export function convertRow(
     return { date: atPrecision(parsed.date, precision), precision }
   }
 
-  const number = (field: 'participants' | 'detained' | 'latitude' | 'longitude'): number | null => {
+  // Coordinates: a plain decimal, with a point or a comma.
+  const coordinate = (field: 'latitude' | 'longitude'): number | null => {
     const spec = mapping.fields[field]
     if (!spec) return null
     const raw = specValue(spec, cells).replace(/[\s\u00a0\u202f]/g, '')
     if (!raw) return null
-    const whole = field === 'participants' || field === 'detained'
-    const value = Number(whole ? raw : raw.replace(',', '.'))
-    const limits = {
-      participants: [0, 100_000_000],
-      detained: [0, 100_000_000],
-      latitude: [-90, 90],
-      longitude: [-180, 180],
-    }[field]
-    const valid =
-      (whole ? /^\d+$/.test(raw) : /^-?\d+([.,]\d+)?$/.test(raw)) &&
-      value >= (limits[0] ?? 0) &&
-      value <= (limits[1] ?? 0)
-    if (!valid) {
+    const value = Number(raw.replace(',', '.'))
+    const limit = field === 'latitude' ? 90 : 180
+    if (!/^-?\d+([.,]\d+)?$/.test(raw) || Math.abs(value) > limit) {
       fail(field, 'chronicle.import.error.number', raw)
       return null
     }
     return value
+  }
+
+  // Counts as reports write them ("1000+", "около 200", "десятки"), after the value map if any.
+  const count = (field: 'participants' | 'detained'): Count | null => {
+    const spec = mapping.fields[field]
+    if (!spec) return null
+    const raw = specValue(spec, cells)
+    if (!raw) return null
+    const mapped = lookupValue(spec.values, raw)
+    if (mapped === null) return null
+    const parsed = typeof mapped === 'boolean' ? null : parseCount(mapped ?? raw)
+    if (!parsed) {
+      fail(field, 'chronicle.import.error.count', raw)
+      return null
+    }
+    if (parsed.fromWord && mapped === undefined)
+      warnings.push({
+        row: rowNumber,
+        column: spec.column ?? null,
+        field,
+        key: 'chronicle.import.warning.countFromWord',
+        value: `${raw} → ${parsed.value}`,
+      })
+    return { value: parsed.value, qualifier: parsed.qualifier }
   }
 
   const start = date('startDate', 'startPrecision')
@@ -244,8 +263,10 @@ export function convertRow(
   if (start.date && end.date && end.date < start.date)
     fail('endDate', 'chronicle.import.error.endBeforeStart')
   const status = choice(ctx, 'status', statuses, 'chronicle.import.error.status') ?? mapping.status
-  const latitude = number('latitude')
-  const longitude = number('longitude')
+  const latitude = coordinate('latitude')
+  const longitude = coordinate('longitude')
+  const participants = count('participants')
+  const detained = count('detained')
   const coordPrecision = choice(
     ctx,
     'coordPrecision',
@@ -267,8 +288,10 @@ export function convertRow(
     latitude,
     longitude,
     coordPrecision,
-    participants: number('participants'),
-    detained: number('detained'),
+    participants: participants?.value ?? null,
+    participantsQualifier: participants?.qualifier ?? 'exact',
+    detained: detained?.value ?? null,
+    detainedQualifier: detained?.qualifier ?? 'exact',
     authorised: flag(ctx, 'authorised'),
     subject: texts.subject ?? null,
     organisers: texts.organisers ?? null,

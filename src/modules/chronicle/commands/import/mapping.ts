@@ -42,6 +42,25 @@ export type MappableField = (typeof mappableFields)[number]
  */
 export const listFields = ['sourceUrl', 'sources', 'articles'] as const satisfies MappableField[]
 
+/**
+ * The fields a value map applies to: terms (type, region, articles), fixed choices (status,
+ * precisions), yes/no flags, and counts ("десятки": "20+"). The others are free text, dates, links
+ * and ids, whose values are kept as given.
+ */
+export const valueMapFields = [
+  'type',
+  'region',
+  'articles',
+  'status',
+  'startPrecision',
+  'endPrecision',
+  'coordPrecision',
+  'authorised',
+  'sensitive',
+  'participants',
+  'detained',
+] as const satisfies MappableField[]
+
 const name = z
   .string()
   .trim()
@@ -127,13 +146,21 @@ export const mappingSchema = z
     path: ['fields'],
   })
   .superRefine((mapping, ctx) => {
-    for (const [field, spec] of Object.entries(mapping.fields))
+    for (const [field, spec] of Object.entries(mapping.fields)) {
+      // A value map on free text, a date, a link or an id would be read nowhere: say so, don't ignore it.
+      if (spec?.values !== undefined && !(valueMapFields as readonly string[]).includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', field, 'values'],
+          message: 'chronicle.import.mapping.valuesNotApplicable',
+        })
       if (spec?.separator !== undefined && !(listFields as readonly string[]).includes(field))
         ctx.addIssue({
           code: 'custom',
           path: ['fields', field, 'separator'],
           message: 'chronicle.import.mapping.notAList',
         })
+    }
   })
 /** A validated mapping. */
 export type Mapping = z.infer<typeof mappingSchema>
