@@ -15,7 +15,10 @@ import { cleanText } from './text-rules.ts'
 
 export type { FileRow } from './cells.ts'
 
-/** Something wrong (or worth a look) in one row. `key` is an i18n key under chronicle.import. */
+/**
+ * Something wrong (or worth a look) in one row, or (row 0) in the file as a whole. `key` is an i18n
+ * key under chronicle.import.
+ */
 export type RowIssue = { row: number; column: string | null; field?: string; key: string; value?: string }
 
 /** The vocabularies an import looks codes up in. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../../../platform/db/database.ts'
 import type { T } from '../../../../platform/i18n.ts'
 import { issueMessage, type Message } from '../../../../platform/validation.ts'
+import type { RowIssue } from './convert.ts'
 
 /** The event fields a mapping can fill. */
 export const mappableFields = [
@@ -212,4 +213,13 @@ export async function saveMapping(db: Db, mapping: Mapping, actorId: string | nu
     .values({ name: mapping.name, mapping: JSON.stringify(mapping), created_by: actorId })
     .onConflict((oc) => oc.column('name').doUpdateSet({ mapping: JSON.stringify(mapping) }))
     .execute()
+}
+
+/**
+ * What a dry run says about the file as a whole (row 0). Without an id column each row's id is a hash
+ * of its content, so a row edited in the file and imported again is a new row, not an update.
+ */
+export function mappingWarnings(mapping: Mapping): RowIssue[] {
+  if (mapping.fields.externalId) return []
+  return [{ row: 0, column: null, field: 'externalId', key: 'chronicle.import.warning.noStableId' }]
 }

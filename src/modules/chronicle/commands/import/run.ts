@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
 import { termIndex } from '../../../../platform/vocabularies/queries.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
-import type { Mapping } from './mapping.ts'
+import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
 import { writeBatch } from './write.ts'
 
@@ -147,8 +147,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     written: false,
     errors: [],
     errorCount: 0,
-    warnings: [],
-    warningCount: 0,
+    // What the file as a whole deserves a look at (no stable id), before any row's own warnings.
+    warnings: options.dryRun ? mappingWarnings(mapping) : [],
+    warningCount: options.dryRun ? mappingWarnings(mapping).length : 0,
     unknownTerms: [],
     fileError: null,
     stoppedAt: null,
