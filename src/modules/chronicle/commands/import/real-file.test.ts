@@ -4,6 +4,7 @@ import { type TestApp, testApp } from '../../../../../test/support/app.ts'
 import { ensureImportTerms, importText } from '../../testing/import.ts'
 import { parseCount } from './counts.ts'
 import { parseMapping } from './mapping.ts'
+import { loadImportTerms } from './run.ts'
 
 let t: TestApp
 before(async () => {
@@ -128,4 +129,12 @@ test('a value map on a field that keeps its values as given is refused, not igno
       }),
     /valuesNotApplicable/,
   )
+})
+
+test('the seeded regions resolve by their names as files spell them', async () => {
+  const terms = await loadImportTerms(t.store.db)
+  const kc = terms.id('region', 'RU-KC')
+  assert.ok(kc)
+  for (const name of ['Karachay-Cherkessia', 'Karachay-Cherkess Republic', 'Карачаево-Черкесская Республика'])
+    assert.equal(terms.id('region', name), kc, name)
 })

@@ -11,6 +11,7 @@ import { termIndex } from '../../../../platform/vocabularies/queries.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
 import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
+import { regionNameIndex } from './region-names.ts'
 import { writeBatch } from './write.ts'
 
 /** How far an import is: rows read, bytes read of the file's total. */
@@ -76,6 +77,7 @@ export const issueLimit = 1000
 export async function loadImportTerms(db: Db): Promise<TermLookup> {
   const rows = Object.values((await termIndex(db)).byCode).flatMap((terms) => [...terms.values()])
   const byCode = new Map(rows.map((row) => [`${row.vocabulary}:${row.code.toLowerCase()}`, row.id]))
+  const regionNames = regionNameIndex(rows)
   const kinds = new Map<number, CaseKind>()
   for (const row of rows) {
     if (row.vocabulary !== 'article') continue
@@ -83,7 +85,10 @@ export async function loadImportTerms(db: Db): Promise<TermLookup> {
     if (kind) kinds.set(row.id, kind)
   }
   return {
-    id: (vocabulary, code) => byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`),
+    // A region may also be named, in any language and common spelling (region-names.ts).
+    id: (vocabulary, code) =>
+      byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`) ??
+      (vocabulary === 'region' ? regionNames(code) : undefined),
     caseKind: (articleId) => kinds.get(articleId) ?? null,
   }
 }
