@@ -8,6 +8,7 @@ import { loadEnv } from '../../env.ts'
 import { audit } from '../../platform/audit.ts'
 import type { Store } from '../../platform/db/database.ts'
 import { translator } from '../../platform/i18n.ts'
+import { registerVocabularyCommands } from './cli-vocabularies.ts'
 import {
   describeProblems,
   type Mapping,
@@ -56,10 +57,11 @@ function refusing<A extends unknown[]>(action: (...args: A) => Promise<void>) {
   }
 }
 
-/** Adds `chronicle import` and `chronicle mapping list|save` to the `lifeline` command. */
+/** Adds `chronicle import`, `chronicle mapping list|save`, `chronicle vocabularies` and `chronicle terms` to the `lifeline` command. */
 export function registerChronicleCommands(program: Command, deps: CliDeps): void {
   const chronicle = program.command('chronicle').description('The chronicle of repression and resistance.')
   const t = translator('en')
+  registerVocabularyCommands(chronicle, deps)
 
   chronicle
     .command('import')
