@@ -14,7 +14,12 @@ declare module '../../platform/db/tables.ts' {
     chronicle_sources: SourcesTable
     chronicle_persons: PersonsTable
     chronicle_cases: CasesTable
-    chronicle_case_articles: { case_id: number; article_id: number }
+    chronicle_case_articles: {
+      case_id: number
+      article_id: number
+      part: string | null
+      paragraph: string | null
+    }
     chronicle_case_stages: {
       id: Generated<number>
       case_id: number

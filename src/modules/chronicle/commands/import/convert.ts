@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { atPrecision, type Precision, precisions } from '../../../../platform/dates/precision.ts'
 import type { Localised } from '../../../../platform/localised.ts'
 import type { CountQualifier } from '../../schema/event-fields.ts'
+import type { ArticleFinder } from './article-notation.ts'
 import { type FileRow, lookupValue, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
 import { type Count, parseCount } from './counts.ts'
@@ -39,7 +40,14 @@ export type CaseKind = 'administrative' | 'criminal'
  * An article an imported event is linked to. Articles belong to cases, and cases to events through
  * acts, so each is written as a case of its kind under the article, charged in the event.
  */
-export type DraftArticle = { articleId: number; caseKind: CaseKind; actTypeId: number }
+export type DraftArticle = {
+  articleId: number
+  caseKind: CaseKind
+  actTypeId: number
+  /** The part ("ч. 1") and paragraph ("п. а") the file named, when the vocabulary has no term for them. */
+  part: string | null
+  paragraph: string | null
+}
 
 /** A source given in the row: a link, or a description of a source without one. */
 export type DraftSource = { url: string | null; description: string | null }
@@ -81,6 +89,8 @@ export type EventDraft = {
 export type TermLookup = {
   id: (vocabulary: ImportVocabulary, code: string) => number | undefined
   caseKind: (articleId: number) => CaseKind | null
+  /** Article terms by act, number and part, for articles written as "УК 318 ч.1". */
+  article?: ArticleFinder
 }
 
 /** What converting a row gives: an event (when no error), errors, warnings, unknown terms. */

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
 import { termIndex } from '../../../../platform/vocabularies/queries.ts'
+import { articleFinder } from './article-notation.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
 import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
@@ -90,6 +91,7 @@ export async function loadImportTerms(db: Db): Promise<TermLookup> {
       byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`) ??
       (vocabulary === 'region' ? regionNames(code) : undefined),
     caseKind: (articleId) => kinds.get(articleId) ?? null,
+    article: articleFinder(rows),
   }
 }
 
