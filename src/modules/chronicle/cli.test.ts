@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type TestStore, testStore } from '../../../test/support/db.ts'
 import { invalidateTermIndex } from '../../platform/vocabularies/queries.ts'
-import { decideTerms, proposedLines, vocabularyLines, vocabularyNamed } from './cli-vocabularies.ts'
+import { decideTerms, proposedLines, vocabularyLines, vocabularyNamed } from './cli.ts'
 
 let store: TestStore
 before(async () => {
