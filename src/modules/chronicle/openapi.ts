@@ -44,6 +44,12 @@ const statsOperation = (): Json => ({
             properties: {
               filter: { type: 'object' },
               totals: { type: 'object', properties: { events: count, detained: count } },
+              detainedQualified: {
+                type: 'object',
+                description:
+                  'Of the events counted, how many give the number detained as a lower bound ("1000+") or an estimate ("about 200"); the total sums them as given.',
+                properties: { atLeast: count, about: count },
+              },
               byMonth: {
                 type: 'array',
                 items: {

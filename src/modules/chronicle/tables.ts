@@ -2,6 +2,7 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { Precision } from '../../platform/dates/precision.ts'
 import type { Localised } from '../../platform/localised.ts'
+import type { CountQualifier } from './schema/event-fields.ts'
 import '../../platform/vocabularies/tables.ts'
 
 type CreatedAt = ColumnType<Date, never, never>
@@ -13,7 +14,12 @@ declare module '../../platform/db/tables.ts' {
     chronicle_sources: SourcesTable
     chronicle_persons: PersonsTable
     chronicle_cases: CasesTable
-    chronicle_case_articles: { case_id: number; article_id: number }
+    chronicle_case_articles: {
+      case_id: number
+      article_id: number
+      part: string | null
+      paragraph: string | null
+    }
     chronicle_case_stages: {
       id: Generated<number>
       case_id: number
@@ -99,7 +105,9 @@ export interface EventsTable {
   longitude: number | null
   coord_precision: 'exact' | 'street' | 'locality' | 'region' | null
   participants: number | null
+  participants_qualifier: Generated<CountQualifier>
   detained: number | null
+  detained_qualifier: Generated<CountQualifier>
   authorised: boolean | null
   subject: string | null
   organisers: string | null

@@ -62,9 +62,10 @@ export async function proposeTerm(db: Db, input: ProposeTermInput, actorId: stri
 
 /**
  * Who decides: their id, and whether the module that owns the vocabulary lets them (the chronicle:
- * REVIEW_CHRONICLE), checked here as well as on the route.
+ * REVIEW_CHRONICLE), checked here as well as on the route. A null id is the command line, run by
+ * whoever holds the server.
  */
-export type Reviewer = { id: string; mayApprove: boolean }
+export type Reviewer = { id: string | null; mayApprove: boolean }
 
 /**
  * Approves or rejects a proposed term. Only a reviewer who may approve may; anyone else, and a term

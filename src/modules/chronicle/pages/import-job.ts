@@ -17,7 +17,7 @@ function issuesTable(ctx: PageContext, id: string, caption: string, issues: RowI
     .map(
       (
         issue,
-      ) => html`<tr><td class="number">${formatNumber(issue.row, locale)}</td><td>${issue.column ?? issue.field ?? ''}</td>
+      ) => html`<tr><td class="number">${issue.row ? formatNumber(issue.row, locale) : t('chronicle.import.report.wholeFile')}</td><td>${issue.column ?? issue.field ?? ''}</td>
 <td>${t(issue.key)}</td><td>!${issue.value === undefined ? '' : html`<code>${issue.value}</code>`}</td></tr>`,
     )
     .join('')

@@ -2,10 +2,12 @@
 import { html } from 'ghtml'
 import { layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
-import { formatDateTime, formatNumber } from '../../../platform/i18n.ts'
+import { formatDateTime } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
+import { countInWords } from '../present/count-words.ts'
 import { placeLine } from '../present/place.ts'
 import type { PublicAct, PublicCase, PublicEvent, PublicSource } from '../present/public.ts'
+import type { CountQualifier } from '../schema/event-fields.ts'
 import { badges, dateHtml, feedAlternate, titleHtml } from './public-parts.ts'
 
 /** Paragraphs of a text, each escaped. */
@@ -80,7 +82,8 @@ export function publicEventPage(
   const { event } = data
   const yesNo = (value: boolean | null) =>
     value == null ? '' : html`${t(value ? 'chronicle.public.yes' : 'chronicle.public.no')}`
-  const number = (value: number | null) => (value == null ? '' : html`${formatNumber(value, locale)}`)
+  const number = (value: number | null, qualifier: CountQualifier) =>
+    value == null ? '' : html`${countInWords(t, locale, value, qualifier)}`
   const place = event.coordinates
     ? html`${event.coordinates.latitude.toFixed(5)}, ${event.coordinates.longitude.toFixed(5)}`
     : ''
@@ -114,8 +117,8 @@ export function publicEventPage(
 !${row(t('chronicle.public.event.region'), event.region ? html`${event.region.label}` : '')}
 !${row(t('chronicle.public.event.locality'), locality ? html`${locality}` : '')}
 !${row(t('chronicle.public.event.coordinates'), place)}
-!${row(t('chronicle.public.event.participants'), number(event.participants))}
-!${row(t('chronicle.public.event.detained'), number(event.detained))}
+!${row(t('chronicle.public.event.participants'), number(event.participants, event.participantsQualifier))}
+!${row(t('chronicle.public.event.detained'), number(event.detained, event.detainedQualifier))}
 !${row(t('chronicle.public.event.authorised'), yesNo(event.authorised))}
 !${row(t('chronicle.public.event.subject'), event.subject ? html`${event.subject}` : '')}
 !${row(t('chronicle.public.event.organisers'), event.organisers ? html`${event.organisers}` : '')}

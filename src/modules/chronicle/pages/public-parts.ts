@@ -1,8 +1,8 @@
 /** Pieces the public chronicle pages share: an event's date, its one-line facts, tags, the feed's link. */
 import { html } from 'ghtml'
 import type { PageContext } from '../../../platform/html/layout.ts'
-import { formatNumber } from '../../../platform/i18n.ts'
 import { pickText } from '../../../platform/localised.ts'
+import { countInWords } from '../present/count-words.ts'
 import { placeLine } from '../present/place.ts'
 import type { PublicDate, PublicEvent } from '../present/public.ts'
 
@@ -52,7 +52,7 @@ export function factsLine(ctx: PageContext, event: PublicEvent): string {
     place ? html`${place}` : '',
     event.type ? html`${event.type.label}` : '',
     event.detained != null
-      ? html`${t('chronicle.public.detained', { count: event.detained, n: formatNumber(event.detained, locale) })}`
+      ? html`${t('chronicle.public.detained', { count: event.detained, n: countInWords(t, locale, event.detained, event.detainedQualifier) })}`
       : '',
   ].filter(Boolean)
   return parts.join(' · ')

@@ -111,6 +111,7 @@ export function statsPage(ctx: PageContext, page: StatsPage): string {
           events: measured(ctx, 'events', stats.totals.events),
           detained: measured(ctx, 'detained', stats.totals.detained),
         })}</p>
+!${qualifiedNote(ctx, stats)}
 !${section(ctx, 'month', stats, measure, query)}
 !${mapSection(ctx, stats, measure, new Map(page.form.options.region.map((o) => [o.code, o.label])))}
 !${section(ctx, 'region', stats, measure, query)}
@@ -128,4 +129,14 @@ export function statsPage(ctx: PageContext, page: StatsPage): string {
 <div class="results">!${figures}</div>
 </div>`
   return layout(ctx, { title: t('chronicle.stats.title'), body })
+}
+
+// Lower bounds and estimates are summed as given, so the reader is told the total is not exact.
+function qualifiedNote(ctx: PageContext, stats: Stats): string {
+  const { atLeast, about } = stats.detainedQualified
+  if (!atLeast && !about) return ''
+  return html`<p>${ctx.t('chronicle.stats.qualified', {
+    atLeast: formatNumber(atLeast, ctx.locale),
+    about: formatNumber(about, ctx.locale),
+  })}</p>`
 }

@@ -5,7 +5,9 @@ import type { ImportReport } from '../commands/import/run.ts'
 
 function issueLine(t: T, issue: RowIssue): string {
   const where = [
-    t('chronicle.import.report.rowN', { row: issue.row }),
+    issue.row
+      ? t('chronicle.import.report.rowN', { row: issue.row })
+      : t('chronicle.import.report.wholeFile'),
     issue.column ? t('chronicle.import.report.columnN', { column: issue.column }) : issue.field,
   ]
     .filter(Boolean)

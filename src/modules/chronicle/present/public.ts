@@ -8,6 +8,7 @@ import { dateInWords, type Precision } from '../../../platform/dates/precision.t
 import { type Locale, translator } from '../../../platform/i18n.ts'
 import { type Localised, pickText } from '../../../platform/localised.ts'
 import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
+import type { CountQualifier } from '../schema/event-fields.ts'
 import {
   type EventForRedaction,
   type PersonForRedaction,
@@ -48,7 +49,11 @@ export type PublicEvent = {
   locality: string | null
   coordinates: { latitude: number; longitude: number; precision: string | null } | null
   participants: number | null
+  /** How the count of participants is known: exact, a lower bound (at_least) or an estimate (about). */
+  participantsQualifier: CountQualifier
   detained: number | null
+  /** How the count of people detained is known, as for participants. */
+  detainedQualifier: CountQualifier
   authorised: boolean | null
   subject: string | null
   organisers: string | null
@@ -63,7 +68,9 @@ export type EventFacts = EventForRedaction & {
   title: Localised
   summary: Localised
   participants: number | null
+  participants_qualifier: CountQualifier
   detained: number | null
+  detained_qualifier: CountQualifier
   authorised: boolean | null
   subject: string | null
   organisers: string | null
@@ -126,7 +133,9 @@ export function presentEventFields<T, D>(
         ? { latitude: event.latitude, longitude: event.longitude, precision: event.coord_precision }
         : null,
     participants: event.participants,
+    participantsQualifier: event.participants_qualifier,
     detained: event.detained,
+    detainedQualifier: event.detained_qualifier,
     authorised: event.authorised,
     subject: event.subject,
     organisers: event.organisers,

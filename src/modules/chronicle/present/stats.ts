@@ -94,6 +94,7 @@ export function statsJson(stats: Stats, filter: EventFilter) {
       to: filter.to || null,
     },
     totals: { events: stats.totals.events, detained: stats.totals.detained },
+    detainedQualified: { atLeast: stats.detainedQualified.atLeast, about: stats.detainedQualified.about },
     byMonth: stats.byMonth.map((row) => ({ month: row.month, events: row.events, detained: row.detained })),
     byRegion: stats.byRegion.map(termJson),
     byType: stats.byType.map(termJson),

@@ -35,6 +35,11 @@ export type Stats = {
   byRegion: TermCount[]
   byType: TermCount[]
   byArticle: TermCount[]
+  /**
+   * Of the events counted, how many give the number detained as a lower bound ("1000+") or an
+   * estimate ("около 200"): the total detained is then itself at least that much, not exactly.
+   */
+  detainedQualified: { atLeast: number; about: number }
 }
 
 /** The breakdowns, by name, as CSV paths and JSON keys use them. */
@@ -153,12 +158,27 @@ function terms(
     .sort(byCount)
 }
 
+// Few counts are qualified, and a partial index holds just those (see the count-qualifiers migration),
+// so this reads them rather than every matching event.
+async function qualifiedCounts(db: Db, filter: ResolvedFilter): Promise<Stats['detainedQualified']> {
+  const row = await filteredEvents(db, filter)
+    .where(sql<SqlBool>`e.detained_qualifier <> 'exact'`)
+    .where('e.detained', 'is not', null)
+    .select([
+      sql<string>`count(*) FILTER (WHERE e.detained_qualifier = 'at_least')`.as('at_least'),
+      sql<string>`count(*) FILTER (WHERE e.detained_qualifier = 'about')`.as('about'),
+    ])
+    .executeTakeFirst()
+  return { atLeast: Number(row?.at_least ?? 0), about: Number(row?.about ?? 0) }
+}
+
 /** Computes every breakdown of a resolved filter over published events. */
 export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stats> {
   const source = rollupAnswers(filter) ? 'rollup' : 'events'
-  const [rows, articles] = await Promise.all([
+  const [rows, articles, detainedQualified] = await Promise.all([
     source === 'rollup' ? fromRollup(db, filter) : fromEvents(db, filter),
     countsByArticle(db, filter),
+    qualifiedCounts(db, filter),
   ])
   const regions = sumBy(rows, 'region', (row) => row.region_id)
   const types = sumBy(rows, 'type', (row) => row.type_id)
@@ -171,6 +191,7 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
     byRegion: terms(regions, vocab),
     byType: terms(types, vocab),
     byArticle: terms(articleSums, vocab),
+    detainedQualified,
   }
 }
 

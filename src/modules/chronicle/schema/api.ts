@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { type Parsed, parseForm } from '../../../platform/validation.ts'
+import { countQualifiers } from './event-fields.ts'
 import { eventFilterSchema } from './filter.ts'
 
 /** The largest page the API serves. */
@@ -75,7 +76,14 @@ export const eventOut = z.object({
     .object({ latitude: z.number(), longitude: z.number(), precision: z.string().nullable() })
     .nullable(),
   participants: z.number().int().nullable(),
+  participantsQualifier: z.enum(countQualifiers).meta({
+    description:
+      'How the participants count is known: exact, a lower bound (at_least) or an estimate (about).',
+  }),
   detained: z.number().int().nullable(),
+  detainedQualifier: z.enum(countQualifiers).meta({
+    description: 'How the detained count is known: exact, a lower bound (at_least) or an estimate (about).',
+  }),
   authorised: z.boolean().nullable(),
   subject: z.string().nullable(),
   organisers: z.string().nullable(),

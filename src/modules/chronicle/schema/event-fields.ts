@@ -31,3 +31,11 @@ export const factFields = [
   'subject',
   'organisers',
 ] as const
+
+/**
+ * How a count is known: an exact figure, a lower bound ("1000+", "более 50"), or an estimate
+ * ("около 200"). Stored beside each count (`participants_qualifier`, `detained_qualifier`).
+ */
+export const countQualifiers = ['exact', 'at_least', 'about'] as const
+/** One of `countQualifiers`. */
+export type CountQualifier = (typeof countQualifiers)[number]

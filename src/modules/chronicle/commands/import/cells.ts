@@ -26,9 +26,38 @@ function asString(value: unknown): string {
 export function specValue(spec: FieldSpec, row: FileRow): string {
   if (spec.column !== undefined) return asString(cell(row, spec.column)).trim()
   if (spec.constant !== undefined) return String(spec.constant)
-  return (spec.template ?? '')
-    .replace(/\{([^{}]+)\}/g, (_match, column: string) => asString(cell(row, column)).trim())
-    .trim()
+  return fillTemplate(spec.template ?? '', row)
+}
+
+// One placeholder's value: the first of its alternatives ("{subject|locality|\"акция\"}") that is not
+// empty; an alternative in double quotes is that text itself.
+function placeholder(inner: string, row: FileRow): string {
+  for (const alternative of inner.split('|').map((part) => part.trim())) {
+    const quoted = /^"(.*)"$/s.exec(alternative)
+    const value = quoted ? (quoted[1] ?? '') : asString(cell(row, alternative)).trim()
+    if (value) return value
+  }
+  return ''
+}
+
+/**
+ * A template filled from a row. A placeholder left empty takes the separator before it along (or,
+ * first, the one after it), so "{type}: {subject} {date}" never reads "протест:  2022-09-21"; the
+ * text before the first placeholder and after the last stays.
+ */
+export function fillTemplate(template: string, row: FileRow): string {
+  const pieces = template.split(/\{([^{}]+)\}/g) // literal, placeholder, literal, …, literal
+  if (pieces.length === 1) return template.trim()
+  let out = pieces[0] ?? ''
+  let filled = 0
+  for (let at = 1; at < pieces.length; at += 2) {
+    const value = placeholder(pieces[at] ?? '', row)
+    if (!value) continue
+    if (filled > 0) out += pieces[at - 1] ?? ''
+    out += value
+    filled += 1
+  }
+  return (out + (pieces[pieces.length - 1] ?? '')).trim()
 }
 
 /** The items a list spec yields: a JSON array's items, or the text split on `separator`; blanks dropped. */

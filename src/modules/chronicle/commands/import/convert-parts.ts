@@ -2,6 +2,7 @@
  * The parts of converting a row that look values up: vocabulary terms, fixed choices (status,
  * precisions), yes/no flags, and the list fields (articles, sources).
  */
+import { parseArticleNotation } from './article-notation.ts'
 import { lookupValue, specItems, specValue } from './cells.ts'
 import type { DraftArticle, DraftSource, ImportVocabulary, RowContext, UnknownTerm } from './convert.ts'
 import type { FieldSpec, MappableField } from './mapping.ts'
@@ -67,6 +68,27 @@ export function flag(ctx: RowContext, field: 'authorised' | 'sensitive'): boolea
 const chargeOf = { administrative: 'administrative_charge', criminal: 'criminal_charge' } as const
 
 /**
+ * An article written as reports write it ("УК 318 ч.1"), when it is no code: the part's own term if
+ * the vocabulary has one (koap-20.2.5), else the article's, with the part and paragraph kept.
+ */
+function writtenArticle(
+  ctx: RowContext,
+  item: string,
+  values: FieldSpec['values'],
+): { articleId: number; part: string | null; paragraph: string | null } | null {
+  const mapped = lookupValue(values, item)
+  const text = typeof mapped === 'string' ? mapped : item
+  if (mapped === null || ctx.terms.id('article', text) !== undefined || !ctx.terms.article) return null
+  const notation = parseArticleNotation(text)
+  if (!notation) return null
+  const ofPart = notation.part ? ctx.terms.article(notation.act, notation.number, notation.part) : undefined
+  if (ofPart !== undefined) return { articleId: ofPart, part: null, paragraph: notation.paragraph }
+  const ofArticle = ctx.terms.article(notation.act, notation.number, null)
+  if (ofArticle === undefined) return null
+  return { articleId: ofArticle, part: notation.part, paragraph: notation.paragraph }
+}
+
+/**
  * The article codes of a row, each an approved term, once each. An unknown code is counted like any
  * unknown vocabulary value and refuses the row (or, with blankUnknown, is left out); none is created.
  */
@@ -75,7 +97,8 @@ export function articles(ctx: RowContext): DraftArticle[] {
   if (!spec) return []
   const found = new Map<number, DraftArticle>()
   for (const item of specItems(spec, ctx.cells)) {
-    const articleId = resolveTerm(ctx, 'articles', 'article', item, spec.values)
+    const written = writtenArticle(ctx, item, spec.values)
+    const articleId = written ? written.articleId : resolveTerm(ctx, 'articles', 'article', item, spec.values)
     if (articleId === null || found.has(articleId)) continue
     const caseKind = ctx.terms.caseKind(articleId)
     if (!caseKind) {
@@ -83,7 +106,14 @@ export function articles(ctx: RowContext): DraftArticle[] {
       continue
     }
     const actTypeId = resolveTerm(ctx, 'articles', 'act_type', chargeOf[caseKind])
-    if (actTypeId !== null) found.set(articleId, { articleId, caseKind, actTypeId })
+    if (actTypeId !== null)
+      found.set(articleId, {
+        articleId,
+        caseKind,
+        actTypeId,
+        part: written?.part ?? null,
+        paragraph: written?.paragraph ?? null,
+      })
   }
   return [...found.values()]
 }

@@ -5,15 +5,21 @@
 import { createHash } from 'node:crypto'
 import { atPrecision, type Precision, precisions } from '../../../../platform/dates/precision.ts'
 import type { Localised } from '../../../../platform/localised.ts'
-import { type FileRow, specValue, unescapeFormulas } from './cells.ts'
+import type { CountQualifier } from '../../schema/event-fields.ts'
+import type { ArticleFinder } from './article-notation.ts'
+import { type FileRow, lookupValue, specValue, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
-import { parseDate } from './dates.ts'
+import { type Count, parseCount } from './counts.ts'
+import { dateFormats, parseDateAny, precisionAgrees } from './dates.ts'
 import type { MappableField, Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
 export type { FileRow } from './cells.ts'
 
-/** Something wrong (or worth a look) in one row. `key` is an i18n key under chronicle.import. */
+/**
+ * Something wrong (or worth a look) in one row, or (row 0) in the file as a whole. `key` is an i18n
+ * key under chronicle.import.
+ */
 export type RowIssue = { row: number; column: string | null; field?: string; key: string; value?: string }
 
 /** The vocabularies an import looks codes up in. */
@@ -34,7 +40,14 @@ export type CaseKind = 'administrative' | 'criminal'
  * An article an imported event is linked to. Articles belong to cases, and cases to events through
  * acts, so each is written as a case of its kind under the article, charged in the event.
  */
-export type DraftArticle = { articleId: number; caseKind: CaseKind; actTypeId: number }
+export type DraftArticle = {
+  articleId: number
+  caseKind: CaseKind
+  actTypeId: number
+  /** The part ("ч. 1") and paragraph ("п. а") the file named, when the vocabulary has no term for them. */
+  part: string | null
+  paragraph: string | null
+}
 
 /** A source given in the row: a link, or a description of a source without one. */
 export type DraftSource = { url: string | null; description: string | null }
@@ -60,7 +73,9 @@ export type EventDraft = {
   longitude: number | null
   coordPrecision: (typeof coordPrecisions)[number] | null
   participants: number | null
+  participantsQualifier: CountQualifier
   detained: number | null
+  detainedQualifier: CountQualifier
   authorised: boolean | null
   subject: string | null
   organisers: string | null
@@ -74,6 +89,8 @@ export type EventDraft = {
 export type TermLookup = {
   id: (vocabulary: ImportVocabulary, code: string) => number | undefined
   caseKind: (articleId: number) => CaseKind | null
+  /** Article terms by act, number and part, for articles written as "УК 318 ч.1". */
+  article?: ArticleFinder
 }
 
 /** What converting a row gives: an event (when no error), errors, warnings, unknown terms. */
@@ -198,38 +215,60 @@ export function convertRow(
         fail(precisionField, 'chronicle.import.error.precisionWithoutDate', given)
       return { date: null, precision: 'unknown' }
     }
-    const parsed = parseDate(raw, spec.format ?? 'yyyy-mm-dd')
+    const parsed = parseDateAny(raw, dateFormats(spec.format))
     if (!parsed) {
       fail(field, 'chronicle.import.error.date', raw)
       return { date: null, precision: 'unknown' }
     }
     if (given === 'unknown') fail(precisionField, 'chronicle.import.error.precisionWithDate', given)
     const precision = given ?? spec.precision ?? parsed.precision
+    // "2022-03" stated as known to the day would invent a day: the row is reported, not guessed.
+    if (precision !== 'unknown' && !precisionAgrees(precision, parsed.precision))
+      fail(
+        given ? precisionField : field,
+        'chronicle.import.error.precisionDisagrees',
+        `${raw} (${parsed.format}) ≠ ${precision}`,
+      )
     return { date: atPrecision(parsed.date, precision), precision }
   }
 
-  const number = (field: 'participants' | 'detained' | 'latitude' | 'longitude'): number | null => {
+  // Coordinates: a plain decimal, with a point or a comma.
+  const coordinate = (field: 'latitude' | 'longitude'): number | null => {
     const spec = mapping.fields[field]
     if (!spec) return null
     const raw = specValue(spec, cells).replace(/[\s\u00a0\u202f]/g, '')
     if (!raw) return null
-    const whole = field === 'participants' || field === 'detained'
-    const value = Number(whole ? raw : raw.replace(',', '.'))
-    const limits = {
-      participants: [0, 100_000_000],
-      detained: [0, 100_000_000],
-      latitude: [-90, 90],
-      longitude: [-180, 180],
-    }[field]
-    const valid =
-      (whole ? /^\d+$/.test(raw) : /^-?\d+([.,]\d+)?$/.test(raw)) &&
-      value >= (limits[0] ?? 0) &&
-      value <= (limits[1] ?? 0)
-    if (!valid) {
+    const value = Number(raw.replace(',', '.'))
+    const limit = field === 'latitude' ? 90 : 180
+    if (!/^-?\d+([.,]\d+)?$/.test(raw) || Math.abs(value) > limit) {
       fail(field, 'chronicle.import.error.number', raw)
       return null
     }
     return value
+  }
+
+  // Counts as reports write them ("1000+", "около 200", "десятки"), after the value map if any.
+  const count = (field: 'participants' | 'detained'): Count | null => {
+    const spec = mapping.fields[field]
+    if (!spec) return null
+    const raw = specValue(spec, cells)
+    if (!raw) return null
+    const mapped = lookupValue(spec.values, raw)
+    if (mapped === null) return null
+    const parsed = typeof mapped === 'boolean' ? null : parseCount(mapped ?? raw)
+    if (!parsed) {
+      fail(field, 'chronicle.import.error.count', raw)
+      return null
+    }
+    if (parsed.fromWord && mapped === undefined)
+      warnings.push({
+        row: rowNumber,
+        column: spec.column ?? null,
+        field,
+        key: 'chronicle.import.warning.countFromWord',
+        value: `${raw} → ${parsed.value}`,
+      })
+    return { value: parsed.value, qualifier: parsed.qualifier }
   }
 
   const start = date('startDate', 'startPrecision')
@@ -237,8 +276,10 @@ export function convertRow(
   if (start.date && end.date && end.date < start.date)
     fail('endDate', 'chronicle.import.error.endBeforeStart')
   const status = choice(ctx, 'status', statuses, 'chronicle.import.error.status') ?? mapping.status
-  const latitude = number('latitude')
-  const longitude = number('longitude')
+  const latitude = coordinate('latitude')
+  const longitude = coordinate('longitude')
+  const participants = count('participants')
+  const detained = count('detained')
   const coordPrecision = choice(
     ctx,
     'coordPrecision',
@@ -260,8 +301,10 @@ export function convertRow(
     latitude,
     longitude,
     coordPrecision,
-    participants: number('participants'),
-    detained: number('detained'),
+    participants: participants?.value ?? null,
+    participantsQualifier: participants?.qualifier ?? 'exact',
+    detained: detained?.value ?? null,
+    detainedQualifier: detained?.qualifier ?? 'exact',
     authorised: flag(ctx, 'authorised'),
     subject: texts.subject ?? null,
     organisers: texts.organisers ?? null,

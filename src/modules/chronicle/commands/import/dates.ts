@@ -1,4 +1,8 @@
-/** Dates in a file's own format ('dd.mm.yyyy', 'mm/yyyy', 'yyyy'…), each with the precision it holds. */
+/**
+ * Dates in a file's own formats ('dd.mm.yyyy', 'mm/yyyy', 'yyyy'…), each with the precision it holds.
+ * A column may mix precisions ("2022-03-05" beside "2022-03"), so a field takes a list of formats and
+ * a value's precision is that of the first format it matches.
+ */
 
 import type { Precision } from '../../../../platform/dates/precision.ts'
 
@@ -46,4 +50,33 @@ export function parseDate(raw: string, format: string): { date: string; precisio
   if (d > daysInMonth) return null
   const pad = (value: number) => String(value).padStart(2, '0')
   return { date: `${y}-${pad(m)}-${pad(d)}`, precision }
+}
+
+/** Parses `raw` by the first of `formats` it matches, with that format's precision; null if none does. */
+export function parseDateAny(
+  raw: string,
+  formats: readonly string[],
+): { date: string; precision: Precision; format: string } | null {
+  for (const format of formats) {
+    const parsed = parseDate(raw, format)
+    if (parsed) return { ...parsed, format }
+  }
+  return null
+}
+
+/** The formats a date spec names: its list, its one format, or ISO days by default. */
+export function dateFormats(format: string | readonly string[] | undefined): readonly string[] {
+  if (format === undefined) return ['yyyy-mm-dd']
+  return typeof format === 'string' ? [format] : format
+}
+
+const rank: Record<Precision, number> = { day: 0, month: 1, year: 2, unknown: 3 }
+
+/**
+ * Whether a stated precision agrees with what the value holds: it may be as exact or coarser (an
+ * export writes a month as its first day, "2022-03-01" with "month"), never finer ("2022-03" can't be
+ * known to the day).
+ */
+export function precisionAgrees(stated: Precision, held: Precision): boolean {
+  return rank[stated] >= rank[held]
 }

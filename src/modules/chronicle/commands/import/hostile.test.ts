@@ -187,7 +187,7 @@ test('bad dates, numbers, column counts and duplicate ids are reported with row 
     report.errors.map((error) => [error.row, error.column, error.key]),
     [
       [3, 'date', 'chronicle.import.error.date'],
-      [4, 'total', 'chronicle.import.error.number'],
+      [4, 'total', 'chronicle.import.error.count'],
       [4, 'agreement', 'chronicle.import.error.unknownValue'],
       [5, null, 'chronicle.import.error.columnCount'],
       [6, 'id', 'chronicle.import.error.duplicateId'],

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../../../platform/db/database.ts'
 import type { T } from '../../../../platform/i18n.ts'
 import { issueMessage, type Message } from '../../../../platform/validation.ts'
+import type { RowIssue } from './convert.ts'
 
 /** The event fields a mapping can fill. */
 export const mappableFields = [
@@ -42,6 +43,25 @@ export type MappableField = (typeof mappableFields)[number]
  */
 export const listFields = ['sourceUrl', 'sources', 'articles'] as const satisfies MappableField[]
 
+/**
+ * The fields a value map applies to: terms (type, region, articles), fixed choices (status,
+ * precisions), yes/no flags, and counts ("десятки": "20+"). The others are free text, dates, links
+ * and ids, whose values are kept as given.
+ */
+export const valueMapFields = [
+  'type',
+  'region',
+  'articles',
+  'status',
+  'startPrecision',
+  'endPrecision',
+  'coordPrecision',
+  'authorised',
+  'sensitive',
+  'participants',
+  'detained',
+] as const satisfies MappableField[]
+
 const name = z
   .string()
   .trim()
@@ -53,6 +73,8 @@ const name = z
 // and case-insensitively, so 'Пикет ' and 'пикет' are the same file value.
 const valueMap = z.record(z.string().max(500), z.union([z.string().max(100), z.boolean(), z.null()]))
 
+const dateFormat = z.string().max(40).regex(/yyyy/, 'chronicle.import.mapping.badDateFormat')
+
 /** Where one field's value comes from: a column, a constant, or a template of columns. */
 const fieldSpec = z
   .object({
@@ -61,9 +83,12 @@ const fieldSpec = z
     /** Text with `{column}` placeholders, e.g. "{type}: {subject}". */
     template: z.string().min(1).max(2000).optional(),
     values: valueMap.optional(),
-    /** Dates: dd, mm and yyyy with any separators, e.g. 'dd.mm.yyyy', 'yyyy-mm-dd', 'mm.yyyy', 'yyyy'. */
-    format: z.string().max(40).regex(/yyyy/, 'chronicle.import.mapping.badDateFormat').optional(),
-    /** Dates: how exactly they are known; by default what the format holds (day, month or year). */
+    /**
+     * Dates: dd, mm and yyyy with any separators, e.g. 'dd.mm.yyyy', 'yyyy-mm-dd', 'mm.yyyy', 'yyyy';
+     * or a list of them, tried in order, when a column mixes precisions.
+     */
+    format: z.union([dateFormat, z.array(dateFormat).min(1).max(10)]).optional(),
+    /** Dates: how exactly they are known; by default what the matching format holds (day, month or year). */
     precision: z.enum(['day', 'month', 'year', 'unknown']).optional(),
     /** List fields: what separates the items in a cell, e.g. " | " (a JSON array needs none). */
     separator: z.string().min(1).max(10).optional(),
@@ -122,13 +147,21 @@ export const mappingSchema = z
     path: ['fields'],
   })
   .superRefine((mapping, ctx) => {
-    for (const [field, spec] of Object.entries(mapping.fields))
+    for (const [field, spec] of Object.entries(mapping.fields)) {
+      // A value map on free text, a date, a link or an id would be read nowhere: say so, don't ignore it.
+      if (spec?.values !== undefined && !(valueMapFields as readonly string[]).includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', field, 'values'],
+          message: 'chronicle.import.mapping.valuesNotApplicable',
+        })
       if (spec?.separator !== undefined && !(listFields as readonly string[]).includes(field))
         ctx.addIssue({
           code: 'custom',
           path: ['fields', field, 'separator'],
           message: 'chronicle.import.mapping.notAList',
         })
+    }
   })
 /** A validated mapping. */
 export type Mapping = z.infer<typeof mappingSchema>
@@ -180,4 +213,13 @@ export async function saveMapping(db: Db, mapping: Mapping, actorId: string | nu
     .values({ name: mapping.name, mapping: JSON.stringify(mapping), created_by: actorId })
     .onConflict((oc) => oc.column('name').doUpdateSet({ mapping: JSON.stringify(mapping) }))
     .execute()
+}
+
+/**
+ * What a dry run says about the file as a whole (row 0). Without an id column each row's id is a hash
+ * of its content, so a row edited in the file and imported again is a new row, not an update.
+ */
+export function mappingWarnings(mapping: Mapping): RowIssue[] {
+  if (mapping.fields.externalId) return []
+  return [{ row: 0, column: null, field: 'externalId', key: 'chronicle.import.warning.noStableId' }]
 }

@@ -8,9 +8,11 @@ import type { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
 import { termIndex } from '../../../../platform/vocabularies/queries.ts'
+import { articleFinder } from './article-notation.ts'
 import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
-import type { Mapping } from './mapping.ts'
+import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
+import { regionNameIndex } from './region-names.ts'
 import { writeBatch } from './write.ts'
 
 /** How far an import is: rows read, bytes read of the file's total. */
@@ -76,6 +78,7 @@ export const issueLimit = 1000
 export async function loadImportTerms(db: Db): Promise<TermLookup> {
   const rows = Object.values((await termIndex(db)).byCode).flatMap((terms) => [...terms.values()])
   const byCode = new Map(rows.map((row) => [`${row.vocabulary}:${row.code.toLowerCase()}`, row.id]))
+  const regionNames = regionNameIndex(rows)
   const kinds = new Map<number, CaseKind>()
   for (const row of rows) {
     if (row.vocabulary !== 'article') continue
@@ -83,8 +86,12 @@ export async function loadImportTerms(db: Db): Promise<TermLookup> {
     if (kind) kinds.set(row.id, kind)
   }
   return {
-    id: (vocabulary, code) => byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`),
+    // A region may also be named, in any language and common spelling (region-names.ts).
+    id: (vocabulary, code) =>
+      byCode.get(`${vocabulary}:${code.trim().toLowerCase()}`) ??
+      (vocabulary === 'region' ? regionNames(code) : undefined),
     caseKind: (articleId) => kinds.get(articleId) ?? null,
+    article: articleFinder(rows),
   }
 }
 
@@ -147,8 +154,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     written: false,
     errors: [],
     errorCount: 0,
-    warnings: [],
-    warningCount: 0,
+    // What the file as a whole deserves a look at (no stable id), before any row's own warnings.
+    warnings: options.dryRun ? mappingWarnings(mapping) : [],
+    warningCount: options.dryRun ? mappingWarnings(mapping).length : 0,
     unknownTerms: [],
     fileError: null,
     stoppedAt: null,

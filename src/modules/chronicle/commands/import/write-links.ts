@@ -71,12 +71,16 @@ export async function addArticles(db: Db, events: WrittenEvent[]): Promise<void>
     const articles: number[] = []
     const kinds: string[] = []
     const acts: number[] = []
+    const parts: (string | null)[] = []
+    const paragraphs: (string | null)[] = []
     for (const { id, draft } of group)
       for (const article of draft.articles) {
         ids.push(id)
         articles.push(article.articleId)
         kinds.push(article.caseKind)
         acts.push(article.actTypeId)
+        parts.push(article.part)
+        paragraphs.push(article.paragraph)
       }
     if (!ids.length) return
     const missing = check
@@ -89,9 +93,9 @@ export async function addArticles(db: Db, events: WrittenEvent[]): Promise<void>
     // cases, their articles and the acts go in together.
     await sql`
       WITH wanted AS (
-        SELECT w.event_id, w.article_id, w.kind, w.act_type_id
-        FROM unnest(${ids}::bigint[], ${articles}::int[], ${kinds}::text[], ${acts}::int[])
-          AS w(event_id, article_id, kind, act_type_id)
+        SELECT w.event_id, w.article_id, w.kind, w.act_type_id, w.part, w.paragraph
+        FROM unnest(${ids}::bigint[], ${articles}::int[], ${kinds}::text[], ${acts}::int[], ${parts}::text[], ${paragraphs}::text[])
+          AS w(event_id, article_id, kind, act_type_id, part, paragraph)
         ${missing}
       ), cases AS MATERIALIZED (
         SELECT nextval(pg_get_serial_sequence('chronicle_cases', 'id')) AS case_id, g.event_id, g.kind, g.act_type_id
@@ -99,8 +103,8 @@ export async function addArticles(db: Db, events: WrittenEvent[]): Promise<void>
       ), new_cases AS (
         INSERT INTO chronicle_cases (id, kind) SELECT case_id, kind FROM cases
       ), new_articles AS (
-        INSERT INTO chronicle_case_articles (case_id, article_id)
-        SELECT c.case_id, w.article_id FROM wanted w JOIN cases c USING (event_id, kind)
+        INSERT INTO chronicle_case_articles (case_id, article_id, part, paragraph)
+        SELECT c.case_id, w.article_id, w.part, w.paragraph FROM wanted w JOIN cases c USING (event_id, kind)
       )
       INSERT INTO chronicle_acts (event_id, act_type_id, case_id)
       SELECT event_id, act_type_id, case_id FROM cases`.execute(db)
