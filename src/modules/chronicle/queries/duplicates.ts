@@ -14,7 +14,7 @@ import type { Db } from '../../../platform/db/database.ts'
 import type { Localised } from '../../../platform/localised.ts'
 
 /** How similar two texts must be (trigram similarity, 0 to 1) for the events to look the same. */
-export const MIN_SIMILARITY = 0.35
+export const MIN_SIMILARITY = 0.45
 /** How far back from an event's start to look for one that overlaps it. */
 export const WINDOW_DAYS = 31
 /** How many candidates one event gets, most similar first. */
@@ -74,8 +74,18 @@ const pairs = sql.join(
   ),
 )
 
-/** Likely duplicates of each probe (probes without a start date get none), most similar first. */
-export async function findDuplicates(db: Db, probes: DuplicateProbe[]): Promise<DuplicateCandidate[]> {
+/** Events an import wrote itself: of its source, created since it started (its rows are distinct by id). */
+export type OwnImport = { source: string; since: Date }
+
+/**
+ * Likely duplicates of each probe (probes without a start date get none), most similar first; an
+ * import leaves out the events it wrote itself (`ownImport`).
+ */
+export async function findDuplicates(
+  db: Db,
+  probes: DuplicateProbe[],
+  options: { ownImport?: OwnImport } = {},
+): Promise<DuplicateCandidate[]> {
   const dated = probes.filter((probe) => probe.startDate)
   if (!dated.length) return []
   const rows = dated.map((probe) => ({
@@ -128,6 +138,7 @@ export async function findDuplicates(db: Db, probes: DuplicateProbe[]): Promise<
         AND e.start_date BETWEEN p.start_date - ${WINDOW_DAYS}::int AND p.until
         AND (p.region_id IS NULL OR e.region_id IS NULL OR e.region_id = p.region_id)
         AND (p.type_id IS NULL OR e.type_id IS NULL OR e.type_id = p.type_id)
+        ${options.ownImport ? sql`AND NOT (e.external_source IS NOT DISTINCT FROM ${options.ownImport.source}::text AND e.created_at >= ${options.ownImport.since})` : sql``}
     ) e
     CROSS JOIN LATERAL (
       SELECT s.value, s.text, s.language

@@ -167,7 +167,14 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   const addIssues = (list: RowIssue[], issues: RowIssue[]) => {
     for (const issue of issues) if (list.length < issueLimit) list.push(issue)
   }
-  const context = { mapping, actorId: options.actorId ?? null, jobId: options.jobId ?? null }
+  // The events this import writes are told apart from those before it by this time (see write.ts).
+  const { rows: clock } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db)
+  const context = {
+    mapping,
+    actorId: options.actorId ?? null,
+    jobId: options.jobId ?? null,
+    startedAt: clock[0]!.at,
+  }
 
   const flag = (duplicates: LikelyDuplicate[]) => {
     report.duplicateCount += duplicates.length
@@ -198,7 +205,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     let batch: RowDraft[] = []
     // A dry run writes nothing but still looks for likely duplicates, a batch at a time.
     const check = async () => {
-      flag(await likelyDuplicates(reader, batch, mapping))
+      flag(await likelyDuplicates(reader, batch, context))
       batch = []
     }
     let checked = false

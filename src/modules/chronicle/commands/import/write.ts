@@ -13,8 +13,8 @@ import type { EventDraft } from './convert.ts'
 import type { Mapping } from './mapping.ts'
 import { addArticles, addSources } from './write-links.ts'
 
-/** Who imports, with which mapping, in which job. */
-export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null }
+/** Who imports, with which mapping, in which job, since when (the database's clock). */
+export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null; startedAt: Date }
 
 // Compared to decide whether a re-imported row changed anything; status and publication are the
 // reviewers' once the event exists, so a re-import never touches them. The sensitive flag is
@@ -90,8 +90,9 @@ export type LikelyDuplicate = { row: number | null; externalId: string; candidat
 export async function likelyDuplicates(
   db: Db,
   batch: RowDraft[],
-  mapping: Mapping,
+  context: Pick<WriteContext, 'mapping' | 'startedAt'>,
 ): Promise<LikelyDuplicate[]> {
+  const { mapping } = context
   if (!batch.length) return []
   const known = await db
     .selectFrom('chronicle_events')
@@ -120,6 +121,7 @@ export async function likelyDuplicates(
       title: draft.title,
       summary: draft.summary,
     })),
+    { ownImport: { source: mapping.externalSource, since: context.startedAt } },
   )
   const best = new Map<string, DuplicateCandidate>()
   for (const candidate of found) if (!best.has(candidate.key)) best.set(candidate.key, candidate)
@@ -135,7 +137,7 @@ export async function likelyDuplicates(
  */
 export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContext) {
   const { mapping, actorId } = context
-  const duplicates = await likelyDuplicates(db, batch, mapping)
+  const duplicates = await likelyDuplicates(db, batch, context)
   const flagged = new Set(duplicates.map((duplicate) => duplicate.externalId))
   const rows = batch.map((draft) => ({
     external_id: draft.externalId,
