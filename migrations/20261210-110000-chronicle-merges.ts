@@ -13,6 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE chronicle_events ADD COLUMN merged_into bigint REFERENCES chronicle_events ON DELETE SET NULL;
     CREATE INDEX chronicle_events_place_day ON chronicle_events (region_id, start_date) WHERE merged_into IS NULL;
+    -- Events spanning more than their start day, the only ones that can overlap a later day.
+    CREATE INDEX chronicle_events_place_span ON chronicle_events (region_id, start_date)
+      WHERE merged_into IS NULL AND (end_date IS NOT NULL OR start_precision <> 'day');
     CREATE INDEX chronicle_events_merged_into ON chronicle_events (merged_into) WHERE merged_into IS NOT NULL;
 
     CREATE TABLE chronicle_merges (
@@ -40,6 +43,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP TABLE chronicle_merges;
     DROP INDEX chronicle_events_merged_into;
+    DROP INDEX chronicle_events_place_span;
     DROP INDEX chronicle_events_place_day;
     ALTER TABLE chronicle_events DROP COLUMN merged_into;
   `.execute(db)

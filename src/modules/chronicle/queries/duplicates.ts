@@ -3,12 +3,13 @@
  * - the dates overlap (each event spans its start to its end, or to the end of the month or year its
  *   precision allows); only events starting within `WINDOW_DAYS` before are looked at, so a long event
  *   that began earlier is missed rather than every event of a year read;
- * - the place and the type don't contradict (they may be unknown on one side, never different);
+ * - the same region, or none known on either side; the type doesn't contradict (unknown on one
+ *   side, or the same);
  * - a title or a summary in the same language is similar (pg_trgm's similarity ≥ `MIN_SIMILARITY`).
- * Place and date narrow the rows first (index chronicle_events_place_day); similarity is computed on
- * the handful left. Merged events are never candidates: their survivor is.
+ * Place and date narrow the rows first (indexes chronicle_events_place_day and _place_span);
+ * similarity is computed on the handful left. Merged events are never candidates: their survivor is.
  */
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Precision } from '../../../platform/dates/precision.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import type { Localised } from '../../../platform/localised.ts'
@@ -101,6 +102,22 @@ export async function findDuplicates(
     title: probe.title,
     summary: probe.summary,
   }))
+  const own = options.ownImport
+  const filters = sql`
+        AND e.merged_into IS NULL
+        AND e.id IS DISTINCT FROM p.exclude_id
+        AND (p.type_id IS NULL OR e.type_id IS NULL OR e.type_id = p.type_id)
+        ${own ? sql`AND NOT (e.external_source IS NOT DISTINCT FROM ${own.source}::text AND e.created_at >= ${own.since})` : sql``}`
+  // Events of a place (the same region, or none on both sides: an OR of the two would keep the
+  // planner off the index) that start within the probe's span, and the few spanning ones (with an
+  // end, or a month or a year) that start up to WINDOW_DAYS before: each an index range scan.
+  const nearby = (place: RawBuilder<unknown>) => sql`
+      SELECT e.* FROM chronicle_events e
+      WHERE ${place} AND e.start_date BETWEEN p.start_date AND p.until ${filters}
+      UNION ALL
+      SELECT e.* FROM chronicle_events e
+      WHERE ${place} AND e.start_date >= p.start_date - ${WINDOW_DAYS}::int AND e.start_date < p.start_date
+        AND (e.end_date IS NOT NULL OR e.start_precision <> 'day') ${filters}`
   const { rows: found } = await sql<{
     key: string
     id: number
@@ -132,13 +149,9 @@ export async function findDuplicates(
       best.value AS similarity, best.text, best.language
     FROM p
     CROSS JOIN LATERAL (
-      SELECT e.* FROM chronicle_events e
-      WHERE e.merged_into IS NULL
-        AND e.id IS DISTINCT FROM p.exclude_id
-        AND e.start_date BETWEEN p.start_date - ${WINDOW_DAYS}::int AND p.until
-        AND (p.region_id IS NULL OR e.region_id IS NULL OR e.region_id = p.region_id)
-        AND (p.type_id IS NULL OR e.type_id IS NULL OR e.type_id = p.type_id)
-        ${options.ownImport ? sql`AND NOT (e.external_source IS NOT DISTINCT FROM ${options.ownImport.source}::text AND e.created_at >= ${options.ownImport.since})` : sql``}
+      ${nearby(sql`e.region_id = p.region_id`)}
+      UNION ALL
+      ${nearby(sql`p.region_id IS NULL AND e.region_id IS NULL`)}
     ) e
     CROSS JOIN LATERAL (
       SELECT s.value, s.text, s.language
