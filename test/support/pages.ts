@@ -197,6 +197,18 @@ export function pageList(sample: Sample): PageEntry[] {
       audience: 'editor',
     },
     {
+      name: 'staff-event-duplicates',
+      route: 'GET /staff/chronicle/events/:id/duplicates',
+      path: `${event}/duplicates`,
+      audience: 'editor',
+    },
+    {
+      name: 'staff-event-merge',
+      route: 'GET /staff/chronicle/events/:id/merge',
+      path: `${event}/merge?from=${sample.otherEvent}`,
+      audience: 'editor',
+    },
+    {
       name: 'staff-event-unpublish',
       route: 'GET /staff/chronicle/events/:id/unpublish',
       path: `${event}/unpublish`,

@@ -45,6 +45,8 @@ export type Sample = {
   event: number
   /** The event's latest version (its history compares the first with it). */
   eventVersion: number
+  /** Another event, to show merging it into `event`. */
+  otherEvent: number
   person: number
   case: number
   term: number
@@ -328,7 +330,22 @@ async function fillChronicle(server: TestServer, staff: Record<Role, SampleStaff
     .select('version')
     .where('id', '=', event)
     .executeTakeFirstOrThrow()
-  return { event, eventVersion: verified.version, person, case: kase, term: term.id, importJob, exportJob }
+  const other = await db
+    .selectFrom('chronicle_events')
+    .select('id')
+    .where('id', '<>', event)
+    .orderBy('id')
+    .executeTakeFirstOrThrow()
+  return {
+    event,
+    eventVersion: verified.version,
+    otherEvent: Number(other.id),
+    person,
+    case: kase,
+    term: term.id,
+    importJob,
+    exportJob,
+  }
 }
 
 /** Fills a fresh server with the sample; `events` is the size of the demo chronicle. */

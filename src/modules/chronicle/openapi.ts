@@ -109,6 +109,11 @@ export function chronicleApi(): ApiSection {
               description: 'The event.',
               content: { 'application/json': { schema: { $ref: '#/components/schemas/EventDetail' } } },
             },
+            301: {
+              description:
+                'The event was merged into another: `Location` is the address of the event it became part of.',
+              headers: { Location: { schema: { type: 'string' } } },
+            },
             404: errorResponse('No such published event.'),
           },
         },

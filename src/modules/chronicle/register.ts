@@ -5,6 +5,7 @@ import { registerApiRoutes } from './routes/api.ts'
 import { registerExportRoutes } from './routes/export.ts'
 import { registerFeedRoutes } from './routes/feed.ts'
 import { registerImportRoutes } from './routes/import.ts'
+import { registerMergeRoutes } from './routes/merge.ts'
 import { registerPublicRoutes } from './routes/public.ts'
 import { registerStaffRoutes } from './routes/staff.ts'
 import { registerStatsRoutes } from './routes/stats.ts'
@@ -15,6 +16,7 @@ import './tables.ts'
 export function registerChronicle(app: FastifyInstance, deps: ModuleDeps) {
   registerVocabularyRoutes(app, deps)
   registerStaffRoutes(app, deps)
+  registerMergeRoutes(app, deps)
   registerImportRoutes(app, deps)
   registerPublicRoutes(app, deps)
   registerStatsRoutes(app, deps)

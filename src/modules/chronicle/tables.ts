@@ -64,6 +64,19 @@ declare module '../../platform/db/tables.ts' {
       detained: number
       participants: number
     }
+    /** A merge of one event into another, with what moved (see the merges migration). */
+    chronicle_merges: {
+      id: Generated<number>
+      survivor_id: number
+      merged_id: number
+      moved: Json<MergeMoved>
+      survivor_version: number
+      merged_version: number
+      merged_by: string | null
+      merged_at: CreatedAt
+      undone_by: string | null
+      undone_at: Date | null
+    }
     chronicle_mappings: {
       id: Generated<number>
       name: string
@@ -125,6 +138,18 @@ export interface EventsTable {
   public_date: ColumnType<string | null, never, never>
   /** The event's articles (through acts and cases), kept by triggers; writers may give it up front. */
   article_ids: Generated<number[]>
+  /** The event this one was merged into (its id redirects there), or null. */
+  merged_into: Generated<number | null>
+}
+
+/** What a merge moved to the survivor, so that an undo moves exactly that back. */
+export type MergeMoved = {
+  sources: number[]
+  acts: number[]
+  /** The survivor's title and summary fields (e.g. `title_en`) filled from the merged event. */
+  texts: Record<string, string>
+  /** When the merged event had been published (restored by an undo), or null. */
+  publishedAt: string | null
 }
 
 /** Where we know an event from. */

@@ -5,9 +5,11 @@ import { formatDateTime } from '../../../platform/i18n.ts'
 import { localisedText } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { REVIEW_CHRONICLE } from '../policy.ts'
+import type { DuplicateCandidate } from '../queries/duplicates.ts'
 import type { StaffEvent } from '../queries/event-record.ts'
 import { eventErrorSummary, eventFields, sourceFields, type TermOption } from './staff-event-form.ts'
 import { sourceText, staffDateText } from './staff-fields.ts'
+import { duplicatesSection, mergedSection } from './staff-merge.ts'
 
 /** The form for a new event with its first source. */
 export function newEventPage(
@@ -122,6 +124,10 @@ export function editEventPage(
       blocker: string | null
       secondRequired: boolean
     }
+    /** Likely duplicates of the event, shown with their reasons. */
+    duplicates?: DuplicateCandidate[]
+    /** Where the event was merged into, if it was. */
+    merged?: { into: number; undoable: boolean } | null
   },
 ): string {
   const { t } = ctx
@@ -132,6 +138,8 @@ export function editEventPage(
 <p>${t('chronicle.staff.eventMeta', { id: event.id, version: event.version })} ·
 ${staffDateText(ctx, event.record.start_date, event.record.start_precision)} ·
 <a href="/staff/chronicle/events/${event.id}/history">${t('chronicle.staff.history')}</a> · <a href="/staff/chronicle">${t('chronicle.staff.backToList')}</a></p>
+!${options.merged ? mergedSection(ctx, event, options.merged) : ''}
+!${duplicatesSection(ctx, event, options.duplicates ?? [])}
 !${reviewPanel(ctx, event, options.review)}
 <section aria-labelledby="edit"><h2 id="edit">${t('chronicle.staff.edit')}</h2>
 !${eventErrorSummary(ctx, options.errors)}

@@ -37,6 +37,8 @@ export function summaryLines(t: T, report: ImportReport, limit = 20): string[] {
           })
         : t('chronicle.import.report.nothingWritten'),
     )
+  if (report.duplicateCount)
+    lines.push(t('chronicle.import.report.duplicates', { count: report.duplicateCount }))
   if (report.stoppedAt !== null) lines.push(t('chronicle.import.report.stopped', { row: report.stoppedAt }))
   if (report.unknownTerms.length) {
     lines.push(t('chronicle.import.report.unknownTerms'))

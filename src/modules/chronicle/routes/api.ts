@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, listApiEvents, publishedEvent } from '../qu
 import { actsOf, articlesOf, sourcesOf } from '../queries/api-related.ts'
 import { approvedVocabulary } from '../queries/api-vocabularies.ts'
 import { resolveFilter } from '../queries/filters.ts'
+import { survivorOf } from '../queries/merges.ts'
 import { countMatches } from '../queries/search.ts'
 import { apiEventParams, eventListQuery, parseApiQuery, vocabularyParams } from '../schema/api.ts'
 
@@ -55,7 +56,15 @@ export function registerApiRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/api/v1/events/:id', { config: { policy: 'public' } }, async (request, reply) => {
     const { id } = parseParams(apiEventParams, request.params)
     const row = await publishedEvent(db, Number(id))
-    if (!row) throw notFound()
+    if (!row) {
+      // A merged event's address leads to the event it became part of, if that one is public.
+      const survivor = await survivorOf(db, Number(id))
+      if (survivor !== null && (await publishedEvent(db, survivor))) {
+        publicData(reply)
+        return reply.redirect(`/api/v1/events/${survivor}`, 301)
+      }
+      throw notFound()
+    }
     const [articles, sources, acts] = await Promise.all([
       articlesOf(db, [row]),
       sourcesOf(db, [row.id]),

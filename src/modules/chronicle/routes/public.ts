@@ -25,6 +25,7 @@ import {
 import { highlights, listEvents, publicEvent } from '../queries/events.ts'
 import { FACET_SCAN_SCOPE, facetCounts } from '../queries/facets.ts'
 import { resolveFilter } from '../queries/filters.ts'
+import { survivorOf } from '../queries/merges.ts'
 import {
   caseArticles,
   caseIsSensitive,
@@ -103,7 +104,13 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/chronicle/events/:id', { config: { policy: 'public' } }, async (request, reply) => {
     const id = idParam(request)
     const row = await publicEvent(db, id)
-    if (!row) throw notFound()
+    if (!row) {
+      // A merged event's permalink leads to the event it became part of, if that one is public.
+      const survivor = await survivorOf(db, id)
+      if (survivor !== null && (await publicEvent(db, survivor)))
+        return reply.redirect(`/chronicle/events/${survivor}`, 301)
+      throw notFound()
+    }
     const ctx = pageContext(request)
     const terms = (await termIndex(db)).byId
     const year = ageYear(row.start_date)

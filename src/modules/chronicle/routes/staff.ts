@@ -18,6 +18,7 @@ import { comparePage, historyPage } from '../pages/staff-history.ts'
 import { staffListPage } from '../pages/staff-list.ts'
 import { confirmUnpublishPage } from '../pages/staff-review.ts'
 import { EDIT_CHRONICLE, REVIEW_CHRONICLE } from '../policy.ts'
+import { duplicatesOfEvent } from '../queries/duplicates.ts'
 import {
   approvedTerms,
   inputRecord,
@@ -26,6 +27,7 @@ import {
   type StaffEvent,
 } from '../queries/event-record.ts'
 import { compareVersions, listEventHistory } from '../queries/history.ts'
+import { mergeNote } from '../queries/merges.ts'
 import { listVerifications, secondVerificationRequired } from '../queries/reviews.ts'
 import { listStaffEvents } from '../queries/staff-events.ts'
 import {
@@ -50,6 +52,8 @@ const notices = new Set([
   'disputed',
   'published',
   'unpublished',
+  'merged',
+  'mergeUndone',
 ])
 
 /** A submitted form's values as text, to show them again: one value per field, nothing else. */
@@ -102,11 +106,13 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       status?: number
     } = {},
   ) => {
-    const [terms, verifications, blocker, secondRequired] = await Promise.all([
+    const [terms, verifications, blocker, secondRequired, duplicates, merged] = await Promise.all([
       vocabularies(),
       listVerifications(db, event.id),
       publishBlocker(db, event),
       secondVerificationRequired(db),
+      duplicatesOfEvent(db, event.id),
+      mergeNote(db, event),
     ])
     const page = editEventPage(pageContext(request), {
       event,
@@ -117,6 +123,8 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
       notice: options.notice,
       ...terms,
       review: { verifications, blocker, secondRequired },
+      duplicates,
+      merged,
     })
     return sendPage(reply, page, options.status ?? 200)
   }

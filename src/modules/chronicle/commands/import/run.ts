@@ -3,17 +3,19 @@
  * events in batches of multi-row upserts keyed by (external_source, external_id), so a re-import
  * updates instead of duplicating. By default it is all or nothing: one transaction, rolled back if any
  * row is invalid. With `partial`, each batch commits on its own and invalid rows are only reported.
+ * A new event that looks like one already in the chronicle is a warning (a dry run finds them too)
+ * and is written unpublished (see write.ts).
  */
 import type { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
 import { termIndex } from '../../../../platform/vocabularies/queries.ts'
 import { articleFinder } from './article-notation.ts'
-import { type CaseKind, convertRow, type EventDraft, type RowIssue, type TermLookup } from './convert.ts'
+import { type CaseKind, convertRow, type RowIssue, type TermLookup } from './convert.ts'
 import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
 import { regionNameIndex } from './region-names.ts'
-import { writeBatch } from './write.ts'
+import { type LikelyDuplicate, likelyDuplicates, type RowDraft, writeBatch } from './write.ts'
 
 /** How far an import is: rows read, bytes read of the file's total. */
 export type ImportProgress = { rows: number; bytes: number; totalBytes: number | null }
@@ -62,6 +64,8 @@ export type ImportReport = {
   warnings: RowIssue[]
   warningCount: number
   unknownTerms: UnknownTermCount[]
+  /** New events that look like events already in the chronicle (each also a warning): kept unpublished. */
+  duplicateCount: number
   /** The file as a whole could not be read (or the database refused it): i18n key and detail. */
   fileError: { key: string; detail?: string } | null
   /** The row after which nothing more could be read (a broken quote or an oversized row). */
@@ -111,10 +115,10 @@ class Rollback extends Error {}
  * the database's work overlap. `send` waits for the batch before; `finish` for the last one (and
  * throws its error); `settle` only waits, for the way out after an error elsewhere.
  */
-function oneInFlight(write: (batch: EventDraft[]) => Promise<void>) {
+function oneInFlight(write: (batch: RowDraft[]) => Promise<void>) {
   let writing: Promise<void> = Promise.resolve()
   return {
-    async send(batch: EventDraft[]) {
+    async send(batch: RowDraft[]) {
       await writing
       writing = write(batch)
       // Awaited by the next send or by finish; until then a failure must not count as unhandled.
@@ -158,6 +162,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     warnings: options.dryRun ? mappingWarnings(mapping) : [],
     warningCount: options.dryRun ? mappingWarnings(mapping).length : 0,
     unknownTerms: [],
+    duplicateCount: 0,
     fileError: null,
     stoppedAt: null,
   }
@@ -170,10 +175,33 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   const addIssues = (list: RowIssue[], issues: RowIssue[]) => {
     for (const issue of issues) if (list.length < issueLimit) list.push(issue)
   }
-  const context = { mapping, actorId: options.actorId ?? null, jobId: options.jobId ?? null }
+  // The events this import writes are told apart from those before it by this time (see write.ts).
+  const { rows: clock } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db)
+  const context = {
+    mapping,
+    actorId: options.actorId ?? null,
+    jobId: options.jobId ?? null,
+    startedAt: clock[0]!.at,
+  }
 
-  const write = async (target: Db, batch: EventDraft[]) => {
+  const flag = (duplicates: LikelyDuplicate[]) => {
+    report.duplicateCount += duplicates.length
+    report.warningCount += duplicates.length
+    addIssues(
+      report.warnings,
+      duplicates.map((duplicate) => ({
+        row: duplicate.row ?? 0,
+        column: null,
+        field: 'duplicate',
+        key: 'chronicle.import.warning.likelyDuplicate',
+        value: String(duplicate.candidate.id),
+      })),
+    )
+  }
+
+  const write = async (target: Db, batch: RowDraft[]) => {
     const counts = await writeBatch(target, batch, context)
+    flag(counts.duplicates)
     report.inserted += counts.inserted
     report.updated += counts.updated
     report.unchanged += counts.unchanged
@@ -181,8 +209,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
 
   // Reads every row; hands each full batch of valid events to `flush` (when given), one batch being
   // written while the next is read and checked.
-  const pass = async (reader: Db, flush: ((batch: EventDraft[]) => Promise<void>) | null) => {
-    let batch: EventDraft[] = []
+  const pass = async (reader: Db, flush: ((batch: RowDraft[]) => Promise<void>) | null) => {
+    let batch: RowDraft[] = []
+    // A dry run writes nothing but still looks for likely duplicates, a batch at a time.
+    const check = async () => {
+      flag(await likelyDuplicates(reader, batch, context))
+      batch = []
+    }
     let checked = false
     const writer = flush ? oneInFlight(flush) : null
     const rows = readRows(options.streamFile(reader), {
@@ -235,14 +268,20 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           continue
         }
         report.valid += 1
+        if (!flush) {
+          batch.push({ ...converted.draft, row: item.row })
+          if (batch.length >= batchSize) await check()
+          continue
+        }
         // All or nothing: once a row is invalid nothing will be kept, so stop writing and just check.
-        if (!flush || (!options.partial && report.invalid)) continue
-        batch.push(converted.draft)
+        if (!options.partial && report.invalid) continue
+        batch.push({ ...converted.draft, row: item.row })
         if (batch.length >= batchSize) {
           await writer?.send(batch)
           batch = []
         }
       }
+      if (!flush && batch.length) await check()
       if (writer && batch.length && (options.partial || !report.invalid)) await writer.send(batch)
       await writer?.finish()
     } finally {

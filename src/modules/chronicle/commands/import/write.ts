@@ -2,16 +2,19 @@
  * Writes one batch of checked events: one upsert of the whole batch, then for the inserted and changed events
  * only, one statement adding their sources where missing, one adding their articles where missing
  * (when the mapping has articles) and one adding a history entry. At most four statements per
- * thousand rows; a re-import of unchanged rows is one.
+ * thousand rows; a re-import of unchanged rows is one. Before that, the batch's new events are compared
+ * with the chronicle's (queries/duplicates.ts): one that looks like an existing event is written
+ * unpublished whatever the mapping says, and reported, so an editor checks it and merges the two.
  */
 import { sql } from 'kysely'
 import type { Db } from '../../../../platform/db/database.ts'
+import { type DuplicateCandidate, findDuplicates } from '../../queries/duplicates.ts'
 import type { EventDraft } from './convert.ts'
 import type { Mapping } from './mapping.ts'
 import { addArticles, addSources } from './write-links.ts'
 
-/** Who imports, with which mapping, in which job. */
-export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null }
+/** Who imports, with which mapping, in which job, since when (the database's clock). */
+export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null; startedAt: Date }
 
 // Compared to decide whether a re-imported row changed anything; status and publication are the
 // reviewers' once the event exists, so a re-import never touches them. The sensitive flag is
@@ -78,9 +81,68 @@ const recordType = sql.raw(
     .join(', '),
 )
 
-/** Upserts a batch; returns how many rows were inserted, updated and left unchanged. */
-export async function writeBatch(db: Db, batch: EventDraft[], context: WriteContext) {
+/** A checked event with the file's row it came from. */
+export type RowDraft = EventDraft & { row?: number }
+
+/** A new event of a file that looks like one already in the chronicle: the row, and the most similar event. */
+export type LikelyDuplicate = { row: number | null; externalId: string; candidate: DuplicateCandidate }
+
+/**
+ * The events of a batch that a write would create (no event has their source and id yet) and that
+ * look like an event already in the chronicle, each with the most similar one. One lookup per batch.
+ */
+export async function likelyDuplicates(
+  db: Db,
+  batch: RowDraft[],
+  context: Pick<WriteContext, 'mapping' | 'startedAt'>,
+): Promise<LikelyDuplicate[]> {
+  const { mapping } = context
+  if (!batch.length) return []
+  const known = await db
+    .selectFrom('chronicle_events')
+    .select('external_id')
+    .where('external_source', '=', mapping.externalSource)
+    .where(
+      'external_id',
+      'in',
+      batch.map((draft) => draft.externalId),
+    )
+    .execute()
+  const existing = new Set(known.map((row) => row.external_id))
+  const fresh = batch.filter((draft) => !existing.has(draft.externalId))
+  const found = await findDuplicates(
+    db,
+    fresh.map((draft) => ({
+      key: draft.externalId,
+      excludeId: null,
+      typeId: draft.typeId,
+      regionId: draft.regionId,
+      locality: draft.locality,
+      startDate: draft.startDate,
+      startPrecision: draft.startPrecision,
+      endDate: draft.endDate,
+      endPrecision: draft.endPrecision,
+      title: draft.title,
+      summary: draft.summary,
+    })),
+    { ownImport: { source: mapping.externalSource, since: context.startedAt } },
+  )
+  const best = new Map<string, DuplicateCandidate>()
+  for (const candidate of found) if (!best.has(candidate.key)) best.set(candidate.key, candidate)
+  return fresh.flatMap((draft) => {
+    const candidate = best.get(draft.externalId)
+    return candidate ? [{ row: draft.row ?? null, externalId: draft.externalId, candidate }] : []
+  })
+}
+
+/**
+ * Upserts a batch; returns how many rows were inserted, updated and left unchanged, and the new
+ * events that look like existing ones (written unpublished).
+ */
+export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContext) {
   const { mapping, actorId } = context
+  const duplicates = await likelyDuplicates(db, batch, context)
+  const flagged = new Set(duplicates.map((duplicate) => duplicate.externalId))
   const rows = batch.map((draft) => ({
     external_id: draft.externalId,
     title: draft.title,
@@ -108,7 +170,7 @@ export async function writeBatch(db: Db, batch: EventDraft[], context: WriteCont
     // What the acts' trigger will find once addArticles has linked them, so it has nothing to redo.
     article_ids: [...new Set(draft.articles.map((article) => article.articleId))].sort((a, b) => a - b),
     // Only verified or disputed events may be public (a database CHECK holds it).
-    published: mapping.publish && draft.status !== 'reported',
+    published: mapping.publish && draft.status !== 'reported' && !flagged.has(draft.externalId),
   }))
   const { rows: changed } = await sql<{
     id: number
@@ -155,5 +217,10 @@ export async function writeBatch(db: Db, batch: EventDraft[], context: WriteCont
     `.execute(db)
   }
   const inserted = changed.filter((row) => row.inserted).length
-  return { inserted, updated: changed.length - inserted, unchanged: batch.length - changed.length }
+  return {
+    inserted,
+    updated: changed.length - inserted,
+    unchanged: batch.length - changed.length,
+    duplicates,
+  }
 }
