@@ -3,10 +3,9 @@
  * batches (exports). A page never holds a connection between requests, so a long export
  * on the embedded database's single connection leaves room for every other request between batches.
  */
-import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import type { EventFacts } from '../present/public.ts'
-import { eventFactColumns, eventsWithTerms } from './events.ts'
+import { eventFactColumns, eventsWithTerms, newestFirst } from './events.ts'
 import { type ResolvedFilter, wherePublic } from './filters.ts'
 
 /** Where a page ends: the last row's public date (null once in the undated tail) and id. */
@@ -55,7 +54,9 @@ export function selectEvents(db: Db) {
 
 /**
  * Up to `limit` published events matching `filter` after `after`, and the cursor of the next page
- * (null on the last): dated events by (public date, id) descending, then undated ones by id descending.
+ * (null on the last), in the public list's order (see newestFirst). The order and cursor use the
+ * public date: by the true day, a sensitive event's place among its neighbours (or a cursor holding
+ * its date) would give the day away.
  */
 export async function listApiEvents(
   db: Db,
@@ -63,38 +64,20 @@ export async function listApiEvents(
   after: Cursor | null,
   limit: number,
 ): Promise<{ rows: ApiEventRow[]; next: Cursor | null }> {
-  const wanted = limit + 1
-  let rows: (ApiEventRow & { public_date: string | null })[] = []
-  if (!after || after.date !== null) {
-    // Sorted and cut by the public date: by the true day, a sensitive event's place among its
-    // neighbours (or a cursor holding its date) would give the day away.
-    let dated = wherePublic(selectEvents(db).select('e.public_date'), filter).where(
-      'e.public_date',
-      'is not',
-      null,
-    )
-    if (after?.date) {
-      dated = dated.where(sql<boolean>`(e.public_date, e.id) < (${after.date}::date, ${after.id}::bigint)`)
-    }
-    rows = (await dated
-      .orderBy('e.public_date', 'desc')
-      .orderBy('e.id', 'desc')
-      .limit(wanted)
-      .execute()) as typeof rows
-  }
-  if (rows.length < wanted) {
-    let undated = wherePublic(selectEvents(db), filter).where('e.public_date', 'is', null)
-    if (after && after.date === null) undated = undated.where('e.id', '<', after.id)
-    const more = (await undated
-      .orderBy('e.id', 'desc')
-      .limit(wanted - rows.length)
-      .execute()) as ApiEventRow[]
-    rows = rows.concat(more.map((row) => ({ ...row, public_date: null })))
-  }
-  if (rows.length <= limit) return { rows, next: null }
-  rows = rows.slice(0, limit)
-  const last = rows[limit - 1]!
-  return { rows, next: { date: last.public_date, id: last.id } }
+  const anchors = await newestFirst(db, filter, after, limit + 1)
+  const page = anchors.slice(0, limit)
+  const found = page.length
+    ? ((await selectEvents(db)
+        .where(
+          'e.id',
+          'in',
+          page.map((anchor) => anchor.id),
+        )
+        .execute()) as ApiEventRow[])
+    : []
+  const byId = new Map(found.map((row) => [row.id, row]))
+  const rows = page.flatMap((anchor) => byId.get(anchor.id) ?? [])
+  return { rows, next: anchors.length > limit ? page[limit - 1]! : null }
 }
 
 /**

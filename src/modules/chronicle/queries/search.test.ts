@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { ensureTerms } from '../testing/events.ts'
+import { listApiEvents } from './api-events.ts'
 import { listEvents } from './events.ts'
 import { type ResolvedFilter, searchQuery } from './filters.ts'
 import { countMatches, roughly, walkIds, walkPays } from './search.ts'
@@ -144,5 +145,19 @@ describe('search', () => {
       (await get(`/api/v1/events?q=${encodeURIComponent('задержаны')}&cursor=${common.next}`)).total,
       null,
     )
+  })
+
+  it('pages the API through the same reading as the list: the plain query’s rows, in its order', async () => {
+    const db = t.store.db
+    for (const word of ['задержаны', 'граффити']) {
+      const expected = await plainOrder(word)
+      const first = await listApiEvents(db, filter(word), null, 100)
+      const ids = first.rows.map((row) => Number(row.id))
+      if (first.next) {
+        const second = await listApiEvents(db, filter(word), first.next, 100)
+        ids.push(...second.rows.map((row) => Number(row.id)))
+      }
+      assert.deepEqual(ids, expected.slice(0, 200), word)
+    }
   })
 })

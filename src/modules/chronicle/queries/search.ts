@@ -60,25 +60,25 @@ export async function walkPays(db: Db, filter: ResolvedFilter, want: number): Pr
 }
 
 /**
- * Ids of the first `want` rows of `ordered` (a query over published events with its keyset order and
- * every filter but the search) that match `q`, read by walking that order for at most WALK_BUDGET
- * rows; null when the walk met fewer (then only the full query can tell the rest).
+ * The first `want` rows (id and public date) of `ordered` (a query over published events with its
+ * keyset order and every filter but the search) that match `q`, read by walking that order for at
+ * most WALK_BUDGET rows; null when the walk met fewer (then only the full query can tell the rest).
  */
 export async function walkIds<O>(
   db: Db,
   ordered: EventQuery<O>,
   q: string,
   want: number,
-): Promise<number[] | null> {
-  const walked = ordered.clearSelect().select(['e.id', 'e.search']).limit(WALK_BUDGET)
+): Promise<{ id: number; public_date: string | null }[] | null> {
+  const walked = ordered.clearSelect().select(['e.id', 'e.public_date', 'e.search']).limit(WALK_BUDGET)
   // No ORDER BY outside: a filter over a subquery keeps its order (Subquery Scan → Limit → Index Scan).
   const rows = await db
     .selectFrom(walked.as('w'))
-    .select('w.id')
+    .select(['w.id', 'w.public_date'])
     .where(sql<boolean>`w.search @@ ${searchQuery(q)}`)
     .limit(want)
     .execute()
-  return rows.length === want ? rows.map((row) => row.id) : null
+  return rows.length === want ? rows : null
 }
 
 /**
