@@ -33,3 +33,28 @@ export async function testApp(
     },
   }
 }
+
+/**
+ * A GET in English from a different address each time, so rate limits never cut a walk over many
+ * outputs short: status, content type and body. `app` is called at each request, so the getter can
+ * be made before the test app is.
+ */
+export function freshGet(
+  app: () => TestApp,
+): (url: string) => Promise<{ status: number; type: string; body: string }> {
+  let address = 0
+  return async (url) => {
+    address++
+    const response = await app().app.inject({
+      method: 'GET',
+      url,
+      headers: { 'accept-language': 'en' },
+      remoteAddress: `10.7.${(address >> 8) & 255}.${address & 255}`,
+    })
+    return {
+      status: response.statusCode,
+      type: String(response.headers['content-type']),
+      body: response.body,
+    }
+  }
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { type Agent, agent } from '../../../test/support/agent.ts'
-import type { TestApp } from '../../../test/support/app.ts'
+import { freshGet, type TestApp } from '../../../test/support/app.ts'
 import { signIn } from '../../../test/support/factories.ts'
 import { isCoarse } from '../../platform/coarse-time.ts'
 import { convertFormValues } from './testing/convert-form.ts'
@@ -53,17 +53,8 @@ before(async () => {
 })
 after(() => t.close())
 
-let address = 0
-async function get(url: string) {
-  address++
-  const response = await t.app.inject({
-    method: 'GET',
-    url,
-    headers: { 'accept-language': 'en' },
-    remoteAddress: `10.9.${(address >> 8) & 255}.${address & 255}`,
-  })
-  return { status: response.statusCode, body: response.body }
-}
+// A different address for each request, so rate limits never cut the walk short.
+const get = freshGet(() => t)
 
 // Every public output of the chronicle and the API without parameters (pages, API, feed, exports,
 // statistics, and what is added later), and the event's own permalinks.

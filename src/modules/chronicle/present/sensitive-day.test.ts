@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { type TestApp, testApp } from '../../../../test/support/app.ts'
+import { freshGet, type TestApp, testApp } from '../../../../test/support/app.ts'
 import { ensureTerms, insertAct, insertCase, insertEvents, insertPerson } from '../testing/events.ts'
 
 let t: TestApp
@@ -102,18 +102,8 @@ before(async () => {
 })
 after(() => t.close())
 
-let address = 0
-async function get(url: string) {
-  // A different address for each request, so rate limits never cut the comparison short.
-  address++
-  const response = await t.app.inject({
-    method: 'GET',
-    url,
-    headers: { 'accept-language': 'en' },
-    remoteAddress: `10.7.${(address >> 8) & 255}.${address & 255}`,
-  })
-  return { status: response.statusCode, type: String(response.headers['content-type']), body: response.body }
-}
+// A different address for each request, so rate limits never cut the walk short.
+const get = freshGet(() => t)
 
 async function moveTo(id: number, day: string) {
   const db = t.store.db
