@@ -47,8 +47,7 @@ export async function* exportChunks(
     const [articles, sources, acts] = await Promise.all([
       articlesOf(db, next.value),
       sourcesOf(db, ids),
-      // CSV is one flat line per event; acts go only into the JSON formats.
-      format === 'csv' ? new Map<number, ApiActRow[]>() : actsOf(db, ids),
+      actsOf(db, ids),
     ])
     return { rows: next.value, articles, sources, acts }
   }
