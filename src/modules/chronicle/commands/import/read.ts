@@ -175,7 +175,8 @@ async function* readJsonArray(input: Readable, options: ReadOptions): AsyncGener
   let itemLength = 0
   let start = 0
   let row = 0
-  const text = input.pipe(decoder(options.encoding, options.onBytes))
+  // Read as text (a decoder's output would otherwise come back as bytes, split anywhere).
+  const text = input.pipe(decoder(options.encoding, options.onBytes)).setEncoding('utf8')
   for await (const chunk of text as AsyncIterable<string>) {
     start = 0
     for (let at = 0; at < chunk.length; at += 1) {
