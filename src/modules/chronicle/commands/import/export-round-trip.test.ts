@@ -202,3 +202,20 @@ test('a JSON array file is read item by item; a broken item is reported, the fil
   const notArray = await importText(db, mapping, '{"id": "1"}')
   assert.equal(notArray.fileError?.key, 'chronicle.import.error.jsonArray')
 })
+
+test('the CSV export with a byte order mark starts with EF BB BF and imports back the same', async () => {
+  const [a, b] = await Promise.all([freshStore(), freshStore()])
+  await everyFieldChronicle(a)
+  const filter = await resolveFilter(a, {})
+  const parts: string[] = []
+  for await (const chunk of exportChunks(a, filter, 'csv', {
+    publicUrl: 'https://lifeline.example',
+    bom: true,
+  }))
+    parts.push(chunk)
+  const bytes = Buffer.from(parts.join(''))
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf])
+  // A mark left in the header would make its first column "\uFEFFid", which the mapping lacks.
+  const report = await importText(b, mappingOf('csv'), bytes)
+  assert.deepEqual([report.errorCount, report.inserted, report.fileError], [0, 4, null])
+})
