@@ -175,6 +175,9 @@ export interface PersonsTable {
   region_id: number | null
   locality: string | null
   birth_year: number | null
+  /** Where an imported person came from, and their key there (see the import keys migration). */
+  external_source: string | null
+  external_id: string | null
   version: Generated<number>
   created_at: CreatedAt
   updated_at: Generated<Date>
@@ -190,6 +193,9 @@ export interface CasesTable {
   outcome: 'fine' | 'term' | 'suspended' | 'acquitted' | 'dismissed' | 'other' | null
   fine_minor: number | null
   term_months: number | null
+  /** Where an imported case came from, and its key there. */
+  external_source: string | null
+  external_id: string | null
   version: Generated<number>
   created_at: CreatedAt
   updated_at: Generated<Date>

@@ -57,13 +57,15 @@ export function presentApiAct(act: ApiActRow, asOfYear: number): z.infer<typeof 
   const person = act.person ? redactPerson(act.person, asOfYear) : null
   return {
     type: act.act_type,
-    // Person ids are left out: they would let anyone join an anonymous person's events together.
+    // A person's key is the id of their public page, which lists their events already (a withheld
+    // person has none, and no key: they are null here).
     person:
       person === null
         ? null
         : person.shown === 'named'
           ? {
               shown: 'named',
+              key: String(person.id),
               kind: person.kind,
               name: person.name,
               groupSize: person.groupSize,
@@ -71,6 +73,7 @@ export function presentApiAct(act: ApiActRow, asOfYear: number): z.infer<typeof 
             }
           : {
               shown: 'anonymous',
+              key: String(person.id),
               kind: person.kind,
               locality: person.locality,
               age: person.age,
@@ -78,6 +81,7 @@ export function presentApiAct(act: ApiActRow, asOfYear: number): z.infer<typeof 
             },
     case: act.case
       ? {
+          key: String(act.case.id),
           kind: act.case.kind,
           status: act.case.status,
           outcome: act.case.outcome,
@@ -85,6 +89,7 @@ export function presentApiAct(act: ApiActRow, asOfYear: number): z.infer<typeof 
           fineMinor: act.case.fine_minor,
           termMonths: act.case.term_months,
           articles: act.case.articles,
+          articleParts: act.case.article_parts,
         }
       : null,
   }

@@ -2,7 +2,7 @@
 
 import { csvLine } from '../../../platform/csv.ts'
 import { factFields, textFields } from '../schema/event-fields.ts'
-import type { EventDetailOut, EventOut } from './api.ts'
+import type { EventDetailOut } from './api.ts'
 
 /** The export formats. */
 export const exportFormats = ['csv', 'ndjson', 'json'] as const
@@ -29,13 +29,20 @@ export const csvColumns = [
   'sources',
   'published_at',
   'updated_at',
+  'participants_qualifier',
+  'detained_qualifier',
+  'sources_json',
+  'acts_json',
 ] as const
 
 /** The CSV header line. */
 export const csvHeader = csvLine([...csvColumns])
 
-/** One event as a CSV record. Lists (articles, source links) are joined with " | ". */
-export function csvRecord(e: EventOut): string {
+/**
+ * One event as a CSV record. Lists (articles, source links) are joined with " | " for people to read;
+ * `sources_json` and `acts_json` hold every source and act whole, as JSON, for a re-import to read.
+ */
+export function csvRecord(e: EventDetailOut): string {
   const sources = e.sources.map((source) => source.url ?? source.description ?? '').filter(Boolean)
   return csvLine([
     e.id,
@@ -67,6 +74,10 @@ export function csvRecord(e: EventOut): string {
     sources.join(' | '),
     e.publishedAt,
     e.updatedAt,
+    e.participantsQualifier,
+    e.detainedQualifier,
+    JSON.stringify(e.sources),
+    JSON.stringify(e.acts),
   ])
 }
 
@@ -77,7 +88,7 @@ export function framing(format: ExportFormat): { head: string; separator: string
   return { head: '[\n', separator: ',\n', tail: '\n]\n' }
 }
 
-/** One event as a record of `format` (CSV takes the event without acts). */
+/** One event as a record of `format`. */
 export function record(format: ExportFormat, e: EventDetailOut): string {
   if (format === 'csv') return csvRecord(e)
   if (format === 'ndjson') return `${JSON.stringify(e)}\n`

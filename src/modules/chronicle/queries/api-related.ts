@@ -10,6 +10,9 @@ import type { PersonForRedaction } from '../present/redaction.ts'
 /** A source as stored, with its event. */
 export type ApiSourceRow = Omit<PresentableSource, 'id'> & { event_id: number }
 
+/** An article of a case with the part and paragraph charged. */
+export type ApiArticlePart = { article: string; part: string | null; paragraph: string | null }
+
 /** An act with its person and case as stored. */
 export type ApiActRow = {
   id: number
@@ -25,6 +28,8 @@ export type ApiActRow = {
     fine_minor: number | null
     term_months: number | null
     articles: string[]
+    /** Each article with the part and paragraph charged, by code. */
+    article_parts: ApiArticlePart[]
   } | null
 }
 
@@ -96,6 +101,9 @@ export async function actsOf(db: Db, ids: number[]): Promise<Map<number, ApiActR
       'c.term_months',
       sql<string[] | null>`(SELECT array_agg(v.code ORDER BY v.code) FROM chronicle_case_articles ca
         JOIN vocab_terms v ON v.id = ca.article_id WHERE ca.case_id = c.id)`.as('articles'),
+      sql<ApiArticlePart[] | null>`(SELECT jsonb_agg(jsonb_build_object('article', v.code, 'part', ca.part,
+          'paragraph', ca.paragraph) ORDER BY v.code) FROM chronicle_case_articles ca
+        JOIN vocab_terms v ON v.id = ca.article_id WHERE ca.case_id = c.id)`.as('article_parts'),
     ])
     .where(sql<boolean>`a.event_id = any(${ids}::bigint[])`)
     .orderBy('a.event_id')
@@ -131,6 +139,7 @@ export async function actsOf(db: Db, ids: number[]): Promise<Map<number, ApiActR
             fine_minor: row.fine_minor,
             term_months: row.term_months,
             articles: row.articles ?? [],
+            article_parts: row.article_parts ?? [],
           },
   }))
   return group(acts)

@@ -54,13 +54,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
           return sendPage(reply, page)
         }
         const day = new Date().toISOString().slice(0, 10)
+        // ?bom=1: a byte order mark first, for spreadsheet programs that take UTF-8 only with one.
+        const bom = format === 'csv' && (request.query as Record<string, unknown>).bom === '1'
         return (
           reply
             .type(mediaTypes[format])
             .header('content-disposition', `attachment; filename="chronicle-${day}.${format}"`)
             .header('access-control-allow-origin', '*')
             // One chunk (a batch of events) waits at most for a slow client, so memory stays flat.
-            .send(Readable.from(exportChunks(db, filter, format, { publicUrl }), { highWaterMark: 1 }))
+            .send(Readable.from(exportChunks(db, filter, format, { publicUrl, bom }), { highWaterMark: 1 }))
         )
       },
     )

@@ -94,10 +94,16 @@ export const eventOut = z.object({
   updatedAt: z.string().meta({ format: 'date-time' }),
 })
 
+const personKey = z.string().meta({
+  description:
+    "The person's public page id: acts sharing a key are one person, so a re-import keeps them one.",
+})
+
 /** A person as they may be shown: named (with the source that allows it) or described. */
 export const personOut = z.discriminatedUnion('shown', [
   z.object({
     shown: z.literal('named'),
+    key: personKey,
     kind: z.enum(['individual', 'group']),
     name: localised,
     groupSize: z.number().int().nullable(),
@@ -105,6 +111,7 @@ export const personOut = z.discriminatedUnion('shown', [
   }),
   z.object({
     shown: z.literal('anonymous'),
+    key: personKey,
     kind: z.enum(['individual', 'group']),
     locality: z.string().nullable(),
     age: z.number().int().nullable(),
@@ -118,6 +125,7 @@ export const actOut = z.object({
   person: personOut.nullable(),
   case: z
     .object({
+      key: z.string().meta({ description: "The case's public page id: acts sharing it share the case." }),
       kind: z.enum(['administrative', 'criminal']),
       status: z.enum(['open', 'closed', 'appeal']),
       outcome: z.string().nullable(),
@@ -125,6 +133,13 @@ export const actOut = z.object({
       fineMinor: z.number().int().nullable().meta({ description: 'Fine in minor units (kopecks).' }),
       termMonths: z.number().int().nullable(),
       articles: z.array(z.string()),
+      articleParts: z
+        .array(
+          z.object({ article: z.string(), part: z.string().nullable(), paragraph: z.string().nullable() }),
+        )
+        .meta({
+          description: 'Each article with the part and paragraph charged ("ч. 1", "п. а"), if known.',
+        }),
     })
     .nullable(),
 })

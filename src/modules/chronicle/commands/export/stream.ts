@@ -36,9 +36,17 @@ export async function* exportChunks(
   db: Db,
   filter: ResolvedFilter,
   format: ExportFormat,
-  options: { publicUrl: string; batchSize?: number; onBatch?: (rows: number) => Promise<void> | void },
+  options: {
+    publicUrl: string
+    batchSize?: number
+    onBatch?: (rows: number) => Promise<void> | void
+    /** CSV: start with a UTF-8 byte order mark, which some spreadsheet programs need to read UTF-8. */
+    bom?: boolean
+  },
 ): AsyncGenerator<string> {
-  const { head, separator, tail } = framing(format)
+  const framed = framing(format)
+  const { separator, tail } = framed
+  const head = options.bom && format === 'csv' ? `\uFEFF${framed.head}` : framed.head
   const batches = eventBatches(db, filter, options.batchSize ?? EXPORT_BATCH)
   const readBatch = async (): Promise<Batch | null> => {
     const next = await batches.next()
@@ -47,8 +55,7 @@ export async function* exportChunks(
     const [articles, sources, acts] = await Promise.all([
       articlesOf(db, next.value),
       sourcesOf(db, ids),
-      // CSV is one flat line per event; acts go only into the JSON formats.
-      format === 'csv' ? new Map<number, ApiActRow[]>() : actsOf(db, ids),
+      actsOf(db, ids),
     ])
     return { rows: next.value, articles, sources, acts }
   }

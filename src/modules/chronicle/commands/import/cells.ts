@@ -4,8 +4,8 @@ import type { FieldSpec } from './mapping.ts'
 /** A file row: column → value (CSV cells are strings; NDJSON values may be anything JSON holds). */
 export type FileRow = Record<string, unknown>
 
-// Looks up a column; NDJSON objects may nest ("title.ru" reads {"title": {"ru": …}}).
-function cell(row: FileRow, column: string): unknown {
+/** Looks up a column; NDJSON and JSON objects may nest ("title.ru" reads {"title": {"ru": …}}). */
+export function cell(row: FileRow, column: string): unknown {
   if (column in row) return row[column]
   let value: unknown = row
   for (const part of column.split('.')) {
@@ -20,6 +20,32 @@ function asString(value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   return JSON.stringify(value)
+}
+
+const isStructured = (value: unknown) => value !== null && typeof value === 'object'
+
+/**
+ * The first column a spec reads (its column, or a template's placeholders) whose value is an object
+ * or array where text is wanted (a list field takes an array of texts), or null. Such a value is
+ * refused rather than stored as JSON text.
+ */
+export function structuredColumn(spec: FieldSpec, row: FileRow, list: boolean): string | null {
+  const columns =
+    spec.column !== undefined
+      ? [spec.column]
+      : [...(spec.template ?? '').matchAll(/\{([^{}]+)\}/g)].flatMap((match) =>
+          (match[1] ?? '')
+            .split('|')
+            .map((part) => part.trim())
+            .filter((part) => !/^".*"$/s.test(part)),
+        )
+  for (const column of columns) {
+    const value = cell(row, column)
+    if (list && Array.isArray(value) && spec.column !== undefined) {
+      if (value.some(isStructured)) return column
+    } else if (isStructured(value)) return column
+  }
+  return null
 }
 
 /** The text a spec yields for a row, before any conversion. */

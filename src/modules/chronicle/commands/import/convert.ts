@@ -5,13 +5,15 @@
 import { createHash } from 'node:crypto'
 import { atPrecision, type Precision, precisions } from '../../../../platform/dates/precision.ts'
 import type { Localised } from '../../../../platform/localised.ts'
-import type { CountQualifier } from '../../schema/event-fields.ts'
+import { ageYear } from '../../present/public.ts'
+import { type CountQualifier, countQualifiers } from '../../schema/event-fields.ts'
 import type { ArticleFinder } from './article-notation.ts'
-import { type FileRow, lookupValue, specValue, unescapeFormulas } from './cells.ts'
+import { type FileRow, lookupValue, specValue, structuredColumn, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
+import { acts, type DraftAct, wholeSources } from './convert-structured.ts'
 import { type Count, parseCount } from './counts.ts'
 import { dateFormats, parseDateAny, precisionAgrees } from './dates.ts'
-import type { MappableField, Mapping } from './mapping.ts'
+import { type FieldSpec, jsonFields, listFields, type MappableField, type Mapping } from './mapping.ts'
 import { cleanText } from './text-rules.ts'
 
 export type { FileRow } from './cells.ts'
@@ -27,7 +29,7 @@ export type ImportVocabulary = 'event_type' | 'region' | 'article' | 'act_type'
 
 /** A value that maps to no approved vocabulary term. */
 export type UnknownTerm = {
-  field: 'type' | 'region' | 'articles'
+  field: 'type' | 'region' | 'articles' | 'acts'
   vocabulary: ImportVocabulary
   value: string
   code: string
@@ -49,8 +51,17 @@ export type DraftArticle = {
   paragraph: string | null
 }
 
-/** A source given in the row: a link, or a description of a source without one. */
-export type DraftSource = { url: string | null; description: string | null }
+/**
+ * A source given in the row: a link, or a description of a source without one; given whole (a JSON
+ * source), also its publisher, date and reliability, which otherwise come from the mapping's source.
+ */
+export type DraftSource = {
+  url: string | null
+  description: string | null
+  publisher?: string | null
+  publishedOn?: string | null
+  reliability?: 'high' | 'medium' | 'low' | 'unknown' | null
+}
 
 /** Review statuses an imported row may carry. */
 export const statuses = ['reported', 'verified', 'disputed'] as const
@@ -82,6 +93,8 @@ export type EventDraft = {
   sensitive: boolean
   articles: DraftArticle[]
   sources: DraftSource[]
+  /** The acts given whole (the mapping has `acts`), or null: then only `articles` link cases. */
+  acts: DraftAct[] | null
   raw: FileRow
 }
 
@@ -182,6 +195,15 @@ export function convertRow(
   }
   const { fail } = ctx
   cellWarnings(cells, rowNumber, warnings)
+  // An object where text is wanted would be stored as JSON text: the row is refused instead.
+  const refused = new Set<string>()
+  for (const [field, spec] of Object.entries(mapping.fields) as [MappableField, FieldSpec][]) {
+    if ((jsonFields as readonly string[]).includes(field) && (field === 'acts' || spec.json)) continue
+    const column = structuredColumn(spec, cells, (listFields as readonly string[]).includes(field))
+    if (column === null) continue
+    refused.add(field)
+    errors.push({ row: rowNumber, column, field, key: 'chronicle.import.error.notText' })
+  }
 
   const texts: Partial<Record<MappableField, string | null>> = {}
   for (const [field, limit] of Object.entries(textLimits) as [
@@ -256,6 +278,14 @@ export function convertRow(
     const mapped = lookupValue(spec.values, raw)
     if (mapped === null) return null
     const parsed = typeof mapped === 'boolean' ? null : parseCount(mapped ?? raw)
+    // A qualifier column (as Lifeline's export writes one) says how the figure is known.
+    const qualifier = choice(
+      ctx,
+      field === 'participants' ? 'participantsQualifier' : 'detainedQualifier',
+      countQualifiers,
+      'chronicle.import.error.qualifier',
+    )
+    if (parsed && qualifier) parsed.qualifier = qualifier
     if (!parsed) {
       fail(field, 'chronicle.import.error.count', raw)
       return null
@@ -310,10 +340,13 @@ export function convertRow(
     organisers: texts.organisers ?? null,
     sensitive: flag(ctx, 'sensitive') ?? false,
     articles: articles(ctx),
-    sources: sources(ctx),
+    sources: mapping.fields.sources?.json
+      ? [...sources({ ...ctx, mapping: withoutSources(mapping) }), ...wholeSources(ctx)]
+      : sources(ctx),
+    acts: acts(ctx, ageYear(start.date)),
     raw: row,
   }
-  const failed = new Set(errors.map((error) => error.field))
+  const failed = new Set([...errors.map((error) => error.field), ...refused])
   // Public outputs show coordinates only as a pair, so one alone would silently vanish.
   const coordinatesRead = !failed.has('latitude') && !failed.has('longitude')
   if ((latitude === null) !== (longitude === null) && coordinatesRead)
@@ -325,6 +358,12 @@ export function convertRow(
   if (!Object.keys(draft.title).length && ![...failed].some((field) => field?.startsWith('title.')))
     errors.push({ row: rowNumber, column: null, key: 'chronicle.import.error.titleMissing' })
   return { draft: errors.length ? null : draft, errors, warnings, unknown: ctx.unknown }
+}
+
+// The mapping without `sources`, so the plain reader takes only `sourceUrl` when `sources` is JSON.
+function withoutSources(mapping: Mapping): Mapping {
+  const { sources: _json, ...fields } = mapping.fields
+  return { ...mapping, fields }
 }
 
 function localised(

@@ -33,6 +33,9 @@ export const mappableFields = [
   'sensitive',
   'articles',
   'sources',
+  'participantsQualifier',
+  'detainedQualifier',
+  'acts',
 ] as const
 /** One of `mappableFields`. */
 export type MappableField = (typeof mappableFields)[number]
@@ -42,6 +45,13 @@ export type MappableField = (typeof mappableFields)[number]
  * or else a description (`sources`), and article codes (`articles`).
  */
 export const listFields = ['sourceUrl', 'sources', 'articles'] as const satisfies MappableField[]
+
+/**
+ * The fields whose value is structured JSON: `sources` given whole (with `"json": true`: objects with
+ * url, description, publisher, publishedOn, reliability) and `acts` (always JSON: what Lifeline's
+ * export writes). In a CSV cell the JSON is text; in NDJSON and JSON files it is the value itself.
+ */
+export const jsonFields = ['sources', 'acts'] as const satisfies MappableField[]
 
 /**
  * The fields a value map applies to: terms (type, region, articles), fixed choices (status,
@@ -60,6 +70,8 @@ export const valueMapFields = [
   'sensitive',
   'participants',
   'detained',
+  'participantsQualifier',
+  'detainedQualifier',
 ] as const satisfies MappableField[]
 
 const name = z
@@ -92,6 +104,8 @@ const fieldSpec = z
     precision: z.enum(['day', 'month', 'year', 'unknown']).optional(),
     /** List fields: what separates the items in a cell, e.g. " | " (a JSON array needs none). */
     separator: z.string().min(1).max(10).optional(),
+    /** `sources`: each item is a whole source object (url, description, publisher, publishedOn, reliability). */
+    json: z.boolean().optional(),
   })
   .strict()
   .refine(
@@ -106,7 +120,8 @@ export const mappingSchema = z
   .object({
     name,
     description: z.string().max(2000).optional(),
-    format: z.enum(['csv', 'ndjson']).default('csv'),
+    /** csv; ndjson (one JSON object per line); json (one array of objects, as Lifeline's JSON export). */
+    format: z.enum(['csv', 'ndjson', 'json']).default('csv'),
     /** The file's character encoding; anything the WHATWG Encoding Standard knows (utf-8, windows-1251, koi8-r…). */
     encoding: z.string().max(40).default('utf-8'),
     delimiter: z.string().min(1).max(1).default(','),
@@ -160,6 +175,12 @@ export const mappingSchema = z
           code: 'custom',
           path: ['fields', field, 'separator'],
           message: 'chronicle.import.mapping.notAList',
+        })
+      if (spec?.json !== undefined && !(jsonFields as readonly string[]).includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', field, 'json'],
+          message: 'chronicle.import.mapping.jsonNotApplicable',
         })
     }
   })

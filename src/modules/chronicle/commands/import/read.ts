@@ -1,5 +1,5 @@
 /**
- * Reads a CSV or NDJSON file as a stream of rows, in constant memory: decodes the file's encoding
+ * Reads a CSV, NDJSON or JSON (an array of objects) file as a stream of rows, in constant memory: decodes the file's encoding
  * (bytes invalid in it become U+FFFD, reported per row later), strips a BOM, takes CRLF or LF and
  * quoted newlines (csv-parse), and turns what can't be parsed into a per-row error instead of a crash.
  */
@@ -15,7 +15,7 @@ export type ReadItem =
 
 /** What a reader needs; `onBytes` is told how many bytes were read so far. */
 export type ReadOptions = {
-  format: 'csv' | 'ndjson'
+  format: 'csv' | 'ndjson' | 'json'
   encoding: string
   delimiter: string
   /** The longest row accepted, in characters. */
@@ -145,6 +145,88 @@ async function* readCsv(input: Readable, options: ReadOptions): AsyncGenerator<R
   for (const skip of skips) yield skipItem(skip)
 }
 
+/** One parsed NDJSON line or JSON array item as a row, or why it is none. */
+function jsonItem(row: number, text: string, max: number): ReadItem {
+  if (text.length > max)
+    return { row, error: { row, column: null, key: 'chronicle.import.error.rowTooLong' } }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { row, error: { row, column: null, key: 'chronicle.import.error.json' } }
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { row, error: { row, column: null, key: 'chronicle.import.error.notObject' } }
+  return { row, record: value as FileRow }
+}
+
+/**
+ * The rows of a JSON file holding one array of objects, item by item in constant memory: a scanner
+ * that knows only strings and nesting finds where each top-level item ends, and JSON.parse reads it.
+ * An item too long is skipped to its end and reported; text after the array's end is an error.
+ */
+async function* readJsonArray(input: Readable, options: ReadOptions): AsyncGenerator<ReadItem> {
+  const max = options.maxRowChars ?? 1_000_000
+  let state = 'before' as 'before' | 'in' | 'after'
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let item: string[] = []
+  let itemLength = 0
+  let start = 0
+  let row = 0
+  // Read as text (a decoder's output would otherwise come back as bytes, split anywhere).
+  const text = input.pipe(decoder(options.encoding, options.onBytes)).setEncoding('utf8')
+  for await (const chunk of text as AsyncIterable<string>) {
+    start = 0
+    for (let at = 0; at < chunk.length; at += 1) {
+      const char = chunk[at] as string
+      if (state === 'before') {
+        if (char === '\uFEFF' || /\s/.test(char)) continue
+        if (char !== '[') throw new FileError('chronicle.import.error.jsonArray')
+        state = 'in'
+        start = at + 1
+        continue
+      }
+      if (state === 'after') {
+        if (!/\s/.test(char)) throw new FileError('chronicle.import.error.jsonArray')
+        continue
+      }
+      if (inString) {
+        if (escaped) escaped = false
+        else if (char === '\\') escaped = true
+        else if (char === '"') inString = false
+        continue
+      }
+      if (char === '"') inString = true
+      else if (char === '{' || char === '[') depth += 1
+      else if ((char === '}' || char === ']') && depth > 0) depth -= 1
+      else if (depth === 0 && (char === ',' || char === ']')) {
+        const piece = chunk.slice(start, at)
+        const whole = (itemLength + piece.length > max ? [] : [...item, piece]).join('')
+        if (whole.trim() || itemLength + piece.length > max || char === ',') {
+          row += 1
+          yield itemLength + piece.length > max
+            ? { row, error: { row, column: null, key: 'chronicle.import.error.rowTooLong' } }
+            : jsonItem(row, whole.trim(), max)
+        }
+        item = []
+        itemLength = 0
+        start = at + 1
+        if (char === ']') state = 'after'
+      }
+    }
+    if (state === 'in') {
+      const rest = chunk.slice(start)
+      itemLength += rest.length
+      // Past the limit the item is only measured, not kept, so memory stays bounded.
+      if (itemLength <= max) item.push(rest)
+      else item = []
+    }
+  }
+  if (state !== 'after') throw new FileError('chronicle.import.error.jsonArray')
+}
+
 /** The rows of an NDJSON file: one JSON object per line; blank lines are skipped. */
 async function* readNdjson(input: Readable, options: ReadOptions): AsyncGenerator<ReadItem> {
   const lines = createInterface({
@@ -156,26 +238,12 @@ async function* readNdjson(input: Readable, options: ReadOptions): AsyncGenerato
   for await (const line of lines) {
     row += 1
     if (!line.trim()) continue
-    if (line.length > max) {
-      yield { row, error: { row, column: null, key: 'chronicle.import.error.rowTooLong' } }
-      continue
-    }
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      yield { row, error: { row, column: null, key: 'chronicle.import.error.json' } }
-      continue
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      yield { row, error: { row, column: null, key: 'chronicle.import.error.notObject' } }
-      continue
-    }
-    yield { row, record: value as FileRow }
+    yield jsonItem(row, line, max)
   }
 }
 
 /** The rows of a file in the given format. */
 export function readRows(input: Readable, options: ReadOptions): AsyncGenerator<ReadItem> {
+  if (options.format === 'json') return readJsonArray(input, options)
   return options.format === 'csv' ? readCsv(input, options) : readNdjson(input, options)
 }

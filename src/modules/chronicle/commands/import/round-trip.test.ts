@@ -30,6 +30,9 @@ const storeColumns = new Set([
   'published_at',
   // When this store last wrote the event.
   'updated_at',
+  // Acts name persons and cases by this store's ids; export-round-trip.test.ts compares them with
+  // the keys matched up instead.
+  'acts_json',
 ])
 const compared = csvColumns.filter((column) => !storeColumns.has(column))
 

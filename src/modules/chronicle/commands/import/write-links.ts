@@ -27,19 +27,28 @@ async function inTwoGroups(
 
 /**
  * Adds each event's sources in file order: every link the row gives (described by the mapping's
- * source), every description it gives, or, when it gives none, the mapping's source itself.
+ * source), every description it gives, every source given whole (with its own publisher, date and
+ * reliability), or, when it gives none, the mapping's source itself.
  */
 export async function addSources(db: Db, events: WrittenEvent[], source: Mapping['source']): Promise<void> {
   await inTwoGroups(events, async (group, check) => {
     const ids: number[] = []
     const urls: (string | null)[] = []
     const descriptions: (string | null)[] = []
+    const publishers: (string | null)[] = []
+    const dates: (string | null)[] = []
+    const reliabilities: string[] = []
     for (const { id, draft } of group) {
       const given = draft.sources.length ? draft.sources : [{ url: source.url ?? null, description: null }]
       for (const item of given) {
         ids.push(id)
         urls.push(item.url)
-        descriptions.push(item.description ?? source.description ?? null)
+        // A source given whole says all about itself; a bare link is described by the mapping.
+        const whole = item.reliability !== undefined
+        descriptions.push(item.description ?? (whole ? null : (source.description ?? null)))
+        publishers.push(whole ? (item.publisher ?? null) : (source.publisher ?? null))
+        dates.push(whole ? (item.publishedOn ?? null) : (source.publishedOn ?? null))
+        reliabilities.push(item.reliability ?? source.reliability)
       }
     }
     const missing = check
@@ -51,9 +60,10 @@ export async function addSources(db: Db, events: WrittenEvent[], source: Mapping
     // Identity values follow ORDER BY, so the export (sources by id) lists them as the file did.
     await sql`
       INSERT INTO chronicle_sources (event_id, url, description, publisher, published_on, reliability)
-      SELECT c.id, c.url, c.description, ${source.publisher ?? null}::text, ${source.publishedOn ?? null}::date,
-             ${source.reliability}::text
-      FROM unnest(${ids}::bigint[], ${urls}::text[], ${descriptions}::text[]) WITH ORDINALITY AS c(id, url, description, n)
+      SELECT c.id, c.url, c.description, c.publisher, c.published_on, c.reliability
+      FROM unnest(${ids}::bigint[], ${urls}::text[], ${descriptions}::text[], ${publishers}::text[],
+        ${dates}::date[], ${reliabilities}::text[])
+        WITH ORDINALITY AS c(id, url, description, publisher, published_on, reliability, n)
       ${missing}
       ORDER BY c.n`.execute(db)
   })

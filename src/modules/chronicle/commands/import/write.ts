@@ -11,6 +11,7 @@ import type { Db } from '../../../../platform/db/database.ts'
 import { type DuplicateCandidate, findDuplicates } from '../../queries/duplicates.ts'
 import type { EventDraft } from './convert.ts'
 import type { Mapping } from './mapping.ts'
+import { addActs } from './write-acts.ts'
 import { addArticles, addSources } from './write-links.ts'
 
 /** Who imports, with which mapping, in which job, since when (the database's clock). */
@@ -168,7 +169,12 @@ export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContex
     sensitive: draft.sensitive,
     import_raw: draft.raw,
     // What the acts' trigger will find once addArticles has linked them, so it has nothing to redo.
-    article_ids: [...new Set(draft.articles.map((article) => article.articleId))].sort((a, b) => a - b),
+    article_ids: [
+      ...new Set([
+        ...draft.articles.map((article) => article.articleId),
+        ...(draft.acts ?? []).flatMap((act) => act.case?.articles.map((article) => article.articleId) ?? []),
+      ]),
+    ].sort((a, b) => a - b),
     // Only verified or disputed events may be public (a database CHECK holds it).
     published: mapping.publish && draft.status !== 'reported' && !flagged.has(draft.externalId),
   }))
@@ -205,6 +211,7 @@ export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContex
     }))
     await addSources(db, written, mapping.source)
     await addArticles(db, written)
+    if (mapping.fields.acts) await addActs(db, written, mapping.externalSource)
   }
 
   if (changed.length) {
