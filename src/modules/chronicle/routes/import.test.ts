@@ -257,7 +257,7 @@ test("a mapping's problems are told in the reader's language, limits included, n
   const problems = [...response.body.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1])
   for (const line of [
     'name: Не больше 100 символов.',
-    'format: Допустимые значения: csv, ndjson.',
+    'format: Допустимые значения: csv, ndjson, json.',
     'publish: Здесь нужно true или false.',
     'externalSource: Заполните это поле.',
     'source.url: Введите полную ссылку, начинающуюся с https:// или http://.',
@@ -298,18 +298,20 @@ test('job pages: a malformed or unknown id is 404; an NDJSON dry run reports bro
   assert.doesNotMatch(page.body, /<img src=x/)
 })
 
-test("a dry run with the Lifeline export mapping says it publishes by each row's status, and names unknown articles", async () => {
+test("a dry run with the mapping for Lifeline's earlier CSV exports says it publishes by each row's status, and names unknown articles", async () => {
+  // A file as exports were before they had the qualifiers and the whole sources and acts.
+  const columns = csvColumns.filter((column) => !/_qualifier$|_json$/.test(column))
   const row = (cells: Partial<Record<(typeof csvColumns)[number], string>>) =>
-    csvColumns.map((column) => cells[column] ?? '').join(',')
+    columns.map((column) => cells[column] ?? '').join(',')
   const event = { title_ru: 'Пикет', type: 'picket', start_date: '2022-03-06', start_precision: 'day' }
   const file = Buffer.from(
     [
-      csvColumns.join(','),
+      columns.join(','),
       row({ ...event, id: '1', status: 'verified', articles: 'koap-20.2', sources: 'https://example.org/1' }),
       row({ ...event, id: '2', status: 'disputed', articles: 'uk-999', sources: 'https://example.org/2' }),
     ].join('\r\n'),
   )
-  const dry = await upload(editor, { mapping: 'lifeline-export', mode: 'dry' }, file)
+  const dry = await upload(editor, { mapping: 'lifeline-export-v1', mode: 'dry' }, file)
   assert.equal(dry.statusCode, 303, dry.body)
   await settleImports(context.store.db)
   const page = await editor.get(dry.headers.location as string)
