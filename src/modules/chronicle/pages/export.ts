@@ -69,7 +69,11 @@ export function exportProgressPage(ctx: PageContext, job: ExportJobView, followi
               count: job.done,
               formatted: formatNumber(job.done, locale),
             },
-          )}</a></p>`
+          )}</a></p>!${
+            job.format === 'csv'
+              ? html`<p><a href="/chronicle/exports/${job.id}/download?bom=1" download>${t('chronicle.data.export.downloadBom')}</a></p>`
+              : ''
+          }`
         : html`<p>${t('chronicle.data.export.expired')}</p>`
       : job.state === 'failed'
         ? html`<p role="alert">${t('chronicle.data.export.failed')}</p>`

@@ -49,6 +49,9 @@ function dataLinks(ctx: PageContext, query: string): string {
   const q = query ? `?${query}` : ''
   const downloads = exportFormats
     .map((format) => html`<a href="/chronicle/export.${format}${q}">${format.toUpperCase()}</a>`)
+    .concat(
+      html`<a href="/chronicle/export.csv?${query ? `${query}&` : ''}bom=1">${t('chronicle.public.data.csvBom')}</a>`,
+    )
     .join(', ')
   return html`<nav class="data-links" aria-labelledby="data-links-title"><h2 id="data-links-title">${t('chronicle.public.data.title')}</h2>
 <ul><li><a href="/chronicle/stats${q}">${t('chronicle.public.data.stats')}</a></li>

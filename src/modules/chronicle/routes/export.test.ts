@@ -123,6 +123,17 @@ describe('streamed exports', () => {
     assert.match(body.toString('utf8'), /Москв/)
   })
 
+  it('offers the CSV with a byte order mark for spreadsheet programs that need one, and only the CSV', async () => {
+    const plain = (await get('/chronicle/export.csv?region=RU-MOW')).rawPayload
+    const marked = (await get('/chronicle/export.csv?region=RU-MOW&bom=1')).rawPayload
+    assert.deepEqual([...marked.subarray(0, 3)], [0xef, 0xbb, 0xbf])
+    assert.deepEqual(marked.subarray(3), plain)
+    const ndjson = (await get('/chronicle/export.ndjson?region=RU-MOW&bom=1')).rawPayload
+    assert.notDeepEqual([...ndjson.subarray(0, 3)], [0xef, 0xbb, 0xbf])
+    const list = await get('/chronicle?region=RU-MOW')
+    assert.match(list.body, /href="\/chronicle\/export\.csv\?region&#61;RU-MOW&#38;bom=1"/)
+  })
+
   it('prefixes every text cell a spreadsheet would run as a formula', async () => {
     const records = parseCsv((await get('/chronicle/export.csv?from=2024-01-01&to=2024-01-01')).body)
     const cells = records.slice(1).flat()
@@ -163,6 +174,7 @@ describe('streamed exports', () => {
       `q=${'x'.repeat(300)}`,
       'status=reported',
       'q=%00',
+      'bom=yes',
     ]) {
       const response = await get(`/chronicle/export.csv?${query}`)
       assert.equal(response.statusCode, 400, query)
@@ -214,6 +226,22 @@ describe('large exports', () => {
     assert.equal(file?.size, Buffer.byteLength(download.body))
     assert.equal(download.headers['content-length'], String(file?.size))
     assert.equal(existsSync(join(store.dataDir, 'exports')), false)
+  })
+
+  it('gives a finished CSV job with a byte order mark when asked, its length counting the mark', async () => {
+    const created = await visitor.post('/chronicle/exports', { format: 'csv', status: 'verified' })
+    assert.equal(created.statusCode, 303)
+    const page = String(created.headers.location)
+    await runQueuedExports(store.db)
+    const done = await visitor.get(page)
+    assert.match(done.body, new RegExp(`href="${page}/download\\?bom=1"`))
+    const plain = await visitor.get(`${page}/download`)
+    const marked = await visitor.get(`${page}/download?bom=1`)
+    assert.equal(marked.statusCode, 200)
+    assert.deepEqual([...marked.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf])
+    assert.deepEqual(marked.rawPayload.subarray(3), plain.rawPayload)
+    assert.equal(marked.headers['content-length'], String(plain.rawPayload.length + 3))
+    assert.equal((await visitor.get(`${page}/download?bom=yes`)).statusCode, 400)
   })
 
   it("deletes a finished export's file a day later; its page then says so and the download is gone", async () => {

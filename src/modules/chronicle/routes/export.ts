@@ -19,8 +19,7 @@ import { exportFormats, mediaTypes } from '../present/export-formats.ts'
 import { moreThan } from '../queries/events.ts'
 import { findExportJob } from '../queries/export-jobs.ts'
 import { resolveFilter } from '../queries/filters.ts'
-import { exportJobParams, exportRequest } from '../schema/export.ts'
-import { eventFilterSchema } from '../schema/filter.ts'
+import { exportDownloadQuery, exportJobParams, exportQuery, exportRequest } from '../schema/export.ts'
 
 /** Exports above this many rows run as background jobs unless the settings say otherwise. */
 export const DEFAULT_JOB_ROWS = 100_000
@@ -41,28 +40,32 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
       `/chronicle/export.${format}`,
       { config: { policy: 'public', rateLimit } },
       async (request, reply) => {
-        const parsed = eventFilterSchema.safeParse(request.query)
+        const parsed = exportQuery.safeParse(request.query)
         if (!parsed.success) throw errors.ERR_INVALID_QUERY()
-        const filter = await resolveFilter(db, parsed.data)
+        const { bom, ...query } = parsed.data
+        const filter = await resolveFilter(db, query)
         const threshold = jobThreshold(deps.env)
         if (await moreThan(db, filter, threshold)) {
           const page = largeExportPage(pageContext(request), {
             format,
             atLeast: threshold,
-            filter: normalisedFilter(parsed.data),
+            filter: normalisedFilter(query),
           })
           return sendPage(reply, page)
         }
         const day = new Date().toISOString().slice(0, 10)
-        // ?bom=1: a byte order mark first, for spreadsheet programs that take UTF-8 only with one.
-        const bom = format === 'csv' && (request.query as Record<string, unknown>).bom === '1'
         return (
           reply
             .type(mediaTypes[format])
             .header('content-disposition', `attachment; filename="chronicle-${day}.${format}"`)
             .header('access-control-allow-origin', '*')
             // One chunk (a batch of events) waits at most for a slow client, so memory stays flat.
-            .send(Readable.from(exportChunks(db, filter, format, { publicUrl, bom }), { highWaterMark: 1 }))
+            .send(
+              Readable.from(
+                exportChunks(db, filter, format, { publicUrl, bom: format === 'csv' && bom === '1' }),
+                { highWaterMark: 1 },
+              ),
+            )
         )
       },
     )
@@ -107,14 +110,26 @@ export function registerExportRoutes(app: FastifyInstance, deps: ModuleDeps) {
   app.get('/chronicle/exports/:id/download', { config: { policy: 'public' } }, async (request, reply) => {
     const job = await findJob(request)
     if (job.state !== 'done' || !job.file) throw notFound()
+    const parsed = exportDownloadQuery.safeParse(request.query)
+    if (!parsed.success) throw errors.ERR_INVALID_QUERY()
+    const bom = job.format === 'csv' && parsed.data.bom === '1'
+    const file = readStoredFile(db, job.file)
     // With the length declared, a file deleted part-way (its day over) reaches the client as cut short.
     return reply
       .type(mediaTypes[job.format])
-      .header('content-length', job.file.size)
+      .header('content-length', job.file.size + (bom ? BOM.length : 0))
       .header(
         'content-disposition',
         `attachment; filename="chronicle-export-${job.id.slice(0, 8)}.${job.format}"`,
       )
-      .send(readStoredFile(db, job.file))
+      .send(bom ? Readable.from(withBom(file)) : file)
   })
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+// A stored file with a byte order mark before its first byte.
+async function* withBom(file: Readable): AsyncGenerator<Buffer> {
+  yield BOM
+  for await (const chunk of file) yield chunk as Buffer
 }
