@@ -83,6 +83,8 @@ export type StaffEvent = {
   updatedAt: Date
   publishedAt: Date | null
   externalSource: string | null
+  /** The event it was merged into, or null: a merged event only redirects there. */
+  mergedInto: number | null
 }
 
 const toAuthorised = (value: boolean | null) => (value === null ? 'unknown' : value ? 'yes' : 'no')
@@ -101,6 +103,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
       'e.updated_by',
       'e.updated_at',
       'e.external_source',
+      'e.merged_into',
     ])
     .where('e.id', '=', id)
   if (options.forUpdate) query = query.forUpdate('e')
@@ -149,6 +152,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
     updatedAt: row.updated_at,
     publishedAt: row.published_at,
     externalSource: row.external_source,
+    mergedInto: row.merged_into === null ? null : Number(row.merged_into),
   }
   return event
 }
