@@ -33,7 +33,10 @@ async function mergedPair(marker: string) {
       start_precision: 'day',
     },
     {
-      title: { ru: `Задержания у памятника Лесе Украинке ${marker}`, en: `Flowers at Lesya Ukrainka ${marker}` },
+      title: {
+        ru: `Задержания у памятника Лесе Украинке ${marker}`,
+        en: `Flowers at Lesya Ukrainka ${marker}`,
+      },
       type_id: terms.event_type.picket,
       region_id: terms.region['RU-MOW'],
       start_date: '2022-10-11',
