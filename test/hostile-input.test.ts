@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { ensureTerms, insertEvents } from '../src/modules/chronicle/testing/events.ts'
 import { createInvite } from '../src/platform/auth/invites.ts'
 import { type Agent, agent, encodeForm } from './support/agent.ts'
 import { type TestApp, testApp } from './support/app.ts'
@@ -182,6 +183,64 @@ describe('hostile form input', () => {
     assert.equal(json.statusCode, 400)
     const text = await visitor.send('POST', '/login', 'email=a', { 'content-type': 'text/plain' })
     assert.equal(text.statusCode, 415)
+  })
+
+  it('refuses hostile merge, undo and duplicates requests with a 4xx and merges nothing', async () => {
+    const db = t.store.db
+    const terms = await ensureTerms(db)
+    const [a, b] = await insertEvents(db, [
+      {
+        title: { en: 'Hostile merge A' },
+        type_id: terms.event_type.picket,
+        start_date: '2023-01-02',
+        start_precision: 'day',
+      },
+      {
+        title: { en: 'Hostile merge B' },
+        type_id: terms.event_type.picket,
+        start_date: '2023-01-02',
+        start_precision: 'day',
+      },
+    ])
+    const merges = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('chronicle_merges')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const before = await merges()
+    await admin.get(`/staff/chronicle/events/${a}/merge?from=${b}`)
+    for (const form of [
+      { from: `${b}\u0000`, version: '1', from_version: '1' },
+      { from: `\u202e${b}`, version: '1', from_version: '1' },
+      { from: String(b), version: ['1', '1'], from_version: '1' },
+      { from: String(b), version: '1'.repeat(400), from_version: '1' },
+      { from: '1 OR 1=1', version: '1', from_version: '1' },
+      { __proto__: 'x', from: String(b), version: '-1', from_version: 'NaN' },
+    ] as Record<string, string | string[]>[]) {
+      const response = await admin.post(`/staff/chronicle/events/${a}/merge`, form)
+      assert.ok(
+        response.statusCode >= 400 && response.statusCode < 500,
+        `${JSON.stringify(form)}: ${response.statusCode}`,
+      )
+    }
+    const json = await admin.send(
+      'POST',
+      `/staff/chronicle/events/${a}/merge`,
+      JSON.stringify({ _csrf: admin.csrf, from: { $gt: 0 } }),
+      {
+        'content-type': 'application/json',
+      },
+    )
+    assert.ok(json.statusCode >= 400 && json.statusCode < 500)
+    assert.equal((await admin.post(`/staff/chronicle/events/${a}/unmerge`, { x: '\u0000' })).statusCode, 409)
+    for (const query of ['?from=%00', `?from=${'9'.repeat(30)}`, '?from[]=1', '?from=__proto__'])
+      assert.ok((await admin.get(`/staff/chronicle/events/${a}/merge${query}`)).statusCode < 500, query)
+    assert.equal((await admin.get(`/staff/chronicle/events/${'9'.repeat(30)}/duplicates`)).statusCode, 404)
+    assert.equal(await merges(), before)
   })
 
   it('refuses an unknown role in an invitation and changes nothing', async () => {

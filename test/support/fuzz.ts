@@ -165,6 +165,8 @@ const knownKeys = [
   'website',
   '_csrf',
   '_method',
+  'version',
+  'from_version',
 ]
 const pollutingKeys = [
   '__proto__',
@@ -392,9 +394,16 @@ export function csrfPairFrom(setCookie: string | string[] | undefined, page: str
 
 /**
  * Requests for one route. A body-taking route gets bodies of every kind, half of them with a valid
- * CSRF cookie and token (so they reach the handler) and half without.
+ * CSRF cookie and token (so they reach the handler) and half without. With `session` (the cookies of
+ * a signed-in member, whose CSRF pair `pair` then is) every request carries it, so staff routes are
+ * reached too.
  */
-export function casesFor(route: RouteEntry, values: PathValues, pair: CsrfPair): fc.Arbitrary<FuzzCase> {
+export function casesFor(
+  route: RouteEntry,
+  values: PathValues,
+  pair: CsrfPair,
+  session?: string,
+): fc.Arbitrary<FuzzCase> {
   const takesBody = !['GET', 'HEAD', 'OPTIONS'].includes(route.method)
   return fc
     .record({
@@ -406,6 +415,7 @@ export function casesFor(route: RouteEntry, values: PathValues, pair: CsrfPair):
     })
     .map(({ path, query, headers, body: sent, csrf }) => {
       const all: Record<string, string> = { ...headers }
+      if (session) all.cookie = `${session}${all.cookie ? `; ${all.cookie}` : ''}`
       let payload = sent?.body
       let kind = sent?.kind ?? 'query'
       if (sent) {
@@ -430,8 +440,13 @@ export function casesFor(route: RouteEntry, values: PathValues, pair: CsrfPair):
 }
 
 /** Requests spread evenly over `routes`: each case picks a route, then a request for it. */
-export function fuzzCases(routes: RouteEntry[], values: PathValues, pair: CsrfPair): fc.Arbitrary<FuzzCase> {
-  return fc.oneof(...routes.map((route) => casesFor(route, values, pair)))
+export function fuzzCases(
+  routes: RouteEntry[],
+  values: PathValues,
+  pair: CsrfPair,
+  session?: string,
+): fc.Arbitrary<FuzzCase> {
+  return fc.oneof(...routes.map((route) => casesFor(route, values, pair, session)))
 }
 
 /** A case in one line for a failure message: route, kind, the URL and the start of the body. */

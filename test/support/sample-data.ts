@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { sql } from 'kysely'
 import { generateDemo } from '../../src/modules/chronicle/demo/generate.ts'
 import { addWorker } from '../../src/modules/helpdesk/commands/add-worker.ts'
 import { openHelpdesk } from '../../src/modules/helpdesk/commands/open-helpdesk.ts'
@@ -330,16 +331,28 @@ async function fillChronicle(server: TestServer, staff: Record<Role, SampleStaff
     .select('version')
     .where('id', '=', event)
     .executeTakeFirstOrThrow()
-  const other = await db
-    .selectFrom('chronicle_events')
-    .select('id')
-    .where('id', '<>', event)
-    .orderBy('id')
-    .executeTakeFirstOrThrow()
+  // A second report of the event from another source, not yet reviewed: the likely duplicate the event
+  // page, the duplicates list and the merge page show.
+  const {
+    rows: [other],
+  } = await sql<{ id: number }>`
+    INSERT INTO chronicle_events (title, type_id, region_id, locality, start_date, start_precision, sensitive)
+    SELECT jsonb_build_object('ru', (title->>'ru') || ' (второй источник)'), type_id, region_id, locality,
+      start_date, start_precision, sensitive
+    FROM chronicle_events WHERE id = ${event} RETURNING id`.execute(db)
+  await db
+    .insertInto('chronicle_sources')
+    .values({
+      event_id: other!.id,
+      url: 'https://example.org/second-report',
+      publisher: 'Второй источник',
+      reliability: 'medium',
+    })
+    .execute()
   return {
     event,
     eventVersion: verified.version,
-    otherEvent: Number(other.id),
+    otherEvent: Number(other!.id),
     person,
     case: kase,
     term: term.id,

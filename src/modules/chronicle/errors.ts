@@ -20,6 +20,8 @@ export const errors = errorCatalogue({
   ERR_EVENT_NOT_VERIFIED: { status: 409 },
   ERR_EVENT_SECOND_VERIFICATION: { status: 409 },
   ERR_EVENT_VERIFIER_IS_AUTHOR: { status: 409 },
+  // The event was merged into another: that one is published, never this.
+  ERR_EVENT_MERGED: { status: 409 },
   // An event keeps at least one source.
   ERR_EVENT_LAST_SOURCE: { status: 409 },
   // Too many exports waiting for the background jobs; try again later.
@@ -41,3 +43,4 @@ export type PublishBlocker =
   | 'ERR_EVENT_NOT_VERIFIED'
   | 'ERR_EVENT_SECOND_VERIFICATION'
   | 'ERR_EVENT_VERIFIER_IS_AUTHOR'
+  | 'ERR_EVENT_MERGED'

@@ -1,7 +1,8 @@
 /**
  * Publishing and unpublishing. Publishing needs a verified event with a source; with the setting
  * `chronicle.require_second_verification` on, it needs two reviewers' verifications, the latest by
- * someone other than the author of the last edit. Statistics follow by the rollup trigger.
+ * someone other than the author of the last edit. An event merged into another is never published:
+ * its survivor is the event (the database refuses it too). Statistics follow by the rollup trigger.
  */
 import { sql } from 'kysely'
 import { audit } from '../../../platform/audit.ts'
@@ -16,8 +17,14 @@ import { eventAtVersion } from './review.ts'
 /** Why an event can't be published now (an error code), or null when it can. */
 export async function publishBlocker(
   db: Db,
-  event: { id: number; record: { status: string; sources: unknown[] }; updatedBy: string | null },
+  event: {
+    id: number
+    record: { status: string; sources: unknown[] }
+    updatedBy: string | null
+    mergedInto: number | null
+  },
 ): Promise<PublishBlocker | null> {
+  if (event.mergedInto !== null) return 'ERR_EVENT_MERGED'
   if (!event.record.sources.length) return 'ERR_EVENT_NO_SOURCE'
   if (event.record.status !== 'verified') return 'ERR_EVENT_NOT_VERIFIED'
   if (await secondVerificationRequired(db)) {

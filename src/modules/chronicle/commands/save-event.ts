@@ -13,6 +13,7 @@ import {
   approvedTermId,
   diffRecords,
   type EventRecord,
+  inputQualifiers,
   inputRecord,
   loadEvent,
   type StaffEvent,
@@ -48,9 +49,16 @@ const localised = (ru: string, en: string, uk: string): string => {
   return JSON.stringify(texts)
 }
 
-// The event's columns an edit sets.
-function columns(input: EventFormInput, typeId: number | null, regionId: number | null) {
+// The event's columns an edit sets (`current`: the event it edits, whose count qualifiers a form
+// without them keeps).
+function columns(
+  input: EventFormInput,
+  typeId: number | null,
+  regionId: number | null,
+  current?: EventRecord,
+) {
   return {
+    ...inputQualifiers(input, current),
     title: localised(input.title_ru, input.title_en, input.title_uk),
     summary: localised(input.summary_ru, input.summary_en, input.summary_uk),
     type_id: typeId,
@@ -135,14 +143,14 @@ export async function updateEvent(
     const history = await listEventHistory(db, options.id)
     return { kind: 'conflict', current, changes: changesSince(history, options.version) }
   }
-  const changes = diffRecords(current.record, inputRecord(options.event) as Partial<EventRecord>)
+  const changes = diffRecords(current.record, inputRecord(options.event, current.record))
   const fields = Object.keys(changes)
   if (!fields.length) return { kind: 'saved', id: current.id, version: current.version, fields }
   // The row is locked and its version checked above; the version in WHERE is a second guard.
   const saved = await db
     .updateTable('chronicle_events')
     .set({
-      ...columns(options.event, terms.typeId, terms.regionId),
+      ...columns(options.event, terms.typeId, terms.regionId, current.record),
       version: sql<number>`version + 1`,
       updated_by: options.actorId,
       updated_at: sql<Date>`now()`,

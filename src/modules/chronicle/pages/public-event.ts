@@ -7,6 +7,7 @@ import { pickText } from '../../../platform/localised.ts'
 import { countInWords } from '../present/count-words.ts'
 import { placeLine } from '../present/place.ts'
 import type { PublicAct, PublicCase, PublicEvent, PublicSource } from '../present/public.ts'
+import type { ArticleParts } from '../queries/permalinks.ts'
 import type { CountQualifier } from '../schema/event-fields.ts'
 import { badges, dateHtml, feedAlternate, titleHtml } from './public-parts.ts'
 
@@ -24,10 +25,20 @@ function row(label: string, value: string): string {
   return value ? html`<tr><th scope="row">${label}</th><td>!${value}</td></tr>` : ''
 }
 
-/** A case as a line: its kind, articles and a link. */
-export function caseLine(ctx: PageContext, item: PublicCase): string {
+/** A case as a line: its kind, articles (with the part and paragraph cited, if known) and a link. */
+export function caseLine(ctx: PageContext, item: PublicCase, parts: ArticleParts = new Map()): string {
   const articles = item.articles
-    .map((article) => html`${article.reference ? `${article.reference} — ` : ''}${article.label}`)
+    .map((article) => {
+      const cited = parts.get(`${item.id}:${article.code}`)
+      const reference = [
+        article.reference,
+        cited?.part ? ctx.t('chronicle.public.case.part', { part: cited.part }) : '',
+        cited?.paragraph ? ctx.t('chronicle.public.case.paragraph', { paragraph: cited.paragraph }) : '',
+      ]
+        .filter(Boolean)
+        .join(', ')
+      return html`${reference ? `${reference} — ` : ''}${article.label}`
+    })
     .join('; ')
   return html`<a href="${item.url}">${ctx.t(`chronicle.public.case.kind.${item.kind}`)} #${item.id}</a>!${articles ? html` (${articles})` : ''}`
 }
@@ -76,7 +87,14 @@ function sourceItem(ctx: PageContext, source: PublicSource): string {
 /** Renders an event's page. */
 export function publicEventPage(
   ctx: PageContext,
-  data: { event: PublicEvent; sources: PublicSource[]; acts: PublicAct[]; cases: PublicCase[] },
+  data: {
+    event: PublicEvent
+    sources: PublicSource[]
+    acts: PublicAct[]
+    cases: PublicCase[]
+    /** The part and paragraph each case cites of its articles. */
+    parts?: ArticleParts
+  },
 ): string {
   const { t, locale } = ctx
   const { event } = data
@@ -92,6 +110,10 @@ export function publicEventPage(
     placeLine([event.region?.label, event.locality]) === (event.region?.label ?? '') ? null : event.locality
   const summary = pickText(event.summary, locale)
   const title = pickText(event.title, locale)?.text ?? t('chronicle.public.untitled', { id: event.id })
+  // An act with a case and no person is a charge brought in the event (an import's article column):
+  // the case line below says it, and a row per article "against a person not named" would invent
+  // people, a thousand of them for a large protest's case.
+  const people = data.acts.filter((act) => act.person || act.caseId === null)
   const otherLanguages = (['ru', 'uk', 'en'] as const).filter(
     (lang) => lang !== summary?.lang && (event.summary[lang] || event.title[lang]),
   )
@@ -127,8 +149,8 @@ export function publicEventPage(
 </tbody>`,
   )}
 !${translations}
-!${data.acts.length ? html`<h2>${t('chronicle.public.event.people')}</h2>!${actsTable(ctx, data.acts, { caption: t('chronicle.public.event.actsCaption') })}` : ''}
-!${data.cases.length ? html`<h2>${t('chronicle.public.event.cases')}</h2><ul>!${data.cases.map((item) => html`<li>!${caseLine(ctx, item)}</li>`).join('')}</ul>` : ''}
+!${people.length ? html`<h2>${t('chronicle.public.event.people')}</h2>!${actsTable(ctx, people, { caption: t('chronicle.public.event.actsCaption') })}` : ''}
+!${data.cases.length ? html`<h2>${t('chronicle.public.event.cases')}</h2><ul>!${data.cases.map((item) => html`<li>!${caseLine(ctx, item, data.parts)}</li>`).join('')}</ul>` : ''}
 <h2>${t('chronicle.public.event.sources')}</h2>
 !${data.sources.length ? html`<ul>!${data.sources.map((source) => sourceItem(ctx, source)).join('')}</ul>` : html`<p>${t('chronicle.public.event.noSources')}</p>`}`
   // The chronicle's feed: a reader of one event may follow the next ones.

@@ -15,6 +15,7 @@ import type { PageContext } from '../../../platform/html/layout.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { termLabel } from '../../../platform/vocabularies/terms.ts'
+import { countQualifiers } from '../schema/event-fields.ts'
 import { authorisedValues, coordPrecisions, reliabilities, textLanguages } from '../schema/events.ts'
 
 /** A vocabulary term as the selects need it. */
@@ -35,7 +36,8 @@ export function eventFormLabels(ctx: PageContext): Record<string, string> {
   const names = [
     ...textLanguages.flatMap((lang) => [`title_${lang}`, `summary_${lang}`]),
     ...['type', 'start_date', 'start_precision', 'end_date', 'end_precision', 'region', 'locality'],
-    ...['latitude', 'longitude', 'coord_precision', 'participants', 'detained', 'authorised'],
+    ...['latitude', 'longitude', 'coord_precision', 'participants', 'participants_qualifier'],
+    ...['detained', 'detained_qualifier', 'authorised'],
     ...['subject', 'organisers', 'sensitive', 'version'],
     ...['url', 'description', 'publisher', 'published_on', 'reliability'],
   ]
@@ -69,6 +71,14 @@ export function eventFields(ctx: PageContext, options: EventFormOptions): string
   const { t } = ctx
   const { values, errors } = options
   const v = (name: string) => values[name] ?? ''
+  // How a count is known, right under it: "1000+" is at least 1,000, "около 200" about 200.
+  const qualifierField = (count: 'participants' | 'detained') =>
+    selectField(ctx, errors, {
+      name: `${count}_qualifier`,
+      label: fieldLabel(ctx, `${count}_qualifier`),
+      options: enumOptions(ctx, countQualifiers, 'chronicle.staff.countQualifier'),
+      value: v(`${count}_qualifier`) || 'exact',
+    })
   const texts = textLanguages
     .map(
       (lang) => html`<fieldset><legend>${t(`chronicle.staff.language.${lang}`)}</legend>
@@ -100,7 +110,9 @@ export function eventFields(ctx: PageContext, options: EventFormOptions): string
 </fieldset>
 <fieldset><legend>${t('chronicle.staff.whoHowMany')}</legend>
 !${inputField(ctx, errors, { name: 'participants', label: fieldLabel(ctx, 'participants'), value: v('participants'), inputmode: 'numeric', hint: t('chronicle.staff.countHint') })}
+!${qualifierField('participants')}
 !${inputField(ctx, errors, { name: 'detained', label: fieldLabel(ctx, 'detained'), value: v('detained'), inputmode: 'numeric', hint: t('chronicle.staff.countHint') })}
+!${qualifierField('detained')}
 !${selectField(ctx, errors, { name: 'authorised', label: fieldLabel(ctx, 'authorised'), options: enumOptions(ctx, authorisedValues, 'chronicle.staff.authorised'), value: v('authorised') || 'unknown' })}
 !${textareaField(ctx, errors, { name: 'subject', label: fieldLabel(ctx, 'subject'), value: v('subject'), rows: 2, hint: t('chronicle.staff.subjectHint') })}
 !${textareaField(ctx, errors, { name: 'organisers', label: fieldLabel(ctx, 'organisers'), value: v('organisers'), rows: 2 })}

@@ -55,5 +55,6 @@ export function valueText(ctx: PageContext, field: string, value: unknown, names
   if (field === 'coord_precision') return t(`chronicle.staff.coordPrecision.${value}`)
   if (field === 'status') return t(`chronicle.staff.status.${value}`)
   if (field === 'authorised') return t(`chronicle.staff.authorised.${value}`)
+  if (field.endsWith('_qualifier')) return t(`chronicle.staff.countQualifier.${value}`)
   return String(value)
 }

@@ -9,7 +9,7 @@ import type { Db } from '../../../platform/db/database.ts'
 import * as versions from '../../../platform/history/versions.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import { approvedTermsByCode } from '../../../platform/vocabularies/queries.ts'
-import { factFields, textFields } from '../schema/event-fields.ts'
+import { type CountQualifier, factFields, textFields } from '../schema/event-fields.ts'
 import type { EventFormInput } from '../schema/events.ts'
 import { eventFactColumns, eventsWithTerms } from './events.ts'
 
@@ -43,6 +43,8 @@ export type EventRecord = {
   coord_precision: string | null
   participants: number | null
   detained: number | null
+  participants_qualifier: CountQualifier
+  detained_qualifier: CountQualifier
   authorised: 'yes' | 'no' | 'unknown'
   subject: string | null
   organisers: string | null
@@ -60,6 +62,8 @@ export const recordFields: readonly RecordField[] = [
   ...textFields,
   'type',
   ...factFields,
+  'participants_qualifier',
+  'detained_qualifier',
   'sensitive',
   'status',
   'published',
@@ -83,6 +87,8 @@ export type StaffEvent = {
   updatedAt: Date
   publishedAt: Date | null
   externalSource: string | null
+  /** The event it was merged into, or null: a merged event only redirects there. */
+  mergedInto: number | null
 }
 
 const toAuthorised = (value: boolean | null) => (value === null ? 'unknown' : value ? 'yes' : 'no')
@@ -101,6 +107,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
       'e.updated_by',
       'e.updated_at',
       'e.external_source',
+      'e.merged_into',
     ])
     .where('e.id', '=', id)
   if (options.forUpdate) query = query.forUpdate('e')
@@ -133,6 +140,8 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
     coord_precision: row.coord_precision,
     participants: row.participants,
     detained: row.detained,
+    participants_qualifier: row.participants_qualifier,
+    detained_qualifier: row.detained_qualifier,
     authorised: toAuthorised(row.authorised),
     subject: row.subject,
     organisers: row.organisers,
@@ -149,13 +158,30 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
     updatedAt: row.updated_at,
     publishedAt: row.published_at,
     externalSource: row.external_source,
+    mergedInto: row.merged_into === null ? null : Number(row.merged_into),
   }
   return event
 }
 
-/** The record fields an edit sets, from the form's input. */
-export function inputRecord(input: EventFormInput): Partial<EventRecord> {
+/**
+ * How each count of an input is known: as sent, else as the event has it (`current`), else exact; a
+ * count left empty is exact, so no qualifier outlives its number.
+ */
+export function inputQualifiers(
+  input: EventFormInput,
+  current?: Pick<EventRecord, 'participants_qualifier' | 'detained_qualifier'>,
+): Pick<EventRecord, 'participants_qualifier' | 'detained_qualifier'> {
+  const qualifier = (count: 'participants' | 'detained'): CountQualifier =>
+    input[count] === null
+      ? 'exact'
+      : (input[`${count}_qualifier`] ?? current?.[`${count}_qualifier`] ?? 'exact')
+  return { participants_qualifier: qualifier('participants'), detained_qualifier: qualifier('detained') }
+}
+
+/** The record fields an edit sets, from the form's input (`current`: the event it edits, if any). */
+export function inputRecord(input: EventFormInput, current?: EventRecord): Partial<EventRecord> {
   return {
+    ...inputQualifiers(input, current),
     title_ru: input.title_ru || null,
     title_en: input.title_en || null,
     title_uk: input.title_uk || null,

@@ -24,6 +24,8 @@ const record = (overrides: Partial<EventRecord> = {}): EventRecord => ({
   coord_precision: null,
   participants: null,
   detained: 3,
+  participants_qualifier: 'exact',
+  detained_qualifier: 'exact',
   authorised: 'no',
   subject: null,
   organisers: null,

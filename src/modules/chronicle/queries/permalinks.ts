@@ -139,6 +139,25 @@ export async function caseArticles(db: Db, ids: number[]): Promise<Map<number, n
   return byCase
 }
 
+/** The part and paragraph a case cites of an article ("ч. 1", "п. «а»"), by `caseId:articleCode`. */
+export type ArticleParts = ReadonlyMap<string, { part: string | null; paragraph: string | null }>
+
+/** The parts and paragraphs of the cases' articles, where one is given. */
+export async function articleParts(db: Db, caseIds: number[]): Promise<ArticleParts> {
+  const parts = new Map<string, { part: string | null; paragraph: string | null }>()
+  if (!caseIds.length) return parts
+  const rows = await db
+    .selectFrom('chronicle_case_articles as ca')
+    .innerJoin('vocab_terms as v', 'v.id', 'ca.article_id')
+    .select(['ca.case_id', 'v.code', 'ca.part', 'ca.paragraph'])
+    .where('ca.case_id', 'in', caseIds)
+    .where((eb) => eb.or([eb('ca.part', 'is not', null), eb('ca.paragraph', 'is not', null)]))
+    .execute()
+  for (const row of rows)
+    parts.set(`${row.case_id}:${row.code}`, { part: row.part, paragraph: row.paragraph })
+  return parts
+}
+
 /**
  * Whether a case arose from a sensitive event, published or not: its stage dates are then blurred
  * like the event's (redaction.ts `redactStage`).

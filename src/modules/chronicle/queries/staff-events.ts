@@ -1,6 +1,7 @@
 /**
  * The staff list of events: every status, published or not, newest first, 50 a page. Pages by id
- * (keyset), so the thousandth page costs what the first does.
+ * (keyset), so the thousandth page costs what the first does. Events merged into another are left
+ * out: their survivor stands for them, and their own page (by number) says where they went.
  */
 import { sql } from 'kysely'
 import type { Precision } from '../../../platform/dates/precision.ts'
@@ -54,6 +55,7 @@ export async function listStaffEvents(
       'e.published_at',
       'e.updated_at',
     ])
+    .where('e.merged_into', 'is', null)
     .orderBy('e.id', 'desc')
     .limit(STAFF_PAGE_SIZE + 1)
   if (filter.status) query = query.where('e.status', '=', filter.status)

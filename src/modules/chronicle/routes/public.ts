@@ -27,6 +27,7 @@ import { FACET_SCAN_SCOPE, facetCounts } from '../queries/facets.ts'
 import { resolveFilter } from '../queries/filters.ts'
 import { survivorOf } from '../queries/merges.ts'
 import {
+  articleParts,
   caseArticles,
   caseIsSensitive,
   caseStages,
@@ -115,13 +116,15 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const terms = (await termIndex(db)).byId
     const year = ageYear(row.start_date)
     const actRows = await publicActs(db, { eventId: id })
-    const cases = await casesByIds(db, unique(actRows.map((act) => act.case_id)))
+    const caseIds = unique(actRows.map((act) => act.case_id))
+    const [cases, parts] = await Promise.all([casesByIds(db, caseIds), articleParts(db, caseIds)])
     const sources = await eventSources(db, id)
     const page = publicEventPage(ctx, {
       event: presentPublicEvent(row, terms, ctx.locale),
       sources: sources.map((source) => presentSource(source, row, ctx.locale)),
       acts: actRows.map((act) => presentPublicAct(act, terms, year, ctx.locale)),
       cases: cases.map((item) => presentCase(item, terms, ctx.locale)),
+      parts,
     })
     return sendPage(reply, page)
   })

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { atPrecision, type Precision, precisions } from '../../../platform/dates/precision.ts'
 import { text } from '../../../platform/validation.ts'
+import { countQualifiers } from './event-fields.ts'
 
 /** The three languages a title or summary may be written in. */
 export const textLanguages = ['ru', 'en', 'uk'] as const
@@ -71,7 +72,10 @@ const eventShape = {
   longitude: coordinate(180),
   coord_precision: z.union([z.literal(''), choice(coordPrecisions)]).transform((value) => value || null),
   participants: optionalCount,
+  // How each count is known; absent (a client that doesn't send it) keeps what the event has.
+  participants_qualifier: choice(countQualifiers).optional(),
   detained: optionalCount,
+  detained_qualifier: choice(countQualifiers).optional(),
   authorised: choice(authorisedValues),
   subject: text(1000, { multiline: true }),
   organisers: text(1000, { multiline: true }),
