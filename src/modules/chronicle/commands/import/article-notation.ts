@@ -15,25 +15,29 @@ export type ArticleNotation = {
 }
 
 const actPattern = /(коап|koap|ук|uk|ук\s*рф)/iu
-const numberPattern = /(?:ст\.?|статья|art\.?)?\s*(\d+(?:\.\d+)*)/iu
+const numberPattern = /(?:ст\.?|стать[яиеё]|art\.?)?\s*(\d+(?:\.\d+)*)/iu
+const partPattern = /(?:ч\.?|част[ьиі]|part)\s*(\d+(?:\.\d+)?)/iu
+const paragraphPattern = /(?:п\.?|пункта?|para\.?)\s*[«"']?([\p{L}\d]+)[»"']?/iu
 
-/** Reads "УК 318 ч.1", "ст. 20.2 ч. 5 КоАП РФ", "318 ч. 1 п. «а» УК"; null when it is none of these. */
+/**
+ * Reads "УК 318 ч.1", "ст. 20.2 ч. 5 КоАП РФ", "318 ч. 1 п. «а» УК", and the part first as charge
+ * sheets write it ("ч. 1 ст. 20.3.3 КоАП", "часть 2 статьи 207.3 УК РФ"); null when it is none of these.
+ */
 export function parseArticleNotation(raw: string): ArticleNotation | null {
   const text = raw.replace(/\s+/g, ' ').trim()
   const act = actPattern.exec(text)
   if (!act) return null
-  const withoutAct = text.replace(actPattern, ' ').replace(/(^|\s)рф(?=\s|$)/iu, ' ')
-  const number = numberPattern.exec(withoutAct)
+  let rest = text.replace(actPattern, ' ').replace(/(^|\s)рф(?=\s|$)/iu, ' ')
+  // The part and the paragraph are taken out first, so the article's number is the number left,
+  // wherever the writer put it.
+  const part = partPattern.exec(rest)
+  rest = rest.replace(part?.[0] ?? '', ' ')
+  const paragraph = paragraphPattern.exec(rest)
+  rest = rest.replace(paragraph?.[0] ?? '', ' ')
+  const number = numberPattern.exec(rest)
   if (!number?.[1]) return null
-  const part = /(?:ч\.?|част[ьи]|part)\s*(\d+(?:\.\d+)?)/iu.exec(withoutAct)
-  const paragraph = /(?:п\.?|пункт|para\.?)\s*[«"']?([\p{L}\d]+)[»"']?/iu.exec(withoutAct)
   // Nothing else may be left: "УК 318 и 319" is two articles, not one read wrong.
-  const rest = withoutAct
-    .replace(number[0], ' ')
-    .replace(part?.[0] ?? '', ' ')
-    .replace(paragraph?.[0] ?? '', ' ')
-    .replace(/[\s,.]+/g, '')
-  if (rest) return null
+  if (rest.replace(number[0], ' ').replace(/[\s,.]+/g, '')) return null
   return {
     act: /коап|koap/iu.test(act[1] ?? '') ? 'КоАП' : 'УК',
     number: number[1],

@@ -296,7 +296,7 @@ export function convertRow(
         column: spec.column ?? null,
         field,
         key: 'chronicle.import.warning.countFromWord',
-        value: `${raw} → ${parsed.value}`,
+        value: `${raw} → ${parsed.value} (${parsed.qualifier})`,
       })
     return { value: parsed.value, qualifier: parsed.qualifier }
   }

@@ -23,11 +23,21 @@ const prefixes: [RegExp, CountQualifier][] = [
   ],
 ]
 
-// Words standing for a number: the smallest the word can mean, as a lower bound.
+// Words standing for a number: the smallest the word can mean, as a lower bound ("сотни" are at
+// least two hundred).
 const words: [RegExp, number][] = [
   [/^(десятки|десятків|dozens|tens)$/iu, 20],
   [/^(сотни|сотні|сотень|hundreds)$/iu, 200],
   [/^(тысячи|тисячі|тисяч|thousands)$/iu, 2000],
+]
+
+// The same words after "около", "более", "понад"… are one of the unit ("около сотни" is about a
+// hundred, "более тысячи" more than a thousand): genitive or accusative singular, or English "a".
+const afterQualifier: [RegExp, number][] = [
+  [/^(десятка|десяток|десятку)$/iu, 10],
+  [/^(a\s+dozen|dozen)$/iu, 12],
+  [/^(сотни|сотню|сотні|a\s+hundred|hundred)$/iu, 100],
+  [/^(тысячи|тысячу|тисячі|тисячу|a\s+thousand|thousand)$/iu, 1000],
 ]
 
 /**
@@ -53,6 +63,9 @@ export function parseCount(raw: string): (Count & { fromWord: boolean }) | null 
     return value <= maxCount ? { value, qualifier, fromWord: false } : null
   }
   if (compact.endsWith('+')) return null
+  if (qualifier !== 'exact')
+    for (const [pattern, value] of afterQualifier)
+      if (pattern.test(text)) return { value, qualifier, fromWord: true }
   for (const [pattern, value] of words)
     if (pattern.test(text))
       return { value, qualifier: qualifier === 'about' ? 'about' : 'at_least', fromWord: true }

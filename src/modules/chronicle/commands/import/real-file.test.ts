@@ -60,7 +60,7 @@ test('a real file with mixed date precisions and qualified counts imports every 
   assert.equal(report.inserted, 4)
   assert.deepEqual(
     report.warnings.map((warning) => [warning.row, warning.key, warning.value]),
-    [[3, 'chronicle.import.warning.countFromWord', 'десятки → 20']],
+    [[3, 'chronicle.import.warning.countFromWord', 'десятки → 20 (at_least)']],
   )
   const rows = await t.store.db
     .selectFrom('chronicle_events')
