@@ -100,7 +100,7 @@ export function publicEventPage(
   const { event } = data
   const yesNo = (value: boolean | null) =>
     value == null ? '' : html`${t(value ? 'chronicle.public.yes' : 'chronicle.public.no')}`
-  const number = (value: number | null, qualifier: CountQualifier) =>
+  const number = (value: number | null, qualifier: CountQualifier | null) =>
     value == null ? '' : html`${countInWords(t, locale, value, qualifier)}`
   const place = event.coordinates
     ? html`${event.coordinates.latitude.toFixed(5)}, ${event.coordinates.longitude.toFixed(5)}`

@@ -3,7 +3,7 @@ import { formatNumber, type Locale, type T } from '../../../platform/i18n.ts'
 import type { CountQualifier } from '../schema/event-fields.ts'
 
 /** The count as a reader should take it; a lower bound or an estimate never reads as a figure. */
-export function countInWords(t: T, locale: Locale, value: number, qualifier: CountQualifier): string {
+export function countInWords(t: T, locale: Locale, value: number, qualifier: CountQualifier | null): string {
   const n = formatNumber(value, locale)
-  return qualifier === 'exact' ? n : t(`chronicle.public.count.${qualifier}`, { n })
+  return qualifier === null || qualifier === 'exact' ? n : t(`chronicle.public.count.${qualifier}`, { n })
 }

@@ -49,11 +49,11 @@ export type PublicEvent = {
   locality: string | null
   coordinates: { latitude: number; longitude: number; precision: string | null } | null
   participants: number | null
-  /** How the count of participants is known: exact, a lower bound (at_least) or an estimate (about). */
-  participantsQualifier: CountQualifier
+  /** How the count of participants is known: exact, a lower bound (at_least) or an estimate (about); null without a count. */
+  participantsQualifier: CountQualifier | null
   detained: number | null
   /** How the count of people detained is known, as for participants. */
-  detainedQualifier: CountQualifier
+  detainedQualifier: CountQualifier | null
   authorised: boolean | null
   subject: string | null
   organisers: string | null
@@ -133,9 +133,10 @@ export function presentEventFields<T, D>(
         ? { latitude: event.latitude, longitude: event.longitude, precision: event.coord_precision }
         : null,
     participants: event.participants,
-    participantsQualifier: event.participants_qualifier,
+    // A qualifier says how a count is known; with no count there is nothing to qualify.
+    participantsQualifier: event.participants == null ? null : event.participants_qualifier,
     detained: event.detained,
-    detainedQualifier: event.detained_qualifier,
+    detainedQualifier: event.detained == null ? null : event.detained_qualifier,
     authorised: event.authorised,
     subject: event.subject,
     organisers: event.organisers,

@@ -76,13 +76,14 @@ export const eventOut = z.object({
     .object({ latitude: z.number(), longitude: z.number(), precision: z.string().nullable() })
     .nullable(),
   participants: z.number().int().nullable(),
-  participantsQualifier: z.enum(countQualifiers).meta({
+  participantsQualifier: z.enum(countQualifiers).nullable().meta({
     description:
-      'How the participants count is known: exact, a lower bound (at_least) or an estimate (about).',
+      'How the participants count is known: exact, a lower bound (at_least) or an estimate (about); null without a count.',
   }),
   detained: z.number().int().nullable(),
-  detainedQualifier: z.enum(countQualifiers).meta({
-    description: 'How the detained count is known: exact, a lower bound (at_least) or an estimate (about).',
+  detainedQualifier: z.enum(countQualifiers).nullable().meta({
+    description:
+      'How the detained count is known: exact, a lower bound (at_least) or an estimate (about); null without a count.',
   }),
   authorised: z.boolean().nullable(),
   subject: z.string().nullable(),

@@ -116,6 +116,16 @@ test('the API, the public page and the statistics say which counts are bounds or
   assert.equal(stats.detainedQualified.atLeast, 2)
   assert.equal(stats.detainedQualified.about, 1)
   assert.match((await get('/chronicle/stats')).body, /2 give the number detained as a lower bound/)
+  // With no count there is nothing to qualify: the API says null, not "exact".
+  const third = await t.store.db
+    .selectFrom('chronicle_events')
+    .select('id')
+    .where('external_source', '=', 'news-file')
+    .where('participants', 'is', null)
+    .executeTakeFirstOrThrow()
+  const uncounted = (await get(`/api/v1/events/${third.id}`)).json()
+  assert.equal((uncounted.event ?? uncounted).participantsQualifier, null)
+  assert.equal((uncounted.event ?? uncounted).detainedQualifier, 'at_least')
 })
 
 test('a value map on a field that keeps its values as given is refused, not ignored', () => {
