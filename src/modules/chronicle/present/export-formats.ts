@@ -53,6 +53,7 @@ export function csvRecord(e: EventOut): string {
     e.end.date,
     e.end.precision,
     e.region,
+    e.country,
     e.locality,
     e.coordinates?.latitude,
     e.coordinates?.longitude,

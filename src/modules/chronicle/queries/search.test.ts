@@ -19,6 +19,7 @@ const filter = (q: string): ResolvedFilter => ({
   q,
   typeIds: null,
   regionIds: null,
+  countryIds: null,
   articleIds: null,
   statuses: null,
   from: null,
