@@ -17,6 +17,7 @@ export const mappableFields = [
   'startDate',
   'endDate',
   'region',
+  'country',
   'locality',
   'latitude',
   'longitude',
@@ -51,6 +52,7 @@ export const listFields = ['sourceUrl', 'sources', 'articles'] as const satisfie
 export const valueMapFields = [
   'type',
   'region',
+  'country',
   'articles',
   'status',
   'startPrecision',
