@@ -127,7 +127,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   // Fails, on purpose, while a record still names one of Georgia's regions.
   await sql`
-    DELETE FROM vocab_terms WHERE vocabulary = 'region' AND code = ANY(${georgianRegions.map((r) => r.code)}::text[]);
+    DELETE FROM vocab_terms WHERE vocabulary = 'region' AND code = ANY(${georgianRegions.map((r) => r.code)}::text[])
+  `.execute(db)
+  await sql`
     UPDATE vocab_terms SET extra = extra - 'country' - 'gender' WHERE vocabulary = 'region';
     DELETE FROM vocab_terms WHERE vocabulary = 'country';
     ALTER TABLE vocab_terms DROP CONSTRAINT vocab_terms_vocabulary_check;
