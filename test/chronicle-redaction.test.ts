@@ -25,7 +25,8 @@ let named = 0
 // What must never appear: names of people who are not named in public, the coordinates and the
 // exact days of the sensitive event (in every format and language a page or file might use).
 const hiddenNames = ['Засекреченный', 'Zasekrechenny', 'Анонимова', 'Anonimova']
-const hiddenCoordinates = [/54[.,]1932/, /37[.,]6173/]
+// Tula's, and Berlin's for a sensitive event abroad (blurred to its town and country, with no region).
+const hiddenCoordinates = [/54[.,]1932/, /37[.,]6173/, /52[.,]5173/, /13[.,]3829/]
 function exactDays(): string[] {
   const out = new Set<string>()
   for (const day of ['2024-03-17', '2024-03-18']) {
@@ -73,6 +74,27 @@ before(async () => {
       sensitive: true,
     },
   ])) as [number]
+  // A sensitive event abroad: no region, a town and a country.
+  const germany = await db
+    .selectFrom('vocab_terms')
+    .select('id')
+    .where('vocabulary', '=', 'country')
+    .where('code', '=', 'DE')
+    .executeTakeFirstOrThrow()
+  const [abroad] = (await insertEvents(db, [
+    {
+      title: { ru: 'Акция солидарности в Берлине', en: 'Solidarity action in Berlin' },
+      type_id: terms.event_type.protest,
+      country_id: germany.id,
+      locality: 'Берлин',
+      latitude: 52.517389,
+      longitude: 13.382914,
+      coord_precision: 'exact',
+      start_date: '2024-03-17',
+      start_precision: 'day',
+      sensitive: true,
+    },
+  ])) as [number]
   const [open] = (await insertEvents(db, [
     {
       title: { ru: 'Пикет в Москве', en: 'Picket in Moscow' },
@@ -92,7 +114,7 @@ before(async () => {
       start_precision: 'day',
     },
   ])) as [number]
-  ids.events.push(sensitiveEvent, open, draft)
+  ids.events.push(sensitiveEvent, abroad, open, draft)
 
   withheld = await insertPerson(db, {
     name_cyrillic: 'Засекреченный Виктор',
@@ -222,6 +244,7 @@ const parameterValues = () => [
 const queryVariants = [
   '',
   '?region=RU-TUL',
+  '?country=DE',
   '?q=Тула',
   '?type=detention',
   '?from=2024-03&to=2024-03',

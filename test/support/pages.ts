@@ -90,6 +90,8 @@ export function pageList(sample: Sample): PageEntry[] {
       path: '/chronicle?region=RU-MOW&type=detention',
       audience: 'public',
     },
+    // Events beyond Russia: the country facet, and the region facet of a country with occupied regions.
+    { name: 'chronicle-country', route: 'GET /chronicle', path: '/chronicle?country=UA', audience: 'public' },
     {
       name: 'chronicle-event',
       route: 'GET /chronicle/events/:id',

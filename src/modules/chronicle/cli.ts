@@ -187,6 +187,7 @@ export function registerChronicleCommands(program: Command, deps: CliDeps): void
 // The names people type: "regions", "region", "event-types", "event_type"…
 const aliases: Record<string, Vocabulary> = {
   regions: 'region',
+  countries: 'country',
   types: 'event_type',
   event_types: 'event_type',
   articles: 'article',
@@ -255,7 +256,7 @@ export function registerVocabularyCommands(chronicle: Command, deps: CliDeps): v
   chronicle
     .command('vocabularies')
     .description(
-      'Print a vocabulary’s codes with their Russian, Ukrainian and English names (regions, event_types, articles, act_types), or list the vocabularies.',
+      'Print a vocabulary’s codes with their Russian, Ukrainian and English names (regions, countries, event_types, articles, act_types), or list the vocabularies.',
     )
     .argument('[name]', 'the vocabulary')
     .action(async (name?: string) => {

@@ -17,6 +17,7 @@ const filterHelp: Record<string, string> = {
   q: 'Full-text search in Russian, Ukrainian and English.',
   type: 'Event type codes (repeat the parameter for several).',
   region: 'Region codes (repeat for several).',
+  country: 'Country codes, ISO 3166-1 alpha-2 (repeat for several).',
   article: 'Article codes (repeat for several).',
   status: 'verified and/or disputed.',
   from: 'First day (YYYY-MM-DD) or month (YYYY-MM).',
@@ -31,7 +32,7 @@ const queryParameters = (schema: Parameters<typeof parametersOf>[0], only?: stri
 const statsOperation = (): Json => ({
   operationId: 'getStats',
   summary:
-    'Counts of published events and people detained, by month, region, type and article, for a filter.',
+    'Counts of published events and people detained, by month, region, country, type and article, for a filter.',
   tags: ['statistics'],
   parameters: queryParameters(statsQuerySchema),
   responses: {

@@ -49,6 +49,8 @@ declare module '../../platform/db/tables.ts' {
       region_id: number
       type_id: number
       status: 'verified' | 'disputed'
+      /** The event's country, 0 for none (see the countries migration). */
+      country_id: number
       events: number
       detained: number
       participants: number
@@ -60,6 +62,7 @@ declare module '../../platform/db/tables.ts' {
       type_id: number
       status: 'verified' | 'disputed'
       article_id: number
+      country_id: number
       events: number
       detained: number
       participants: number
@@ -113,6 +116,8 @@ export interface EventsTable {
   end_date: string | null
   end_precision: Generated<Precision>
   region_id: number | null
+  /** The country (a `country` term), null only for an event with no place at all. */
+  country_id: number | null
   locality: string | null
   latitude: number | null
   longitude: number | null
@@ -173,6 +178,7 @@ export interface PersonsTable {
   visibility: Generated<'named' | 'anonymous' | 'withheld'>
   visibility_source: string | null
   region_id: number | null
+  country_id: number | null
   locality: string | null
   birth_year: number | null
   /** Where an imported person came from, and their key there (see the import keys migration). */
@@ -189,6 +195,7 @@ export interface CasesTable {
   kind: 'administrative' | 'criminal'
   court: string | null
   region_id: number | null
+  country_id: number | null
   status: Generated<'open' | 'closed' | 'appeal'>
   outcome: 'fine' | 'term' | 'suspended' | 'acquitted' | 'dismissed' | 'other' | null
   fine_minor: number | null

@@ -14,6 +14,13 @@ const laterArticles = (
     ),
   ) as { article: { code: string }[] }
 ).article.map((term) => term.code)
+// Countries and Georgia's occupied regions a later migration adds (migrations/20261210-140000-chronicle-countries.ts).
+const countryCodes = (
+  JSON.parse(
+    readFileSync(new URL('../../../migrations/data/countries-iso3166-1.json', import.meta.url), 'utf8'),
+  ) as { codes: string[] }
+).codes
+const georgianRegions = ['GE-AB', 'GE-TSKHINVALI']
 
 let store: TestStore
 before(async () => {
@@ -21,7 +28,7 @@ before(async () => {
 })
 after(async () => store.close())
 
-test('the seed migration leaves 83 federal subjects and 6 occupied territories, each labelled in ru/en/uk', async () => {
+test('the seed migration leaves 83 federal subjects and 6 occupied territories of Ukraine (2 of Georgia added later), each labelled in ru/en/uk', async () => {
   const regions = await store.db
     .selectFrom('vocab_terms')
     .select(['code', 'labels', 'extra', 'status'])
@@ -29,10 +36,20 @@ test('the seed migration leaves 83 federal subjects and 6 occupied territories, 
     .execute()
   assert.equal(regions.filter((r) => r.code.startsWith('RU-')).length, 83)
   const occupied = regions.filter((r) => r.extra.occupied === true).map((r) => r.code)
-  assert.deepEqual(occupied.sort(), ['UA-09', 'UA-14', 'UA-23', 'UA-40', 'UA-43', 'UA-65'])
+  assert.deepEqual(occupied.sort(), [
+    ...georgianRegions,
+    'UA-09',
+    'UA-14',
+    'UA-23',
+    'UA-40',
+    'UA-43',
+    'UA-65',
+  ])
   for (const region of regions) {
     assert.equal(region.status, 'approved')
-    assert.equal(region.extra.iso, region.code)
+    // The Tskhinvali region has no ISO 3166-2 code of its own (see the countries migration).
+    assert.equal(region.extra.iso, region.code === 'GE-TSKHINVALI' ? undefined : region.code)
+    assert.equal(region.extra.country, region.code.slice(0, 2))
     for (const language of ['ru', 'en', 'uk'] as const)
       assert.ok(region.labels[language]?.trim(), region.code)
   }
@@ -97,7 +114,10 @@ test('the seed migration goes down by code and up again', async () => {
   await migration.down(store.db as unknown as Kysely<unknown>)
   // Left: the hand-made term, and those later migrations added.
   const left = await store.db.selectFrom('vocab_terms').select('code').execute()
-  assert.deepEqual(left.map((row) => row.code).sort(), ['hand_made', ...laterArticles].sort())
+  assert.deepEqual(
+    left.map((row) => row.code).sort(),
+    ['hand_made', ...laterArticles, ...countryCodes, ...georgianRegions].sort(),
+  )
   await migration.up(store.db as unknown as Kysely<unknown>)
   assert.equal(await count(), seeded + 1)
 })

@@ -8,7 +8,9 @@ import { audit } from '../../../platform/audit.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import { notFound } from '../../../platform/errors.ts'
 import type { Localised } from '../../../platform/localised.ts'
+import { regionCountry } from '../../../platform/regions/countries.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import {
   approvedTermId,
   diffRecords,
@@ -30,15 +32,43 @@ export type SaveOutcome =
 
 const unknownTerm = 'chronicle.staff.errors.unknownTerm'
 
+/**
+ * The event's country code: the one chosen; when none was sent (a client that predates countries),
+ * the region's, else Russia for a place without one (the chronicle knew no other country before).
+ * Chosen empty with a region, it is the region's; chosen empty with only a locality or coordinates,
+ * it is missing (null with `needed`).
+ */
+export function eventCountry(
+  input: Pick<EventFormInput, 'country' | 'locality' | 'latitude'>,
+  regionCountryCode: string | null,
+): { code: string | null; needed: boolean } {
+  const placed = Boolean(input.locality) || input.latitude !== null
+  if (input.country) return { code: input.country, needed: false }
+  if (regionCountryCode) return { code: regionCountryCode, needed: false }
+  if (input.country === undefined) return { code: placed ? 'RU' : null, needed: false }
+  return { code: null, needed: placed }
+}
+
 // Codes from the form become ids; only approved terms may be used (vocabularies grow by approval).
+// A region must be one of the chosen country's: a Russian region under Ukraine, or an occupied
+// territory under Russia, is refused.
 async function resolveTerms(db: Db, input: EventFormInput) {
   const errors: FieldErrors = {}
   const typeId = await approvedTermId(db, 'event_type', input.type)
   if (typeId === null) errors.type = unknownTerm
   const regionId = input.region ? await approvedTermId(db, 'region', input.region) : null
   if (input.region && regionId === null) errors.region = unknownTerm
+  const index = await termIndex(db)
+  const region = regionId === null ? undefined : index.byId.get(regionId)
+  const regionCountryCode = region ? regionCountry(region) : null
+  const country = eventCountry(input, regionCountryCode)
+  const countryId = country.code ? (index.id('country', country.code) ?? null) : null
+  if (country.needed) errors.country = 'chronicle.staff.errors.countryNeeded'
+  else if (country.code && countryId === null) errors.country = unknownTerm
+  else if (regionCountryCode && country.code !== regionCountryCode)
+    errors.region = 'chronicle.staff.errors.regionNotInCountry'
   if (typeId === null || Object.keys(errors).length) return { ok: false as const, errors }
-  return { ok: true as const, typeId, regionId }
+  return { ok: true as const, typeId, regionId, countryId, countryCode: country.code }
 }
 
 const localised = (ru: string, en: string, uk: string): string => {
@@ -55,6 +85,7 @@ function columns(
   input: EventFormInput,
   typeId: number | null,
   regionId: number | null,
+  countryId: number | null,
   current?: EventRecord,
 ) {
   return {
@@ -67,6 +98,7 @@ function columns(
     end_date: input.end_date,
     end_precision: input.end_precision,
     region_id: regionId,
+    country_id: countryId,
     locality: input.locality,
     latitude: input.latitude,
     longitude: input.longitude,
@@ -102,7 +134,7 @@ export async function createEvent(
   const { id } = await db
     .insertInto('chronicle_events')
     .values({
-      ...columns(options.event, terms.typeId, terms.regionId),
+      ...columns(options.event, terms.typeId, terms.regionId, terms.countryId),
       created_by: options.actorId,
       updated_by: options.actorId,
     })
@@ -143,14 +175,17 @@ export async function updateEvent(
     const history = await listEventHistory(db, options.id)
     return { kind: 'conflict', current, changes: changesSince(history, options.version) }
   }
-  const changes = diffRecords(current.record, inputRecord(options.event, current.record))
+  const changes = diffRecords(
+    current.record,
+    inputRecord({ ...options.event, country: terms.countryCode }, current.record),
+  )
   const fields = Object.keys(changes)
   if (!fields.length) return { kind: 'saved', id: current.id, version: current.version, fields }
   // The row is locked and its version checked above; the version in WHERE is a second guard.
   const saved = await db
     .updateTable('chronicle_events')
     .set({
-      ...columns(options.event, terms.typeId, terms.regionId, current.record),
+      ...columns(options.event, terms.typeId, terms.regionId, terms.countryId, current.record),
       version: sql<number>`version + 1`,
       updated_by: options.actorId,
       updated_at: sql<Date>`now()`,

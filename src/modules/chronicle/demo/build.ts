@@ -1,6 +1,6 @@
 /** One demo event with its persons, acts, cases and sources, as plain rows ready to insert. */
 import { days, isSpike } from './dates.ts'
-import { regions } from './places.ts'
+import { placeCountry, regions } from './places.ts'
 import type { Random } from './random.ts'
 import { type ActPlan, eventText } from './texts.ts'
 
@@ -10,7 +10,8 @@ export type DemoPerson = {
   name_latin: string | null
   visibility: 'named' | 'anonymous' | 'withheld'
   visibility_source: string | null
-  region: string
+  region: string | null
+  country: string
   locality: string
   birth_year: number
 }
@@ -21,7 +22,9 @@ export type DemoEvent = {
   title: { ru: string }
   summary: { ru: string }
   type: string
-  region: string
+  region: string | null
+  /** ISO 3166-1 alpha-2. */
+  country: string
   locality: string
   start_date: string | null
   start_precision: 'day' | 'month' | 'year' | 'unknown'
@@ -72,7 +75,13 @@ const publishers = [
 // Acts that concern a new person; the others (a fine after a detention) concern the one before.
 const firstActs = new Set(['detention', 'search', 'criminal_charge', 'sentence'])
 
-function person(random: Random, region: string, locality: string, year: number): DemoPerson {
+function person(
+  random: Random,
+  region: string | null,
+  country: string,
+  locality: string,
+  year: number,
+): DemoPerson {
   const r = random.next()
   const visibility = r < 0.55 ? 'withheld' : r < 0.95 ? 'anonymous' : 'named'
   const [firstRu, firstEn] = random.pick(firstNames)
@@ -84,6 +93,7 @@ function person(random: Random, region: string, locality: string, year: number):
     visibility,
     visibility_source: visibility === 'named' ? 'Демо: открытое решение суда' : null,
     region,
+    country,
     locality,
     birth_year: year - random.int(17, 75),
   }
@@ -117,7 +127,7 @@ export function buildEvent(random: Random, seed: number, index: number): DemoEve
   const persons: DemoPerson[] = []
   const acts = text.acts.map((act) => {
     if (firstActs.has(act.type) || persons.length === 0)
-      persons.push(person(random, region.code, town.name, year))
+      persons.push(person(random, region.code, placeCountry(region), town.name, year))
     return { ...act, person: persons.length - 1 }
   })
   const sources = Array.from({ length: random.chance(0.8) ? 1 : 2 }, (_, k) => ({
@@ -132,6 +142,7 @@ export function buildEvent(random: Random, seed: number, index: number): DemoEve
     summary: { ru: text.summary },
     type: text.type,
     region: region.code,
+    country: placeCountry(region),
     locality: town.name,
     start_date: start,
     start_precision: precision,

@@ -58,14 +58,14 @@ const articles = [
   'uk-284.1',
 ]
 
-type Ids = Record<'event_type' | 'act_type' | 'region' | 'article', Map<string, number>>
+type Ids = Record<'event_type' | 'act_type' | 'region' | 'article' | 'country', Map<string, number>>
 
 /** The ids of the terms the demo uses, adding any the vocabulary seed has not (approved, labelled by code). */
 async function vocabularyIds(db: Db): Promise<Ids> {
   const wanted: [keyof Ids, string][] = [
     ...eventTypes.map((code): [keyof Ids, string] => ['event_type', code]),
     ...actTypes.map((code): [keyof Ids, string] => ['act_type', code]),
-    ...regionCodes.map((code): [keyof Ids, string] => ['region', code]),
+    ...[...regionCodes, 'RU-MOW'].map((code): [keyof Ids, string] => ['region', code]),
     ...articles.map((code): [keyof Ids, string] => ['article', code]),
   ]
   await db
@@ -83,7 +83,13 @@ async function vocabularyIds(db: Db): Promise<Ids> {
     .onConflict((oc) => oc.columns(['vocabulary', 'code']).doNothing())
     .execute()
   const rows = await db.selectFrom('vocab_terms').select(['vocabulary', 'code', 'id']).execute()
-  const ids: Ids = { event_type: new Map(), act_type: new Map(), region: new Map(), article: new Map() }
+  const ids: Ids = {
+    event_type: new Map(),
+    act_type: new Map(),
+    region: new Map(),
+    article: new Map(),
+    country: new Map(),
+  }
   for (const row of rows) ids[row.vocabulary].set(row.code, row.id)
   return ids
 }
@@ -122,7 +128,8 @@ async function insertBatch(db: Db, batch: DemoEvent[], ids: Ids): Promise<void> 
     let nextCase = 0
     batch.forEach((e, i) => {
       const id = eventIds[i]!
-      const region = ids.region.get(e.region) ?? null
+      const region = (e.region && ids.region.get(e.region)) ?? null
+      const country = ids.country.get(e.country) ?? null
       // What the acts' trigger would set; given here, the trigger finds nothing to change.
       const articleIds = new Set<number>()
       for (const act of e.acts) {
@@ -135,22 +142,26 @@ async function insertBatch(db: Db, batch: DemoEvent[], ids: Ids): Promise<void> 
         external_source: DEMO_SOURCE,
         type_id: ids.event_type.get(e.type) ?? null,
         region_id: region,
+        country_id: country,
         article_ids: [...articleIds].sort((a, b) => a - b),
       })
       const own = e.persons.map((p) => {
         const personId = personIds[nextPerson++]!
-        persons.push({ ...p, id: personId, region_id: region })
+        persons.push({ ...p, id: personId, region_id: region, country_id: country })
         return personId
       })
       for (const act of e.acts) {
         let caseId: number | null = null
         if (act.caseKind) {
           caseId = caseIds[nextCase++]!
+          // Someone acting abroad is prosecuted in Russia, in absentia (Moscow's Basmanny court hears most).
+          const abroad = e.region === null
           cases.push({
             id: caseId,
             kind: act.caseKind,
-            court: `Районный суд (${e.locality})`,
-            region_id: region,
+            court: abroad ? 'Басманный районный суд (Москва), заочно' : `Районный суд (${e.locality})`,
+            region_id: abroad ? (ids.region.get('RU-MOW') ?? null) : region,
+            country_id: abroad ? (ids.country.get('RU') ?? null) : country,
             status: act.caseStatus ?? 'open',
             outcome: act.outcome ?? null,
             fine_minor: act.fineMinor ?? null,
@@ -169,25 +180,27 @@ async function insertBatch(db: Db, batch: DemoEvent[], ids: Ids): Promise<void> 
       for (const source of e.sources) sources.push({ ...source, event_id: id })
     })
     await sql`INSERT INTO chronicle_events (id, external_source, external_id, title, summary, type_id, start_date,
-        start_precision, region_id, locality, latitude, longitude, coord_precision, participants, detained,
+        start_precision, region_id, country_id, locality, latitude, longitude, coord_precision, participants, detained,
         authorised, subject, status, sensitive, published_at, article_ids)
       SELECT id, external_source, external_id, title, summary, type_id, start_date, start_precision, region_id,
-        locality, latitude, longitude, coord_precision, participants, detained, authorised, subject, status,
+        country_id, locality, latitude, longitude, coord_precision, participants, detained, authorised, subject, status,
         sensitive, published_at, article_ids
       FROM jsonb_to_recordset(${json(events)}::jsonb) AS x(id int8, external_source text, external_id text,
         title jsonb, summary jsonb, type_id int, start_date date, start_precision text, region_id int,
-        locality text, latitude float8, longitude float8, coord_precision text, participants int, detained int,
+        country_id int, locality text, latitude float8, longitude float8, coord_precision text, participants int, detained int,
         authorised boolean, subject text, status text, sensitive boolean, published_at timestamptz,
         article_ids int[])`.execute(trx)
     if (persons.length)
       await sql`INSERT INTO chronicle_persons (id, name_cyrillic, name_latin, visibility, visibility_source, region_id,
-          locality, birth_year)
+          country_id, locality, birth_year)
         SELECT * FROM jsonb_to_recordset(${json(persons)}::jsonb) AS x(id int8, name_cyrillic text, name_latin text,
-          visibility text, visibility_source text, region_id int, locality text, birth_year int)`.execute(trx)
+          visibility text, visibility_source text, region_id int, country_id int, locality text, birth_year int)`.execute(
+        trx,
+      )
     if (cases.length)
-      await sql`INSERT INTO chronicle_cases (id, kind, court, region_id, status, outcome, fine_minor, term_months)
+      await sql`INSERT INTO chronicle_cases (id, kind, court, region_id, country_id, status, outcome, fine_minor, term_months)
         SELECT * FROM jsonb_to_recordset(${json(cases)}::jsonb) AS x(id int8, kind text, court text, region_id int,
-          status text, outcome text, fine_minor int8, term_months int)`.execute(trx)
+          country_id int, status text, outcome text, fine_minor int8, term_months int)`.execute(trx)
     if (caseArticles.length)
       await sql`INSERT INTO chronicle_case_articles (case_id, article_id)
         SELECT * FROM jsonb_to_recordset(${json(caseArticles)}::jsonb) AS x(case_id int8, article_id int)`.execute(

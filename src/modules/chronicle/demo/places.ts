@@ -7,8 +7,16 @@ import { weights } from './random.ts'
 /** A town: its name, its name after «в», and roughly where it is. */
 export type Town = { name: string; in: string; lat: number; lon: number }
 
-/** A region's code (ISO 3166-2) and towns. */
-export type Region = { code: string; towns: Town[] }
+/**
+ * A region's code (ISO 3166-2) and towns; abroad, a country (ISO 3166-1) with towns and no region,
+ * as editors record a solidarity action in Berlin.
+ */
+export type Region = { code: string | null; country?: string; towns: Town[] }
+
+/** The country of a demo place: its own, else its region code's prefix. */
+export function placeCountry(region: Region): string {
+  return region.country ?? (region.code ?? '').slice(0, 2)
+}
 
 const town = (name: string, locative: string, lat: number, lon: number): Town => ({
   name,
@@ -74,7 +82,23 @@ export const regions = weights<Region>([
   [{ code: 'UA-09', towns: [town('Луганск', 'Луганске', 48.574, 39.3078)] }, 0.2],
   [{ code: 'UA-23', towns: [town('Мелитополь', 'Мелитополе', 46.8489, 35.3675)] }, 0.3],
   [{ code: 'UA-65', towns: [town('Новая Каховка', 'Новой Каховке', 46.7547, 33.3486)] }, 0.2],
+  [{ code: 'GE-AB', towns: [town('Сухум', 'Сухуме', 43.0015, 41.0234)] }, 0.1],
+  [{ code: 'GE-TSKHINVALI', towns: [town('Цхинвал', 'Цхинвале', 42.2257, 43.9706)] }, 0.1],
+  // Belarus, and abroad: solidarity actions, and people prosecuted in Russia in absentia.
+  [
+    {
+      code: null,
+      country: 'BY',
+      towns: [town('Минск', 'Минске', 53.9045, 27.5615), town('Гомель', 'Гомеле', 52.4412, 30.9878)],
+    },
+    1.2,
+  ],
+  [{ code: null, country: 'DE', towns: [town('Берлин', 'Берлине', 52.52, 13.405)] }, 0.5],
+  [{ code: null, country: 'GE', towns: [town('Тбилиси', 'Тбилиси', 41.7151, 44.8271)] }, 0.5],
+  [{ code: null, country: 'AM', towns: [town('Ереван', 'Ереване', 40.1872, 44.5152)] }, 0.4],
+  [{ code: null, country: 'RS', towns: [town('Белград', 'Белграде', 44.7866, 20.4489)] }, 0.2],
+  [{ code: null, country: 'LT', towns: [town('Вильнюс', 'Вильнюсе', 54.6872, 25.2797)] }, 0.2],
 ])
 
 /** Every region code the demo uses. */
-export const regionCodes = regions.items.map((region) => region.code)
+export const regionCodes = regions.items.flatMap((region) => (region.code ? [region.code] : []))

@@ -136,6 +136,7 @@ export function publicEventPage(
     html`<tbody>
 !${row(t('chronicle.public.event.when'), dateHtml(ctx, event.start, event.end))}
 !${row(t('chronicle.public.event.type'), event.type ? html`${event.type.label}` : '')}
+!${row(t('chronicle.public.event.country'), event.country ? html`${event.country.label}` : '')}
 !${row(t('chronicle.public.event.region'), event.region ? html`${event.region.label}` : '')}
 !${row(t('chronicle.public.event.locality'), locality ? html`${locality}` : '')}
 !${row(t('chronicle.public.event.coordinates'), place)}

@@ -8,6 +8,7 @@ import { html } from 'ghtml'
 import { fieldError, fieldHint } from '../../../platform/html/forms.ts'
 import type { PageContext } from '../../../platform/html/layout.ts'
 import { formatNumber } from '../../../platform/i18n.ts'
+import { firstCountries, regionCountry } from '../../../platform/regions/countries.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
 import type { TermsById } from '../present/public.ts'
@@ -54,7 +55,7 @@ function checkbox(ctx: PageContext, name: string, option: FacetOption, selected:
 // A group of checkboxes; a long one folds into a <details>, open when one of its boxes is ticked.
 function facetGroup(
   ctx: PageContext,
-  name: 'type' | 'region' | 'status',
+  name: 'type' | 'region' | 'country' | 'status',
   options: FacetOption[],
   selected: readonly string[],
   empty?: string,
@@ -117,17 +118,34 @@ function articleSelect(ctx: PageContext, data: FacetData): string {
 export function filterForm(ctx: PageContext, data: FacetData): string {
   const { t, locale } = ctx
   const { filter, facets, terms, errors } = data
-  const termOptions = (vocabulary: 'event_type' | 'region', counts: Map<number, number> | undefined) =>
-    approved(terms, vocabulary).map((term) => ({
-      value: term.code,
-      label: termLabel(term, locale),
-      count: facets ? (counts?.get(term.id) ?? 0) : null,
-    }))
-  // Regions: those with events under this filter, then any chosen ones without.
-  const chosenRegions = filter.region ?? []
-  const regions = termOptions('region', facets?.regions).filter(
-    (option) => !facets || (option.count ?? 0) > 0 || chosenRegions.includes(option.value),
+  const termOptions = (
+    vocabulary: 'event_type' | 'region' | 'country',
+    counts: Map<number, number> | undefined,
+    only: (term: Term) => boolean = () => true,
+  ) =>
+    approved(terms, vocabulary)
+      .filter(only)
+      .map((term) => ({
+        value: term.code,
+        label: termLabel(term, locale),
+        count: facets ? (counts?.get(term.id) ?? 0) : null,
+      }))
+  // Countries: those with events under this filter (without counts, the four most of the chronicle's
+  // events happen in), then any chosen ones without.
+  const chosenCountries = (filter.country ?? []).map((code) => code.toUpperCase())
+  const countries = termOptions('country', facets?.countries).filter((option) =>
+    facets
+      ? (option.count ?? 0) > 0 || chosenCountries.includes(option.value)
+      : (firstCountries as readonly string[]).includes(option.value) ||
+        chosenCountries.includes(option.value),
   )
+  // Regions: of the chosen countries (Russia's when none is chosen), those with events under this
+  // filter, then any chosen ones without.
+  const chosenRegions = filter.region ?? []
+  const regionCountries = chosenCountries.length ? chosenCountries : ['RU']
+  const regions = termOptions('region', facets?.regions, (term) =>
+    regionCountries.includes(regionCountry(term) ?? ''),
+  ).filter((option) => !facets || (option.count ?? 0) > 0 || chosenRegions.includes(option.value))
   const statuses = (['verified', 'disputed'] as const).map((status) => ({
     value: status,
     label: t(`chronicle.public.status.${status}`),
@@ -143,6 +161,7 @@ export function filterForm(ctx: PageContext, data: FacetData): string {
 !${textInput(ctx, errors, 'q', filter.q, t('chronicle.public.list.searchHint'))}
 !${countsHint}
 !${facetGroup(ctx, 'type', termOptions('event_type', facets?.types), filter.type ?? [])}
+!${facetGroup(ctx, 'country', countries, chosenCountries, t('chronicle.public.list.noCountries'))}
 !${facetGroup(ctx, 'region', regions, chosenRegions, t('chronicle.public.list.noRegions'))}
 !${articleSelect(ctx, data)}
 !${facetGroup(ctx, 'status', statuses, filter.status ?? [])}

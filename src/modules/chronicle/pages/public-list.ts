@@ -122,7 +122,7 @@ export function publicListPage(ctx: PageContext, data: ListPageData): string {
   const filtered = filterParams(data.filter).toString() !== ''
   const body = html`<h1>${t('chronicle.public.list.title')}</h1>
 <p>${t('chronicle.public.list.lead')}</p>
-!${errorSummary(ctx, data.errors, { q: t('chronicle.public.list.q'), from: t('chronicle.public.list.from'), to: t('chronicle.public.list.to'), type: t('chronicle.public.list.type'), region: t('chronicle.public.list.region'), article: t('chronicle.public.list.article'), status: t('chronicle.public.list.status'), after: t('chronicle.public.list.pages'), before: t('chronicle.public.list.pages') })}
+!${errorSummary(ctx, data.errors, { q: t('chronicle.public.list.q'), from: t('chronicle.public.list.from'), to: t('chronicle.public.list.to'), type: t('chronicle.public.list.type'), region: t('chronicle.public.list.region'), country: t('chronicle.public.list.country'), article: t('chronicle.public.list.article'), status: t('chronicle.public.list.status'), after: t('chronicle.public.list.pages'), before: t('chronicle.public.list.pages') })}
 !${dataLinks(ctx, query)}
 <div class="data-layout">
 <details class="filter-panel" !${filtered || invalid ? 'open' : ''}><summary>${t('chronicle.public.list.filters')}</summary>

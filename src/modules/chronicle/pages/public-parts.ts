@@ -46,7 +46,9 @@ export function badges(ctx: PageContext, event: PublicEvent): string {
 /** The one-line facts of an event: when, where, what, how many. */
 export function factsLine(ctx: PageContext, event: PublicEvent): string {
   const { t, locale } = ctx
-  const place = placeLine([event.region?.label, event.locality])
+  // The country is named when it is not Russia, where most events are: "Берлин, Германия".
+  const country = event.country && event.country.code !== 'RU' ? event.country.label : null
+  const place = placeLine([event.region?.label, event.locality, country])
   const parts = [
     dateHtml(ctx, event.start, event.end),
     place ? html`${place}` : '',

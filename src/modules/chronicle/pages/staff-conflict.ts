@@ -4,6 +4,7 @@
  * newest version, so saving over the other edit is a deliberate second step.
  */
 import { html } from 'ghtml'
+import type { Option } from '../../../platform/html/forms.ts'
 import { csrfField, layout, type PageContext } from '../../../platform/html/layout.ts'
 import { scrollingTable } from '../../../platform/html/tables.ts'
 import type { Term } from '../../../platform/vocabularies/terms.ts'
@@ -23,6 +24,7 @@ export function conflictPage(
     values: Record<string, string>
     types: TermOption[]
     regions: TermOption[]
+    countries?: Option[]
     /** Every term, for the names of the types and regions shown. */
     terms: Iterable<Term>
   },
@@ -58,7 +60,7 @@ export function conflictPage(
 <form class="stack" method="post" action="/staff/chronicle/events/${current.id}?_method=PUT" novalidate>
 !${csrfField(ctx)}
 <input type="hidden" name="version" value="${current.version}">
-!${eventFields(ctx, { values: options.values, errors: {}, types: options.types, regions: options.regions })}
+!${eventFields(ctx, { values: options.values, errors: {}, types: options.types, regions: options.regions, countries: options.countries })}
 <p><button type="submit" class="danger">${t('chronicle.staff.conflictReapply')}</button></p>
 </form>`
   return layout(ctx, { title: t('chronicle.staff.conflictTitle'), body, narrow: true })

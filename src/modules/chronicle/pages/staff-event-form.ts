@@ -14,12 +14,12 @@ import {
 import type { PageContext } from '../../../platform/html/layout.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import type { FieldErrors } from '../../../platform/validation.ts'
-import { termLabel } from '../../../platform/vocabularies/terms.ts'
+import { type TermExtra, termLabel } from '../../../platform/vocabularies/terms.ts'
 import { countQualifiers } from '../schema/event-fields.ts'
 import { authorisedValues, coordPrecisions, reliabilities, textLanguages } from '../schema/events.ts'
 
 /** A vocabulary term as the selects need it. */
-export type TermOption = { code: string; labels: unknown }
+export type TermOption = { code: string; labels: unknown; extra?: unknown }
 
 /** What the form shows: the values (as typed), errors, and the vocabularies' approved terms. */
 export type EventFormOptions = {
@@ -27,6 +27,11 @@ export type EventFormOptions = {
   errors: FieldErrors
   types: TermOption[]
   regions: TermOption[]
+  /**
+   * Approved countries as options, in the order to list them (Russia, Belarus, Ukraine, Georgia
+   * first). Without them no country is asked: the region's is taken (see save-event.ts).
+   */
+  countries?: Option[]
 }
 
 const fieldLabel = (ctx: PageContext, name: string) => ctx.t(`chronicle.staff.fields.${name}`)
@@ -35,8 +40,8 @@ const fieldLabel = (ctx: PageContext, name: string) => ctx.t(`chronicle.staff.fi
 export function eventFormLabels(ctx: PageContext): Record<string, string> {
   const names = [
     ...textLanguages.flatMap((lang) => [`title_${lang}`, `summary_${lang}`]),
-    ...['type', 'start_date', 'start_precision', 'end_date', 'end_precision', 'region', 'locality'],
-    ...['latitude', 'longitude', 'coord_precision', 'participants', 'participants_qualifier'],
+    ...['type', 'start_date', 'start_precision', 'end_date', 'end_precision', 'country', 'region'],
+    ...['locality', 'latitude', 'longitude', 'coord_precision', 'participants', 'participants_qualifier'],
     ...['detained', 'detained_qualifier', 'authorised'],
     ...['subject', 'organisers', 'sensitive', 'version'],
     ...['url', 'description', 'publisher', 'published_on', 'reliability'],
@@ -58,7 +63,10 @@ const termOptions = (ctx: PageContext, terms: TermOption[], empty: string): Opti
   ...terms
     .map((term) => ({
       value: term.code,
-      label: termLabel({ code: term.code, labels: term.labels as Localised }, ctx.locale),
+      label: termLabel(
+        { code: term.code, labels: term.labels as Localised, extra: (term.extra ?? {}) as TermExtra },
+        ctx.locale,
+      ),
     }))
     .sort((a, b) => a.label.localeCompare(b.label, ctx.locale)),
 ]
@@ -100,6 +108,7 @@ export function eventFields(ctx: PageContext, options: EventFormOptions): string
 !${date('end')}
 </fieldset>
 <fieldset><legend>${t('chronicle.staff.where')}</legend>
+!${options.countries ? selectField(ctx, errors, { name: 'country', label: fieldLabel(ctx, 'country'), options: [{ value: '', label: t('chronicle.staff.noCountry') }, ...options.countries], value: values.country ?? 'RU', hint: t('chronicle.staff.countryHint') }) : ''}
 !${selectField(ctx, errors, { name: 'region', label: fieldLabel(ctx, 'region'), options: termOptions(ctx, options.regions, t('chronicle.staff.noRegion')), value: v('region') })}
 !${inputField(ctx, errors, { name: 'locality', label: fieldLabel(ctx, 'locality'), value: v('locality'), hint: t('chronicle.staff.localityHint') })}
 !${inputField(ctx, errors, { name: 'latitude', label: fieldLabel(ctx, 'latitude'), value: v('latitude'), inputmode: 'decimal', hint: t('chronicle.staff.coordinatesHint') })}

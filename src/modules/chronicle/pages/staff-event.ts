@@ -1,5 +1,6 @@
 /** The new-event page, and an event's staff page: the edit form, its sources and its review. */
 import { html } from 'ghtml'
+import type { Option } from '../../../platform/html/forms.ts'
 import { csrfField, layout, noticeLine, type PageContext } from '../../../platform/html/layout.ts'
 import { formatDateTime } from '../../../platform/i18n.ts'
 import { localisedText } from '../../../platform/localised.ts'
@@ -19,6 +20,7 @@ export function newEventPage(
     errors: FieldErrors
     types: TermOption[]
     regions: TermOption[]
+    countries?: Option[]
   },
 ): string {
   const { t } = ctx
@@ -116,6 +118,7 @@ export function editEventPage(
     errors: FieldErrors
     types: TermOption[]
     regions: TermOption[]
+    countries?: Option[]
     sourceValues?: Record<string, string>
     sourceErrors?: FieldErrors
     notice?: string

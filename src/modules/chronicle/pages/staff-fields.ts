@@ -25,13 +25,18 @@ export function sourceText(ctx: PageContext, source: SourceSnapshot): string {
 }
 
 /** The name, in the page's language, of a term an event's field holds by code (its type or region). */
-export type TermNames = (field: 'type' | 'region', code: string) => string | undefined
+export type TermNames = (field: 'type' | 'region' | 'country', code: string) => string | undefined
 
 /** Names for `terms` (every status: a history may hold a term rejected since), in the page's language. */
 export function termNames(ctx: PageContext, terms: Iterable<Term>): TermNames {
   const names = new Map<string, string>()
   for (const term of terms) {
-    const field = term.vocabulary === 'event_type' ? 'type' : term.vocabulary === 'region' ? 'region' : null
+    const field =
+      term.vocabulary === 'event_type'
+        ? 'type'
+        : term.vocabulary === 'region' || term.vocabulary === 'country'
+          ? term.vocabulary
+          : null
     if (field) names.set(`${field}:${term.code}`, termLabel(term, ctx.locale))
   }
   return (field, code) => names.get(`${field}:${code}`)
@@ -44,7 +49,7 @@ export function termNames(ctx: PageContext, terms: Iterable<Term>): TermNames {
 export function valueText(ctx: PageContext, field: string, value: unknown, names?: TermNames): string {
   const { t } = ctx
   if (value === null || value === undefined || value === '') return '—'
-  if ((field === 'type' || field === 'region') && typeof value === 'string')
+  if ((field === 'type' || field === 'region' || field === 'country') && typeof value === 'string')
     return names?.(field, value) ?? value
   if (field === 'sources' && Array.isArray(value))
     return value.length ? value.map((source) => sourceText(ctx, source as SourceSnapshot)).join(' ; ') : '—'

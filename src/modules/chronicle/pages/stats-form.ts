@@ -11,7 +11,7 @@ export type Option = { code: string; label: string }
 export type StatsFormInput = {
   values: Record<string, string[]>
   errors: FieldErrors
-  options: { type: Option[]; region: Option[]; article: Option[] }
+  options: { type: Option[]; region: Option[]; country: Option[]; article: Option[] }
 }
 
 /** Query values as lists of strings, whatever shape they arrived in (hostile queries included). */
@@ -43,7 +43,7 @@ function input(
  aria-invalid="${invalid ? 'true' : 'false'}" !${described ? html`aria-describedby="${described}"` : ''}></div>`
 }
 
-function select(ctx: PageContext, form: StatsFormInput, name: 'type' | 'region' | 'article') {
+function select(ctx: PageContext, form: StatsFormInput, name: 'type' | 'region' | 'country' | 'article') {
   const chosen = new Set(form.values[name] ?? [])
   const invalid = Boolean(form.errors[name])
   const items = form.options[name].map(
@@ -78,6 +78,7 @@ export function statsForm(ctx: PageContext, form: StatsFormInput): string {
   return html`<form class="stack" method="get" action="/chronicle/stats" aria-labelledby="stats-filter">
 !${input(ctx, form, 'q', { type: 'search' })}
 !${select(ctx, form, 'type')}
+!${select(ctx, form, 'country')}
 !${select(ctx, form, 'region')}
 !${select(ctx, form, 'article')}
 !${checks(ctx, form, 'status', ['verified', 'disputed'], 'checkbox')}
@@ -90,6 +91,6 @@ export function statsForm(ctx: PageContext, form: StatsFormInput): string {
 
 /** Field name → label, for the error summary. */
 export function statsFormLabels(ctx: PageContext): Record<string, string> {
-  const names = ['q', 'type', 'region', 'article', 'status', 'from', 'to', 'measure']
+  const names = ['q', 'type', 'country', 'region', 'article', 'status', 'from', 'to', 'measure']
   return Object.fromEntries(names.map((name) => [name, ctx.t(`chronicle.stats.form.${name}`)]))
 }

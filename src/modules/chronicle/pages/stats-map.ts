@@ -15,6 +15,26 @@ function count(ctx: PageContext, measure: Measure, value: number): string {
   return ctx.t(`chronicle.stats.count.${measure}`, { count: value, n: formatNumber(value, ctx.locale) })
 }
 
+/**
+ * Beside the map of Russia's regions: every other country with its figures, the most first, so an
+ * action in Berlin or a detention in Minsk is counted somewhere a reader sees it. Occupied territories
+ * are regions of the country they belong to, listed with the regions the map doesn't draw.
+ */
+function abroadTable(ctx: PageContext, stats: Stats): string {
+  const { t, locale } = ctx
+  const rows = rowsOf(stats, 'country', t, locale).filter((row) => row.key !== null && row.key !== 'RU')
+  const body = rows.length
+    ? scrollingTable(
+        'stats-abroad-caption',
+        t('chronicle.stats.abroad.caption'),
+        html`<thead><tr><th scope="col">${t('chronicle.stats.column.country')}</th><th scope="col" class="num">${t('chronicle.stats.column.events')}</th><th scope="col" class="num">${t('chronicle.stats.column.detained')}</th></tr></thead>
+<tbody>!${rows.map((row) => html`<tr><th scope="row">${row.name}</th><td class="num">${formatNumber(row.events, locale)}</td><td class="num">${formatNumber(row.detained, locale)}</td></tr>`).join('')}</tbody>`,
+      )
+    : html`<p>${t('chronicle.stats.abroad.none')}</p>`
+  return html`<h3>${t('chronicle.stats.abroad.title')}</h3>
+!${body}`
+}
+
 /** The map section; `names` gives every region's name in the reader's language, by code. */
 export function mapSection(
   ctx: PageContext,
@@ -70,6 +90,7 @@ ${t('chronicle.stats.map.caption', { measure: t(`chronicle.stats.measure.${measu
 <ul class="map-legend" aria-label="${t('chronicle.stats.map.legend')}">!${legend.join('')}</ul>
 <span class="hint">${t('chronicle.stats.map.credit')}</span></figcaption>
 </figure>
+!${abroadTable(ctx, stats)}
 <h3>${t('chronicle.stats.map.unmappedTitle')}</h3>
 <p class="hint">${t('chronicle.stats.map.unmappedNote')}</p>
 !${unmappedTable}

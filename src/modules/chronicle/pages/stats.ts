@@ -115,6 +115,7 @@ export function statsPage(ctx: PageContext, page: StatsPage): string {
 !${section(ctx, 'month', stats, measure, query)}
 !${mapSection(ctx, stats, measure, new Map(page.form.options.region.map((o) => [o.code, o.label])))}
 !${section(ctx, 'region', stats, measure, query)}
+!${section(ctx, 'country', stats, measure, query)}
 !${section(ctx, 'type', stats, measure, query)}
 !${section(ctx, 'article', stats, measure, query)}
 <p><a href="${json}">${t('chronicle.stats.json')}</a></p>`

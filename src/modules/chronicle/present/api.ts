@@ -33,6 +33,7 @@ export function presentApiEvent(
       url: eventUrl(publicUrl, row.id),
       type: row.type,
       region: row.region,
+      country: row.country,
       date: (date, precision) => ({ date, precision }),
     }),
     articles: related.articles,

@@ -60,6 +60,7 @@ export function csvRecord(e: EventDetailOut): string {
     e.end.date,
     e.end.precision,
     e.region,
+    e.country,
     e.locality,
     e.coordinates?.latitude,
     e.coordinates?.longitude,

@@ -20,11 +20,19 @@ function latest(a: string, b: string): string {
   return a > b ? a : b
 }
 
+// A term's name in `locale` by vocabulary and code; the code itself if no term has it.
+const nameOf = (names: Map<string, Localised>, vocabulary: string, code: string | null, locale: Locale) =>
+  code ? localisedText(names.get(`${vocabulary}:${code}`) ?? {}, locale) || code : ''
+
 function entry(e: EventOut, locale: Locale, names: Map<string, Localised>, t: (key: string) => string) {
-  const type = e.type ? localisedText(names.get(`event_type:${e.type}`) ?? {}, locale) || e.type : ''
-  const region = e.region ? localisedText(names.get(`region:${e.region}`) ?? {}, locale) || e.region : ''
+  const type = nameOf(names, 'event_type', e.type, locale)
   const when = e.start.date ? formatDate(e.start.date, e.start.precision, locale) : ''
-  const place = placeLine([e.locality, region])
+  // Town, region, country: "Берлин, Германия", "Симферополь, Автономная Республика Крым (оккупирована), Украина".
+  const place = placeLine([
+    e.locality,
+    nameOf(names, 'region', e.region, locale),
+    nameOf(names, 'country', e.country, locale),
+  ])
   const line = [when, place].filter(Boolean).join(' · ')
   const summary = [line, localisedText(e.summary, locale)].filter(Boolean).join(' — ')
   const title = localisedText(e.title, locale) || t('chronicle.data.feed.untitled')
@@ -35,6 +43,7 @@ function entry(e: EventOut, locale: Locale, names: Map<string, Localised>, t: (k
 <published>${e.publishedAt}</published>
 <link rel="alternate" type="text/html" href="${xmlEscape(e.url)}"/>
 ${e.type ? `<category term="${xmlEscape(e.type)}" label="${xmlEscape(type)}"/>` : ''}
+${e.country ? `<category scheme="urn:iso:std:iso:3166:-1" term="${xmlEscape(e.country)}" label="${xmlEscape(nameOf(names, 'country', e.country, locale))}"/>` : ''}
 <summary>${xmlEscape(summary)}</summary>
 </entry>`
 }
@@ -55,6 +64,7 @@ export function atomFeed(feed: {
     '1970-01-01T00:00:00.000Z',
   )
   const scope = [
+    ...(feed.filter.country ?? []).map((code) => nameOf(names, 'country', code.toUpperCase(), locale)),
     ...(feed.filter.region ?? []).map(
       (code) => localisedText(names.get(`region:${code}`) ?? {}, locale) || code,
     ),

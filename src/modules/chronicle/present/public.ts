@@ -30,6 +30,8 @@ export type PublicTerm = {
   labels: Localised
   /** Articles only: the code and number as cited, e.g. "КоАП 20.3.3". */
   reference?: string
+  /** Regions only: an occupied territory (its label already says so). */
+  occupied?: true
 }
 
 /** A date as it may be shown: the value, how exactly it is known, and (with a locale) as words. */
@@ -46,6 +48,8 @@ export type PublicEvent = {
   start: PublicDate
   end: PublicDate
   region: PublicTerm | null
+  /** The country (ISO 3166-1 alpha-2 code), null only for an event with no place. */
+  country: PublicTerm | null
   locality: string | null
   coordinates: { latitude: number; longitude: number; precision: string | null } | null
   participants: number | null
@@ -79,7 +83,11 @@ export type EventFacts = EventForRedaction & {
 }
 
 /** What presentPublicEvent reads from an event row. */
-export type PresentableEvent = EventFacts & { type_id: number | null; region_id: number | null }
+export type PresentableEvent = EventFacts & {
+  type_id: number | null
+  region_id: number | null
+  country_id: number | null
+}
 
 /** A vocabulary term for public output, or null when there is none. */
 export function presentTerm(
@@ -97,6 +105,7 @@ export function presentTerm(
   if (term.vocabulary === 'article' && term.extra.code && term.extra.number) {
     out.reference = `${term.extra.code} ${term.extra.number}`
   }
+  if (term.vocabulary === 'region' && term.extra.occupied === true) out.occupied = true
   return out
 }
 
@@ -113,7 +122,13 @@ function publicDate(date: string | null, precision: Precision, locale?: Locale):
  */
 export function presentEventFields<T, D>(
   row: EventFacts,
-  form: { url: string; type: T; region: T; date: (date: string | null, precision: Precision) => D },
+  form: {
+    url: string
+    type: T
+    region: T
+    country: T
+    date: (date: string | null, precision: Precision) => D
+  },
 ) {
   const event = redactEvent(row)
   return {
@@ -127,6 +142,8 @@ export function presentEventFields<T, D>(
     start: form.date(event.start_date, event.start_precision),
     end: form.date(event.end_date, event.end_precision),
     region: form.region,
+    // Never finer than the locality a sensitive event keeps, so never blurred (see redaction.ts).
+    country: form.country,
     locality: event.locality,
     coordinates:
       event.latitude != null && event.longitude != null
@@ -152,6 +169,7 @@ export function presentPublicEvent(row: PresentableEvent, terms: TermsById, loca
       url: `/chronicle/events/${row.id}`,
       type: presentTerm(terms, row.type_id, locale),
       region: presentTerm(terms, row.region_id, locale),
+      country: presentTerm(terms, row.country_id, locale),
       date: (date, precision) => publicDate(date, precision, locale),
     }),
     publishedAt: publicTimes(row).publishedAt?.toISOString() ?? null,

@@ -1,7 +1,8 @@
 /**
  * The one step every public output goes through (pages, API, feeds, exports, charts): it drops what
  * may not be public. A withheld person never appears; an anonymous one appears only as a description;
- * a sensitive event's place is blurred to its locality and its dates (its sources', and when it was
+ * a sensitive event's place is blurred to its locality (its region and country, coarser still, stay:
+ * abroad, where there is often no region, that is the town and the country) and its dates (its sources', and when it was
  * published and changed, too) to the month.
  * Filters and orders match that blurred date through the stored `public_date` (see queries/filters.ts).
  */

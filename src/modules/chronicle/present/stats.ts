@@ -34,7 +34,7 @@ function termRows(
         term.code === null
           ? none
           : Object.values(term.labels).some(Boolean)
-            ? termLabel({ code: term.code, labels: term.labels }, locale)
+            ? termLabel({ code: term.code, labels: term.labels, extra: term.extra ?? {} }, locale)
             : (fallback?.(term.code) ?? term.code),
       events: term.events,
       detained: term.detained,
@@ -54,6 +54,8 @@ export function rowsOf(stats: Stats, breakdown: Breakdown, t: T, locale: Locale)
       }))
     case 'region':
       return termRows(stats.byRegion, locale, t('chronicle.stats.noRegion'), shapeName)
+    case 'country':
+      return termRows(stats.byCountry, locale, t('chronicle.stats.noCountry'))
     case 'type':
       return termRows(stats.byType, locale, t('chronicle.stats.noType'))
     case 'article':
@@ -74,9 +76,16 @@ export function statsCsv(stats: Stats, breakdown: Breakdown, t: T, locale: Local
   return csvDocument(header, values)
 }
 
+// Names as pages show them: an occupied territory says so in each language.
+const named = (term: TermCount, locale: Locale) =>
+  term.code && term.labels[locale]
+    ? termLabel({ code: term.code, labels: term.labels, extra: term.extra ?? {} }, locale)
+    : null
+
 const termJson = (term: TermCount) => ({
   code: term.code,
-  name: { ru: term.labels.ru ?? null, uk: term.labels.uk ?? null, en: term.labels.en ?? null },
+  name: { ru: named(term, 'ru'), uk: named(term, 'uk'), en: named(term, 'en') },
+  ...(term.extra?.occupied === true ? { occupied: true } : {}),
   events: term.events,
   detained: term.detained,
 })
@@ -88,6 +97,7 @@ export function statsJson(stats: Stats, filter: EventFilter) {
       q: filter.q || null,
       type: filter.type ?? [],
       region: filter.region ?? [],
+      country: filter.country ?? [],
       article: filter.article ?? [],
       status: filter.status ?? [],
       from: filter.from || null,
@@ -97,6 +107,7 @@ export function statsJson(stats: Stats, filter: EventFilter) {
     detainedQualified: { atLeast: stats.detainedQualified.atLeast, about: stats.detainedQualified.about },
     byMonth: stats.byMonth.map((row) => ({ month: row.month, events: row.events, detained: row.detained })),
     byRegion: stats.byRegion.map(termJson),
+    byCountry: stats.byCountry.map(termJson),
     byType: stats.byType.map(termJson),
     byArticle: stats.byArticle.map(termJson),
   }
@@ -112,5 +123,5 @@ export function statsOptions(rows: Term[], locale: Locale) {
         label: termLabel(row, locale),
       }))
       .sort((a, b) => a.label.localeCompare(b.label, locale))
-  return { type: of('event_type'), region: of('region'), article: of('article') }
+  return { type: of('event_type'), region: of('region'), country: of('country'), article: of('article') }
 }

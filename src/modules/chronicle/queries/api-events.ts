@@ -15,6 +15,8 @@ export type Cursor = { date: string | null; id: number }
 export type ApiEventRow = EventFacts & {
   type: string | null
   region: string | null
+  /** ISO 3166-1 alpha-2. */
+  country: string | null
   /** Its acts' cases' articles, kept by triggers (see articlesOf). */
   article_ids: number[]
   updated_at: Date
@@ -38,7 +40,7 @@ export function decodeCursor(text: string): Cursor | null {
   return { date: match[1] ?? null, id: Number(match[2]) }
 }
 
-/** The select every public reading of events starts from, with type and region as codes. */
+/** The select every public reading of events starts from, with type, region and country as codes. */
 export function selectEvents(db: Db) {
   return eventsWithTerms(db).select([
     'e.id',
@@ -46,6 +48,7 @@ export function selectEvents(db: Db) {
     'e.summary',
     't.code as type',
     'r.code as region',
+    'c.code as country',
     'e.article_ids',
     ...eventFactColumns,
     'e.updated_at',

@@ -37,6 +37,8 @@ export type EventRecord = {
   end_date: string | null
   end_precision: Precision
   region: string | null
+  /** ISO 3166-1 alpha-2. */
+  country: string | null
   locality: string | null
   latitude: number | null
   longitude: number | null
@@ -103,6 +105,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
       'e.summary',
       't.code as type',
       'r.code as region',
+      'c.code as country',
       ...eventFactColumns,
       'e.updated_by',
       'e.updated_at',
@@ -134,6 +137,7 @@ export async function loadEvent(db: Db, id: number, options: { forUpdate?: boole
     end_date: row.end_date,
     end_precision: row.end_precision,
     region: row.region,
+    country: row.country,
     locality: row.locality,
     latitude: row.latitude,
     longitude: row.longitude,
@@ -194,6 +198,7 @@ export function inputRecord(input: EventFormInput, current?: EventRecord): Parti
     end_date: input.end_date,
     end_precision: input.end_precision,
     region: input.region,
+    country: input.country ?? null,
     locality: input.locality,
     latitude: input.latitude,
     longitude: input.longitude,

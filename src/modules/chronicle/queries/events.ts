@@ -37,11 +37,12 @@ export const eventColumns = [
   'e.summary',
   'e.type_id',
   'e.region_id',
+  'e.country_id',
   ...eventFactColumns,
 ] as const
 
 /**
- * Events as `e` with their type as `t` and their region as `r` (vocabulary terms), for reads that
+ * Events as `e` with their type as `t`, their region as `r` and country as `c` (vocabulary terms), for reads that
  * want codes or labels rather than ids. Filters nothing: public reads add `wherePublic`.
  */
 export function eventsWithTerms(db: Db) {
@@ -49,6 +50,7 @@ export function eventsWithTerms(db: Db) {
     .selectFrom('chronicle_events as e')
     .leftJoin('vocab_terms as t', 't.id', 'e.type_id')
     .leftJoin('vocab_terms as r', 'r.id', 'e.region_id')
+    .leftJoin('vocab_terms as c', 'c.id', 'e.country_id')
 }
 
 /** A published event as read for public output. */

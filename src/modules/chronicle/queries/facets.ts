@@ -1,5 +1,5 @@
 /**
- * The public list's facet counts: how many events each type, region, status and article would give.
+ * The public list's facet counts: how many events each type, region, country, status and article would give.
  * Each facet's counts apply every filter but its own, so its other values stay choosable.
  *
  * Types, regions and statuses come from one pass over counts per (type, region, status): the
@@ -24,6 +24,8 @@ export type Facets = {
   total: number
   types: Map<number, number>
   regions: Map<number, number>
+  /** Per country (0: events with no place). */
+  countries: Map<number, number>
   statuses: Map<PublicStatus, number>
   /** Null when the events the other filters select are too many to count by article quickly. */
   articles: Map<number, number> | null
@@ -44,7 +46,7 @@ export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facet
   const early = rollupAnswers({ ...filter, articleIds: null }) ? articleCounts(db, filter, null) : null
   early?.catch(() => {})
   // A common word's matches are plainly too many: the planner's estimate spares reading 10,000 of them.
-  const others = { ...filter, typeIds: null, regionIds: null, statuses: null }
+  const others = { ...filter, typeIds: null, regionIds: null, countryIds: null, statuses: null }
   if (filter.q && (await estimateMatches(db, others)) > FACET_SCAN_SCOPE * 2) return null
   const cells = rollupAnswers(filter)
     ? await rollupCells(db, filter)
@@ -52,17 +54,26 @@ export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facet
   if (!rollupAnswers(filter) && cells.reduce((sum, cell) => sum + cell.n, 0) > FACET_SCAN_SCOPE) return null
   const types = new Map<number, number>()
   const regions = new Map<number, number>()
+  const countries = new Map<number, number>()
   const statuses = new Map<PublicStatus, number>()
   let total = 0
   const typeOk = (id: number) => !filter.typeIds || filter.typeIds.includes(id)
   const regionOk = (id: number) => !filter.regionIds || filter.regionIds.includes(id)
+  const countryOk = (id: number) => !filter.countryIds || filter.countryIds.includes(id)
   const statusOk = (status: PublicStatus) => !filter.statuses || filter.statuses.includes(status)
-  for (const { type_id, region_id, status, n } of cells) {
-    const [type, region, state] = [typeOk(type_id), regionOk(region_id), statusOk(status)]
-    if (region && state) types.set(type_id, (types.get(type_id) ?? 0) + n)
-    if (type && state) regions.set(region_id, (regions.get(region_id) ?? 0) + n)
-    if (type && region) statuses.set(status, (statuses.get(status) ?? 0) + n)
-    if (type && region && state) total += n
+  const add = (map: Map<number, number>, key: number, n: number) => map.set(key, (map.get(key) ?? 0) + n)
+  for (const { type_id, region_id, country_id, status, n } of cells) {
+    const [type, region, country, state] = [
+      typeOk(type_id),
+      regionOk(region_id),
+      countryOk(country_id),
+      statusOk(status),
+    ]
+    if (region && country && state) add(types, type_id, n)
+    if (type && country && state) add(regions, region_id, n)
+    if (type && region && state) add(countries, country_id, n)
+    if (type && region && country) statuses.set(status, (statuses.get(status) ?? 0) + n)
+    if (type && region && country && state) total += n
   }
   // Without an article chosen, the other facets' total is the size of the article facet's scope.
   const articles = await (early ?? articleCounts(db, filter, filter.articleIds ? null : total))
@@ -70,26 +81,28 @@ export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facet
     total,
     types: topValues(types),
     regions: topValues(regions),
+    // Every country counts: there are fewer than FACET_LIMIT × 3, and the list beside the map wants all.
+    countries: topValues(countries, Number.POSITIVE_INFINITY),
     statuses,
     articles: articles && topValues(articles),
   }
 }
 
-function topValues<K>(counts: Map<K, number>): Map<K, number> {
+function topValues<K>(counts: Map<K, number>, limit = FACET_LIMIT): Map<K, number> {
   return new Map(
     [...counts]
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1])
-      .slice(0, FACET_LIMIT),
+      .slice(0, limit),
   )
 }
 
-type Cell = { type_id: number; region_id: number; status: PublicStatus; n: number }
+type Cell = { type_id: number; region_id: number; country_id: number; status: PublicStatus; n: number }
 
 async function rollupCells(db: Db, filter: ResolvedFilter): Promise<Cell[]> {
   const rows = rollupRows(db, filter)
-    .select(['r.type_id', 'r.region_id', 'r.status', sql<number>`sum(r.events)::int`.as('n')])
-    .groupBy(['r.type_id', 'r.region_id', 'r.status'])
+    .select(['r.type_id', 'r.region_id', 'r.country_id', 'r.status', sql<number>`sum(r.events)::int`.as('n')])
+    .groupBy(['r.type_id', 'r.region_id', 'r.country_id', 'r.status'])
     .having(sql<boolean>`sum(r.events) > 0`)
     .limit(CELL_LIMIT)
     .execute()
@@ -106,18 +119,25 @@ async function scannedCells(
   filter: ResolvedFilter,
   options: { undated?: boolean; limit?: number } = {},
 ): Promise<Cell[]> {
-  const others: ResolvedFilter = { ...filter, typeIds: null, regionIds: null, statuses: null }
+  const others: ResolvedFilter = {
+    ...filter,
+    typeIds: null,
+    regionIds: null,
+    countryIds: null,
+    statuses: null,
+  }
   let events = wherePublic(db.selectFrom('chronicle_events as e'), others).select([
     sql<number>`coalesce(e.type_id, 0)`.as('type_id'),
     sql<number>`coalesce(e.region_id, 0)`.as('region_id'),
+    sql<number>`coalesce(e.country_id, 0)`.as('country_id'),
     sql<PublicStatus>`e.status`.as('status'),
   ])
   if (options.undated) events = events.where('e.public_date', 'is', null)
   if (options.limit) events = events.limit(options.limit)
   return db
     .selectFrom(events.as('c'))
-    .select(['c.type_id', 'c.region_id', 'c.status', sql<number>`count(*)::int`.as('n')])
-    .groupBy(['c.type_id', 'c.region_id', 'c.status'])
+    .select(['c.type_id', 'c.region_id', 'c.country_id', 'c.status', sql<number>`count(*)::int`.as('n')])
+    .groupBy(['c.type_id', 'c.region_id', 'c.country_id', 'c.status'])
     .limit(CELL_LIMIT)
     .execute()
 }

@@ -1,7 +1,9 @@
-/** What an Atom feed reads: the latest published events of a filter, and the names of types and regions. */
+/** What an Atom feed reads: the latest published events of a filter, and the names of types and places. */
 import type { Db } from '../../../platform/db/database.ts'
+import { locales } from '../../../platform/i18n.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import { termIndex } from '../../../platform/vocabularies/queries.ts'
+import { termLabel } from '../../../platform/vocabularies/terms.ts'
 import { publicPublishedAt } from '../present/redaction.ts'
 import { type ApiEventRow, selectEvents } from './api-events.ts'
 import { type ResolvedFilter, wherePublic } from './filters.ts'
@@ -19,12 +21,20 @@ export async function feedEvents(db: Db, filter: ResolvedFilter): Promise<ApiEve
     .execute()) as ApiEventRow[]
 }
 
-/** Labels of event types and regions, keyed `vocabulary:code`. */
+const named = new Set(['event_type', 'region', 'country'])
+
+/**
+ * Labels of event types, regions and countries in every language, keyed `vocabulary:code`, as pages
+ * show them (an occupied territory says so).
+ */
 export async function feedLabels(db: Db): Promise<Map<string, Localised>> {
   const terms = [...(await termIndex(db)).byId.values()]
   return new Map(
     terms
-      .filter((term) => term.vocabulary === 'event_type' || term.vocabulary === 'region')
-      .map((term) => [`${term.vocabulary}:${term.code}`, term.labels]),
+      .filter((term) => named.has(term.vocabulary))
+      .map((term) => [
+        `${term.vocabulary}:${term.code}`,
+        Object.fromEntries(locales.map((locale) => [locale, termLabel(term, locale)])) as Localised,
+      ]),
   )
 }

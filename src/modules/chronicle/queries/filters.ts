@@ -27,6 +27,7 @@ export type ResolvedFilter = {
   q: string | null
   typeIds: number[] | null
   regionIds: number[] | null
+  countryIds: number[] | null
   articleIds: number[] | null
   statuses: ('verified' | 'disputed')[] | null
   from: string | null
@@ -39,6 +40,12 @@ export async function resolveFilter(db: Db, filter: EventFilter): Promise<Resolv
     q: filter.q || null,
     typeIds: await termIds(db, 'event_type', filter.type),
     regionIds: await termIds(db, 'region', filter.region),
+    // Codes are upper case (ISO 3166-1); a link typed as ?country=by still finds Belarus.
+    countryIds: await termIds(
+      db,
+      'country',
+      filter.country?.map((code) => code.toUpperCase()),
+    ),
     articleIds: await termIds(db, 'article', filter.article),
     statuses: filter.status?.length ? filter.status : null,
     from: rangeStart(filter.from),
@@ -84,6 +91,7 @@ export function wherePublic<O>(
   let q = query.where('e.published_at', 'is not', null)
   if (filter.typeIds) q = q.where('e.type_id', 'in', filter.typeIds)
   if (filter.regionIds) q = q.where('e.region_id', 'in', filter.regionIds)
+  if (filter.countryIds) q = q.where('e.country_id', 'in', filter.countryIds)
   if (filter.statuses) q = q.where('e.status', 'in', filter.statuses)
   if (filter.from) q = q.where('e.public_date', '>=', filter.from)
   if (filter.to) q = q.where('e.public_date', '<=', filter.to)

@@ -6,6 +6,7 @@ import { diffRecords, type EventRecord } from './event-record.ts'
 import { changesSince, compareVersions, type HistoryEntry, recordAt } from './history.ts'
 
 const record = (overrides: Partial<EventRecord> = {}): EventRecord => ({
+  country: null,
   title_ru: 'Пикет',
   title_en: null,
   title_uk: null,

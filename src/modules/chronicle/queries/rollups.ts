@@ -36,11 +36,12 @@ export function rollupRows(db: Db, filter: ResolvedFilter): RollupQuery {
   return query
 }
 
-/** The filter's types, regions and statuses as one condition on a rollup read as `r` (either table). */
+/** The filter's types, regions, countries and statuses as one condition on a rollup read as `r` (either table). */
 export function inCells(filter: ResolvedFilter) {
   const parts = [sql<boolean>`true`]
   if (filter.typeIds) parts.push(sql<boolean>`r.type_id = ANY(${filter.typeIds}::int[])`)
   if (filter.regionIds) parts.push(sql<boolean>`r.region_id = ANY(${filter.regionIds}::int[])`)
+  if (filter.countryIds) parts.push(sql<boolean>`r.country_id = ANY(${filter.countryIds}::int[])`)
   if (filter.statuses) parts.push(sql<boolean>`r.status = ANY(${filter.statuses}::text[])`)
   return sql<boolean>`${sql.join(parts, sql` AND `)}`
 }

@@ -20,6 +20,7 @@ const filter = (q: string): ResolvedFilter => ({
   q,
   typeIds: null,
   regionIds: null,
+  countryIds: null,
   articleIds: null,
   statuses: null,
   from: null,

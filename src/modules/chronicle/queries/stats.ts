@@ -1,5 +1,5 @@
 /**
- * The chronicle's statistics: published events and people detained, by month, region, type and
+ * The chronicle's statistics: published events and people detained, by month, region, country, type and
  * article, for any public filter. The page, its CSV files and the JSON API all read `computeStats`,
  * so their figures can't disagree.
  *
@@ -12,7 +12,7 @@ import { type Expression, type SqlBool, sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import type { Localised } from '../../../platform/localised.ts'
 import { termIndex } from '../../../platform/vocabularies/queries.ts'
-import type { Term } from '../../../platform/vocabularies/terms.ts'
+import type { Term, TermExtra } from '../../../platform/vocabularies/terms.ts'
 import type { EventFilter } from '../schema/filter.ts'
 import { type ResolvedFilter, wherePublic } from './filters.ts'
 import { countsByArticle, inCells, rollupAnswers, rollupRows } from './rollups.ts'
@@ -21,7 +21,7 @@ import { countsByArticle, inCells, rollupAnswers, rollupRows } from './rollups.t
 export type Counts = { events: number; detained: number }
 
 /** One bar: a vocabulary term (null: the event names none) and its counts. */
-export type TermCount = Counts & { code: string | null; labels: Localised }
+export type TermCount = Counts & { code: string | null; labels: Localised; extra?: TermExtra }
 
 /** One month (YYYY-MM; null: events whose date is unknown) and its counts. */
 export type MonthCount = Counts & { month: string | null }
@@ -33,6 +33,8 @@ export type Stats = {
   totals: Counts
   byMonth: MonthCount[]
   byRegion: TermCount[]
+  /** By country (null: events with no place); regions of every country are in byRegion. */
+  byCountry: TermCount[]
   byType: TermCount[]
   byArticle: TermCount[]
   /**
@@ -43,7 +45,7 @@ export type Stats = {
 }
 
 /** The breakdowns, by name, as CSV paths and JSON keys use them. */
-export const breakdowns = ['month', 'region', 'type', 'article'] as const
+export const breakdowns = ['month', 'region', 'country', 'type', 'article'] as const
 /** One of `breakdowns`. */
 export type Breakdown = (typeof breakdowns)[number]
 
@@ -53,9 +55,10 @@ function filteredEvents(db: Db, filter: ResolvedFilter) {
 }
 
 type GroupRow = {
-  kind: 'month' | 'region' | 'type' | 'total'
+  kind: 'month' | 'region' | 'country' | 'type' | 'total'
   month: string | null
   region_id: number | null
+  country_id: number | null
   type_id: number | null
   events: number | string
   detained: number | string
@@ -64,7 +67,7 @@ type GroupRow = {
 // One pass computes all three breakdowns and the total: GROUPING SETS, grouping() names the set.
 const kindOf = (month: Expression<unknown>) => sql<GroupRow['kind']>`CASE
   WHEN grouping(${month}) = 0 THEN 'month' WHEN grouping(region_id) = 0 THEN 'region'
-  WHEN grouping(type_id) = 0 THEN 'type' ELSE 'total' END`
+  WHEN grouping(country_id) = 0 THEN 'country' WHEN grouping(type_id) = 0 THEN 'type' ELSE 'total' END`
 
 async function fromRollup(db: Db, filter: ResolvedFilter): Promise<GroupRow[]> {
   const query = rollupRows(db, filter)
@@ -72,12 +75,13 @@ async function fromRollup(db: Db, filter: ResolvedFilter): Promise<GroupRow[]> {
       kindOf(sql`r.month`).as('kind'),
       sql<string | null>`to_char(r.month, 'YYYY-MM')`.as('month'),
       sql<number>`nullif(r.region_id, 0)`.as('region_id'),
+      sql<number>`nullif(r.country_id, 0)`.as('country_id'),
       sql<number>`nullif(r.type_id, 0)`.as('type_id'),
       sql<string>`sum(r.events)`.as('events'),
       sql<string>`sum(r.detained)`.as('detained'),
     ])
     .where(inCells(filter))
-    .groupBy(sql`GROUPING SETS ((r.month), (r.region_id), (r.type_id), ())`)
+    .groupBy(sql`GROUPING SETS ((r.month), (r.region_id), (r.country_id), (r.type_id), ())`)
   const rows = await query.execute()
   // Events without a date aren't in the rollup; without a date range, they belong in the figures.
   if (filter.from || filter.to) return rows
@@ -94,11 +98,12 @@ async function fromEvents(db: Db, filter: ResolvedFilter, extra?: Expression<unk
       kindOf(month).as('kind'),
       sql<string | null>`to_char(${month}, 'YYYY-MM')`.as('month'),
       'e.region_id',
+      'e.country_id',
       'e.type_id',
       sql<string>`count(*)`.as('events'),
       sql<string>`coalesce(sum(e.detained), 0)`.as('detained'),
     ])
-    .groupBy(sql`GROUPING SETS ((${month}), (e.region_id), (e.type_id), ())`)
+    .groupBy(sql`GROUPING SETS ((${month}), (e.region_id), (e.country_id), (e.type_id), ())`)
     .execute() as Promise<GroupRow[]>
 }
 
@@ -147,13 +152,13 @@ const byCount = (a: TermCount, b: TermCount) =>
 
 function terms(
   sums: Map<number | null, Counts>,
-  vocab: ReadonlyMap<number, { code: string; labels: Localised }>,
+  vocab: ReadonlyMap<number, { code: string; labels: Localised; extra: TermExtra }>,
 ) {
   return [...sums]
     .filter(([, c]) => c.events > 0 || c.detained > 0)
     .map(([id, c]): TermCount => {
       const term = id === null ? undefined : vocab.get(id)
-      return { code: term?.code ?? null, labels: term?.labels ?? {}, ...c }
+      return { code: term?.code ?? null, labels: term?.labels ?? {}, extra: term?.extra ?? {}, ...c }
     })
     .sort(byCount)
 }
@@ -181,6 +186,7 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
     qualifiedCounts(db, filter),
   ])
   const regions = sumBy(rows, 'region', (row) => row.region_id)
+  const countries = sumBy(rows, 'country', (row) => row.country_id)
   const types = sumBy(rows, 'type', (row) => row.type_id)
   const articleSums = new Map(articles.map((row) => [row.article_id as number | null, counts(row)]))
   const vocab = (await termIndex(db)).byId
@@ -189,6 +195,7 @@ export async function computeStats(db: Db, filter: ResolvedFilter): Promise<Stat
     totals: sumBy(rows, 'total', () => 'all').get('all') ?? { events: 0, detained: 0 },
     byMonth: fillMonths(sumBy(rows, 'month', (row) => row.month)),
     byRegion: terms(regions, vocab),
+    byCountry: terms(countries, vocab),
     byType: terms(types, vocab),
     byArticle: terms(articleSums, vocab),
     detainedQualified,
@@ -205,10 +212,10 @@ export function filterQueryString(filter: EventFilter): string {
   return params.toString()
 }
 
-/** The approved types, regions and articles the statistics form offers (from the platform's term index). */
+/** The approved types, regions, countries and articles the statistics form offers (from the platform's term index). */
 export async function statsFilterTerms(db: Db): Promise<Term[]> {
   const { byCode } = await termIndex(db)
-  return (['event_type', 'region', 'article'] as const).flatMap((vocabulary) => [
+  return (['event_type', 'region', 'country', 'article'] as const).flatMap((vocabulary) => [
     ...byCode[vocabulary].values(),
   ])
 }

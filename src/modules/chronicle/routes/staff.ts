@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound, platformErrors } from '../../../platform/errors.ts'
 import type { ModuleDeps } from '../../../platform/module.ts'
+import { countryOptions } from '../../../platform/regions/countries.ts'
 import { actor, pageContext, sendPage } from '../../../platform/request-context.ts'
 import { type FieldErrors, parseForm, parseParams } from '../../../platform/validation.ts'
 import { termIndex } from '../../../platform/vocabularies/queries.ts'
@@ -73,9 +74,10 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   const edit = { policy: { permission: EDIT_CHRONICLE } }
   const review = { policy: { permission: REVIEW_CHRONICLE } }
 
-  const vocabularies = async () => ({
+  const vocabularies = async (request: FastifyRequest) => ({
     types: await approvedTerms(db, 'event_type'),
     regions: await approvedTerms(db, 'region'),
+    countries: await countryOptions(db, pageContext(request).locale),
   })
 
   const eventId = (request: FastifyRequest): number => parseParams(staffEventParams, request.params).id
@@ -107,7 +109,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     } = {},
   ) => {
     const [terms, verifications, blocker, secondRequired, duplicates, merged] = await Promise.all([
-      vocabularies(),
+      vocabularies(request),
       listVerifications(db, event.id),
       publishBlocker(db, event),
       secondVerificationRequired(db),
@@ -148,7 +150,11 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
   })
 
   app.get('/staff/chronicle/events/new', { config: edit }, async (request, reply) => {
-    const page = newEventPage(pageContext(request), { values: {}, errors: {}, ...(await vocabularies()) })
+    const page = newEventPage(pageContext(request), {
+      values: {},
+      errors: {},
+      ...(await vocabularies(request)),
+    })
     return sendPage(reply, page)
   })
 
@@ -156,7 +162,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
     const form = parseForm(createEventForm, request.body)
     const again = async (errors: FieldErrors) => {
       const values = typedValues(request.body)
-      const page = newEventPage(pageContext(request), { values, errors, ...(await vocabularies()) })
+      const page = newEventPage(pageContext(request), { values, errors, ...(await vocabularies(request)) })
       return sendPage(reply, page, 400)
     }
     if (!form.ok) return again(form.errors)
@@ -206,7 +212,7 @@ export function registerStaffRoutes(app: FastifyInstance, deps: ModuleDeps) {
         changes: outcome.changes,
         mine: inputRecord(form.data.event),
         values,
-        ...(await vocabularies()),
+        ...(await vocabularies(request)),
         terms: (await termIndex(db)).byId.values(),
       })
       return sendPage(reply, page, 409)

@@ -58,7 +58,9 @@ describe('the vocabularies page', () => {
       /<code>RU-TUL<\/code><\/th><td lang="ru">Тульская область<\/td><td lang="uk">Тульська область<\/td><td lang="en">Tula Oblast<\/td>/,
     )
     assert.match(page.body, /<code>koap-20\.3\.3<\/code>/)
-    assert.match(page.body, /89 approved terms/)
+    // Regions: 83 Russian federal subjects, 6 occupied territories of Ukraine and 2 of Georgia.
+    assert.match(page.body, /91 approved terms/)
+    assert.match(page.body, /249 approved terms/)
     const ru = await agent(t.app, 'ru').get(base)
     assert.notEqual(ru.statusCode, 200, 'a visitor who is not signed in does not see it')
   })

@@ -35,7 +35,7 @@ export const apiEventParams = z.object({
 })
 
 /** The vocabularies the API lists. */
-export const vocabularies = ['event_type', 'act_type', 'region', 'article'] as const
+export const vocabularies = ['event_type', 'act_type', 'region', 'article', 'country'] as const
 
 /** GET /api/v1/vocabularies/:vocabulary */
 export const vocabularyParams = z.object({
@@ -67,10 +67,14 @@ export const eventOut = z.object({
   status: z.enum(['verified', 'disputed']),
   start: z.object({ date: day.nullable(), precision }),
   end: z.object({ date: day.nullable(), precision }),
-  region: z
-    .string()
-    .nullable()
-    .meta({ description: 'A region vocabulary code (ISO 3166-2 where one exists).' }),
+  region: z.string().nullable().meta({
+    description:
+      'A region vocabulary code (ISO 3166-2 where one exists). Occupied territories keep the code of the country they belong to (UA-43 Crimea, GE-AB Abkhazia) and have `occupied: true` in the region vocabulary.',
+  }),
+  country: z.string().nullable().meta({
+    description:
+      'The country, an ISO 3166-1 alpha-2 code (a country vocabulary code); null only for an event with no place.',
+  }),
   locality: z.string().nullable(),
   coordinates: z
     .object({ latitude: z.number(), longitude: z.number(), precision: z.string().nullable() })

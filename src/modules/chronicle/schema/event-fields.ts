@@ -21,6 +21,7 @@ export const factFields = [
   'end_date',
   'end_precision',
   'region',
+  'country',
   'locality',
   'latitude',
   'longitude',

@@ -66,6 +66,8 @@ const eventShape = {
   start_precision: choice(precisions),
   end_date: optionalDay,
   end_precision: choice(precisions),
+  // Absent (a client that predates countries): taken from the region, else Russia for a place.
+  country: z.union([z.literal(''), code]).optional(),
   region: optionalCode,
   locality: text(200),
   latitude: coordinate(90),
@@ -115,6 +117,8 @@ function normaliseEvent(event: EventShape) {
   return {
     ...event,
     type: event.type as string,
+    // undefined: not sent; null: sent empty (no place); a code: chosen. See save-event.ts.
+    country: event.country === undefined ? undefined : event.country || null,
     start_date: storedDate(event.start_date, event.start_precision),
     end_date: storedDate(event.end_date, event.end_precision),
     locality: event.locality || null,

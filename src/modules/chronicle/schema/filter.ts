@@ -22,6 +22,8 @@ export const eventFilterSchema = z.object({
   q: text(200).optional(),
   type: many(code).optional(),
   region: many(code).optional(),
+  /** ISO 3166-1 alpha-2 codes. */
+  country: many(code).optional(),
   article: many(code).optional(),
   status: many(z.enum(['verified', 'disputed'], { error: 'validation.invalid' })).optional(),
   from: dayOrMonth.optional(),

@@ -11,6 +11,7 @@ import type { ArticleFinder } from './article-notation.ts'
 import { type FileRow, lookupValue, specValue, structuredColumn, unescapeFormulas } from './cells.ts'
 import { articles, choice, flag, resolveTerm, sources } from './convert-parts.ts'
 import { acts, type DraftAct, wholeSources } from './convert-structured.ts'
+import { type CountryFinder, importCountry } from './country-names.ts'
 import { type Count, parseCount } from './counts.ts'
 import { dateFormats, parseDateAny, precisionAgrees } from './dates.ts'
 import { type FieldSpec, jsonFields, listFields, type MappableField, type Mapping } from './mapping.ts'
@@ -79,6 +80,7 @@ export type EventDraft = {
   endDate: string | null
   endPrecision: Precision
   regionId: number | null
+  countryId: number | null
   locality: string | null
   latitude: number | null
   longitude: number | null
@@ -104,6 +106,10 @@ export type TermLookup = {
   caseKind: (articleId: number) => CaseKind | null
   /** Article terms by act, number and part, for articles written as "УК 318 ч.1". */
   article?: ArticleFinder
+  /** Countries by code or name (country-names.ts). */
+  country?: CountryFinder
+  /** The id of a region's country. */
+  regionCountry?: (regionId: number) => number | null
 }
 
 /** What converting a row gives: an event (when no error), errors, warnings, unknown terms. */
@@ -310,6 +316,8 @@ export function convertRow(
   const longitude = coordinate('longitude')
   const participants = count('participants')
   const detained = count('detained')
+  const regionId = term('region', 'region')
+  const countryId = importCountry(ctx, regionId, Boolean(texts.locality) || latitude !== null)
   const coordPrecision = choice(
     ctx,
     'coordPrecision',
@@ -326,7 +334,8 @@ export function convertRow(
     startPrecision: start.precision,
     endDate: end.date,
     endPrecision: end.precision,
-    regionId: term('region', 'region'),
+    regionId,
+    countryId,
     locality: texts.locality ?? null,
     latitude,
     longitude,

@@ -17,6 +17,7 @@ export const mappableFields = [
   'startDate',
   'endDate',
   'region',
+  'country',
   'locality',
   'latitude',
   'longitude',
@@ -61,6 +62,7 @@ export const jsonFields = ['sources', 'acts'] as const satisfies MappableField[]
 export const valueMapFields = [
   'type',
   'region',
+  'country',
   'articles',
   'status',
   'startPrecision',

@@ -12,6 +12,7 @@ import type { Db } from '../../../../platform/db/database.ts'
 import { termIndex } from '../../../../platform/vocabularies/queries.ts'
 import { articleFinder } from './article-notation.ts'
 import { type CaseKind, convertRow, type RowIssue, type TermLookup } from './convert.ts'
+import { countryNameIndex, regionCountryIndex } from './country-names.ts'
 import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
 import { regionNameIndex } from './region-names.ts'
@@ -96,6 +97,8 @@ export async function loadImportTerms(db: Db): Promise<TermLookup> {
       (vocabulary === 'region' ? regionNames(code) : undefined),
     caseKind: (articleId) => kinds.get(articleId) ?? null,
     article: articleFinder(rows),
+    country: countryNameIndex(rows),
+    regionCountry: regionCountryIndex(rows),
   }
 }
 
