@@ -12,6 +12,23 @@ import { ensureTerms, insertEvents, insertPerson } from './events.ts'
 /** Inserts the chronicle; returns its events' ids. */
 export async function everyFieldChronicle(db: Db): Promise<number[]> {
   const t = await ensureTerms(db)
+  // Countries and occupied regions come with the migrations' seed, not with ensureTerms.
+  const term = async (vocabulary: 'country' | 'region', code: string) =>
+    (
+      await db
+        .selectFrom('vocab_terms')
+        .select('id')
+        .where('vocabulary', '=', vocabulary)
+        .where('code', '=', code)
+        .executeTakeFirstOrThrow()
+    ).id
+  const [russia, germany, belarus, ukraine, crimea] = await Promise.all([
+    term('country', 'RU'),
+    term('country', 'DE'),
+    term('country', 'BY'),
+    term('country', 'UA'),
+    term('region', 'UA-43'),
+  ])
   const events = await insertEvents(db, [
     {
       title: { ru: 'Пикет «Нет войне», 2', en: '"No to war", a picket', uk: 'Пікет «Ні війні»' },
@@ -22,6 +39,7 @@ export async function everyFieldChronicle(db: Db): Promise<number[]> {
       end_date: '2022-03-06',
       end_precision: 'day',
       region_id: t.region['RU-MOW'],
+      country_id: russia,
       locality: 'Москва',
       latitude: 55.7558,
       longitude: 37.6173,
@@ -43,6 +61,7 @@ export async function everyFieldChronicle(db: Db): Promise<number[]> {
       end_date: '2022-06-01',
       end_precision: 'month',
       region_id: t.region['RU-SPE'],
+      country_id: russia,
       locality: 'Санкт-Петербург',
       latitude: 59.93,
       longitude: 30.33,
@@ -61,20 +80,55 @@ export async function everyFieldChronicle(db: Db): Promise<number[]> {
       start_date: '2023-01-01',
       start_precision: 'year',
       region_id: t.region['RU-TUL'],
+      country_id: russia,
       latitude: 54.2,
       longitude: -37.6,
       coord_precision: 'region',
     },
     { title: { ru: 'Без даты' }, start_precision: 'unknown', detained: 40, detained_qualifier: 'at_least' },
+    // Abroad (a town and a country, no region), in Belarus, and in an occupied territory.
+    {
+      title: { ru: 'Акция солидарности в Берлине', en: 'Solidarity action in Berlin' },
+      type_id: t.event_type.rally,
+      start_date: '2022-03-13',
+      start_precision: 'day',
+      country_id: germany,
+      locality: 'Berlin',
+      participants: 3000,
+      participants_qualifier: 'about',
+    },
+    {
+      title: { ru: 'Задержания в Минске' },
+      type_id: t.event_type.detention,
+      start_date: '2022-02-27',
+      start_precision: 'day',
+      country_id: belarus,
+      locality: 'Минск',
+      detained: 800,
+      detained_qualifier: 'at_least',
+    },
+    {
+      title: { uk: 'Затримання в Сімферополі' },
+      type_id: t.event_type.detention,
+      start_date: '2022-03-06',
+      start_precision: 'day',
+      region_id: crimea,
+      country_id: ukraine,
+      locality: 'Сімферополь',
+      detained: 5,
+    },
   ])
-  const [first = 0, second = 0, third = 0, fourth = 0] = events
+  const [first = 0, second = 0, third = 0, fourth = 0, berlin = 0, minsk = 0, crimeaEvent = 0] = events
   await sql`INSERT INTO chronicle_sources (event_id, url, description, publisher, published_on, reliability) VALUES
     (${first}, 'https://ovd.info/news/1', 'Репортаж, с фото', 'ОВД-Инфо', '2022-03-06', 'high'),
     (${first}, NULL, 'Рассказ задержанной, записан 2 марта', NULL, NULL, 'medium'),
     (${first}, 'https://t.me/x/2', NULL, 'Telegram', NULL, 'low'),
     (${second}, 'https://mediazona.ru/3', 'Приговор', 'Медиазона', '2022-06-02', 'unknown'),
     (${third}, 'https://example.org/4', NULL, NULL, '2023-02-01', 'medium'),
-    (${fourth}, NULL, 'Отчёт группы поддержки', 'Группа', NULL, 'unknown')`.execute(db)
+    (${fourth}, NULL, 'Отчёт группы поддержки', 'Группа', NULL, 'unknown'),
+    (${berlin}, 'https://example.org/berlin', NULL, 'Tagesspiegel', '2022-03-14', 'medium'),
+    (${minsk}, 'https://spring96.org/5', NULL, 'Вясна', NULL, 'high'),
+    (${crimeaEvent}, 'https://example.org/crimea', 'Свідчення', NULL, NULL, 'medium')`.execute(db)
   const named = await insertPerson(db, {
     name_cyrillic: 'Иванова Мария',
     name_latin: 'Maria Ivanova',
