@@ -118,7 +118,11 @@ for (const format of exportFormats)
     assert.equal(recordsA.length, 7)
     // Places beyond Russia are in the file: a town abroad, Belarus, an occupied territory of Ukraine.
     const countries = recordsA.map((record) => JSON.stringify(record.country ?? null))
-    for (const code of ['RU', 'DE', 'BY', 'UA']) assert.ok(countries.some((c) => c.includes(code)), code)
+    for (const code of ['RU', 'DE', 'BY', 'UA'])
+      assert.ok(
+        countries.some((c) => c.includes(code)),
+        code,
+      )
     // The withheld person is in A's store but in no export.
     assert.ok(!fileA.includes('Скрытый'), 'a withheld name never leaves')
     const parts = JSON.stringify(recordsA)

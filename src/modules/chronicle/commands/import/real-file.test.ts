@@ -147,4 +147,26 @@ test('the seeded regions resolve by their names as files spell them', async () =
   assert.ok(kc)
   for (const name of ['Karachay-Cherkessia', 'Karachay-Cherkess Republic', 'Карачаево-Черкесская Республика'])
     assert.equal(terms.id('region', name), kc, name)
+  // The short names reports use, and either part of a two-part name.
+  for (const [name, code] of [
+    ['Карачаево-Черкесия', 'RU-KC'],
+    ['Кабардино-Балкария', 'RU-KB'],
+    ['Якутия', 'RU-SA'],
+    ['Yakutia', 'RU-SA'],
+    ['Республика Саха', 'RU-SA'],
+    ['Чечня', 'RU-CE'],
+    ['Chechen Republic', 'RU-CE'],
+    ['ХМАО', 'RU-KHM'],
+    ['Ханты-Мансийский автономный округ', 'RU-KHM'],
+    ['Кемеровская область', 'RU-KEM'],
+    ['Kemerovo Oblast', 'RU-KEM'],
+    ['Кузбасс', 'RU-KEM'],
+    ['Северная Осетия', 'RU-SE'],
+    ['North Ossetia', 'RU-SE'],
+    ['СПб', 'RU-SPE'],
+    ['Moscow region', 'RU-MOS'],
+    ['Tyva', 'RU-TY'],
+    ['Крым', 'UA-43'],
+  ])
+    assert.equal(terms.id('region', name), terms.id('region', code), name)
 })
