@@ -167,6 +167,6 @@ test('the seeded regions resolve by their names as files spell them', async () =
     ['Moscow region', 'RU-MOS'],
     ['Tyva', 'RU-TY'],
     ['Крым', 'UA-43'],
-  ])
+  ] as const)
     assert.equal(terms.id('region', name), terms.id('region', code), name)
 })
