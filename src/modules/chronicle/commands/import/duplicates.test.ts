@@ -2,9 +2,11 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import { type TestStore, testStore } from '../../../../../test/support/db.ts'
+import { createStaff } from '../../../../../test/support/factories.ts'
 import { translator } from '../../../../platform/i18n.ts'
 import { summaryLines } from '../../present/import-summary.ts'
 import { ensureImportTerms, importText } from '../../testing/import.ts'
+import { mergeEvents } from '../merge-events.ts'
 import { parseMapping } from './mapping.ts'
 
 let store: TestStore
@@ -87,4 +89,58 @@ test('a new event unlike any other is neither flagged nor held back', async () =
   const report = await importText(store.db, mapping, csv('Акция у Исаакиевского собора,2022-04-10'))
   assert.equal(report.duplicateCount, 0)
   assert.equal(report.inserted, 1)
+})
+
+test('a row whose event was merged into another is not written again: the hidden event stays hidden', async () => {
+  const ids = parseMapping({
+    name: 'with-ids',
+    externalSource: 'with-ids-file',
+    source: { description: 'Reports collected by hand' },
+    publish: true,
+    fields: {
+      externalId: { column: 'id' },
+      'title.ru': { column: 'title' },
+      type: { constant: 'picket' },
+      region: { constant: 'RU-SPE' },
+      status: { constant: 'verified' },
+      startDate: { column: 'date' },
+      startPrecision: { constant: 'day' },
+    },
+  })
+  const file = (title: string) =>
+    `id,title,date\nA,Пикет на Невском против войны,2022-05-01\nB,${title},2022-05-01\n`
+  await importText(store.db, ids, file('Пикет на Невском проспекте против войны'))
+  const [a, b] = await store.db
+    .selectFrom('chronicle_events')
+    .select(['id', 'version'])
+    .where('external_source', '=', 'with-ids-file')
+    .orderBy('external_id')
+    .execute()
+  const editor = await createStaff(store.db, { roles: ['editor'] })
+  await mergeEvents(store.db, {
+    actorId: editor.id,
+    survivorId: a!.id,
+    mergedId: b!.id,
+    survivorVersion: a!.version,
+    mergedVersion: b!.version,
+  })
+  const before = await store.db
+    .selectFrom('chronicle_events')
+    .selectAll()
+    .where('id', '=', b!.id)
+    .executeTakeFirstOrThrow()
+
+  // The file comes again with B edited: B is not brought back nor changed; the report says where it went.
+  for (const dryRun of [true, false]) {
+    const report = await importText(store.db, ids, file('Пикет на Невском исправлено'), { dryRun })
+    assert.equal(report.errorCount, 0, JSON.stringify(report.errors))
+    const [warning] = report.warnings.filter((issue) => issue.key === 'chronicle.import.warning.mergedInto')
+    assert.deepEqual([warning?.row, warning?.value], [2, String(a!.id)])
+  }
+  const after = await store.db
+    .selectFrom('chronicle_events')
+    .selectAll()
+    .where('id', '=', b!.id)
+    .executeTakeFirstOrThrow()
+  assert.deepEqual(after, before)
 })

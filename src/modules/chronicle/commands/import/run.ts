@@ -16,7 +16,14 @@ import { countryNameIndex, regionCountryIndex } from './country-names.ts'
 import { type Mapping, mappingWarnings } from './mapping.ts'
 import { FileError, readRows } from './read.ts'
 import { regionNameIndex } from './region-names.ts'
-import { type LikelyDuplicate, likelyDuplicates, type RowDraft, writeBatch } from './write.ts'
+import {
+  type LikelyDuplicate,
+  likelyDuplicates,
+  type MergedAway,
+  mergedAway,
+  type RowDraft,
+  writeBatch,
+} from './write.ts'
 
 /** How far an import is: rows read, bytes read of the file's total. */
 export type ImportProgress = { rows: number; bytes: number; totalBytes: number | null }
@@ -194,10 +201,24 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
       report.warnings,
       duplicates.map((duplicate) => ({
         row: duplicate.row ?? 0,
+        // The whole row, not one of its fields: the message says what it is about.
         column: null,
-        field: 'duplicate',
         key: 'chronicle.import.warning.likelyDuplicate',
         value: String(duplicate.candidate.id),
+      })),
+    )
+  }
+
+  // Rows of events merged into others since: left unwritten, each pointing to its survivor.
+  const skip = (merged: MergedAway[]) => {
+    report.warningCount += merged.length
+    addIssues(
+      report.warnings,
+      merged.map((row) => ({
+        row: row.row ?? 0,
+        column: null,
+        key: 'chronicle.import.warning.mergedInto',
+        value: String(row.survivor),
       })),
     )
   }
@@ -205,6 +226,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   const write = async (target: Db, batch: RowDraft[]) => {
     const counts = await writeBatch(target, batch, context)
     flag(counts.duplicates)
+    skip(counts.merged)
     report.inserted += counts.inserted
     report.updated += counts.updated
     report.unchanged += counts.unchanged
@@ -217,6 +239,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     // A dry run writes nothing but still looks for likely duplicates, a batch at a time.
     const check = async () => {
       flag(await likelyDuplicates(reader, batch, context))
+      skip(await mergedAway(reader, batch, mapping.externalSource))
       batch = []
     }
     let checked = false

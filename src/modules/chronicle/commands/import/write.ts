@@ -146,41 +146,47 @@ export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContex
   const { mapping, actorId } = context
   const duplicates = await likelyDuplicates(db, batch, context)
   const flagged = new Set(duplicates.map((duplicate) => duplicate.externalId))
-  const rows = batch.map((draft) => ({
-    external_id: draft.externalId,
-    title: draft.title,
-    summary: draft.summary,
-    type_id: draft.typeId,
-    start_date: draft.startDate,
-    start_precision: draft.startPrecision,
-    end_date: draft.endDate,
-    end_precision: draft.endPrecision,
-    region_id: draft.regionId,
-    country_id: draft.countryId,
-    locality: draft.locality,
-    latitude: draft.latitude,
-    longitude: draft.longitude,
-    coord_precision: draft.coordPrecision,
-    participants: draft.participants,
-    participants_qualifier: draft.participantsQualifier,
-    detained: draft.detained,
-    detained_qualifier: draft.detainedQualifier,
-    authorised: draft.authorised,
-    subject: draft.subject,
-    organisers: draft.organisers,
-    status: draft.status,
-    sensitive: draft.sensitive,
-    import_raw: draft.raw,
-    // What the acts' trigger will find once addArticles has linked them, so it has nothing to redo.
-    article_ids: [
-      ...new Set([
-        ...draft.articles.map((article) => article.articleId),
-        ...(draft.acts ?? []).flatMap((act) => act.case?.articles.map((article) => article.articleId) ?? []),
-      ]),
-    ].sort((a, b) => a - b),
-    // Only verified or disputed events may be public (a database CHECK holds it).
-    published: mapping.publish && draft.status !== 'reported' && !flagged.has(draft.externalId),
-  }))
+  const merged = await mergedAway(db, batch, mapping.externalSource)
+  const skipped = new Set(merged.map((row) => row.externalId))
+  const rows = batch
+    .filter((draft) => !skipped.has(draft.externalId))
+    .map((draft) => ({
+      external_id: draft.externalId,
+      title: draft.title,
+      summary: draft.summary,
+      type_id: draft.typeId,
+      start_date: draft.startDate,
+      start_precision: draft.startPrecision,
+      end_date: draft.endDate,
+      end_precision: draft.endPrecision,
+      region_id: draft.regionId,
+      country_id: draft.countryId,
+      locality: draft.locality,
+      latitude: draft.latitude,
+      longitude: draft.longitude,
+      coord_precision: draft.coordPrecision,
+      participants: draft.participants,
+      participants_qualifier: draft.participantsQualifier,
+      detained: draft.detained,
+      detained_qualifier: draft.detainedQualifier,
+      authorised: draft.authorised,
+      subject: draft.subject,
+      organisers: draft.organisers,
+      status: draft.status,
+      sensitive: draft.sensitive,
+      import_raw: draft.raw,
+      // What the acts' trigger will find once addArticles has linked them, so it has nothing to redo.
+      article_ids: [
+        ...new Set([
+          ...draft.articles.map((article) => article.articleId),
+          ...(draft.acts ?? []).flatMap(
+            (act) => act.case?.articles.map((article) => article.articleId) ?? [],
+          ),
+        ]),
+      ].sort((a, b) => a - b),
+      // Only verified or disputed events may be public (a database CHECK holds it).
+      published: mapping.publish && draft.status !== 'reported' && !flagged.has(draft.externalId),
+    }))
   const { rows: changed } = await sql<{
     id: number
     external_id: string | null
@@ -232,5 +238,34 @@ export async function writeBatch(db: Db, batch: RowDraft[], context: WriteContex
     updated: changed.length - inserted,
     unchanged: batch.length - changed.length,
     duplicates,
+    merged,
   }
+}
+
+/** A row whose event an editor merged into another since the last import: where it went. */
+export type MergedAway = { row: number | null; externalId: string; survivor: number }
+
+/**
+ * The rows of a batch whose events were merged into others. They are not written: the merged event
+ * is hidden and redirects to its survivor, which an editor has shaped from both, and a file must not
+ * bring the hidden one back to life nor overwrite the survivor with one source's version.
+ */
+export async function mergedAway(db: Db, batch: RowDraft[], source: string): Promise<MergedAway[]> {
+  if (!batch.length) return []
+  const rows = await db
+    .selectFrom('chronicle_events')
+    .select(['external_id', 'merged_into'])
+    .where('external_source', '=', source)
+    .where(
+      'external_id',
+      'in',
+      batch.map((draft) => draft.externalId),
+    )
+    .where('merged_into', 'is not', null)
+    .execute()
+  const survivors = new Map(rows.map((row) => [row.external_id, Number(row.merged_into)]))
+  return batch.flatMap((draft) => {
+    const survivor = survivors.get(draft.externalId)
+    return survivor ? [{ row: draft.row ?? null, externalId: draft.externalId, survivor }] : []
+  })
 }
