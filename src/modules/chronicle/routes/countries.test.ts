@@ -5,7 +5,7 @@ import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
 import { childrenNamed, parseXml } from '../../../../test/support/xml.ts'
 import { termIndex } from '../../../platform/vocabularies/queries.ts'
-import { ensureTerms, insertEvents } from '../testing/events.ts'
+import { ensureTerms, eventFormFields, insertEvents } from '../testing/events.ts'
 
 // Events in Russia, Belarus, an occupied territory of Ukraine and abroad, through every public output.
 let t: TestApp
@@ -188,36 +188,7 @@ describe('places beyond Russia', () => {
 })
 
 describe('the staff form and countries', () => {
-  const form = (overrides: Record<string, string>) => ({
-    title_ru: 'Акция',
-    title_en: '',
-    title_uk: '',
-    summary_ru: '',
-    summary_en: '',
-    summary_uk: '',
-    type: 'protest',
-    start_date: '2024-03-09',
-    start_precision: 'day',
-    end_date: '',
-    end_precision: 'unknown',
-    country: 'RU',
-    region: '',
-    locality: '',
-    latitude: '',
-    longitude: '',
-    coord_precision: '',
-    participants: '',
-    detained: '',
-    authorised: 'unknown',
-    subject: '',
-    organisers: '',
-    source_url: 'https://example.org/a',
-    source_description: '',
-    source_publisher: '',
-    source_published_on: '',
-    source_reliability: 'unknown',
-    ...overrides,
-  })
+  const form = (overrides: Record<string, string>) => eventFormFields({ country: 'RU', ...overrides })
 
   it('offers Russia, Belarus, Ukraine and Georgia first, then every other country', async () => {
     const response = await editor.get('/staff/chronicle/events/new')

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import type { Agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
-import { ensureTerms, insertEvents } from '../testing/events.ts'
+import { ensureTerms, eventFormFields, insertEvents } from '../testing/events.ts'
 
 let t: TestApp
 let editor: Agent
@@ -25,34 +25,16 @@ test('saving an event in the staff form shows its likely duplicates with the rea
     },
   ])
   await editor.get('/staff/chronicle/events/new')
-  const created = await editor.post('/staff/chronicle/events', {
-    title_ru: 'Задержания на акции против мобилизации на Арбате 21 сентября',
-    title_en: '',
-    title_uk: '',
-    summary_ru: '',
-    summary_en: '',
-    summary_uk: '',
-    type: 'protest',
-    start_date: '2022-09-21',
-    start_precision: 'day',
-    end_date: '',
-    end_precision: 'unknown',
-    region: 'RU-MOW',
-    locality: '',
-    latitude: '',
-    longitude: '',
-    coord_precision: '',
-    participants: '',
-    detained: '',
-    authorised: 'unknown',
-    subject: '',
-    organisers: '',
-    source_url: 'https://example.org/arbat',
-    source_description: '',
-    source_publisher: '',
-    source_published_on: '',
-    source_reliability: 'medium',
-  })
+  const created = await editor.post(
+    '/staff/chronicle/events',
+    eventFormFields({
+      title_ru: 'Задержания на акции против мобилизации на Арбате 21 сентября',
+      start_date: '2022-09-21',
+      region: 'RU-MOW',
+      source_url: 'https://example.org/arbat',
+      source_reliability: 'medium',
+    }),
+  )
   assert.equal(created.statusCode, 303)
   const location = String(created.headers.location)
   const id = Number(/events\/(\d+)\?done=created/.exec(location)![1])

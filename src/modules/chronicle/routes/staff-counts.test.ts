@@ -4,7 +4,7 @@ import type { Agent } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
 import { loadEvent, recordValues } from '../queries/event-record.ts'
-import { ensureTerms } from '../testing/events.ts'
+import { ensureTerms, eventFormFields } from '../testing/events.ts'
 
 let t: TestApp
 let editor: Agent
@@ -15,37 +15,20 @@ before(async () => {
 })
 after(() => t.close())
 
-const newEvent = (overrides: Record<string, string>) => ({
-  title_ru: 'Акция на Исаакиевской площади',
-  title_en: '',
-  title_uk: '',
-  summary_ru: '',
-  summary_en: '',
-  summary_uk: '',
-  type: 'protest',
-  start_date: '2022-02-27',
-  start_precision: 'day',
-  end_date: '',
-  end_precision: 'unknown',
-  region: 'RU-SPE',
-  locality: '',
-  latitude: '',
-  longitude: '',
-  coord_precision: '',
-  participants: '1000',
-  participants_qualifier: 'at_least',
-  detained: '200',
-  detained_qualifier: 'about',
-  authorised: 'no',
-  subject: '',
-  organisers: '',
-  source_url: 'https://example.org/isaakievskaya',
-  source_description: '',
-  source_publisher: '',
-  source_published_on: '',
-  source_reliability: 'high',
-  ...overrides,
-})
+const newEvent = (overrides: Record<string, string>) =>
+  eventFormFields({
+    title_ru: 'Акция на Исаакиевской площади',
+    start_date: '2022-02-27',
+    region: 'RU-SPE',
+    participants: '1000',
+    participants_qualifier: 'at_least',
+    detained: '200',
+    detained_qualifier: 'about',
+    authorised: 'no',
+    source_url: 'https://example.org/isaakievskaya',
+    source_reliability: 'high',
+    ...overrides,
+  })
 
 async function create(overrides: Record<string, string> = {}) {
   await editor.get('/staff/chronicle/events/new')

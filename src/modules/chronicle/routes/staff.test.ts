@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { type Agent, encodeForm } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn, type TestStaff } from '../../../../test/support/factories.ts'
+import { eventFormFields } from '../testing/events.ts'
 
 let t: TestApp
 const staff: Record<string, TestStaff> = {}
@@ -34,35 +35,24 @@ before(async () => {
 after(() => t.close())
 
 /** A complete, valid new-event form. */
-const eventForm = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  title_ru: 'Женщины перекрыли мост в Зеленчукской',
-  title_en: 'Women blocked a bridge in Zelenchukskaya',
-  title_uk: '',
-  summary_ru: 'Шесть женщин требовали сообщить о сыновьях; все задержаны.',
-  summary_en: '',
-  summary_uk: '',
-  type: 'protest',
-  start_date: '2022-10-14',
-  start_precision: 'day',
-  end_date: '',
-  end_precision: 'unknown',
-  region: 'RU-KC',
-  locality: 'Зеленчукская',
-  latitude: '',
-  longitude: '',
-  coord_precision: '',
-  participants: '6',
-  detained: '6',
-  authorised: 'no',
-  subject: 'новости о мобилизованных сыновьях',
-  organisers: '',
-  source_url: 'https://ovd.info/news/example',
-  source_description: '',
-  source_publisher: 'ОВД-Инфо',
-  source_published_on: '2022-10-15',
-  source_reliability: 'high',
-  ...overrides,
-})
+const eventForm = (overrides: Record<string, string> = {}): Record<string, string> =>
+  eventFormFields({
+    title_ru: 'Женщины перекрыли мост в Зеленчукской',
+    title_en: 'Women blocked a bridge in Zelenchukskaya',
+    summary_ru: 'Шесть женщин требовали сообщить о сыновьях; все задержаны.',
+    start_date: '2022-10-14',
+    region: 'RU-KC',
+    locality: 'Зеленчукская',
+    participants: '6',
+    detained: '6',
+    authorised: 'no',
+    subject: 'новости о мобилизованных сыновьях',
+    source_url: 'https://ovd.info/news/example',
+    source_publisher: 'ОВД-Инфо',
+    source_published_on: '2022-10-15',
+    source_reliability: 'high',
+    ...overrides,
+  })
 
 /** The edit form's fields for an event as it is now, with the version it is at. */
 async function editForm(id: number, overrides: Record<string, string> = {}) {

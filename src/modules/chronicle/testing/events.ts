@@ -128,3 +128,39 @@ export async function insertAct(
 ): Promise<void> {
   await db.insertInto('chronicle_acts').values(act).execute()
 }
+
+/**
+ * The staff event form as a browser sends it with every field empty but a title, a type and a day,
+ * and one source link; `overrides` sets the rest (a country, counts, a region…).
+ */
+export function eventFormFields(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    title_ru: 'Акция',
+    title_en: '',
+    title_uk: '',
+    summary_ru: '',
+    summary_en: '',
+    summary_uk: '',
+    type: 'protest',
+    start_date: '2024-03-09',
+    start_precision: 'day',
+    end_date: '',
+    end_precision: 'unknown',
+    region: '',
+    locality: '',
+    latitude: '',
+    longitude: '',
+    coord_precision: '',
+    participants: '',
+    detained: '',
+    authorised: 'unknown',
+    subject: '',
+    organisers: '',
+    source_url: 'https://example.org/a',
+    source_description: '',
+    source_publisher: '',
+    source_published_on: '',
+    source_reliability: 'unknown',
+    ...overrides,
+  }
+}
