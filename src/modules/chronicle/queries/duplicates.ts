@@ -3,8 +3,8 @@
  * - the dates overlap (each event spans its start to its end, or to the end of the month or year its
  *   precision allows); only events starting within `WINDOW_DAYS` before are looked at, so a long event
  *   that began earlier is missed rather than every event of a year read;
- * - the same region, or none known on either side; the type doesn't contradict (unknown on one
- *   side, or the same);
+ * - the same region, or none on either side and the same country (Berlin is not Minsk); the type
+ *   doesn't contradict (unknown on one side, or the same);
  * - a title or a summary in the same language is similar (pg_trgm's similarity ≥ `MIN_SIMILARITY`).
  * Place and date narrow the rows first (indexes chronicle_events_place_day and _place_span);
  * similarity is computed on the handful left, each text's trigrams made once (see findDuplicates).
@@ -28,6 +28,8 @@ export type DuplicateProbe = {
   excludeId: number | null
   typeId: number | null
   regionId: number | null
+  /** Compared only where neither event has a region: a town abroad is in its country. */
+  countryId: number | null
   locality: string | null
   startDate: string | null
   startPrecision: Precision
@@ -164,6 +166,7 @@ export async function findDuplicates(
     exclude_id: probe.excludeId,
     type_id: probe.typeId,
     region_id: probe.regionId,
+    country_id: probe.countryId,
     locality: probe.locality,
     start_date: probe.startDate,
     start_precision: probe.startPrecision,
@@ -190,7 +193,7 @@ export async function findDuplicates(
       WHERE ${place} AND e.start_date >= p.start_date - ${WINDOW_DAYS}::int AND e.start_date < p.start_date
         AND (e.end_date IS NOT NULL OR e.start_precision <> 'day') ${filters}`
   const probeRows = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, exclude_id bigint,
-        type_id int, region_id int, locality text, start_date date, start_precision text,
+        type_id int, region_id int, country_id int, locality text, start_date date, start_precision text,
         end_date date, end_precision text, title jsonb, summary jsonb)`
   const { rows: pairs } = await sql<{
     key: string
@@ -211,7 +214,7 @@ export async function findDuplicates(
     CROSS JOIN LATERAL (
       ${nearby(sql`e.region_id = p.region_id`)}
       UNION ALL
-      ${nearby(sql`p.region_id IS NULL AND e.region_id IS NULL`)}
+      ${nearby(sql`p.region_id IS NULL AND e.region_id IS NULL AND e.country_id IS NOT DISTINCT FROM p.country_id`)}
     ) e
     WHERE ${lastDay('coalesce(e.end_date, e.start_date)', 'CASE WHEN e.end_date IS NULL THEN e.start_precision ELSE e.end_precision END')} >= p.start_date
   `.execute(db)
@@ -288,6 +291,7 @@ export async function duplicatesOfEvent(db: Db, id: number): Promise<DuplicateCa
     .select([
       'type_id',
       'region_id',
+      'country_id',
       'locality',
       'start_date',
       'start_precision',
@@ -306,6 +310,7 @@ export async function duplicatesOfEvent(db: Db, id: number): Promise<DuplicateCa
       excludeId: id,
       typeId: row.type_id,
       regionId: row.region_id,
+      countryId: row.country_id,
       locality: row.locality,
       startDate: row.start_date,
       startPrecision: row.start_precision,

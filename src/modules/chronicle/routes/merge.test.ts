@@ -116,6 +116,37 @@ describe('likely duplicates', () => {
     assert.ok(!(await duplicatesOfEvent(t.store.db, later!)).length)
   })
 
+  it('takes two towns abroad in different countries for different places, and the same country for one', async () => {
+    const country = async (code: string) =>
+      (
+        await t.store.db
+          .selectFrom('vocab_terms')
+          .select('id')
+          .where('vocabulary', '=', 'country')
+          .where('code', '=', code)
+          .executeTakeFirstOrThrow()
+      ).id
+    const [germany, georgia] = [await country('DE'), await country('GE')]
+    const event = (country_id: number, locality: string) => ({
+      title: { en: 'Solidarity rally with Russian political prisoners' },
+      type_id: terms.event_type.rally,
+      country_id,
+      locality,
+      start_date: '2023-10-30',
+      start_precision: 'day' as const,
+    })
+    const [berlin, tbilisi, munich] = await insertEvents(t.store.db, [
+      event(germany, 'Berlin'),
+      event(georgia, 'Tbilisi'),
+      event(germany, 'Munich'),
+    ])
+    assert.deepEqual(
+      (await duplicatesOfEvent(t.store.db, berlin!)).map((candidate) => candidate.id),
+      [munich],
+    )
+    assert.deepEqual(await duplicatesOfEvent(t.store.db, tbilisi!), [])
+  })
+
   it('shows them, translated, on the event page', async () => {
     const { a, b } = await pair('2022-03-07')
     const page = await editor.get(`/staff/chronicle/events/${a}`)

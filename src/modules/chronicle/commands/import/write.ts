@@ -120,6 +120,7 @@ export async function likelyDuplicates(
       excludeId: null,
       typeId: draft.typeId,
       regionId: draft.regionId,
+      countryId: draft.countryId,
       locality: draft.locality,
       startDate: draft.startDate,
       startPrecision: draft.startPrecision,
