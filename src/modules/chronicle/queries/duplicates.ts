@@ -72,8 +72,18 @@ const textFields = ['title', 'summary'] as const
 // The texts compared, in the order a tie between equally similar ones is settled.
 const compared = textFields.flatMap((text) => languages.map((language) => ({ text, language })))
 
-/** Events an import wrote itself: of its source, created since it started (its rows are distinct by id). */
-export type OwnImport = { source: string; since: Date }
+/**
+ * What an import compares its rows with: the events there were when it began, up to that newest id.
+ * Its own rows (distinct by their ids) and events written meanwhile are not "already in the chronicle".
+ */
+export type OwnImport = { knownUpTo: number }
+
+/**
+ * How many events of one place and span a probe is compared with at most, nearest in date first. A
+ * year-long probe in Moscow would otherwise be paired with every Moscow event of that year (70,000 in
+ * a chronicle of a million), and each import batch would read them all again.
+ */
+export const NEARBY_LIMIT = 200
 
 // A text's trigrams as pg_trgm makes them (show_trgm), joined by '|', which no trigram holds: only
 // letters, digits, spaces and the hex form of a wide one.
@@ -176,22 +186,29 @@ export async function findDuplicates(
     summary: probe.summary,
   }))
   const own = options.ownImport
+  // Kept inside the limit of each range scan below: what a probe may be compared with at all.
+  const eligible = sql`e.merged_into IS NULL ${own ? sql`AND e.id <= ${own.knownUpTo}::bigint` : sql``}`
   const filters = sql`
-        AND e.merged_into IS NULL
         AND e.id IS DISTINCT FROM p.exclude_id
-        AND (p.type_id IS NULL OR e.type_id IS NULL OR e.type_id = p.type_id)
-        ${own ? sql`AND NOT (e.external_source IS NOT DISTINCT FROM ${own.source}::text AND e.created_at >= ${own.since})` : sql``}`
+        AND (p.type_id IS NULL OR e.type_id IS NULL OR e.type_id = p.type_id)`
   // Events of a place (the same region, or none on both sides: an OR of the two would keep the
-  // planner off the index) that start within the probe's span, and the few spanning ones (with an
-  // end, or a month or a year) that start up to WINDOW_DAYS before: each an index range scan.
+  // planner off the index) that start within the probe's span, nearest first, and the few spanning
+  // ones (with an end, or a month or a year) that start up to WINDOW_DAYS before, nearest first: each
+  // an index range scan that stops after NEARBY_LIMIT rows.
   const columns = sql`e.id, e.start_date, e.start_precision, e.end_date, e.end_precision, e.locality, e.region_id, e.type_id`
   const nearby = (place: RawBuilder<unknown>) => sql`
-      SELECT ${columns} FROM chronicle_events e
-      WHERE ${place} AND e.start_date BETWEEN p.start_date AND p.until ${filters}
+      SELECT ${columns} FROM (
+        SELECT * FROM chronicle_events e
+        WHERE ${place} AND ${eligible} AND e.start_date BETWEEN p.start_date AND p.until
+        ORDER BY e.start_date LIMIT ${NEARBY_LIMIT}
+      ) e WHERE TRUE ${filters}
       UNION ALL
-      SELECT ${columns} FROM chronicle_events e
-      WHERE ${place} AND e.start_date >= p.start_date - ${WINDOW_DAYS}::int AND e.start_date < p.start_date
-        AND (e.end_date IS NOT NULL OR e.start_precision <> 'day') ${filters}`
+      SELECT ${columns} FROM (
+        SELECT * FROM chronicle_events e
+        WHERE ${place} AND ${eligible} AND e.start_date >= p.start_date - ${WINDOW_DAYS}::int
+          AND e.start_date < p.start_date AND (e.end_date IS NOT NULL OR e.start_precision <> 'day')
+        ORDER BY e.start_date DESC LIMIT ${NEARBY_LIMIT}
+      ) e WHERE TRUE ${filters}`
   const probeRows = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, exclude_id bigint,
         type_id int, region_id int, country_id int, locality text, start_date date, start_precision text,
         end_date date, end_precision text, title jsonb, summary jsonb)`

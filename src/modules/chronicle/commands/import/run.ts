@@ -185,13 +185,16 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   const addIssues = (list: RowIssue[], issues: RowIssue[]) => {
     for (const issue of issues) if (list.length < issueLimit) list.push(issue)
   }
-  // The events this import writes are told apart from those before it by this time (see write.ts).
-  const { rows: clock } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db)
+  // The events this import writes are told apart from those before it by their ids (see write.ts).
+  const newest = await db
+    .selectFrom('chronicle_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
   const context = {
     mapping,
     actorId: options.actorId ?? null,
     jobId: options.jobId ?? null,
-    startedAt: clock[0]!.at,
+    knownUpTo: newest?.id == null ? null : Number(newest.id),
   }
 
   const flag = (duplicates: LikelyDuplicate[]) => {

@@ -15,7 +15,13 @@ import { addActs } from './write-acts.ts'
 import { addArticles, addSources } from './write-links.ts'
 
 /** Who imports, with which mapping, in which job, since when (the database's clock). */
-export type WriteContext = { mapping: Mapping; actorId: string | null; jobId: string | null; startedAt: Date }
+export type WriteContext = {
+  mapping: Mapping
+  actorId: string | null
+  jobId: string | null
+  /** The newest event id when the import began (null: the chronicle was empty); see likelyDuplicates. */
+  knownUpTo: number | null
+}
 
 // Compared to decide whether a re-imported row changed anything; status and publication are the
 // reviewers' once the event exists, so a re-import never touches them. The sensitive flag is
@@ -92,15 +98,16 @@ export type LikelyDuplicate = { row: number | null; externalId: string; candidat
 
 /**
  * The events of a batch that a write would create (no event has their source and id yet) and that
- * look like an event already in the chronicle, each with the most similar one. One lookup per batch.
+ * look like an event already in the chronicle when the import began, each with the most similar one.
+ * One lookup per batch; none into a chronicle that was empty.
  */
 export async function likelyDuplicates(
   db: Db,
   batch: RowDraft[],
-  context: Pick<WriteContext, 'mapping' | 'startedAt'>,
+  context: Pick<WriteContext, 'mapping' | 'knownUpTo'>,
 ): Promise<LikelyDuplicate[]> {
-  const { mapping } = context
-  if (!batch.length) return []
+  const { mapping, knownUpTo } = context
+  if (!batch.length || knownUpTo === null) return []
   const known = await db
     .selectFrom('chronicle_events')
     .select('external_id')
@@ -129,7 +136,7 @@ export async function likelyDuplicates(
       title: draft.title,
       summary: draft.summary,
     })),
-    { ownImport: { source: mapping.externalSource, since: context.startedAt } },
+    { ownImport: { knownUpTo } },
   )
   const best = new Map<string, DuplicateCandidate>()
   for (const candidate of found) if (!best.has(candidate.key)) best.set(candidate.key, candidate)
