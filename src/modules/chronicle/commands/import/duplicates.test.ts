@@ -17,7 +17,7 @@ before(async () => {
 after(async () => store.close())
 
 // A file with no id column: each row's id is derived from its content, so an edited row is "new".
-const mapping = parseMapping({
+const noIds = {
   name: 'no-ids',
   externalSource: 'no-ids-file',
   source: { description: 'Reports collected by hand' },
@@ -30,7 +30,8 @@ const mapping = parseMapping({
     startDate: { column: 'date' },
     startPrecision: { constant: 'day' },
   },
-})
+}
+const mapping = parseMapping(noIds)
 const csv = (...rows: string[]) => `title,date\n${rows.join('\n')}\n`
 
 const published = async () =>
@@ -92,20 +93,12 @@ test('a new event unlike any other is neither flagged nor held back', async () =
 })
 
 test('a row whose event was merged into another is not written again: the hidden event stays hidden', async () => {
+  // The same file with an id column.
   const ids = parseMapping({
+    ...noIds,
     name: 'with-ids',
     externalSource: 'with-ids-file',
-    source: { description: 'Reports collected by hand' },
-    publish: true,
-    fields: {
-      externalId: { column: 'id' },
-      'title.ru': { column: 'title' },
-      type: { constant: 'picket' },
-      region: { constant: 'RU-SPE' },
-      status: { constant: 'verified' },
-      startDate: { column: 'date' },
-      startPrecision: { constant: 'day' },
-    },
+    fields: { externalId: { column: 'id' }, ...noIds.fields },
   })
   const file = (title: string) =>
     `id,title,date\nA,Пикет на Невском против войны,2022-05-01\nB,${title},2022-05-01\n`
