@@ -2,7 +2,7 @@
  * Dates that know how exactly they are known (day, month, year or not at all): a month is stored as
  * its first day and a year as 1 January, so sorting and monthly counts see one value per month or year.
  */
-import type { Locale } from '../i18n.ts'
+import { dateFormat, type Locale } from '../i18n.ts'
 
 /** How exactly a date is known, from the most to the least exact (the order a select shows them). */
 export const precisions = ['day', 'month', 'year', 'unknown'] as const
@@ -16,16 +16,16 @@ export function atPrecision(date: string, precision: Precision): string {
   return date
 }
 
+const wordOptions: Record<Exclude<Precision, 'unknown'>, Intl.DateTimeFormatOptions> = {
+  day: { dateStyle: 'long' },
+  month: { month: 'long', year: 'numeric' },
+  year: { year: 'numeric' },
+}
+
 /** A date in words at its precision: "6 May 2012", "May 2012", "2012", or null when unknown. */
 export function dateInWords(date: string | null, precision: Precision, locale: Locale): string | null {
   if (!date || precision === 'unknown') return null
   const day = new Date(`${date}T00:00:00Z`)
   if (Number.isNaN(day.getTime())) return null
-  const options: Intl.DateTimeFormatOptions =
-    precision === 'day'
-      ? { dateStyle: 'long' }
-      : precision === 'month'
-        ? { month: 'long', year: 'numeric' }
-        : { year: 'numeric' }
-  return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(day)
+  return dateFormat(locale, wordOptions[precision]).format(day)
 }

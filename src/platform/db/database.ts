@@ -67,7 +67,9 @@ export async function openStore(options: {
 }): Promise<Store> {
   const serverKey = await ServerKey.load(options.serverKeyFile ?? defaultServerKeyFile(options.dataDir))
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
+    // No JIT compilation: the app's queries are short, and compiling one (done even for the EXPLAIN
+    // behind a search's estimates) takes longer, tens of milliseconds, than running it.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, options: '-c jit=off' })
     return storeFor(pool, 'postgres', { serverKey }, async () => {})
   }
   return openEmbedded(resolve(options.dataDir), { serverKey }, options.role ?? 'server')

@@ -12,7 +12,7 @@ import { firstCountries, regionCountry } from '../../../platform/regions/countri
 import type { FieldErrors } from '../../../platform/validation.ts'
 import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
 import type { TermsById } from '../present/public.ts'
-import { ARTICLE_FACET_SCOPE, FACET_SCAN_SCOPE, type Facets } from '../queries/facets.ts'
+import { ARTICLE_FACET_SCOPE, type Facets, facetScope } from '../queries/facets.ts'
 import type { EventFilter } from '../schema/filter.ts'
 
 /** What the filter form needs from the list page. */
@@ -155,7 +155,7 @@ export function filterForm(ctx: PageContext, data: FacetData): string {
   // Counts were left out: too many events to count quickly for this search or range of days.
   const countsHint =
     !facets && !Object.keys(errors).length
-      ? html`<p class="hint">${t('chronicle.public.list.countsHint', { n: formatNumber(FACET_SCAN_SCOPE, locale) })}</p>`
+      ? html`<p class="hint">${t(filter.q ? 'chronicle.public.list.countsHintSearch' : 'chronicle.public.list.countsHint', { n: formatNumber(facetScope(filter), locale) })}</p>`
       : ''
   return html`<form class="stack" method="get" action="/chronicle" role="search" aria-label="${t('chronicle.public.list.filters')}">
 !${textInput(ctx, errors, 'q', filter.q, t('chronicle.public.list.searchHint'))}

@@ -4,7 +4,7 @@
  * events, so no person and no exact place or day of a sensitive event can be in them.
  */
 import { type CsvValue, csvDocument } from '../../../platform/csv.ts'
-import type { Locale, T } from '../../../platform/i18n.ts'
+import { dateFormat, type Locale, type T } from '../../../platform/i18n.ts'
 import { shapeName } from '../../../platform/regions/regions-map.ts'
 import { type Term, termLabel } from '../../../platform/vocabularies/terms.ts'
 import type { Breakdown, Stats, TermCount } from '../queries/stats.ts'
@@ -16,9 +16,7 @@ export type Row = { key: string | null; name: string; events: number; detained: 
 /** A month (YYYY-MM) as the reader says it: "May 2012", «май 2012 г.». */
 export function monthName(month: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
   const [year, m] = month.split('-').map(Number)
-  return new Intl.DateTimeFormat(locale, { month: style, year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(year!, m! - 1, 1)),
-  )
+  return dateFormat(locale, { month: style, year: 'numeric' }).format(new Date(Date.UTC(year!, m! - 1, 1)))
 }
 
 function termRows(

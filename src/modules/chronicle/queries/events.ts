@@ -6,7 +6,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import { type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
-import { walkIds, walkPays } from './search.ts'
+import { walkBudget, walkIds } from './search.ts'
 
 /** An event's when, where, how many and review state, as every public output reads them. */
 export const eventFactColumns = [
@@ -172,7 +172,7 @@ type Stretch = { dated: boolean; direction: 'asc' | 'desc'; from: Anchor | null 
  * expressions no index provides (`+ 0`), so the planner can't choose an unbounded walk for a rare word.
  */
 function stretchReader(db: Db, filter: ResolvedFilter) {
-  let walk: Promise<boolean> | null = null
+  let walk: Promise<number | null> | null = null
   const ordered = (f: ResolvedFilter, stretch: Stretch, byIndex: boolean) => {
     let query = wherePublic(db.selectFrom('chronicle_events as e').select(['e.id', 'e.public_date']), f)
     const { direction, from } = stretch
@@ -196,9 +196,10 @@ function stretchReader(db: Db, filter: ResolvedFilter) {
     rows.map((row) => ({ date: row.public_date, id: row.id }))
   return async (stretch: Stretch, want: number): Promise<Anchor[]> => {
     if (!filter.q) return anchors(await ordered(filter, stretch, true).limit(want).execute())
-    walk ??= walkPays(db, filter, want)
-    const found = (await walk)
-      ? await walkIds(db, ordered({ ...filter, q: null }, stretch, true), filter.q, want)
+    walk ??= walkBudget(db, filter, want)
+    const budget = await walk
+    const found = budget
+      ? await walkIds(db, ordered({ ...filter, q: null }, stretch, true), filter.q, want, budget)
       : null
     return anchors(found ?? (await ordered(filter, stretch, false).limit(want).execute()))
   }

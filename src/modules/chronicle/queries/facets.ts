@@ -4,8 +4,10 @@
  *
  * Types, regions and statuses come from one pass over counts per (type, region, status): the
  * maintained rollups whenever they can answer the filter (see rollups.ts), else a GROUP BY over the
- * events — at most FACET_SCAN_SCOPE of them: a search for a common word or a range of days in a busy
+ * events — at most `facetScope` of them: a search for a common word or a range of days in a busy
  * month can select hundreds of thousands, and the page then shows no counts (facetCounts is null).
+ * A search's matches are read through the GIN index one by one, in no order the disk likes, so its
+ * scope is smaller than a range of days'.
  * Articles come from the article rollup likewise; when it can't answer, they are counted over the
  * events the other filters select, and only when those are few enough (`ARTICLE_FACET_SCOPE`).
  */
@@ -39,19 +41,28 @@ export const FACET_LIMIT = 100
 export const ARTICLE_FACET_SCOPE = 5_000
 /** The most events facets are counted over when the rollups can't answer; above it there are none. */
 export const FACET_SCAN_SCOPE = 10_000
+/** The same for a search. */
+export const SEARCH_FACET_SCOPE = 2_000
 
-/** Facet counts for a filter, or null when they would take counting more than FACET_SCAN_SCOPE events. */
+/** The most events facets are counted over for a filter (with or without a search). */
+export function facetScope(filter: { q?: string | null }): number {
+  return filter.q ? SEARCH_FACET_SCOPE : FACET_SCAN_SCOPE
+}
+
+/** Facet counts for a filter, or null when they would take counting more than `facetScope` events. */
 export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facets | null> {
   // When the rollups answer the article facet, it needs nothing from the cells: both are read at once.
   const early = rollupAnswers({ ...filter, articleIds: null }) ? articleCounts(db, filter, null) : null
   early?.catch(() => {})
-  // A common word's matches are plainly too many: the planner's estimate spares reading 10,000 of them.
+  // Events plainly too many to count: the planner's estimate spares reading the scope's worth first.
+  // A range of days is estimated closely (from the dates' histogram), a word's matches more roughly.
+  const scope = facetScope(filter)
   const others = { ...filter, typeIds: null, regionIds: null, countryIds: null, statuses: null }
-  if (filter.q && (await estimateMatches(db, others)) > FACET_SCAN_SCOPE * 2) return null
+  if (!rollupAnswers(filter) && (await estimateMatches(db, others)) > scope * (filter.q ? 2 : 1)) return null
   const cells = rollupAnswers(filter)
     ? await rollupCells(db, filter)
-    : await scannedCells(db, filter, { limit: FACET_SCAN_SCOPE + 1 })
-  if (!rollupAnswers(filter) && cells.reduce((sum, cell) => sum + cell.n, 0) > FACET_SCAN_SCOPE) return null
+    : await scannedCells(db, filter, { limit: scope + 1 })
+  if (!rollupAnswers(filter) && cells.reduce((sum, cell) => sum + cell.n, 0) > scope) return null
   const types = new Map<number, number>()
   const regions = new Map<number, number>()
   const countries = new Map<number, number>()

@@ -11,7 +11,7 @@ import { ensureTerms } from '../testing/events.ts'
 import { listApiEvents } from './api-events.ts'
 import { listEvents } from './events.ts'
 import { type ResolvedFilter, searchQuery } from './filters.ts'
-import { countMatches, roughly, walkIds, walkPays } from './search.ts'
+import { countMatches, roughly, walkBudget, walkIds } from './search.ts'
 
 const EVENTS = 12_000
 let t: TestApp
@@ -31,11 +31,13 @@ before(async () => {
   t = await testApp()
   const db = t.store.db
   await ensureTerms(db)
-  // "задержаны" in 9 of 10 events; "граффити" in three (one undated); many events share a day.
+  // "задержаны" in 9 of 10 events; "граффити" in three (one undated); "повестки" in a fifth, all of
+  // them among the oldest 80 of 400 days; many events share a day.
   await sql`
     INSERT INTO chronicle_events (title, summary, type_id, region_id, start_date, start_precision, status, sensitive, published_at)
     SELECT jsonb_build_object('ru', CASE WHEN g % 10 = 0 THEN 'Пикет № ' ELSE 'Участники акции задержаны № ' END || g),
-           jsonb_build_object('ru', CASE WHEN g IN (77, 5000, 9700) THEN 'Надпись граффити на стене.' ELSE 'Подробности в источнике.' END),
+           jsonb_build_object('ru', CASE WHEN g IN (77, 5000, 9700) THEN 'Надпись граффити на стене.'
+                                     WHEN g % 400 < 80 THEN 'Вручали повестки.' ELSE 'Подробности в источнике.' END),
            (SELECT min(id) FROM vocab_terms WHERE vocabulary = 'event_type'),
            (SELECT min(id) FROM vocab_terms WHERE vocabulary = 'region'),
            CASE WHEN g % 97 = 0 THEN NULL ELSE date '2022-02-24' + (g % 400) END,
@@ -57,7 +59,8 @@ async function plainOrder(q: string): Promise<number[]> {
 describe('search', () => {
   it("reads a common word's pages through the date walk, in the plain query's order", async () => {
     const db = t.store.db
-    assert.equal(await walkPays(db, filter('задержаны'), 51), true)
+    const budget = await walkBudget(db, filter('задержаны'), 51)
+    assert.ok(budget, 'a common word is read through the date walk')
     const walked = await walkIds(
       db,
       db
@@ -67,6 +70,7 @@ describe('search', () => {
         .orderBy('e.id', 'desc'),
       'задержаны',
       51,
+      budget,
     )
     assert.ok(walked, 'the walk found a page within its budget')
     const expected = await plainOrder('задержаны')
@@ -86,7 +90,7 @@ describe('search', () => {
 
   it('still finds a rare word, undated events last, through the index', async () => {
     const db = t.store.db
-    assert.equal(await walkPays(db, filter('граффити'), 51), false)
+    assert.equal(await walkBudget(db, filter('граффити'), 51), null)
     const page = await listEvents(db, filter('граффити'), {}, 50)
     assert.deepEqual(
       page.rows.map((row) => Number(row.id)),
@@ -95,6 +99,32 @@ describe('search', () => {
     assert.equal(page.rows.length, 3)
     assert.equal(page.rows.at(-1)!.start_date, null)
     assert.equal(page.older, null)
+  })
+
+  it('gives up a walk that meets too few matches within its budget, and the index answers', async () => {
+    const db = t.store.db
+    // A fifth of the events say "повестки": the walk expects to read about 255 rows for a page of 51.
+    const budget = await walkBudget(db, filter('повестки'), 51)
+    assert.ok(budget && budget < 4_000, String(budget))
+    const newest = db
+      .selectFrom('chronicle_events as e')
+      .select('e.id')
+      .where('e.public_date', 'is not', null)
+      .orderBy('e.public_date', 'desc')
+      .orderBy('e.id', 'desc')
+    // But they are all among the oldest days: the budget's worth of the newest events has none.
+    assert.equal(await walkIds(db, newest, 'повестки', 51, budget), null)
+    const expected = await plainOrder('повестки')
+    const first = await listEvents(db, filter('повестки'), {}, 50)
+    assert.deepEqual(
+      first.rows.map((row) => Number(row.id)),
+      expected.slice(0, 50),
+    )
+    const second = await listEvents(db, filter('повестки'), { after: first.older! }, 50)
+    assert.deepEqual(
+      second.rows.map((row) => Number(row.id)),
+      expected.slice(50, 100),
+    )
   })
 
   it('counts up to the limit exactly and estimates above it, rounded', async () => {
@@ -124,9 +154,13 @@ describe('search', () => {
       /data-count="estimated" title="оцінка[^"]*">близько [\d\s\u00a0\u202f]+ подій</,
     )
     assert.match(await heading('en'), /data-count="estimated" title="an estimate[^"]*">about [\d,]+ events</)
-    // Few enough to count: an exact number, unmarked.
+    // Too many matches to count the facets over: the form says up to how many a search has them.
+    const english = await t.app.inject({ url, headers: { 'accept-language': 'en' } })
+    assert.match(english.body, /Counts are shown for searches that find up to 2,000 events/)
+    // Few enough to count: an exact number, unmarked, and the facets counted.
     const rare = await t.app.inject({ url: `/chronicle?q=${encodeURIComponent('граффити')}` })
     assert.doesNotMatch(rare.body, /data-count="estimated"/)
+    assert.doesNotMatch(rare.body, /Числа показываются для поиска/)
   })
 
   it('says in the API whether the first page’s count is an estimate', async () => {

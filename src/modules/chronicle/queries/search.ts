@@ -2,18 +2,18 @@
  * Searching a million events quickly on both engines. A common word ("задержаны" is in most events)
  * matches hundreds of thousands of rows: ranking or sorting them all to show the newest 50, or
  * counting them, takes seconds on embedded PGlite. So the newest matches are read by walking the date
- * order with the word as a filter, for at most WALK_BUDGET rows; a rarer word, which the walk would
- * seldom meet, is read through the GIN index and sorted (few rows). The choice is made from the
- * planner's estimate of the word's share, and the walk's answer is exact or not used: the rows and
- * their order are always those of the plain query. Counts above COUNT_EXACT_UP_TO are estimates.
+ * order with the word as a filter; a rare word, which the walk would seldom meet, is read through the
+ * GIN index and sorted (few rows). The choice weighs the rows each would read, from the planner's
+ * estimates (see walkBudget), and the walk's answer is exact or not used: the rows and their order
+ * are always those of the plain query. Counts above COUNT_EXACT_UP_TO are estimates.
  */
 import { type Compilable, CompiledQuery, type SelectQueryBuilder, sql } from 'kysely'
 import type { Db } from '../../../platform/db/database.ts'
 import type { Database } from '../../../platform/db/tables.ts'
 import { languageQueries, type ResolvedFilter, searchQuery, wherePublic } from './filters.ts'
 
-/** Rows the date walk reads at most before the GIN index answers instead. */
-export const WALK_BUDGET = 4000
+/** Rows a date walk reads at most, however common the word. */
+export const WALK_LIMIT = 20_000
 
 /** Up to this many matching events are counted; above it, the count is the planner's estimate. */
 export const COUNT_EXACT_UP_TO = 1000
@@ -48,29 +48,36 @@ export async function estimateMatches(db: Db, filter: ResolvedFilter): Promise<n
 }
 
 /**
- * Whether the date walk is the way to read `want` rows of a search: when the word's estimated share
- * of the events the other filters select would give twice `want` within the walk's budget.
+ * How many rows the date walk may read to find `want` rows of a search, or null when the GIN index
+ * should answer. The index reads every match; the walk expects to read `want` divided by the word's
+ * share of the events the other filters select. The walk is taken when that is at most half of the
+ * matches (and of WALK_LIMIT), and may read as many rows as there are matches: a walk that fails
+ * (the word is rarer among the newest events) costs at most what the index then reads again.
  */
-export async function walkPays(db: Db, filter: ResolvedFilter, want: number): Promise<boolean> {
+export async function walkBudget(db: Db, filter: ResolvedFilter, want: number): Promise<number | null> {
   const [matches, all] = await Promise.all([
     estimateMatches(db, filter),
     estimateMatches(db, { ...filter, q: null }),
   ])
-  return all > 0 && (matches / all) * WALK_BUDGET >= 2 * want
+  if (matches <= 0 || all <= 0) return null
+  const budget = Math.min(matches, WALK_LIMIT)
+  const expected = (want * all) / matches
+  return 2 * expected <= budget ? Math.ceil(budget) : null
 }
 
 /**
  * The first `want` rows (id and public date) of `ordered` (a query over published events with its
  * keyset order and every filter but the search) that match `q`, read by walking that order for at
- * most WALK_BUDGET rows; null when the walk met fewer (then only the full query can tell the rest).
+ * most `budget` rows; null when the walk met fewer (then only the full query can tell the rest).
  */
 export async function walkIds<O>(
   db: Db,
   ordered: EventQuery<O>,
   q: string,
   want: number,
+  budget: number,
 ): Promise<{ id: number; public_date: string | null }[] | null> {
-  const walked = ordered.clearSelect().select(['e.id', 'e.public_date', 'e.search']).limit(WALK_BUDGET)
+  const walked = ordered.clearSelect().select(['e.id', 'e.public_date', 'e.search']).limit(budget)
   // No ORDER BY outside: a filter over a subquery keeps its order (Subquery Scan → Limit → Index Scan).
   const rows = await db
     .selectFrom(walked.as('w'))

@@ -23,7 +23,7 @@ import {
   presentStage,
 } from '../present/public.ts'
 import { highlights, listEvents, publicEvent } from '../queries/events.ts'
-import { FACET_SCAN_SCOPE, facetCounts } from '../queries/facets.ts'
+import { facetCounts, facetScope } from '../queries/facets.ts'
 import { resolveFilter } from '../queries/filters.ts'
 import { survivorOf } from '../queries/merges.ts'
 import {
@@ -74,7 +74,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: ModuleDeps) {
       listEvents(db, resolved, position, PAGE_SIZE),
       facetCounts(db, resolved),
     ])
-    const estimate = facets ? null : await estimateAbove(db, resolved, FACET_SCAN_SCOPE)
+    const estimate = facets ? null : await estimateAbove(db, resolved, facetScope(resolved))
     const marked = resolved.q
       ? await highlights(
           db,

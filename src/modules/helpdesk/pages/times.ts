@@ -4,13 +4,15 @@
  * sent inside the same window before it, so it is shown as the whole window ("14:20–14:30").
  */
 import { COARSE_MS } from '../../../platform/coarse-time.ts'
-import { formatDateTime, type Locale } from '../../../platform/i18n.ts'
+import { dateFormat, formatDateTime, type Locale } from '../../../platform/i18n.ts'
 import type { MessageAuthor } from '../tables.ts'
 
 /** "7 Dec 2026, 14:20–14:30": the ten-minute window starting at `start`, in the page's language. */
 export function formatWindow(start: Date, locale: Locale): string {
-  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-  return format.formatRange(start, new Date(start.getTime() + COARSE_MS))
+  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).formatRange(
+    start,
+    new Date(start.getTime() + COARSE_MS),
+  )
 }
 
 /** A message's time: the writer's as its window, the desk's to the minute. */
