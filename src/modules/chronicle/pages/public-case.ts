@@ -58,6 +58,7 @@ export function publicCasePage(
     html`<tbody>
 <tr><th scope="row">${t('chronicle.public.case.status')}</th><td>${t(`chronicle.public.case.statuses.${item.status}`)}</td></tr>
 !${item.court ? html`<tr><th scope="row">${t('chronicle.public.case.court')}</th><td>${item.court}</td></tr>` : ''}
+!${item.country ? html`<tr><th scope="row">${t('chronicle.public.event.country')}</th><td>${item.country.label}</td></tr>` : ''}
 !${item.region ? html`<tr><th scope="row">${t('chronicle.public.event.region')}</th><td>${item.region.label}</td></tr>` : ''}
 !${outcome ? html`<tr><th scope="row">${t('chronicle.public.case.outcomeLabel')}</th><td>${outcome}</td></tr>` : ''}
 </tbody>`,

@@ -26,7 +26,7 @@ export function staffListPage(
       (row) => html`<tr><td>${row.id}</td>
 <th scope="row" class="grow"><a href="/staff/chronicle/events/${row.id}">${localisedText(row.title, locale) || t('chronicle.staff.untitled', { id: row.id })}</a></th>
 <td>${localisedText(row.typeLabels, locale) || row.type || '—'}</td><td>${staffDateText(ctx, row.start_date, row.start_precision)}</td>
-<td>${localisedText(row.regionLabels, locale) || row.region || '—'}</td><td>!${tag(t(`chronicle.staff.status.${row.status}`), statusTone[row.status])}</td>
+<td>${localisedText(row.regionLabels, locale) || row.region || localisedText(row.countryLabels, locale) || row.country || '—'}</td><td>!${tag(t(`chronicle.staff.status.${row.status}`), statusTone[row.status])}</td>
 <td>!${row.published ? tag(t('chronicle.staff.yes'), 'ok') : tag(t('chronicle.staff.no'))}</td><td>${formatDateTime(row.updated_at, locale)}</td></tr>`,
     )
     .join('')
@@ -59,7 +59,7 @@ export function staffListPage(
           'list-caption',
           t('chronicle.staff.listCaption'),
           html`<thead><tr><th scope="col">${t('chronicle.staff.number')}</th><th scope="col">${t('chronicle.staff.fields.title')}</th><th scope="col">${t('chronicle.staff.fields.type')}</th>
-<th scope="col">${t('chronicle.staff.fields.start_date')}</th><th scope="col">${t('chronicle.staff.fields.region')}</th><th scope="col">${t('chronicle.staff.fields.status')}</th>
+<th scope="col">${t('chronicle.staff.fields.start_date')}</th><th scope="col">${t('chronicle.staff.where')}</th><th scope="col">${t('chronicle.staff.fields.status')}</th>
 <th scope="col">${t('chronicle.staff.fields.published')}</th><th scope="col">${t('chronicle.staff.updated')}</th></tr></thead>
 <tbody>!${rows}</tbody>`,
           { compact: true },

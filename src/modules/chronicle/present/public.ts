@@ -283,6 +283,7 @@ export type CaseInput = {
   kind: 'administrative' | 'criminal'
   court: string | null
   region_id: number | null
+  country_id: number | null
   status: 'open' | 'closed' | 'appeal'
   outcome: 'fine' | 'term' | 'suspended' | 'acquitted' | 'dismissed' | 'other' | null
   fine_minor: number | null
@@ -297,6 +298,8 @@ export type PublicCase = {
   kind: 'administrative' | 'criminal'
   court: string | null
   region: PublicTerm | null
+  /** Where the court sits (ISO 3166-1), null when the case has no place. */
+  country: PublicTerm | null
   status: 'open' | 'closed' | 'appeal'
   outcome: 'fine' | 'term' | 'suspended' | 'acquitted' | 'dismissed' | 'other' | null
   fineMinor: number | null
@@ -312,6 +315,7 @@ export function presentCase(row: CaseInput, terms: TermsById, locale?: Locale): 
     kind: row.kind,
     court: row.court,
     region: presentTerm(terms, row.region_id, locale),
+    country: presentTerm(terms, row.country_id, locale),
     status: row.status,
     outcome: row.outcome,
     fineMinor: row.fine_minor,

@@ -91,6 +91,7 @@ const caseColumns = [
   'c.kind',
   'c.court',
   'c.region_id',
+  'c.country_id',
   'c.status',
   'c.outcome',
   'c.fine_minor',

@@ -23,13 +23,30 @@ export type MatchCount = { count: number; estimated: boolean }
 
 type EventQuery<O> = SelectQueryBuilder<Database & { e: Database['chronicle_events'] }, 'e', O>
 
-/** The planner's estimate of the rows a query returns (no rows are read). */
-export async function plannedRows(db: Db, query: Compilable): Promise<number> {
+/** How long a planner's estimate is reused: a search page asks for the same ones up to three times. */
+const ESTIMATE_KEPT_MS = 1000
+const ESTIMATES_KEPT = 1000
+const estimates = new WeakMap<Db, Map<string, { at: number; rows: Promise<number> }>>()
+
+/** The planner's estimate of the rows a query returns (no rows are read), reused for a second. */
+export function plannedRows(db: Db, query: Compilable): Promise<number> {
   const compiled = query.compile()
-  const { rows } = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
-  )
-  return rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0
+  const key = JSON.stringify([compiled.sql, compiled.parameters])
+  let kept = estimates.get(db)
+  if (!kept) estimates.set(db, (kept = new Map()))
+  const now = Date.now()
+  const found = kept.get(key)
+  if (found && now - found.at < ESTIMATE_KEPT_MS) return found.rows
+  if (kept.size >= ESTIMATES_KEPT) kept.clear()
+  const rows = db
+    .executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
+    )
+    .then(({ rows }) => rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0)
+  // A failed EXPLAIN is not kept: the next caller asks again.
+  rows.catch(() => kept.get(key)?.rows === rows && kept.delete(key))
+  kept.set(key, { at: now, rows })
+  return rows
 }
 
 /**

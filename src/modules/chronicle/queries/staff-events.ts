@@ -29,6 +29,9 @@ export type StaffListRow = {
   typeLabels: Localised | null
   region: string | null
   regionLabels: Localised | null
+  /** ISO 3166-1; shown where there is no region (a town abroad). */
+  country: string | null
+  countryLabels: Localised | null
   start_date: string | null
   start_precision: Precision
   status: 'reported' | 'verified' | 'disputed'
@@ -49,6 +52,8 @@ export async function listStaffEvents(
       't.labels as typeLabels',
       'r.code as region',
       'r.labels as regionLabels',
+      'c.code as country',
+      'c.labels as countryLabels',
       'e.start_date',
       'e.start_precision',
       'e.status',
@@ -80,6 +85,8 @@ export async function listStaffEvents(
     typeLabels: row.typeLabels as Localised | null,
     region: row.region,
     regionLabels: row.regionLabels as Localised | null,
+    country: row.country,
+    countryLabels: row.countryLabels as Localised | null,
     start_date: row.start_date,
     start_precision: row.start_precision,
     status: row.status,

@@ -5,7 +5,7 @@ import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
 import { childrenNamed, parseXml } from '../../../../test/support/xml.ts'
 import { termIndex } from '../../../platform/vocabularies/queries.ts'
-import { ensureTerms, eventFormFields, insertEvents } from '../testing/events.ts'
+import { ensureTerms, eventFormFields, insertAct, insertCase, insertEvents } from '../testing/events.ts'
 
 // Events in Russia, Belarus, an occupied territory of Ukraine and abroad, through every public output.
 let t: TestApp
@@ -71,6 +71,17 @@ before(async () => {
     },
   ])
   Object.assign(ids, { moscow, minsk, berlin, crimea, tbilisi })
+  // A case heard in Belarus over the action in Minsk.
+  ids.minskCase = await insertCase(t.store.db, {
+    kind: 'criminal',
+    court: 'Суд Московского района Минска',
+    country_id: country('BY'),
+  })
+  await insertAct(t.store.db, {
+    event_id: minsk!,
+    act_type_id: terms.act_type.criminal_charge!,
+    case_id: ids.minskCase,
+  })
   editor = await signIn(t.app, await createStaff(t.store.db, { roles: ['editor'] }))
 })
 after(() => t.close())
@@ -176,6 +187,13 @@ describe('places beyond Russia', () => {
     assert.match(await get(url, 'en'), /<th scope="row">Country<\/th><td>Ukraine<\/td>/)
   })
 
+  it('a case page names the country its court sits in', async () => {
+    const page = await get(`/chronicle/cases/${ids.minskCase}`)
+    assert.match(page, /<th scope="row">Country<\/th><td>Belarus<\/td>/)
+    const russian = await get(`/chronicle/cases/${ids.minskCase}`, 'ru')
+    assert.match(russian, /<th scope="row">Страна<\/th><td>Беларусь<\/td>/)
+  })
+
   it('exports carry the country after the region', async () => {
     const csv = await get('/chronicle/export.csv?country=BY')
     const [header, row] = csv.replace(/^\uFEFF/, '').split(/\r?\n/)
@@ -189,6 +207,17 @@ describe('places beyond Russia', () => {
 
 describe('the staff form and countries', () => {
   const form = (overrides: Record<string, string>) => eventFormFields({ country: 'RU', ...overrides })
+
+  it('the staff list gives the country where an event has no region', async () => {
+    const response = await editor.get(`/staff/chronicle?q=${encodeURIComponent('Берлине')}`)
+    assert.equal(response.statusCode, 200)
+    const row =
+      new RegExp(`/staff/chronicle/events/${ids.berlin}".*?</tr>`, 's').exec(response.body)?.[0] ?? ''
+    assert.match(row, /<td>(Германия|Germany|Німеччина)<\/td>/)
+    const moscowRow = new RegExp(`/staff/chronicle/events/${ids.moscow}".*?</tr>`, 's')
+    const all = await editor.get('/staff/chronicle')
+    assert.match(moscowRow.exec(all.body)?.[0] ?? '', /<td>(Москва|Moscow)<\/td>/)
+  })
 
   it('offers Russia, Belarus, Ukraine and Georgia first, then every other country', async () => {
     const response = await editor.get('/staff/chronicle/events/new')

@@ -104,6 +104,7 @@ export async function insertCase(
     articleIds?: number[]
     outcome?: 'fine'
     fine_minor?: number
+    country_id?: number
   },
 ): Promise<number> {
   const { articleIds = [], ...values } = spec

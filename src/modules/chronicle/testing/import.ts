@@ -1,5 +1,7 @@
-/** What the import tests share: the vocabulary terms they need and a way to import a string. */
+/** What the import tests share: a store with the vocabulary terms they need and a way to import a string. */
 import { Readable } from 'node:stream'
+import { after, before, beforeEach } from 'node:test'
+import { type TestStore, testStore } from '../../../../test/support/db.ts'
 import type { Db } from '../../../platform/db/database.ts'
 import type { Mapping } from '../commands/import/mapping.ts'
 import { type ImportOptions, runImport } from '../commands/import/run.ts'
@@ -35,4 +37,30 @@ export function importText(
   options: Omit<ImportOptions, 'mapping' | 'streamFile'> = {},
 ) {
   return runImport(db, { mapping, streamFile: () => Readable.from([Buffer.from(content)]), ...options })
+}
+
+/**
+ * A test store for the file's tests, with the import's terms, and no events or cases at the start of
+ * each test. Call at the top of a test file: it registers the file's before, after and beforeEach.
+ */
+export function importTestStore(): { readonly db: Db } {
+  let store: TestStore | undefined
+  const opened = () => {
+    if (!store) throw new Error('the import test store is opened by the before hook')
+    return store
+  }
+  before(async () => {
+    store = await testStore()
+    await ensureImportTerms(store.db)
+  })
+  after(async () => store?.close())
+  beforeEach(async () => {
+    await opened().db.deleteFrom('chronicle_events').execute()
+    await opened().db.deleteFrom('chronicle_cases').execute()
+  })
+  return {
+    get db() {
+      return opened().db
+    },
+  }
 }

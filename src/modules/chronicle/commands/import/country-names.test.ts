@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, test } from 'node:test'
-import { type TestStore, testStore } from '../../../../../test/support/db.ts'
-import { ensureImportTerms, importText } from '../../testing/import.ts'
+import { test } from 'node:test'
+import { importTestStore, importText } from '../../testing/import.ts'
 import { parseMapping } from './mapping.ts'
 
-let store: TestStore
-before(async () => {
-  store = await testStore()
-  await ensureImportTerms(store.db)
-})
-after(async () => store.close())
-beforeEach(async () => {
-  await store.db.deleteFrom('chronicle_events').execute()
-})
+const store = importTestStore()
 
 const fields = {
   externalId: { column: 'id' },

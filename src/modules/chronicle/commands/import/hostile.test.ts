@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 import { sql } from 'kysely'
-import { type TestStore, testStore } from '../../../../../test/support/db.ts'
-import { ensureImportTerms, importText } from '../../testing/import.ts'
+import { importTestStore, importText } from '../../testing/import.ts'
 import { parseMapping } from './mapping.ts'
 
-let store: TestStore
-before(async () => {
-  store = await testStore()
-  await ensureImportTerms(store.db)
-})
-after(async () => store.close())
-beforeEach(async () => {
-  await store.db.deleteFrom('chronicle_events').execute()
-})
+const store = importTestStore()
 
 const mapping = parseMapping({
   name: 'test',
