@@ -56,6 +56,23 @@ async function plainOrder(q: string): Promise<number[]> {
   return rows.map((row) => Number(row.id))
 }
 
+/** Asserts the list's first two pages for `q` are the plain query's first 100 matches; returns them. */
+async function assertFirstPages(q: string) {
+  const db = t.store.db
+  const expected = await plainOrder(q)
+  const first = await listEvents(db, filter(q), {}, 50)
+  assert.deepEqual(
+    first.rows.map((row) => Number(row.id)),
+    expected.slice(0, 50),
+  )
+  const second = await listEvents(db, filter(q), { after: first.older! }, 50)
+  assert.deepEqual(
+    second.rows.map((row) => Number(row.id)),
+    expected.slice(50, 100),
+  )
+  return { first, second }
+}
+
 describe('search', () => {
   it("reads a common word's pages through the date walk, in the plain query's order", async () => {
     const db = t.store.db
@@ -73,17 +90,7 @@ describe('search', () => {
       budget,
     )
     assert.ok(walked, 'the walk found a page within its budget')
-    const expected = await plainOrder('задержаны')
-    const first = await listEvents(db, filter('задержаны'), {}, 50)
-    assert.deepEqual(
-      first.rows.map((row) => Number(row.id)),
-      expected.slice(0, 50),
-    )
-    const second = await listEvents(db, filter('задержаны'), { after: first.older! }, 50)
-    assert.deepEqual(
-      second.rows.map((row) => Number(row.id)),
-      expected.slice(50, 100),
-    )
+    const { first, second } = await assertFirstPages('задержаны')
     const back = await listEvents(db, filter('задержаны'), { before: second.rows[0]!.id }, 50)
     assert.deepEqual(back.rows, first.rows)
   })
@@ -114,17 +121,7 @@ describe('search', () => {
       .orderBy('e.id', 'desc')
     // But they are all among the oldest days: the budget's worth of the newest events has none.
     assert.equal(await walkIds(db, newest, 'повестки', 51, budget), null)
-    const expected = await plainOrder('повестки')
-    const first = await listEvents(db, filter('повестки'), {}, 50)
-    assert.deepEqual(
-      first.rows.map((row) => Number(row.id)),
-      expected.slice(0, 50),
-    )
-    const second = await listEvents(db, filter('повестки'), { after: first.older! }, 50)
-    assert.deepEqual(
-      second.rows.map((row) => Number(row.id)),
-      expected.slice(50, 100),
-    )
+    await assertFirstPages('повестки')
   })
 
   it('counts up to the limit exactly and estimates above it, rounded', async () => {
