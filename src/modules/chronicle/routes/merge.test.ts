@@ -4,6 +4,7 @@ import type { Agent } from '../../../../test/support/agent.ts'
 import { agent as visitor } from '../../../../test/support/agent.ts'
 import { type TestApp, testApp } from '../../../../test/support/app.ts'
 import { createStaff, signIn } from '../../../../test/support/factories.ts'
+import { termIndex } from '../../../platform/vocabularies/queries.ts'
 import { duplicatesOfEvent } from '../queries/duplicates.ts'
 import { loadEvent } from '../queries/event-record.ts'
 import { ensureTerms, insertAct, insertEvents, insertPerson, type TermIds } from '../testing/events.ts'
@@ -117,16 +118,8 @@ describe('likely duplicates', () => {
   })
 
   it('takes two towns abroad in different countries for different places, and the same country for one', async () => {
-    const country = async (code: string) =>
-      (
-        await t.store.db
-          .selectFrom('vocab_terms')
-          .select('id')
-          .where('vocabulary', '=', 'country')
-          .where('code', '=', code)
-          .executeTakeFirstOrThrow()
-      ).id
-    const [germany, georgia] = [await country('DE'), await country('GE')]
+    const index = await termIndex(t.store.db)
+    const [germany, georgia] = [index.id('country', 'DE')!, index.id('country', 'GE')!]
     const event = (country_id: number, locality: string) => ({
       title: { en: 'Solidarity rally with Russian political prisoners' },
       type_id: terms.event_type.rally,
