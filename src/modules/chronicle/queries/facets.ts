@@ -57,12 +57,13 @@ export async function facetCounts(db: Db, filter: ResolvedFilter): Promise<Facet
   // Events plainly too many to count: the planner's estimate spares reading the scope's worth first.
   // A range of days is estimated closely (from the dates' histogram), a word's matches more roughly.
   const scope = facetScope(filter)
+  const fromRollups = rollupAnswers(filter)
   const others = { ...filter, typeIds: null, regionIds: null, countryIds: null, statuses: null }
-  if (!rollupAnswers(filter) && (await estimateMatches(db, others)) > scope * (filter.q ? 2 : 1)) return null
-  const cells = rollupAnswers(filter)
+  if (!fromRollups && (await estimateMatches(db, others)) > scope * (filter.q ? 2 : 1)) return null
+  const cells = fromRollups
     ? await rollupCells(db, filter)
     : await scannedCells(db, filter, { limit: scope + 1 })
-  if (!rollupAnswers(filter) && cells.reduce((sum, cell) => sum + cell.n, 0) > scope) return null
+  if (!fromRollups && cells.reduce((sum, cell) => sum + cell.n, 0) > scope) return null
   const types = new Map<number, number>()
   const regions = new Map<number, number>()
   const countries = new Map<number, number>()
