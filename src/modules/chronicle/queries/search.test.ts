@@ -11,7 +11,7 @@ import { ensureTerms } from '../testing/events.ts'
 import { listApiEvents } from './api-events.ts'
 import { listEvents } from './events.ts'
 import { type ResolvedFilter, searchQuery } from './filters.ts'
-import { countMatches, roughly, walkBudget, walkIds } from './search.ts'
+import { countMatches, plannedRows, roughly, walkBudget, walkIds } from './search.ts'
 
 const EVENTS = 12_000
 let t: TestApp
@@ -122,6 +122,20 @@ describe('search', () => {
     // But they are all among the oldest days: the budget's worth of the newest events has none.
     assert.equal(await walkIds(db, newest, 'повестки', 51, budget), null)
     await assertFirstPages('повестки')
+  })
+
+  it('asks the planner once for the same estimate within a second, and again after a failure', async () => {
+    const db = t.store.db
+    const query = () => db.selectFrom('chronicle_events').select('id').where('status', '=', 'verified')
+    const first = plannedRows(db, query())
+    assert.equal(plannedRows(db, query()), first)
+    assert.ok((await first) > 0)
+    const broken = () => db.selectFrom('chronicle_events').select(sql<number>`no_such_column`.as('x'))
+    const failed = plannedRows(db, broken())
+    await assert.rejects(failed)
+    const again = plannedRows(db, broken())
+    assert.notEqual(again, failed)
+    await assert.rejects(again)
   })
 
   it('counts up to the limit exactly and estimates above it, rounded', async () => {
