@@ -1,4 +1,5 @@
 /** Atom feeds (RFC 4287) of published events, already presented through present/api.ts. */
+import { dateInWords } from '../../../platform/dates/precision.ts'
 import type { Locale } from '../../../platform/i18n.ts'
 import { type Localised, localisedText } from '../../../platform/localised.ts'
 import type { EventFilter } from '../schema/filter.ts'
@@ -6,14 +7,10 @@ import type { EventOut } from './api.ts'
 import { placeLine } from './place.ts'
 import { xmlEscape } from './xml.ts'
 
-// A date as precisely as it is known: "24 февраля 2022", "февраль 2022" or "2022".
+// A date as precisely as it is known: "24 февраля 2022 г.", "февраль 2022 г." or "2022".
 function formatDate(date: string, precision: string, locale: Locale): string {
   if (precision === 'year') return date.slice(0, 4)
-  const options: Intl.DateTimeFormatOptions =
-    precision === 'month'
-      ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
-      : { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString(locale, options)
+  return dateInWords(date, precision === 'month' ? 'month' : 'day', locale) ?? ''
 }
 
 function latest(a: string, b: string): string {

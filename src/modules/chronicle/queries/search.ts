@@ -32,8 +32,11 @@ const estimates = new WeakMap<Db, Map<string, { at: number; rows: Promise<number
 export function plannedRows(db: Db, query: Compilable): Promise<number> {
   const compiled = query.compile()
   const key = JSON.stringify([compiled.sql, compiled.parameters])
-  const kept = estimates.get(db) ?? new Map()
-  estimates.set(db, kept)
+  let kept = estimates.get(db)
+  if (!kept) {
+    kept = new Map()
+    estimates.set(db, kept)
+  }
   const now = Date.now()
   const found = kept.get(key)
   if (found && now - found.at < ESTIMATE_KEPT_MS) return found.rows
